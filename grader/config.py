@@ -1,0 +1,167 @@
+"""Read course.yml into validated pydantic models.
+
+Config is checked once, at load time; a wrong or missing field raises a
+`ConfigError` whose one-sentence message names the file and the field.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from grader.errors import ConfigError, UnknownAssignmentError
+
+COURSE_FILE = "course.yml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CourseInfo(_Strict):
+    name: str
+    language: Literal["en", "zh-CN"] = "en"
+    timezone: str = "+00:00"
+
+
+class GradingSettings(_Strict):
+    time_limit_s: float = Field(30.0, gt=0)
+    memory_limit_mb: int = Field(2048, ge=64)
+    output_limit_kb: int = Field(64, ge=1)
+    max_array_mb: int = Field(256, ge=1)
+    rtol: float = Field(1e-6, ge=0)
+    atol: float = Field(1e-8, ge=0)
+
+
+class LatePolicy(_Strict):
+    grace_minutes: int = Field(0, ge=0)
+    penalty_per_day_pct: float = Field(10.0, ge=0, le=100)
+    max_penalty_pct: float = Field(100.0, ge=0, le=100)
+
+
+class Assignment(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    module: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*\.py$")
+    points: float = Field(gt=0)
+    release: datetime
+    due: datetime
+
+    @field_validator("release", "due")
+    @classmethod
+    def _has_time_zone(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("give a time zone, as in 2026-09-21T23:59:00+08:00")
+        return value
+
+    @property
+    def module_name(self) -> str:
+        """The import name of the module, `conv` for `conv.py`."""
+        return self.module.removesuffix(".py")
+
+
+class Course(_Strict):
+    course: CourseInfo
+    grading: GradingSettings = GradingSettings()
+    late_policy: LatePolicy = LatePolicy()
+    assignments: list[Assignment] = Field(min_length=1)
+
+    @field_validator("assignments")
+    @classmethod
+    def _unique_ids(cls, assignments: list[Assignment]) -> list[Assignment]:
+        ids = [a.id for a in assignments]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"assignment id {duplicates[0]!r} is listed twice")
+        return assignments
+
+    def assignment(self, assignment_id: str) -> Assignment:
+        """Return the assignment with this id.
+
+        Raises:
+            UnknownAssignmentError: with the nearest id as a suggestion.
+        """
+        for assignment in self.assignments:
+            if assignment.id == assignment_id:
+                return assignment
+        ids = [a.id for a in self.assignments]
+        close = difflib.get_close_matches(assignment_id, ids, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"choose one of {', '.join(ids)}."
+        raise UnknownAssignmentError(f"no assignment {assignment_id!r}; {hint}")
+
+
+def _field_path(loc: tuple[Any, ...], raw: Any) -> str:
+    """Turn a pydantic error location into words: `assignment 'pool': points`."""
+    parts: list[str] = []
+    node = raw
+    for key in loc:
+        if isinstance(key, int) and isinstance(node, list) and key < len(node):
+            node = node[key]
+            label = node.get("id") if isinstance(node, dict) else None
+            parts[-1] = f"assignment {label!r}" if label else f"{parts[-1]}[{key}]"
+            continue
+        parts.append(str(key))
+        node = node.get(key) if isinstance(node, dict) else None
+    return ".".join(parts).replace("assignments.", "")
+
+
+def _describe(error: dict[str, Any], raw: Any, path: Path) -> str:
+    where = _field_path(tuple(error["loc"]), raw)
+    kind = error["type"]
+    if kind == "missing":
+        *parent, field = where.split(".")
+        under = f" under {parent[-1]}" if parent else ""
+        return f"{path.name}: {where} is missing; add '{field}:'{under}."
+    if kind == "extra_forbidden":
+        return f"{path.name}: unknown field {where}; remove it or check its spelling."
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{path.name}: {where}: {message}."
+
+
+def parse_course(text: str, path: Path = Path(COURSE_FILE)) -> Course:
+    """Validate the text of a course.yml.
+
+    Raises:
+        ConfigError: naming the file and the first wrong field.
+    """
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path.name}{line}: not valid YAML; check the indentation.") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path.name}: expected a mapping with 'course' and 'assignments'.")
+    try:
+        return Course.model_validate(raw)
+    except ValidationError as error:
+        raise ConfigError(_describe(error.errors()[0], raw, path)) from None
+
+
+def load_course(path: Path) -> Course:
+    """Read and validate course.yml at `path`.
+
+    Raises:
+        ConfigError: if the file is missing or a field is wrong.
+    """
+    if not path.is_file():
+        raise ConfigError(f"{path}: no course file here; run from the course folder or pass --course.")
+    return parse_course(path.read_text(encoding="utf-8"), path)
+
+
+def find_course_root(start: Path | None = None) -> Path:
+    """Return the nearest folder at or above `start` that holds course.yml.
+
+    Raises:
+        ConfigError: if no folder above `start` has one.
+    """
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / COURSE_FILE).is_file():
+            return folder
+    raise ConfigError(f"no {COURSE_FILE} in {here} or above; run grade inside the course folder.")

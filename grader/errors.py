@@ -1,0 +1,23 @@
+"""Errors a user can fix: each message is one sentence saying what, where and what to do."""
+
+from __future__ import annotations
+
+
+class GraderError(Exception):
+    """A mistake in the user's input (course.yml, a path, a name); never a bug of the toolkit."""
+
+
+class ConfigError(GraderError):
+    """course.yml is missing, malformed or has a wrong field."""
+
+
+class UnknownAssignmentError(GraderError):
+    """An assignment id that course.yml does not list."""
+
+
+class SubmissionError(GraderError):
+    """A submission that cannot be found or read (missing file, malformed notebook)."""
+
+
+class ReleaseError(GraderError):
+    """A solution file that cannot be turned into a stub (unbalanced markers)."""

@@ -1,0 +1,133 @@
+"""pytest plugin: the `submission` fixture, the grading markers and `--submission`.
+
+A grading suite lives in tests/<assignment>/ and receives `submission`, an
+object whose attributes are the graded functions and classes: the reference
+solution by default, or the work at `--submission PATH`.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from grader import compare
+from grader.config import Course, find_course_root, load_course
+from grader.errors import GraderError
+from grader.submission import Submission, open_submission, reference_path
+
+MARKERS = {
+    "points(n)": "points a test is worth (default 1)",
+    "hidden": "a hidden test: never released to students",
+    "function(name)": "the graded function or class a test checks",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("grader")
+    group.addoption(
+        "--submission",
+        metavar="PATH",
+        help="grade this work (a .py file, a folder or an .ipynb) instead of the reference",
+    )
+    group.addoption(
+        "--in-process",
+        action="store_true",
+        help="import the submission into the test process (trusted code only; no isolation)",
+    )
+    group.addoption("--seed", type=int, help="seed every test's rng with this instead of its name")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for marker, description in MARKERS.items():
+        config.addinivalue_line("markers", f"{marker}: {description}")
+
+
+def _course(config: pytest.Config) -> Course:
+    cached = getattr(config, "_grader_course", None)
+    if cached is None:
+        root = find_course_root(config.rootpath)
+        cached = load_course(root / "course.yml")
+        config._grader_course = cached  # type: ignore[attr-defined]
+        config._grader_root = root  # type: ignore[attr-defined]
+        compare.set_default_tolerances(cached.grading.rtol, cached.grading.atol)
+    return cached
+
+
+def assignment_of(path: Path) -> str:
+    """The assignment a suite file belongs to: the name of its folder."""
+    return path.parent.name
+
+
+@pytest.fixture(scope="module")
+def submission(request: pytest.FixtureRequest) -> Iterator[Submission]:
+    """The work under test, for the assignment whose folder holds the test module."""
+    config = request.config
+    course = _course(config)
+    try:
+        assignment = course.assignment(assignment_of(Path(str(request.path))))
+    except GraderError as error:
+        pytest.fail(str(error), pytrace=False)
+    chosen = config.getoption("--submission")
+    root: Path = config._grader_root  # type: ignore[attr-defined]
+    path = Path(chosen) if chosen else reference_path(root, assignment)
+    handle = open_submission(
+        path,
+        assignment.module_name,
+        settings=course.grading,
+        in_process=config.getoption("--in-process"),
+    )
+    try:
+        yield handle
+    finally:
+        handle.close()
+
+
+def seed_for(nodeid: str) -> int:
+    """A stable seed per test, so a failure can be reproduced from its name alone."""
+    return zlib.crc32(nodeid.encode("utf-8"))
+
+
+@pytest.fixture
+def rng(request: pytest.FixtureRequest) -> np.random.Generator:
+    """A NumPy generator seeded from the test's id (or --seed); the seed is reported on failure."""
+    fixed = request.config.getoption("--seed")
+    seed = fixed if fixed is not None else seed_for(request.node.nodeid)
+    request.node.user_properties.append(("seed", seed))
+    return np.random.default_rng(seed)
+
+
+class Credit:
+    """Partial credit: a test calls `credit.award(fraction)` before it may fail."""
+
+    def __init__(self) -> None:
+        self.fraction: float | None = None
+
+    def award(self, fraction: float) -> None:
+        """Keep `fraction` (0..1) of the test's points even if it fails later."""
+        if not 0.0 <= fraction <= 1.0:
+            raise ValueError(f"a fraction of the points must be in [0, 1], got {fraction}")
+        self.fraction = fraction
+
+
+@pytest.fixture
+def credit(request: pytest.FixtureRequest) -> Iterator[Credit]:
+    """Partial credit for the running test."""
+    award = Credit()
+    yield award
+    if award.fraction is not None:
+        request.node.user_properties.append(("partial", award.fraction))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        seed = dict(item.user_properties).get("seed")
+        if seed is not None:
+            report.sections.append(("seed", f"rerun with --seed {seed} to reproduce"))

@@ -1,0 +1,101 @@
+"""Find a submission on disk and open it as an object whose attributes are its functions.
+
+`open_submission` returns the isolated proxy of `grader.sandbox` unless the
+caller asks for `in_process` (the reference, benchmarks: trusted code only).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Protocol
+
+from grader.config import Assignment, GradingSettings
+from grader.errors import SubmissionError
+
+
+class Submission(Protocol):
+    """What a grading test sees: attribute access to the graded names, and close()."""
+
+    def __getattr__(self, name: str) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+def reference_path(root: Path, assignment: Assignment) -> Path:
+    """The instructor's reference solution of an assignment."""
+    return root / "solutions" / assignment.module
+
+
+def resolve_source(path: Path, module_file: str) -> Path:
+    """The file to load: `path` itself, or `path/<module_file>` for a folder.
+
+    Raises:
+        SubmissionError: if nothing is there.
+    """
+    if path.is_dir():
+        candidate = path / module_file
+        if not candidate.is_file():
+            raise SubmissionError(f"{path}: no {module_file} in this folder; submit it there.")
+        return candidate
+    if not path.is_file():
+        raise SubmissionError(f"{path}: no such file; check the path given to --submission.")
+    if path.suffix not in (".py", ".ipynb"):
+        raise SubmissionError(f"{path}: a submission is a .py file, a folder or an .ipynb notebook.")
+    return path
+
+
+class InProcessSubmission:
+    """A trusted module imported into this process (no isolation at all)."""
+
+    isolation = "none (in-process)"
+
+    def __init__(self, module: ModuleType) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)
+
+    def close(self) -> None:
+        sys.modules.pop(self._module.__name__, None)
+
+
+def import_file(source: Path, module_name: str) -> ModuleType:
+    """Import a .py file under a private name so that two submissions never clash."""
+    unique = f"_submission_{module_name}_{abs(hash(source.resolve()))}"
+    spec = importlib.util.spec_from_file_location(unique, source)
+    if spec is None or spec.loader is None:
+        raise SubmissionError(f"{source}: cannot be imported as Python.")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[unique] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def open_submission(
+    path: Path, module_name: str, settings: GradingSettings, in_process: bool = False
+) -> Submission:
+    """Open the work at `path` for grading.
+
+    Args:
+        path: a .py file, a folder holding `<module_name>.py`, or an .ipynb.
+        module_name: the assignment's module, `conv` for conv.py.
+        settings: limits of the child process (course.yml `grading:`).
+        in_process: import into this process instead of a child (trusted code only).
+
+    Returns:
+        an object whose attributes are the submission's functions and classes.
+
+    Raises:
+        SubmissionError: if the path holds no submission.
+    """
+    source = resolve_source(path, f"{module_name}.py")
+    if in_process:
+        if source.suffix == ".ipynb":
+            raise SubmissionError(f"{source}: notebooks are only graded in the sandbox.")
+        return InProcessSubmission(import_file(source, module_name))
+    from grader.sandbox import SandboxedSubmission
+
+    return SandboxedSubmission(source, module_name, settings)
