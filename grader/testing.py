@@ -6,6 +6,7 @@ they work the same on the reference and on an isolated student submission.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -56,3 +57,25 @@ def relative_error(got: np.ndarray, expected: np.ndarray) -> float:
         return 0.0
     scale = np.maximum(1e-8, np.abs(got) + np.abs(expected))
     return float(np.max(np.abs(got - expected) / scale))
+
+
+DIGITS_TRAIN_SIZE = 1440  # 45 full batches of 32, 90 of 16: no tiny last batch
+
+
+@functools.cache
+def digits_split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """scikit-learn's bundled 8x8 digits, pixels / 16, split once and for all.
+
+    Returns:
+        X_train (1440, 1, 8, 8) float64, y_train (1440,) int,
+        X_val (357, 1, 8, 8) float64, y_val (357,) int; stratified, random_state 0.
+    """
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    data = load_digits()
+    images = (data.images / 16.0)[:, None].astype(np.float64)
+    X_train, X_val, y_train, y_val = train_test_split(
+        images, data.target, train_size=DIGITS_TRAIN_SIZE, random_state=0, stratify=data.target
+    )
+    return X_train, y_train, X_val, y_val

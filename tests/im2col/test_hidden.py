@@ -1,0 +1,205 @@
+"""Hidden tests of assignment 2 (im2col): the lecture's matrices, adjointness, gradients.
+
+Sources: shared/seeds/000 (§1.8 convolution as a sparse fully connected layer),
+002 (the numbered 4x4 input of a 2x2 filter), 003 (CS231n: AlexNet's im2col
+shapes, fully connected layers as convolutions).
+"""
+
+import numpy as np
+import pytest
+
+from grader.compare import assert_close
+from grader.testing import numerical_gradient, relative_error
+
+pytestmark = pytest.mark.hidden
+
+
+def slow_im2col(x, fh, fw, stride, pad):
+    """Loop implementation: column (n*H' + oh)*W' + ow holds one flattened window."""
+    n, c, h, w = x.shape
+    padded = np.zeros((n, c, h + 2 * pad, w + 2 * pad))
+    padded[:, :, pad : pad + h, pad : pad + w] = x
+    out_h, out_w = (h + 2 * pad - fh) // stride + 1, (w + 2 * pad - fw) // stride + 1
+    cols = np.zeros((c * fh * fw, n * out_h * out_w))
+    for i in range(n):
+        for r in range(out_h):
+            for s in range(out_w):
+                window = padded[i, :, r * stride : r * stride + fh, s * stride : s * stride + fw]
+                cols[:, (i * out_h + r) * out_w + s] = window.ravel()
+    return cols
+
+
+def random_geometry(rng):
+    n, c = (int(v) for v in rng.integers(1, 4, size=2))
+    h, w = (int(v) for v in rng.integers(3, 8, size=2))
+    fh, fw = int(rng.integers(1, min(h, 4) + 1)), int(rng.integers(1, min(w, 4) + 1))
+    return (n, c, h, w), fh, fw, int(rng.integers(1, 3)), int(rng.integers(0, 2))
+
+
+@pytest.mark.points(3)
+@pytest.mark.function("im2col")
+def test_alexnet_first_layer_shapes(submission):
+    """003 §4.2 (im2col): a 227x227x3 input, 11x11x3 filters, stride 4: X_col is 363 x 3025,
+    W_row is 96 x 363, and their product is 96 x 3025, reshaped to 55 x 55 x 96."""
+    x = np.zeros((1, 3, 227, 227))
+    cols = submission.im2col(x, 11, 11, stride=4)
+    assert cols.shape == (363, 3025), f"X_col has shape {cols.shape}, expected (363, 3025)"
+    w = np.zeros((96, 3, 11, 11))
+    out, _ = submission.conv_forward_im2col(x, w, np.ones(96), stride=4)
+    assert out.shape == (1, 96, 55, 55), f"out has shape {out.shape}, expected (1, 96, 55, 55)"
+    assert_close(out[0, :, 0, 0], np.ones(96), what="bias only")
+
+
+@pytest.mark.points(3)
+@pytest.mark.function("im2col")
+def test_neuron_connects_to_nine_pixels(submission):
+    """000 §1.8: on the 6x6 image, the first 3x3 neuron sees pixels 1,2,3,7,8,9,13,14,15
+    and the next one, one step right, sees 2,3,4,8,9,10,14,15,16 (pixels numbered 1..36)."""
+    numbered = np.arange(1.0, 37.0).reshape(1, 1, 6, 6)
+    cols = submission.im2col(numbered, 3, 3)
+    assert cols.shape == (9, 16), f"shape {cols.shape}, expected (9, 16)"
+    assert_close(cols[:, 0], np.array([1.0, 2, 3, 7, 8, 9, 13, 14, 15]), what="column 0")
+    assert_close(cols[:, 1], np.array([2.0, 3, 4, 8, 9, 10, 14, 15, 16]), what="column 1")
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("im2col")
+def test_two_by_two_window_of_numbered_nodes(submission):
+    """002 (卷積層): a 2x2 filter on nodes numbered 0..15 first combines w1*0+w2*1+w3*4+w4*5."""
+    nodes = np.arange(16.0).reshape(1, 1, 4, 4)
+    cols = submission.im2col(nodes, 2, 2)
+    assert_close(cols[:, 0], np.array([0.0, 1.0, 4.0, 5.0]), what="column 0")
+
+
+@pytest.mark.points(4)
+@pytest.mark.function("im2col")
+def test_im2col_random_shapes(submission, rng):
+    """Row c*fh*fw + i*fw + j, column (n*H' + oh)*W' + ow, against a loop implementation."""
+    for _ in range(6):
+        shape, fh, fw, stride, pad = random_geometry(rng)
+        x = rng.standard_normal(shape)
+        got = submission.im2col(x, fh, fw, stride=stride, pad=pad)
+        expected = slow_im2col(x, fh, fw, stride, pad)
+        assert_close(got, expected, what=f"x {shape}, filter {fh}x{fw}, stride {stride}, pad {pad}")
+
+
+@pytest.mark.points(4)
+@pytest.mark.function("col2im")
+def test_col2im_is_the_adjoint_of_im2col(submission, rng):
+    """sum(im2col(x) * cols) == sum(x * col2im(cols)) for any x and cols: overlaps add up."""
+    for _ in range(6):
+        shape, fh, fw, stride, pad = random_geometry(rng)
+        x = rng.standard_normal(shape)
+        cols = rng.standard_normal(slow_im2col(x, fh, fw, stride, pad).shape)
+        back = submission.col2im(cols, shape, fh, fw, stride=stride, pad=pad)
+        assert back.shape == shape, f"col2im returned shape {back.shape}, expected {shape}"
+        left = np.sum(slow_im2col(x, fh, fw, stride, pad) * cols)
+        assert_close(np.sum(x * back), left, what=f"<x, col2im(cols)> for x {shape}, stride {stride}")
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("col2im")
+def test_col2im_counts_overlaps(submission):
+    """col2im of all-ones columns counts the windows that cover each pixel (3x3, stride 1 on 4x4)."""
+    counts = submission.col2im(np.ones((9, 4)), (1, 1, 4, 4), 3, 3)
+    expected = np.array([[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]], dtype=np.float64)
+    assert_close(counts, expected.reshape(1, 1, 4, 4))
+
+
+@pytest.mark.points(3)
+@pytest.mark.function("conv_forward_im2col")
+def test_forward_reproduces_the_vertical_edge_example(submission):
+    """000 §1.2 through one matrix product: -5 -4 0 8 / -10 -2 2 3 / 0 -2 -4 -7 / -3 -2 -3 -16."""
+    image = np.array(
+        [[3, 0, 1, 2, 7, 4], [1, 5, 8, 9, 3, 1], [2, 7, 2, 5, 1, 3],
+         [0, 1, 3, 1, 7, 8], [4, 2, 1, 6, 2, 8], [2, 4, 5, 2, 3, 9]], dtype=np.float64,
+    )
+    edge = np.array([[1, 0, -1]] * 3, dtype=np.float64)
+    out, _ = submission.conv_forward_im2col(image[None, None], edge[None, None], np.zeros(1))
+    expected = np.array([[-5, -4, 0, 8], [-10, -2, 2, 3], [0, -2, -4, -7], [-3, -2, -3, -16]])
+    assert_close(out, expected[None, None].astype(np.float64))
+
+
+@pytest.mark.points(3)
+@pytest.mark.function("conv_forward_im2col")
+def test_fully_connected_layer_as_convolution(submission, rng):
+    """003 §4.4: a fully connected layer on a 7x7x512 volume is a convolution with F=7, P=0, S=1
+    giving 1x1xK. Same geometry with 8 channels and K=5 to keep the test small."""
+    x = rng.standard_normal((2, 8, 7, 7))
+    w = rng.standard_normal((5, 8, 7, 7))
+    b = rng.standard_normal(5)
+    out, _ = submission.conv_forward_im2col(x, w, b)
+    fully_connected = x.reshape(2, -1) @ w.reshape(5, -1).T + b
+    assert_close(out, fully_connected.reshape(2, 5, 1, 1))
+
+
+@pytest.mark.points(3)
+@pytest.mark.function("conv_forward_im2col")
+def test_convolutional_classifier_slides_over_a_bigger_image(submission, rng):
+    """003 §4.4: on 384x384 the converted network gives a 6x6 grid of scores, (12-7)/1+1 = 6,
+    each equal to the fully connected layer on one 7x7 crop. Same at 4 channels and K=3."""
+    x = rng.standard_normal((1, 4, 12, 12))
+    w = rng.standard_normal((3, 4, 7, 7))
+    b = rng.standard_normal(3)
+    out, _ = submission.conv_forward_im2col(x, w, b)
+    assert out.shape == (1, 3, 6, 6), f"shape {out.shape}, expected a 6x6 grid of 3 scores"
+    for r, s in [(0, 0), (2, 5), (5, 5)]:
+        crop = x[0, :, r : r + 7, s : s + 7].ravel()
+        assert_close(out[0, :, r, s], w.reshape(3, -1) @ crop + b, what=f"scores at ({r}, {s})")
+
+
+def gradient_case(rng, stride, pad):
+    x = rng.standard_normal((2, 3, 5, 5))
+    w = rng.standard_normal((4, 3, 3, 3))
+    b = rng.standard_normal(4)
+    return x, w, b, stride, pad
+
+
+@pytest.mark.points(4)
+@pytest.mark.function("conv_backward_im2col")
+@pytest.mark.parametrize(("stride", "pad"), [(1, 1), (2, 1)])
+def test_backward_matches_numerical_gradient(submission, rng, stride, pad):
+    """dx, dw and db against central differences; relative error below 1e-7.
+
+    The layer is linear in each of x, w and b, so a step of 1e-3 is exact up to round-off."""
+    x, w, b, stride, pad = gradient_case(rng, stride, pad)
+    out, cache = submission.conv_forward_im2col(x, w, b, stride=stride, pad=pad)
+    dout = rng.standard_normal(out.shape)
+    dx, dw, db = submission.conv_backward_im2col(dout, cache)
+
+    def forward(**changed):
+        args = {"x": x, "w": w, "b": b} | changed
+        return submission.conv_forward_im2col(args["x"], args["w"], args["b"], stride=stride, pad=pad)[0]
+
+    for name, got, value in (("dx", dx, x), ("dw", dw, w), ("db", db, b)):
+        key = name[1:]
+        expected = numerical_gradient(lambda v, key=key: forward(**{key: v}), value.copy(), dout, step=1e-3)
+        error = relative_error(got, expected)
+        assert error < 1e-7, f"{name}: relative error {error:.2e} against the numerical gradient"
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("conv_backward_im2col")
+def test_weight_gradient_sums_over_the_batch(submission, rng):
+    """003 §4.2 (parameter sharing): the gradients of every position and every image add up;
+    two copies of one image give twice its dw."""
+    x = rng.standard_normal((1, 2, 4, 4))
+    w = rng.standard_normal((3, 2, 3, 3))
+    b = np.zeros(3)
+    out, cache = submission.conv_forward_im2col(x, w, b, pad=1)
+    dout = rng.standard_normal(out.shape)
+    _, dw_one, db_one = submission.conv_backward_im2col(dout, cache)
+    _, cache_two = submission.conv_forward_im2col(np.concatenate([x, x]), w, b, pad=1)
+    _, dw_two, db_two = submission.conv_backward_im2col(np.concatenate([dout, dout]), cache_two)
+    assert_close(dw_two, 2 * dw_one, what="dw of two copies")
+    assert_close(db_two, 2 * db_one, what="db of two copies")
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("im2col")
+def test_bad_geometry_raises(submission):
+    """A window larger than the padded input, or stride 0, is a ValueError."""
+    with pytest.raises(ValueError):  # noqa: PT011
+        submission.im2col(np.zeros((1, 1, 3, 3)), 5, 5)
+    with pytest.raises(ValueError):  # noqa: PT011
+        submission.im2col(np.zeros((1, 1, 3, 3)), 2, 2, stride=0)

@@ -1,0 +1,181 @@
+"""Hidden tests of assignment 4 (params): every parameter count and layer table of the notes.
+
+Sources: shared/seeds/000 §1.6-1.7, 002 (LeNet, 參數少), 003 (CS231n: 760,
+AlexNet, 27C^2 against 49C^2, FC as conv), 004 (the 512x512 image, 8 filters 5x5).
+Where the notes count weights only, the test passes bias=False.
+"""
+
+import pytest
+
+from grader.compare import assert_close
+
+pytestmark = pytest.mark.hidden
+
+
+def conv(filters, size, stride=1, pad=0):
+    return {"type": "conv", "filters": filters, "size": size, "stride": stride, "pad": pad}
+
+
+def pool(size, stride):
+    return {"type": "pool", "size": size, "stride": stride}
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("conv_params")
+def test_ten_filters_three_by_three_by_three(submission):
+    """000 §1.6: 10 filters of 3x3x3, 27 weights and one bias each: 280 parameters.
+    The notes then print "只有28个" (only 28); the count they just computed is 280."""
+    assert_close(submission.conv_params(3, 3, 10), 280)
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("conv_params")
+def test_cs231n_ten_filters_five_by_five(submission):
+    """003 §4.2: 5x5x3+1 = 76 parameters per neuron, and 10 filters have 760."""
+    assert_close(submission.conv_params(5, 3, 1), 76)
+    assert_close(submission.conv_params(5, 3, 10), 760)
+
+
+@pytest.mark.points(3)
+@pytest.mark.function("conv_params")
+def test_alexnet_first_layer_shared(submission):
+    """003 §4.2 (parameter sharing): 96 x (11x11x3 + 1) = 34,944 parameters."""
+    assert_close(submission.conv_params(11, 3, 96), 34_944)
+
+
+@pytest.mark.points(3)
+@pytest.mark.function("unshared_conv_params")
+def test_alexnet_first_layer_unshared(submission):
+    """003 §4.2: without sharing, 55x55x96 = 290,400 neurons of 364 parameters: 105,705,600."""
+    assert_close(submission.unshared_conv_params(55, 55, 11, 3, 96), 105_705_600)
+    assert_close(submission.unshared_conv_params(55, 55, 1, 1, 96, bias=False), 290_400)
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("fc_params")
+def test_fully_connected_three_million(submission):
+    """002 (參數少): a 100x100x3 image fully connected to 100 neurons: 3,000,000 weights."""
+    assert_close(submission.fc_params(100 * 100 * 3, 100, bias=False), 3_000_000)
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("conv_params")
+def test_ten_filters_ten_by_ten(submission):
+    """002 (參數少): 10 filters of 10x10x3 have 3,000 weights (3,010 with biases)."""
+    assert_close(submission.conv_params(10, 3, 10, bias=False), 3_000)
+    assert_close(submission.conv_params(10, 3, 10), 3_010)
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("summarize")
+def test_ten_filters_ten_by_ten_output(submission):
+    """002 (參數少): ... and output 91x91x10 = 81,000 values from a 100x100x3 image."""
+    rows = submission.summarize((3, 100, 100), [conv(10, 10)])
+    assert_close(rows, [{"type": "conv", "output_shape": (10, 91, 91), "params": 3_010}])
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("conv_params")
+@pytest.mark.parametrize("channels", [1, 3, 64, 512])
+def test_three_small_filters_against_one_large(submission, channels):
+    """003 §5.1: three 3x3 layers of C filters hold 3 x C x (3x3xC) = 27C^2 weights, one 7x7
+    layer C x (7x7xC) = 49C^2."""
+    three_small = 3 * submission.conv_params(3, channels, channels, bias=False)
+    one_large = submission.conv_params(7, channels, channels, bias=False)
+    assert_close(three_small, 27 * channels**2, what=f"3 x 3x3, C={channels}")
+    assert_close(one_large, 49 * channels**2, what=f"7x7, C={channels}")
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("fc_params")
+def test_image_into_eight_hidden_units(submission):
+    """004: a 512x512 image into a hidden layer of 8 neurons: (512^2 + 1) x 8 = 2,097,160
+    trainable weights, "over 2 million"."""
+    assert_close(submission.fc_params(512 * 512, 8), 2_097_160)
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("conv_params")
+def test_eight_filters_five_by_five(submission):
+    """004: eight filters on a 5x5 neighbourhood have 200 weights. The notes print "5 乘 8 = 200";
+    the neighbourhood has 5x5 = 25 weights, and 25 x 8 = 200."""
+    assert_close(submission.conv_params(5, 1, 8, bias=False), 200)
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("conv_params")
+def test_fully_connected_equals_its_convolution(submission):
+    """003 §4.4: the FC layer on 7x7x512 with 4096 outputs is a conv with F=7, K=4096:
+    both have 4096 x (7x7x512 + 1) = 102,764,544 parameters."""
+    assert_close(submission.conv_params(7, 512, 4096), 102_764_544)
+    assert_close(submission.fc_params(7 * 7 * 512, 4096), 102_764_544)
+
+
+@pytest.mark.points(4)
+@pytest.mark.function("summarize")
+def test_lenet_layer_table(submission):
+    """002 (LeNet): 32x32x3 -> 6 filters 5x5 -> 28x28x6 -> pool -> 14x14x6 -> 16 filters 5x5
+    -> 10x10x16 -> pool -> 5x5x16 -> 400 -> 120 -> 84 -> 10.
+
+    The notes print "16個5*5*3" for the second layer's filters; they see the 6 channels of
+    the layer before, so they are 5x5x6: 16 x (150 + 1) = 2,416 parameters."""
+    layers = [
+        conv(6, 5), pool(2, 2), conv(16, 5), pool(2, 2), {"type": "flatten"},
+        {"type": "fc", "units": 120}, {"type": "fc", "units": 84}, {"type": "fc", "units": 10},
+    ]
+    expected = [
+        {"type": "conv", "output_shape": (6, 28, 28), "params": 456},
+        {"type": "pool", "output_shape": (6, 14, 14), "params": 0},
+        {"type": "conv", "output_shape": (16, 10, 10), "params": 2_416},
+        {"type": "pool", "output_shape": (16, 5, 5), "params": 0},
+        {"type": "flatten", "output_shape": (400,), "params": 0},
+        {"type": "fc", "output_shape": (120,), "params": 48_120},
+        {"type": "fc", "output_shape": (84,), "params": 10_164},
+        {"type": "fc", "output_shape": (10,), "params": 850},
+    ]
+    assert_close(submission.summarize((3, 32, 32), layers), expected, what="LeNet table")
+
+
+@pytest.mark.points(3)
+@pytest.mark.function("summarize")
+def test_simple_network_chain(submission):
+    """000 §1.7: 39x39x3 -> 10 filters 3x3 -> 37x37x10 -> 20 filters 5x5, s=2 -> 17x17x20
+    -> 40 filters 5x5, s=2 -> 7x7x40 = 1960 features."""
+    layers = [conv(10, 3), conv(20, 5, stride=2), conv(40, 5, stride=2), {"type": "flatten"}]
+    expected = [
+        {"type": "conv", "output_shape": (10, 37, 37), "params": 280},
+        {"type": "conv", "output_shape": (20, 17, 17), "params": 5_020},
+        {"type": "conv", "output_shape": (40, 7, 7), "params": 20_040},
+        {"type": "flatten", "output_shape": (1960,), "params": 0},
+    ]
+    assert_close(submission.summarize((3, 39, 39), layers), expected, what="39x39x3 network")
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("summarize")
+def test_cs231n_layer_examples(submission):
+    """003: the demo (5x5x3, K=2, F=3, S=2, P=1) gives 3x3x2 with 2 x 28 = 56 parameters;
+    10 filters 5x5, pad 2, keep 32x32 with 760; 2x2 pooling takes 224x224x64 to 112x112x64."""
+    assert_close(
+        submission.summarize((3, 5, 5), [conv(2, 3, stride=2, pad=1)]),
+        [{"type": "conv", "output_shape": (2, 3, 3), "params": 56}],
+        what="demo",
+    )
+    assert_close(
+        submission.summarize((3, 32, 32), [conv(10, 5, pad=2)]),
+        [{"type": "conv", "output_shape": (10, 32, 32), "params": 760}],
+        what="32x32x3 with 10 filters 5x5",
+    )
+    assert_close(
+        submission.summarize((64, 224, 224), [pool(2, 2)]),
+        [{"type": "pool", "output_shape": (64, 112, 112), "params": 0}],
+        what="pooling 224x224x64",
+    )
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("summarize")
+def test_unknown_layer_type_raises(submission):
+    """A layer type other than conv, pool, flatten or fc is a ValueError."""
+    with pytest.raises(ValueError):  # noqa: PT011
+        submission.summarize((1, 8, 8), [{"type": "dropout"}])

@@ -1,0 +1,206 @@
+"""Hidden tests of assignment 3 (pool): the lecture's pooling examples, switches, gradients.
+
+Sources: shared/seeds/000 §1.9 (池化层), 001 (pooling slides), 002 (池化),
+003 §4.3 (CS231n pooling layer and switches).
+"""
+
+import numpy as np
+import pytest
+
+from grader.compare import assert_close
+from grader.testing import numerical_gradient, relative_error
+
+pytestmark = pytest.mark.hidden
+
+# 000 §1.9: the 4x4 input of the max-pooling figure (lost; this is the input whose four
+# regions give the quoted maxima 9, 2, 6, 3) and of the average-pooling figure, which
+# differs in one cell so that the regions average 3.75, 1.25, 4 and 2.
+MAX_INPUT = np.array([[1, 3, 2, 1], [2, 9, 1, 1], [1, 3, 2, 3], [5, 6, 1, 2]], dtype=np.float64)
+AVG_INPUT = np.array([[1, 3, 2, 1], [2, 9, 1, 1], [1, 4, 2, 3], [5, 6, 1, 2]], dtype=np.float64)
+# 000 §1.9: the 5x5 input pooled with f=3, s=1 (quoted maxima 9 9 5 / 9 9 5 / 8 6 9)
+FIVE_BY_FIVE = np.array(
+    [[1, 3, 2, 1, 3], [2, 9, 1, 1, 5], [1, 3, 2, 3, 2], [8, 3, 5, 1, 0], [5, 6, 1, 2, 9]],
+    dtype=np.float64,
+)
+
+
+def plane(values):
+    return values.reshape(1, 1, *values.shape)
+
+
+def slow_max_pool(x, size, stride):
+    """Loop implementation returning (out, switches) with np.argmax's first maximum."""
+    n, c, h, w = x.shape
+    out_h, out_w = (h - size) // stride + 1, (w - size) // stride + 1
+    out = np.zeros((n, c, out_h, out_w))
+    switches = np.zeros((n, c, out_h, out_w), dtype=np.int64)
+    for i in range(n):
+        for k in range(c):
+            for r in range(out_h):
+                for s in range(out_w):
+                    window = x[i, k, r * stride : r * stride + size, s * stride : s * stride + size]
+                    di, dj = divmod(int(np.argmax(window)), size)
+                    out[i, k, r, s] = window[di, dj]
+                    switches[i, k, r, s] = (r * stride + di) * w + (s * stride + dj)
+    return out, switches
+
+
+def slow_avg_pool(x, size, stride):
+    n, c, h, w = x.shape
+    out = np.zeros((n, c, (h - size) // stride + 1, (w - size) // stride + 1))
+    for r in range(out.shape[2]):
+        for s in range(out.shape[3]):
+            out[:, :, r, s] = x[:, :, r * stride : r * stride + size, s * stride : s * stride + size].mean(axis=(2, 3))
+    return out
+
+
+@pytest.mark.points(3)
+@pytest.mark.function("max_pool_forward")
+def test_max_pool_four_by_four_example(submission):
+    """000 §1.9 and 002 (池化): 2x2 max pooling, stride 2, gives 9, 2, 6, 3; the maxima sit at
+    flat indices 5 (row 1, col 1), 2, 13 and 11 of the 4x4 plane."""
+    out, switches = submission.max_pool_forward(plane(MAX_INPUT), size=2, stride=2)
+    assert_close(out, plane(np.array([[9.0, 2.0], [6.0, 3.0]])))
+    assert_close(switches, plane(np.array([[5, 2], [13, 11]])), what="switches")
+
+
+@pytest.mark.points(3)
+@pytest.mark.function("max_pool_forward")
+def test_max_pool_five_by_five_example(submission):
+    """000 §1.9: f=3, s=1 on 5x5 gives 9 9 5 / 9 9 5 / 8 6 9; a 5x5x2 input gives 3x3x2,
+    each channel pooled alone."""
+    expected = np.array([[9, 9, 5], [9, 9, 5], [8, 6, 9]], dtype=np.float64)
+    out, _ = submission.max_pool_forward(plane(FIVE_BY_FIVE), size=3, stride=1)
+    assert_close(out, plane(expected))
+    two_channels = np.stack([FIVE_BY_FIVE, -FIVE_BY_FIVE])[None]
+    out_two, _ = submission.max_pool_forward(two_channels, size=3, stride=1)
+    assert out_two.shape == (1, 2, 3, 3), f"shape {out_two.shape}, expected (1, 2, 3, 3)"
+    assert_close(out_two[0, 0], expected, what="channel 0")
+
+
+@pytest.mark.points(3)
+@pytest.mark.function("avg_pool_forward")
+def test_average_pool_example(submission):
+    """000 §1.9: average pooling, 2x2, stride 2: 3.75, 1.25, 4 and 2."""
+    out = submission.avg_pool_forward(plane(AVG_INPUT), size=2, stride=2)
+    assert_close(out, plane(np.array([[3.75, 1.25], [4.0, 2.0]])))
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("avg_pool_forward")
+def test_max_and_mean_of_one_window(submission):
+    """001 二维最大池化/平均池化: max(1, 1, 5, 6) = 6 and mean(1, 1, 5, 6) = 3.25."""
+    window = plane(np.array([[1.0, 1.0], [5.0, 6.0]]))
+    out, _ = submission.max_pool_forward(window, size=2, stride=2)
+    assert_close(out, plane(np.array([[6.0]])), what="max")
+    assert_close(submission.avg_pool_forward(window, size=2, stride=2), plane(np.array([[3.25]])), what="mean")
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("pool_output_size")
+@pytest.mark.parametrize(
+    ("n", "f", "stride", "expected", "source"),
+    [
+        (4, 2, 2, 2, "000 §1.9: 4x4 with 2x2, stride 2, gives 2x2"),
+        (5, 3, 1, 3, "000 §1.9: 5x5 with f=3, s=1 gives 3x3"),
+        (28, 2, 2, 14, "002 LeNet: 28x28x6 pooled to 14x14x6"),
+        (10, 2, 2, 5, "002 LeNet: 10x10x16 pooled to 5x5x16"),
+        (100, 2, 2, 50, "002: 100x100 pooled without overlap to 50x50"),
+        (224, 2, 2, 112, "003 §4.3: 224x224x64 pooled to 112x112x64"),
+        (7, 3, 2, 3, "003 §4.3: overlapping pooling F=3, S=2 on 7x7"),
+    ],
+)
+def test_pool_output_size_lecture_values(submission, n, f, stride, expected, source):
+    """001 小结: m = (n - k + 2p)/s + 1 with p = 0, and n/s when the stride equals the window."""
+    assert_close(submission.pool_output_size(n, f, stride), expected, what=source)
+
+
+@pytest.mark.points(4)
+@pytest.mark.function("max_pool_forward")
+def test_max_pool_random_shapes(submission, rng):
+    """Outputs and switches against a loop implementation, overlapping windows included."""
+    for size, stride in [(2, 2), (3, 2), (2, 1), (3, 3)]:
+        x = rng.standard_normal((2, 3, 7, 6))
+        out, switches = submission.max_pool_forward(x, size=size, stride=stride)
+        expected_out, expected_switches = slow_max_pool(x, size, stride)
+        assert_close(out, expected_out, what=f"out, size {size}, stride {stride}")
+        assert_close(switches, expected_switches, what=f"switches, size {size}, stride {stride}")
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("max_pool_forward")
+def test_switches_take_the_first_maximum(submission):
+    """Ties go to the first maximum in row-major window order, as np.argmax; switches are ints."""
+    _, switches = submission.max_pool_forward(np.ones((1, 1, 4, 4)), size=2, stride=2)
+    assert np.asarray(switches).dtype.kind in "iu", f"switches have dtype {switches.dtype}, expected integers"
+    assert_close(switches, plane(np.array([[0, 2], [8, 10]])), what="switches of a constant image")
+
+
+@pytest.mark.points(3)
+@pytest.mark.function("max_pool_backward")
+def test_max_pool_backward_needs_no_x(submission, rng):
+    """003 §4.3 (switches): the backward pass routes each gradient by its switch alone;
+    in the 5x5, f=3, s=1 example the 9 at (1, 1) is chosen by four windows and gets their sum."""
+    _, switches = submission.max_pool_forward(plane(FIVE_BY_FIVE), size=3, stride=1)
+    dout = rng.standard_normal((1, 1, 3, 3))
+    dx = submission.max_pool_backward(dout, switches, (1, 1, 5, 5))
+    expected = np.zeros(25)
+    for r in range(3):
+        for s in range(3):
+            expected[switches[0, 0, r, s]] += dout[0, 0, r, s]
+    assert_close(dx, expected.reshape(1, 1, 5, 5))
+    assert_close(dx[0, 0, 1, 1], dout[0, 0, :2, :2].sum(), what="gradient of the 9 at (1, 1)")
+
+
+@pytest.mark.points(4)
+@pytest.mark.function("max_pool_backward")
+@pytest.mark.parametrize(("size", "stride"), [(2, 2), (3, 2)])
+def test_max_pool_backward_numerical_gradient(submission, rng, size, stride):
+    """dx against central differences (distinct inputs, so no ties); relative error below 1e-7."""
+    x = rng.permutation(2 * 2 * 6 * 6).reshape(2, 2, 6, 6).astype(np.float64) / 7.0
+    out, switches = submission.max_pool_forward(x, size=size, stride=stride)
+    dout = rng.standard_normal(out.shape)
+    dx = submission.max_pool_backward(dout, switches, x.shape)
+
+    def forward(value):
+        return submission.max_pool_forward(value, size=size, stride=stride)[0]
+
+    expected = numerical_gradient(forward, x.copy(), dout, step=1e-3)
+    error = relative_error(dx, expected)
+    assert error < 1e-7, f"dx: relative error {error:.2e} against the numerical gradient"
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("avg_pool_forward")
+def test_avg_pool_random_shapes(submission, rng):
+    """Averages against a loop implementation, overlapping windows included."""
+    for size, stride in [(2, 2), (3, 1)]:
+        x = rng.standard_normal((2, 2, 6, 7))
+        assert_close(submission.avg_pool_forward(x, size=size, stride=stride), slow_avg_pool(x, size, stride))
+
+
+@pytest.mark.points(3)
+@pytest.mark.function("avg_pool_backward")
+@pytest.mark.parametrize(("size", "stride"), [(2, 2), (3, 1)])
+def test_avg_pool_backward_numerical_gradient(submission, rng, size, stride):
+    """Each gradient is spread over its window and divided by its area; overlaps add up."""
+    x = rng.standard_normal((1, 2, 5, 5))
+    dout = rng.standard_normal(slow_avg_pool(x, size, stride).shape)
+    dx = submission.avg_pool_backward(dout, x.shape, size=size, stride=stride)
+
+    def forward(value):
+        return submission.avg_pool_forward(value, size=size, stride=stride)
+
+    expected = numerical_gradient(forward, x.copy(), dout, step=1e-3)
+    error = relative_error(dx, expected)
+    assert error < 1e-7, f"dx: relative error {error:.2e} against the numerical gradient"
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("pool_output_size")
+def test_bad_geometry_raises(submission):
+    """A window larger than the input, or stride 0, is a ValueError."""
+    with pytest.raises(ValueError):  # noqa: PT011
+        submission.pool_output_size(3, 4, 1)
+    with pytest.raises(ValueError):  # noqa: PT011
+        submission.max_pool_forward(np.zeros((1, 1, 4, 4)), size=2, stride=0)
