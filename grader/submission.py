@@ -92,10 +92,29 @@ def open_submission(
         SubmissionError: if the path holds no submission.
     """
     source = resolve_source(path, f"{module_name}.py")
+    cells = notebook_code_cells(source) if source.suffix == ".ipynb" else None
     if in_process:
-        if source.suffix == ".ipynb":
+        if cells is not None:
             raise SubmissionError(f"{source}: notebooks are only graded in the sandbox.")
         return InProcessSubmission(import_file(source, module_name))
     from grader.sandbox import SandboxedSubmission
 
-    return SandboxedSubmission(source, module_name, settings)
+    return SandboxedSubmission(source, module_name, settings, cells)
+
+
+def notebook_code_cells(path: Path) -> list[str]:
+    """The sources of a notebook's code cells, in order.
+
+    Raises:
+        SubmissionError: if the file is not a readable Jupyter notebook.
+    """
+    import nbformat
+
+    try:
+        notebook = nbformat.read(path, as_version=4)
+    except Exception as error:  # nbformat raises many types for a broken file
+        first = str(error).strip().splitlines()[0][:120] if str(error).strip() else type(error).__name__
+        raise SubmissionError(
+            f"{path.name} is not a readable Jupyter notebook ({first}); save it again from Jupyter."
+        ) from None
+    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]

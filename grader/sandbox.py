@@ -1,0 +1,455 @@
+"""Run a submission in a child process and talk to it in plain data.
+
+The grading process never imports student code. `SandboxedSubmission` is a
+proxy: each attribute call ships its arguments through `grader.wire` to a child
+(see `grader/child.py`) that imported the submission under limits, and ships
+the result back. Whatever the child does (exit, hang, crash, flood, lie), a
+call ends with a value or with an exception whose message says what happened.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from grader import wire
+from grader.config import GradingSettings
+
+RUNNER_FILES = ("child.py", "wire.py")
+STARTUP_ALLOWANCE_S = 10.0  # importing NumPy and the submission, on top of the call limit
+TIMEOUTS_BEFORE_GIVING_UP = 2  # per function: later calls fail at once instead of waiting again
+BUILTIN_ERRORS = (
+    ValueError, TypeError, IndexError, KeyError, LookupError, NotImplementedError,
+    ZeroDivisionError, ArithmeticError, OverflowError, FloatingPointError, AttributeError,
+    NameError, RuntimeError, AssertionError,
+)
+
+
+class SubmissionFailure(Exception):
+    """Something the student's code did, reported as a failed test (never a toolkit error)."""
+
+
+class SubmissionTimeout(SubmissionFailure):
+    """A call ran past the time limit; the child was killed."""
+
+
+class SubmissionCrashed(SubmissionFailure):
+    """The child process ended during a call (exit, signal, memory)."""
+
+
+class StudentException(Exception):
+    """Mixed into the exceptions re-raised from the student's code."""
+
+
+@functools.cache
+def _student_error_class(base: type[BaseException]) -> type[BaseException]:
+    return type(base.__name__, (base, StudentException), {"__module__": "submission"})
+
+
+def raise_student_error(function: str, error: dict[str, Any]) -> None:
+    """Re-raise an exception from the child: builtin types as themselves, others described."""
+    name, message = str(error.get("type")), str(error.get("message", ""))
+    where = "; ".join(error.get("where") or [])
+    detail = f" ({where})" if where else ""
+    if name == "NotImplementedError":
+        raise _student_error_class(NotImplementedError)(f"{function} is not implemented yet{detail}")
+    for base in BUILTIN_ERRORS:
+        if base.__name__ == name:
+            raise _student_error_class(base)(f"{message} [raised by {function}{detail}]")
+    if name == "MemoryError":
+        raise SubmissionFailure(f"{function} ran out of memory{detail}")
+    raise SubmissionFailure(f"{function} raised {name}: {message}{detail}")
+
+
+@functools.cache
+def bubblewrap_works() -> bool:
+    """Whether bubblewrap is installed and may create namespaces on this machine."""
+    if sys.platform != "linux" or shutil.which("bwrap") is None:
+        return False
+    probe = ["bwrap", "--unshare-all", "--ro-bind", "/", "/", "--dev", "/dev", "true"]
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def _python_roots() -> list[str]:
+    """Folders the interpreter and its packages live in: bound read-only in the sandbox."""
+    import site
+    import sysconfig
+
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable))}
+    roots.update(site.getsitepackages())
+    roots.update(sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib"))
+    existing = sorted({os.path.realpath(root) for root in roots if os.path.isdir(root)})
+    return [root for root in existing if not any(root.startswith(other + os.sep) for other in existing)]
+
+
+def bubblewrap_command(work_folder: Path, python: list[str]) -> list[str]:
+    """bwrap arguments: fresh namespaces, read-only system and Python, one writable folder."""
+    command = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+    command += ["--uid", "65534", "--gid", "65534", "--clearenv"]
+    command += ["--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64"):
+        if os.path.islink(top):
+            command += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            command += ["--ro-bind", top, top]
+    if os.path.exists("/etc/ld.so.cache"):
+        command += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+    for root in _python_roots():
+        if not root.startswith("/usr/"):
+            command += ["--ro-bind", root, root]
+    command += ["--bind", str(work_folder), "/sandbox", "--chdir", "/sandbox"]
+    for key, value in _child_environment("/sandbox").items():
+        command += ["--setenv", key, value]
+    return command + python
+
+
+def _child_environment(home: str) -> dict[str, str]:
+    single_thread = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    return {"PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONHASHSEED": "0", **single_thread}
+
+
+class Child:
+    """One running child process and its two pipes."""
+
+    def __init__(self, process: subprocess.Popen[bytes], requests_fd: int, replies_fd: int) -> None:
+        self.process = process
+        self.requests_fd = requests_fd
+        self.replies_fd = replies_fd
+
+    def kill(self) -> None:
+        """End the child and everything it started, whatever it is doing."""
+        for fd in (self.requests_fd, self.replies_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, OSError):
+            pass
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    def exit_reason(self) -> str:
+        """How the process ended, in words."""
+        try:
+            code = self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return "the process stopped answering"
+        if code < 0:
+            name = signal.Signals(-code).name
+            return f"the process was killed by {name}" + (" (CPU time limit)" if name == "SIGXCPU" else "")
+        return f"the process exited with code {code}" if code else "the process exited"
+
+
+class Channel:
+    """Starts the child on first use, sends requests, restarts it after a crash or timeout."""
+
+    def __init__(self, source: Path, module_name: str, settings: GradingSettings, cells: list[str] | None) -> None:
+        self.source = source
+        self.module_name = module_name
+        self.settings = settings
+        self.cells = cells
+        self.base = Path(tempfile.mkdtemp(prefix="grader-"))
+        self.use_bubblewrap = bubblewrap_works()
+        self.child: Child | None = None
+        self.generation = 0
+        self.broken: str | None = None  # the submission cannot be imported: every call fails
+        self.notes: list[str] = []
+        self.seccomp = False
+        self.timeouts: dict[str, int] = {}
+        self.next_id = 1
+        self.max_array_bytes = settings.max_array_mb * 2**20
+        self.max_frame_bytes = 4 * self.max_array_bytes + 64 * 2**20
+
+    @property
+    def isolation(self) -> str:
+        """The isolation level, as the report states it."""
+        layers = ["bubblewrap namespaces" if self.use_bubblewrap else "child process"]
+        if self.seccomp:
+            layers.append("seccomp")
+        return " + ".join([*layers, "rlimits", "audit hook"])
+
+    def _prepare(self) -> tuple[Path, Path, str, str]:
+        """Fresh copies of the runner and the submission; returns their folders and inside paths."""
+        runner, work = self.base / "runner", self.base / "work"
+        for folder in (runner, work):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+        for name in RUNNER_FILES:
+            shutil.copyfile(Path(__file__).with_name(name), runner / name)
+        if self.source.suffix == ".py":
+            target = work / "submission"
+            shutil.copytree(self.source.parent, target, ignore=shutil.ignore_patterns("*.ipynb", ".*", "__pycache__"))
+            source_name = f"submission/{self.source.name}"
+        else:
+            (work / "submission").mkdir()
+            source_name = f"submission/{self.module_name}.py"
+        inside_work = "/sandbox" if self.use_bubblewrap else str(work)
+        inside_runner = "/runner" if self.use_bubblewrap else str(runner)
+        return runner, work, f"{inside_work}/{source_name}", inside_runner
+
+    def _start(self) -> None:
+        runner, work, source, inside_runner = self._prepare()
+        requests_read, requests_write = os.pipe()
+        replies_read, replies_write = os.pipe()
+        config = {
+            "source": source,
+            "module": self.module_name,
+            "cells": self.cells,
+            "work_folder": "/sandbox" if self.use_bubblewrap else str(work),
+            "requests_fd": requests_read,
+            "replies_fd": replies_write,
+            "max_array_bytes": self.max_array_bytes,
+            "limits": {
+                "memory_bytes": self.settings.memory_limit_mb * 2**20,
+                "file_bytes": self.settings.output_limit_kb * 1024,
+                "cpu_seconds": int(max(300, 20 * self.settings.time_limit_s)),
+            },
+        }
+        (runner / "config.json").write_text(json.dumps(config), encoding="utf-8")
+        python = [sys.executable, "-B", "-I", f"{inside_runner}/child.py", f"{inside_runner}/config.json"]
+        if self.use_bubblewrap:
+            command = bubblewrap_command(work, []) + ["--ro-bind", str(runner), "/runner"] + python
+            environment = None
+        else:
+            command, environment = python, _child_environment(str(work))
+        output = open(self.base / "output.log", "ab")  # noqa: SIM115 (the child holds it)
+        process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=output, stderr=output, cwd=work, env=environment,
+            pass_fds=(requests_read, replies_write), start_new_session=True, close_fds=True,
+        )
+        output.close()
+        os.close(requests_read)
+        os.close(replies_write)
+        os.set_blocking(requests_write, False)
+        self.child = Child(process, requests_write, replies_read)
+        self.generation += 1
+        self._greet()
+
+    def _greet(self) -> None:
+        """Wait for the child's hello: the submission imported, or why not."""
+        limit = self.settings.time_limit_s + STARTUP_ALLOWANCE_S
+        try:
+            hello, _ = self._read_frame(time.monotonic() + limit)
+        except TimeoutError:
+            self.broken = f"importing your code took longer than {limit:g} s"
+        except (EOFError, OSError, wire.WireError):
+            reason = self.child.exit_reason() if self.child else "the process ended"
+            self.broken = f"importing your code ended the process: {reason}"
+        else:
+            self.seccomp = bool(hello.get("seccomp"))
+            if hello.get("ready"):
+                self.notes = [str(note) for note in hello.get("notes", [])]
+                return
+            error = hello.get("import_error") or {}
+            where = "; ".join(error.get("where") or [])
+            self.broken = f"your code could not be imported: {error.get('type')}: {error.get('message')}" + (
+                f" ({where})" if where else ""
+            )
+        self._stop()
+
+    def _stop(self) -> None:
+        if self.child is not None:
+            self.child.kill()
+            self.child = None
+
+    def close(self) -> None:
+        """Kill the child and remove its folders."""
+        self._stop()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    def _read_exactly(self, size: int, deadline: float) -> bytes:
+        assert self.child is not None
+        chunks = bytearray()
+        while len(chunks) < size:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self.child.replies_fd], [], [], remaining)[0]:
+                raise TimeoutError
+            chunk = os.read(self.child.replies_fd, min(size - len(chunks), 1 << 22))
+            if not chunk:
+                raise EOFError
+            chunks += chunk
+        return bytes(chunks)
+
+    def _read_frame(self, deadline: float) -> tuple[dict[str, Any], list[bytes]]:
+        (size,) = struct.unpack("<Q", self._read_exactly(8, deadline))
+        if size > self.max_frame_bytes:
+            raise wire.WireError(f"a reply of {size / 2**20:.0f} MB")
+        return wire.parse_frame(self._read_exactly(size, deadline))
+
+    def _write_frame(self, header: dict[str, Any], blobs: list[bytes], deadline: float) -> None:
+        assert self.child is not None
+        text = json.dumps({**header, "blob_sizes": [len(b) for b in blobs]}).encode("utf-8")
+        body = struct.pack("<I", len(text)) + text
+        data = memoryview(b"".join([struct.pack("<Q", len(body) + sum(map(len, blobs))), body, *blobs]))
+        while data:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([], [self.child.requests_fd], [], remaining)[1]:
+                raise TimeoutError
+            data = data[os.write(self.child.requests_fd, data) :]
+
+    def request(self, label: str, header: dict[str, Any]) -> Any:
+        """Send one request and return the decoded result.
+
+        Args:
+            label: how the failure messages name the call ("conv_forward").
+            header: op, name, handle and the request's values (not yet encoded).
+
+        Raises:
+            SubmissionFailure: timeouts, crashes, invalid results, unexpected exceptions.
+            ValueError, TypeError, ...: the student's own exceptions of builtin types.
+        """
+        if self.broken:
+            raise SubmissionFailure(self.broken)
+        if self.timeouts.get(label, 0) >= TIMEOUTS_BEFORE_GIVING_UP:
+            raise SubmissionTimeout(f"{label} timed out {TIMEOUTS_BEFORE_GIVING_UP} times already; not called again")
+        if self.child is None:
+            self._start()
+            if self.broken:
+                raise SubmissionFailure(self.broken)
+        blobs: list[bytes] = []
+        message = {"id": self.next_id, "op": header["op"], "name": header["name"], "handle": header.get("handle")}
+        for key in ("args", "kwargs", "value"):
+            if key in header:
+                message[key] = wire.encode(header[key], blobs, self.max_array_bytes, self._handle_of)
+        self.next_id += 1
+        reply, reply_blobs = self._exchange(label, message, blobs)
+        if "error" in reply:
+            raise_student_error(label, reply["error"])
+        if "invalid" in reply:
+            raise SubmissionFailure(
+                f"{label} returned {reply['invalid']}, expected numbers, strings, NumPy arrays, "
+                "or lists, tuples and dicts of them"
+            )
+        try:
+            return wire.decode(reply.get("ok"), reply_blobs, self._remote_object)
+        except (wire.WireError, IndexError, ValueError) as error:
+            raise SubmissionFailure(f"{label} returned {error}") from None
+
+    def _exchange(self, label: str, message: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
+        limit = self.settings.time_limit_s
+        deadline = time.monotonic() + limit
+        assert self.child is not None
+        child = self.child
+        try:
+            self._write_frame(message, blobs, deadline)
+            while True:
+                reply, reply_blobs = self._read_frame(deadline)
+                if reply.get("id") == message["id"]:
+                    return reply, reply_blobs
+        except TimeoutError:
+            self._stop()
+            self.timeouts[label] = self.timeouts.get(label, 0) + 1
+            raise SubmissionTimeout(f"{label} timed out after {limit:g} s") from None
+        except (EOFError, BrokenPipeError, ConnectionError):
+            reason = child.exit_reason()
+            self._stop()
+            raise SubmissionCrashed(f"{label} ended the process: {reason}") from None
+        except (wire.WireError, OSError) as error:
+            self._stop()
+            raise SubmissionCrashed(f"{label} broke the channel to the grader ({error})") from None
+
+    def _handle_of(self, value: Any) -> wire.Handle | None:
+        if isinstance(value, RemoteObject):
+            return value._wire_handle()
+        return None
+
+    def _remote_object(self, handle: wire.Handle) -> RemoteObject:
+        return RemoteObject(self, handle, self.generation)
+
+
+class RemoteFunction:
+    """A function (or method, or class) of the submission; calling it calls into the child."""
+
+    def __init__(self, channel: Channel, name: str, handle: wire.Handle | None = None, label: str = "") -> None:
+        self._channel = channel
+        self._name = name
+        self._handle = handle
+        self._label = label or name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        handle_id = self._handle.id if self._handle else None
+        header = {"op": "call", "name": self._name, "handle": handle_id, "args": list(args), "kwargs": kwargs}
+        return self._channel.request(self._label, header)
+
+    def __repr__(self) -> str:
+        return f"<submission's {self._label}>"
+
+
+class RemoteObject:
+    """An object that lives in the child (a ConvNet); attribute reads, writes and calls go there."""
+
+    def __init__(self, channel: Channel, handle: wire.Handle, generation: int) -> None:
+        object.__setattr__(self, "_channel", channel)
+        object.__setattr__(self, "_handle", handle)
+        object.__setattr__(self, "_generation", generation)
+
+    def _wire_handle(self) -> wire.Handle:
+        if self._generation != self._channel.generation:
+            raise SubmissionFailure(f"this {self._handle.type_name} was lost when your code was restarted")
+        return self._handle
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        label = f"{self._handle.type_name}.{name}"
+        handle = self._wire_handle()
+        described = self._channel.request(label, {"op": "describe", "name": name, "handle": handle.id})
+        if described.get("callable"):
+            return RemoteFunction(self._channel, name, handle, label)
+        return described.get("value")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        label = f"{self._handle.type_name}.{name}"
+        handle = self._wire_handle()
+        self._channel.request(label, {"op": "set", "name": name, "handle": handle.id, "value": value})
+
+    def __repr__(self) -> str:
+        return f"<submission's {self._handle.type_name} #{self._handle.id}>"
+
+
+class SandboxedSubmission:
+    """The proxy the `submission` fixture gives to tests: the student's module, at arm's length."""
+
+    def __init__(
+        self, source: Path, module_name: str, settings: GradingSettings, cells: list[str] | None = None
+    ) -> None:
+        self._channel = Channel(source, module_name, settings, cells)
+
+    @property
+    def isolation(self) -> str:
+        return self._channel.isolation
+
+    @property
+    def notes(self) -> list[str]:
+        """What happened while loading: skipped IPython lines, notebook cells that raised."""
+        return list(self._channel.notes)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        described = self._channel.request(name, {"op": "describe", "name": name, "handle": None})
+        if described.get("callable"):
+            return RemoteFunction(self._channel, name)
+        return described.get("value")
+
+    def close(self) -> None:
+        self._channel.close()
