@@ -18,7 +18,11 @@ import pytest
 from grader import compare
 from grader.config import Course, find_course_root, load_course
 from grader.errors import GraderError
+from grader.sandbox import StudentException, SubmissionFailure, SubmissionTimeout
 from grader.submission import Submission, open_submission, reference_path
+
+OPEN_SUBMISSIONS = pytest.StashKey[dict[tuple[str, str], Submission]]()
+MAX_REASON_LINES = 8
 
 MARKERS = {
     "points(n)": "points a test is worth (default 1)",
@@ -59,31 +63,38 @@ def _course(config: pytest.Config) -> Course:
 
 
 def assignment_of(path: Path) -> str:
-    """The assignment a suite file belongs to: the name of its folder."""
-    return path.parent.name
+    """The assignment a suite file belongs to: tests/<id>/test_x.py or assignments/<id>/tests/test_x.py."""
+    folder = path.parent
+    return folder.parent.name if folder.name == "tests" else folder.name
 
 
-@pytest.fixture(scope="module")
-def submission(request: pytest.FixtureRequest) -> Iterator[Submission]:
-    """The work under test, for the assignment whose folder holds the test module."""
-    config = request.config
+def open_for(config: pytest.Config, assignment_id: str) -> Submission:
+    """The run's one open submission of an assignment (one child process per assignment)."""
     course = _course(config)
-    try:
-        assignment = course.assignment(assignment_of(Path(str(request.path))))
-    except GraderError as error:
-        pytest.fail(str(error), pytrace=False)
+    assignment = course.assignment(assignment_id)
     chosen = config.getoption("--submission")
     root: Path = config._grader_root  # type: ignore[attr-defined]
     path = Path(chosen) if chosen else reference_path(root, assignment)
-    handle = open_submission(
-        path,
-        assignment.module_name,
-        settings=course.grading,
-        in_process=config.getoption("--in-process"),
-    )
+    opened = config.stash.setdefault(OPEN_SUBMISSIONS, {})
+    key = (assignment.id, str(path))
+    if key not in opened:
+        opened[key] = open_submission(
+            path, assignment.module_name, settings=course.grading, in_process=config.getoption("--in-process")
+        )
+    return opened[key]
+
+
+@pytest.fixture(scope="module")
+def submission(request: pytest.FixtureRequest) -> Submission:
+    """The work under test, for the assignment whose folder holds the test module."""
     try:
-        yield handle
-    finally:
+        return open_for(request.config, assignment_of(Path(str(request.path))))
+    except GraderError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for handle in config.stash.get(OPEN_SUBMISSIONS, {}).values():
         handle.close()
 
 
@@ -123,11 +134,39 @@ def credit(request: pytest.FixtureRequest) -> Iterator[Credit]:
         request.node.user_properties.append(("partial", award.fraction))
 
 
+def failure_reason(error: BaseException) -> tuple[str, str]:
+    """The status and a short reason for an exception raised by a test."""
+    if isinstance(error, SubmissionTimeout):
+        return "timeout", str(error)
+    if isinstance(error, (compare.Mismatch, SubmissionFailure, StudentException)):
+        return "failed", str(error)
+    if isinstance(error, AssertionError):
+        text = str(error).split("\nassert ")[0].strip()
+        return "failed", text or "assertion failed"
+    if isinstance(error, pytest.fail.Exception):
+        return "failed", str(error)
+    return "error", f"{type(error).__name__}: {error}"
+
+
+def _shorten(text: str) -> str:
+    lines = text.strip().splitlines()
+    if len(lines) > MAX_REASON_LINES:
+        lines = [*lines[:MAX_REASON_LINES], "..."]
+    return "\n".join(line[:300] for line in lines)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
     outcome = yield
     report = outcome.get_result()
-    if report.when == "call" and report.failed:
-        seed = dict(item.user_properties).get("seed")
-        if seed is not None:
-            report.sections.append(("seed", f"rerun with --seed {seed} to reproduce"))
+    if call.excinfo is None or report.skipped:
+        return
+    status, reason = failure_reason(call.excinfo.value)
+    if report.when != "call" and status == "failed":
+        status = "error"
+    seed = dict(item.user_properties).get("seed")
+    if seed is not None:
+        reason += f" (seed {seed})"
+        report.sections.append(("seed", f"rerun with --seed {seed} to reproduce"))
+    report.grader_status = status
+    report.grader_reason = _shorten(reason)

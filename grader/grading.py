@@ -1,0 +1,93 @@
+"""Grade one submission of one assignment: run its suites through pytest, collect a Report.
+
+pytest runs in this process; the student's code runs only in the sandbox child
+that the `submission` fixture starts. The run always ends with a complete
+report, whatever the submission does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import time
+from pathlib import Path
+
+import pytest
+
+from grader.config import Assignment
+from grader.plugin import OPEN_SUBMISSIONS
+from grader.scoring import Report, ResultCollector, TestResult, load_manifest, pending_results
+
+
+def suite_folder(root: Path, assignment: Assignment) -> Path:
+    """The instructor's suites (tests/<id>/) when present, else the released public tests."""
+    instructor = root / "tests" / assignment.id
+    return instructor if instructor.is_dir() else root / "assignments" / assignment.id / "tests"
+
+
+def manifest_path(root: Path, assignment: Assignment) -> Path:
+    """Where the released manifest of hidden tests (ids and points only) lives."""
+    return root / "assignments" / assignment.id / "tests" / "hidden.json"
+
+
+def default_submission(root: Path, assignment: Assignment) -> Path:
+    """The student's working copy: assignments/<id>/<module>."""
+    return root / "assignments" / assignment.id / assignment.module
+
+
+class _SessionWatcher:
+    """Reads the isolation level and loading notes of the run's submission before it closes."""
+
+    def __init__(self) -> None:
+        self.isolation = "not started"
+        self.notes: list[str] = []
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        for handle in session.config.stash.get(OPEN_SUBMISSIONS, {}).values():
+            self.isolation = getattr(handle, "isolation", self.isolation)
+            self.notes = list(getattr(handle, "notes", []))
+
+
+def grade(root: Path, assignment: Assignment, submission: Path, in_process: bool = False) -> Report:
+    """Run every suite of `assignment` on `submission` and return the report.
+
+    Args:
+        root: the course folder (holds course.yml).
+        assignment: the assignment to grade.
+        submission: a .py file, a folder or an .ipynb.
+        in_process: import the submission here instead of a child (trusted code only).
+
+    Returns:
+        the Report: one TestResult per test, hidden tests absent here listed as pending.
+    """
+    started = time.perf_counter()
+    folder = suite_folder(root, assignment)
+    files = sorted(folder.glob("test_*.py"), key=lambda path: ("hidden" in path.name, path.name))
+    collector, watcher = ResultCollector(), _SessionWatcher()
+    arguments = [
+        *map(str, files),
+        f"--submission={submission}",
+        f"--rootdir={root}",
+        "--import-mode=importlib",
+        "--strict-markers",
+        "-o", "addopts=",
+        "-W", "ignore::pytest.PytestAssertRewriteWarning",  # grader.plugin is already imported here
+        "-p", "no:cacheprovider",
+        "-q",
+    ]
+    if in_process:
+        arguments.append("--in-process")
+    if files:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            pytest.main(arguments, plugins=[collector, watcher])
+    tests: list[TestResult] = list(collector.results.values())
+    present = {test.name for test in tests}
+    tests += pending_results(load_manifest(manifest_path(root, assignment)), present)
+    return Report(
+        assignment=assignment.id,
+        submission=str(submission),
+        isolation="none (in-process)" if in_process else watcher.isolation,
+        tests=tests,
+        duration_s=time.perf_counter() - started,
+        notes=watcher.notes,
+    )

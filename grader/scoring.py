@@ -1,0 +1,156 @@
+"""Points, partial credit, hidden and pending tests: from pytest items to result records.
+
+`ResultCollector` is a pytest plugin object: `grade` registers it for one run
+and reads `results` afterwards. Only `grader/reports.py` renders the records.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SCHEMA_VERSION = 1
+STATUSES = ("passed", "failed", "error", "timeout", "pending")
+
+
+@dataclass
+class TestResult:
+    """One test's outcome, as every report shows it."""
+
+    __test__ = False  # not a pytest test class
+
+    name: str
+    function: str | None
+    score: float
+    max_score: float
+    status: str
+    hidden: bool
+    output: str = ""
+    mistake: str | None = None
+    duration_s: float = 0.0
+
+
+@dataclass
+class Report:
+    """A graded submission: its tests, total and how it was isolated."""
+
+    assignment: str
+    submission: str
+    isolation: str
+    tests: list[TestResult] = field(default_factory=list)
+    duration_s: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    schema_version: int = SCHEMA_VERSION
+
+    @property
+    def score(self) -> float:
+        return round(sum(t.score for t in self.tests), 4)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(t.max_score for t in self.tests), 4)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.score / self.max_score if self.max_score else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report: the records of "Results and reports" in DESIGN.md."""
+        return {
+            "schema_version": self.schema_version,
+            "assignment": self.assignment,
+            "submission": self.submission,
+            "score": self.score,
+            "max_score": self.max_score,
+            "isolation": self.isolation,
+            "duration_s": round(self.duration_s, 3),
+            "notes": self.notes,
+            "tests": [asdict(t) for t in self.tests],
+        }
+
+
+def marker_value(item: pytest.Item, name: str, default: Any = None) -> Any:
+    marker = item.get_closest_marker(name)
+    return marker.args[0] if marker and marker.args else default
+
+
+def item_points(item: pytest.Item, group_sizes: Counter[tuple[str, str]]) -> float:
+    """The test's points; a parametrized test's points are shared by its cases."""
+    points = float(marker_value(item, "points", 1.0))
+    return points / group_sizes[group_key(item)]
+
+
+def group_key(item: pytest.Item) -> tuple[str, str]:
+    return (str(item.path), getattr(item, "originalname", item.name))
+
+
+def load_manifest(path: Path) -> list[dict[str, Any]]:
+    """The hidden tests' manifest (tests/hidden.json): ids, functions and points only."""
+    if not path.is_file():
+        return []
+    return list(json.loads(path.read_text(encoding="utf-8")).get("tests", []))
+
+
+class ResultCollector:
+    """pytest plugin object that turns each test's outcome into a TestResult."""
+
+    def __init__(self) -> None:
+        self.results: dict[str, TestResult] = {}
+        self.points: dict[str, float] = {}
+        self.items: dict[str, pytest.Item] = {}
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        sizes = Counter(group_key(item) for item in items)
+        for item in items:
+            self.points[item.nodeid] = item_points(item, sizes)
+            self.items[item.nodeid] = item
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        item = self.items.get(report.nodeid)
+        if item is None or (report.when == "call" and report.nodeid in self.results and report.passed):
+            return
+        if report.when != "call" and report.passed:
+            return
+        self.results[report.nodeid] = self._result(item, report)
+
+    def _result(self, item: pytest.Item, report: pytest.TestReport) -> TestResult:
+        max_score = self.points[item.nodeid]
+        properties = dict(report.user_properties)
+        status = getattr(report, "grader_status", None) or ("passed" if report.passed else "failed")
+        if report.when != "call" and not report.passed:
+            status = "error" if status == "failed" else status
+        fraction = 1.0 if status == "passed" else float(properties.get("partial", 0.0))
+        return TestResult(
+            name=item.name,
+            function=marker_value(item, "function"),
+            score=max_score * fraction,
+            max_score=max_score,
+            status=status,
+            hidden=item.get_closest_marker("hidden") is not None,
+            output=getattr(report, "grader_reason", "") or ("" if report.passed else "failed"),
+            mistake=getattr(report, "grader_mistake", None),
+            duration_s=round(report.duration, 4),
+        )
+
+
+def pending_results(manifest: list[dict[str, Any]], present: set[str]) -> list[TestResult]:
+    """Hidden tests listed in the manifest but not run here: shown as pending with their points."""
+    return [
+        TestResult(
+            name=entry["name"],
+            function=entry.get("function"),
+            score=0.0,
+            max_score=float(entry["points"]),
+            status="pending",
+            hidden=True,
+            output="hidden test: runs when your work is graded officially",
+        )
+        for entry in manifest
+        if entry["name"] not in present
+    ]
