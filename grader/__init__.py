@@ -9,5 +9,14 @@ from grader.errors import GraderError
 from grader.grading import grade
 from grader.scoring import Report, TestResult
 
-__all__ = ["Course", "GraderError", "Mismatch", "Report", "TestResult", "assert_close", "grade", "load_course"]
+__all__ = [
+    "Course",
+    "GraderError",
+    "Mismatch",
+    "Report",
+    "TestResult",
+    "assert_close",
+    "grade",
+    "load_course",
+]
 __version__ = "0.1.0"

@@ -11,6 +11,7 @@ It sees only the standard library, NumPy, and wire.py beside it.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import ctypes
 import importlib.util
 import json
@@ -28,14 +29,37 @@ MAX_REQUEST_BYTES = 1 << 31
 _SYSCALLS = {
     "x86_64": (
         0xC000003E,
-        {"clone": 56, "fork": 57, "vfork": 58, "execve": 59, "execveat": 322, "clone3": 435,
-         "kill": 62, "tkill": 200, "tgkill": 234, "pidfd_send_signal": 424, "ptrace": 101,
-         "socket": 41, "connect": 42},
+        {
+            "clone": 56,
+            "fork": 57,
+            "vfork": 58,
+            "execve": 59,
+            "execveat": 322,
+            "clone3": 435,
+            "kill": 62,
+            "tkill": 200,
+            "tgkill": 234,
+            "pidfd_send_signal": 424,
+            "ptrace": 101,
+            "socket": 41,
+            "connect": 42,
+        },
     ),
     "aarch64": (
         0xC00000B7,
-        {"clone": 220, "execve": 221, "execveat": 281, "clone3": 435, "kill": 129, "tkill": 130,
-         "tgkill": 131, "pidfd_send_signal": 424, "ptrace": 117, "socket": 198, "connect": 203},
+        {
+            "clone": 220,
+            "execve": 221,
+            "execveat": 281,
+            "clone3": 435,
+            "kill": 129,
+            "tkill": 130,
+            "tgkill": 131,
+            "pidfd_send_signal": 424,
+            "ptrace": 117,
+            "socket": 198,
+            "connect": 203,
+        },
     ),
 }
 _CLONE_THREAD = 0x00010000
@@ -101,18 +125,42 @@ def set_limits(limits: dict[str, int]) -> None:
         which = getattr(resource, name, None)
         if which is None:
             continue
-        try:
+        with contextlib.suppress(ValueError, OSError):  # a refused limit leaves the others
             resource.setrlimit(which, (value, value))
-        except (ValueError, OSError):
-            pass  # a platform that refuses a limit still gets the others
 
 
-_WRITE_EVENTS = {"os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown",
-                 "os.symlink", "os.link", "os.truncate", "os.utime", "shutil.rmtree"}
-_BLOCKED_EVENTS = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn",
-                   "os.fork", "os.forkpty", "os.kill", "os.killpg", "socket.connect", "socket.bind",
-                   "socket.getaddrinfo", "ctypes.dlopen", "ctypes.dlsym", "ctypes.call_function",
-                   "ctypes.addressof", "ctypes.cdata"}
+_WRITE_EVENTS = {
+    "os.remove",
+    "os.rename",
+    "os.rmdir",
+    "os.mkdir",
+    "os.chmod",
+    "os.chown",
+    "os.symlink",
+    "os.link",
+    "os.truncate",
+    "os.utime",
+    "shutil.rmtree",
+}
+_BLOCKED_EVENTS = {
+    "subprocess.Popen",
+    "os.system",
+    "os.exec",
+    "os.posix_spawn",
+    "os.spawn",
+    "os.fork",
+    "os.forkpty",
+    "os.kill",
+    "os.killpg",
+    "socket.connect",
+    "socket.bind",
+    "socket.getaddrinfo",
+    "ctypes.dlopen",
+    "ctypes.dlsym",
+    "ctypes.call_function",
+    "ctypes.addressof",
+    "ctypes.cdata",
+}
 
 
 def install_audit_hook(work_folder: str) -> None:
@@ -190,13 +238,17 @@ class Runner:
         return attribute(*args, **kwargs)
 
 
-def load_namespace(source_path: str, module_name: str, cells: list[str] | None) -> tuple[dict[str, Any], list[str]]:
+def load_namespace(
+    source_path: str, module_name: str, cells: list[str] | None
+) -> tuple[dict[str, Any], list[str]]:
     """Import a .py file, or run a notebook's code cells in order; return (namespace, notes)."""
     notes: list[str] = []
     folder = os.path.dirname(source_path)
     sys.path.insert(0, folder)
     if cells is None:
         spec = importlib.util.spec_from_file_location(module_name, source_path)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot import {source_path}")
         module = importlib.util.module_from_spec(spec)
         sys.modules[module_name] = module
         spec.loader.exec_module(module)
@@ -264,19 +316,24 @@ def main() -> None:
     set_limits(config["limits"])
     seccomp = install_seccomp()
     install_audit_hook(config["work_folder"])
-    builtins.input = _no_input
+    builtins.input = _no_input  # type: ignore[assignment]
     try:
         namespace, notes = load_namespace(config["source"], config["module"], config.get("cells"))
         hello = {"id": 0, "ready": True, "notes": notes, "seccomp": seccomp}
     except BaseException as error:
-        hello = {"id": 0, "ready": False, "import_error": describe_error(error, config["source"]), "seccomp": seccomp}
+        hello = {
+            "id": 0,
+            "ready": False,
+            "import_error": describe_error(error, config["source"]),
+            "seccomp": seccomp,
+        }
         wire.write_frame(replies_fd, hello, [])
         return
     wire.write_frame(replies_fd, hello, [])
     serve(Runner(namespace, config["max_array_bytes"]), config["source"], requests_fd, replies_fd)
 
 
-def _no_input(prompt: str = "") -> str:
+def _no_input(prompt: object = "") -> str:
     raise EOFError("input() has no one to answer it while grading")
 
 

@@ -50,7 +50,9 @@ def chosen_assignments(root: Path, course: Course, name: str | None, every: bool
     name = name or assignment_from_folder(root, course, Path.cwd())
     if name is None:
         ids = ", ".join(a.id for a in course.assignments)
-        raise GraderError(f"which assignment? name one ({ids}), use --all, or run grade inside assignments/<id>/.")
+        raise GraderError(
+            f"which assignment? name one ({ids}), use --all, or run grade inside assignments/<id>/."
+        )
     return [course.assignment(name)]
 
 
@@ -69,21 +71,31 @@ def submission_for(root: Path, assignment: Assignment, given: Path | None) -> Pa
 
 def write_outputs(found: list[Report], options: dict[str, Path | None], language: str) -> None:
     if options["json"]:
-        data = found[0].to_dict() if len(found) == 1 else {
-            "schema_version": SCHEMA_VERSION,
-            "score": round(sum(r.score for r in found), 4),
-            "max_score": round(sum(r.max_score for r in found), 4),
-            "reports": [r.to_dict() for r in found],
-        }
+        data = (
+            found[0].to_dict()
+            if len(found) == 1
+            else {
+                "schema_version": SCHEMA_VERSION,
+                "score": round(sum(r.score for r in found), 4),
+                "max_score": round(sum(r.max_score for r in found), 4),
+                "reports": [r.to_dict() for r in found],
+            }
+        )
         options["json"].write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
     if options["gradescope"]:
-        options["gradescope"].write_text(json.dumps(reports.to_gradescope(found), indent=2, ensure_ascii=False))
+        options["gradescope"].write_text(
+            json.dumps(reports.to_gradescope(found), indent=2, ensure_ascii=False)
+        )
     if options["junit"]:
         options["junit"].write_text(reports.to_junit(found), encoding="utf-8")
     if options["html"]:
         target = options["html"]
         for report in found:
-            path = target if len(found) == 1 else target.with_name(f"{target.stem}-{report.assignment}{target.suffix}")
+            path = (
+                target
+                if len(found) == 1
+                else target.with_name(f"{target.stem}-{report.assignment}{target.suffix}")
+            )
             path.write_text(reports.to_html(report, language), encoding="utf-8")
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
@@ -95,14 +107,22 @@ def write_outputs(found: list[Report], options: dict[str, Path | None], language
 @click.argument("assignment", required=False)
 @click.option("--submission", type=click.Path(path_type=Path), help="A .py file, a folder or an .ipynb.")
 @click.option("--all", "every", is_flag=True, help="Grade every assignment of the course.")
-@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Write the JSON report.")
-@click.option("--gradescope", type=click.Path(path_type=Path, dir_okay=False), help="Write Gradescope's results.json.")
+@click.option(
+    "--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Write the JSON report."
+)
+@click.option(
+    "--gradescope", type=click.Path(path_type=Path, dir_okay=False), help="Write Gradescope's results.json."
+)
 @click.option("--junit", type=click.Path(path_type=Path, dir_okay=False), help="Write JUnit XML.")
 @click.option("--html", type=click.Path(path_type=Path, dir_okay=False), help="Write an HTML report.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), help="Exit with 1 when the score is below PCT.")
-@click.option("--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder.")
+@click.option(
+    "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
-def grade_command(assignment, submission, every, json_path, gradescope, junit, html, fail_under, course_dir, debug):
+def grade_command(
+    assignment, submission, every, json_path, gradescope, junit, html, fail_under, course_dir, debug
+):
     """Grade ASSIGNMENT (default: the one whose folder you are in) and print a score table."""
     console = Console()
     try:
@@ -133,7 +153,9 @@ def course_command():
 
 
 @course_command.command("validate")
-@click.option("--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder.")
+@click.option(
+    "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
+)
 def validate_command(course_dir):
     """Check course.yml and list its assignments."""
     try:

@@ -37,7 +37,7 @@ def _shape_hint(got: tuple[int, ...], expected: tuple[int, ...]) -> str:
         return f": {len(got)} axes instead of {len(expected)}"
     if sorted(got) == sorted(expected):
         return ": axes in the wrong order?"
-    differences = [g - e for g, e in zip(got, expected)]
+    differences = [g - e for g, e in zip(got, expected, strict=False)]
     if all(d in (0, 2, -2) for d in differences) and any(differences):
         return ": padding missing or added twice?"
     return ""
@@ -130,7 +130,7 @@ def _assert_sequence(got: Any, expected: tuple | list, rtol: float, atol: float,
         raise Mismatch(f"{what}: returned a {_type_name(got)}, expected a {kind} of {len(expected)}")
     if len(got) != len(expected):
         raise Mismatch(f"{what}: {len(got)} items returned, expected {len(expected)}")
-    for position, (item, reference) in enumerate(zip(got, expected)):
+    for position, (item, reference) in enumerate(zip(got, expected, strict=False)):
         assert_close(item, reference, rtol=rtol, atol=atol, what=f"{what}[{position}]")
 
 

@@ -31,6 +31,7 @@ class CourseInfo(_Strict):
 
 class GradingSettings(_Strict):
     time_limit_s: float = Field(30.0, gt=0)
+    startup_limit_s: float = Field(20.0, gt=0)
     memory_limit_mb: int = Field(2048, ge=64)
     output_limit_kb: int = Field(64, ge=1)
     max_array_mb: int = Field(256, ge=1)
@@ -67,8 +68,8 @@ class Assignment(_Strict):
 
 class Course(_Strict):
     course: CourseInfo
-    grading: GradingSettings = GradingSettings()
-    late_policy: LatePolicy = LatePolicy()
+    grading: GradingSettings = Field(default_factory=GradingSettings)
+    late_policy: LatePolicy = Field(default_factory=LatePolicy)
     assignments: list[Assignment] = Field(min_length=1)
 
     @field_validator("assignments")
@@ -140,7 +141,7 @@ def parse_course(text: str, path: Path = Path(COURSE_FILE)) -> Course:
     try:
         return Course.model_validate(raw)
     except ValidationError as error:
-        raise ConfigError(_describe(error.errors()[0], raw, path)) from None
+        raise ConfigError(_describe(dict(error.errors()[0]), raw, path)) from None
 
 
 def load_course(path: Path) -> Course:

@@ -70,9 +70,12 @@ def grade(root: Path, assignment: Assignment, submission: Path, in_process: bool
         f"--rootdir={root}",
         "--import-mode=importlib",
         "--strict-markers",
-        "-o", "addopts=",
-        "-W", "ignore::pytest.PytestAssertRewriteWarning",  # grader.plugin is already imported here
-        "-p", "no:cacheprovider",
+        "-o",
+        "addopts=",
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",  # grader.plugin is already imported here
+        "-p",
+        "no:cacheprovider",
         "-q",
     ]
     if in_process:

@@ -63,7 +63,7 @@ def to_json(report: Report) -> str:
 
 def to_gradescope(reports: list[Report]) -> dict[str, Any]:
     """Gradescope's results.json: hidden tests are visible after grades are published."""
-    tests = []
+    tests: list[dict[str, Any]] = []
     for report in reports:
         for test in report.tests:
             if test.status == "pending":
@@ -91,20 +91,36 @@ def to_junit(reports: list[Report]) -> str:
     """JUnit XML: one testsuite per assignment; failures carry the reason, pending tests are skipped."""
     root = ET.Element("testsuites", name="grade")
     for report in reports:
-        counts = {status: sum(t.status == status for t in report.tests) for status in STATUS_MARK}
+        counts = {status: sum(1 for t in report.tests if t.status == status) for status in STATUS_MARK}
         suite = ET.SubElement(
-            root, "testsuite", name=report.assignment, tests=str(len(report.tests)),
-            failures=str(counts["failed"] + counts["timeout"]), errors=str(counts["error"]),
-            skipped=str(counts["pending"]), time=f"{report.duration_s:.3f}",
+            root,
+            "testsuite",
+            name=report.assignment,
+            tests=str(len(report.tests)),
+            failures=str(counts["failed"] + counts["timeout"]),
+            errors=str(counts["error"]),
+            skipped=str(counts["pending"]),
+            time=f"{report.duration_s:.3f}",
         )
         properties = ET.SubElement(suite, "properties")
-        for key, value in (("score", report.score), ("max_score", report.max_score), ("isolation", report.isolation)):
+        for key, value in (
+            ("score", report.score),
+            ("max_score", report.max_score),
+            ("isolation", report.isolation),
+        ):
             ET.SubElement(properties, "property", name=key, value=str(value))
         for test in report.tests:
-            case = ET.SubElement(suite, "testcase", classname=f"grade.{report.assignment}", name=test.name,
-                                 time=f"{test.duration_s:.3f}")
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"grade.{report.assignment}",
+                name=test.name,
+                time=f"{test.duration_s:.3f}",
+            )
             if test.status in ("failed", "timeout"):
-                ET.SubElement(case, "failure", message=_first_line(test.output, 200), type=test.status).text = test.output
+                ET.SubElement(
+                    case, "failure", message=_first_line(test.output, 200), type=test.status
+                ).text = test.output
             elif test.status == "error":
                 ET.SubElement(case, "error", message=_first_line(test.output, 200)).text = test.output
             elif test.status == "pending":
@@ -123,10 +139,14 @@ def to_markdown(reports: list[Report]) -> str:
     """A markdown summary for GitHub Actions' job summary."""
     lines = []
     for report in reports:
-        lines += [f"### {report.assignment}: {report.score:.2f} / {report.max_score:.2f} ({report.percent:.0f} %)", ""]
+        lines += [
+            f"### {report.assignment}: {report.score:.2f} / {report.max_score:.2f} ({report.percent:.0f} %)",
+            "",
+        ]
         lines += ["| | test | points | reason |", "|---|---|---|---|"]
         for test in report.tests:
             reason = _first_line(test.output).replace("|", "\\|") if test.status != "passed" else ""
-            lines.append(f"| {STATUS_MARK[test.status]} | {test.name} | {test.score:.2f}/{test.max_score:.2f} | {reason} |")
+            points = f"{test.score:.2f}/{test.max_score:.2f}"
+            lines.append(f"| {STATUS_MARK[test.status]} | {test.name} | {points} | {reason} |")
         lines.append("")
     return "\n".join(lines)

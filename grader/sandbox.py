@@ -9,6 +9,7 @@ call ends with a value or with an exception whose message says what happened.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -27,12 +28,22 @@ from grader import wire
 from grader.config import GradingSettings
 
 RUNNER_FILES = ("child.py", "wire.py")
-STARTUP_ALLOWANCE_S = 10.0  # importing NumPy and the submission, on top of the call limit
 TIMEOUTS_BEFORE_GIVING_UP = 2  # per function: later calls fail at once instead of waiting again
 BUILTIN_ERRORS = (
-    ValueError, TypeError, IndexError, KeyError, LookupError, NotImplementedError,
-    ZeroDivisionError, ArithmeticError, OverflowError, FloatingPointError, AttributeError,
-    NameError, RuntimeError, AssertionError,
+    ValueError,
+    TypeError,
+    IndexError,
+    KeyError,
+    LookupError,
+    NotImplementedError,
+    ZeroDivisionError,
+    ArithmeticError,
+    OverflowError,
+    FloatingPointError,
+    AttributeError,
+    NameError,
+    RuntimeError,
+    AssertionError,
 )
 
 
@@ -46,6 +57,10 @@ class SubmissionTimeout(SubmissionFailure):
 
 class SubmissionCrashed(SubmissionFailure):
     """The child process ended during a call (exit, signal, memory)."""
+
+
+class ChannelCorrupted(SubmissionCrashed):
+    """Something in the child wrote bytes that are not a reply (a stray thread, say)."""
 
 
 class StudentException(Exception):
@@ -119,8 +134,14 @@ def bubblewrap_command(work_folder: Path, python: list[str]) -> list[str]:
 
 def _child_environment(home: str) -> dict[str, str]:
     single_thread = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-    return {"PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONHASHSEED": "0", **single_thread}
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": home,
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        **single_thread,
+    }
 
 
 class Child:
@@ -134,14 +155,10 @@ class Child:
     def kill(self) -> None:
         """End the child and everything it started, whatever it is doing."""
         for fd in (self.requests_fd, self.replies_fd):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError, OSError):
-            pass
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -162,7 +179,9 @@ class Child:
 class Channel:
     """Starts the child on first use, sends requests, restarts it after a crash or timeout."""
 
-    def __init__(self, source: Path, module_name: str, settings: GradingSettings, cells: list[str] | None) -> None:
+    def __init__(
+        self, source: Path, module_name: str, settings: GradingSettings, cells: list[str] | None
+    ) -> None:
         self.source = source
         self.module_name = module_name
         self.settings = settings
@@ -197,7 +216,9 @@ class Channel:
             shutil.copyfile(Path(__file__).with_name(name), runner / name)
         if self.source.suffix == ".py":
             target = work / "submission"
-            shutil.copytree(self.source.parent, target, ignore=shutil.ignore_patterns("*.ipynb", ".*", "__pycache__"))
+            shutil.copytree(
+                self.source.parent, target, ignore=shutil.ignore_patterns("*.ipynb", ".*", "__pycache__")
+            )
             source_name = f"submission/{self.source.name}"
         else:
             (work / "submission").mkdir()
@@ -233,8 +254,15 @@ class Channel:
             command, environment = python, _child_environment(str(work))
         output = open(self.base / "output.log", "ab")  # noqa: SIM115 (the child holds it)
         process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=output, stderr=output, cwd=work, env=environment,
-            pass_fds=(requests_read, replies_write), start_new_session=True, close_fds=True,
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=output,
+            cwd=work,
+            env=environment,
+            pass_fds=(requests_read, replies_write),
+            start_new_session=True,
+            close_fds=True,
         )
         output.close()
         os.close(requests_read)
@@ -246,7 +274,7 @@ class Channel:
 
     def _greet(self) -> None:
         """Wait for the child's hello: the submission imported, or why not."""
-        limit = self.settings.time_limit_s + STARTUP_ALLOWANCE_S
+        limit = self.settings.startup_limit_s
         try:
             hello, _ = self._read_frame(time.monotonic() + limit)
         except TimeoutError:
@@ -320,18 +348,34 @@ class Channel:
         if self.broken:
             raise SubmissionFailure(self.broken)
         if self.timeouts.get(label, 0) >= TIMEOUTS_BEFORE_GIVING_UP:
-            raise SubmissionTimeout(f"{label} timed out {TIMEOUTS_BEFORE_GIVING_UP} times already; not called again")
+            raise SubmissionTimeout(
+                f"{label} timed out {TIMEOUTS_BEFORE_GIVING_UP} times already; not called again"
+            )
         if self.child is None:
             self._start()
             if self.broken:
                 raise SubmissionFailure(self.broken)
         blobs: list[bytes] = []
-        message = {"id": self.next_id, "op": header["op"], "name": header["name"], "handle": header.get("handle")}
+        message = {
+            "id": self.next_id,
+            "op": header["op"],
+            "name": header["name"],
+            "handle": header.get("handle"),
+        }
         for key in ("args", "kwargs", "value"):
             if key in header:
                 message[key] = wire.encode(header[key], blobs, self.max_array_bytes, self._handle_of)
         self.next_id += 1
-        reply, reply_blobs = self._exchange(label, message, blobs)
+        try:
+            reply, reply_blobs = self._exchange(label, message, blobs)
+        except ChannelCorrupted:
+            if blobs_hold_handles(message):
+                raise
+            # a stray thread of an earlier call wrote into the channel: this call deserves a clean child
+            self._start()
+            if self.broken:
+                raise SubmissionFailure(self.broken) from None
+            reply, reply_blobs = self._exchange(label, message, blobs)
         if "error" in reply:
             raise_student_error(label, reply["error"])
         if "invalid" in reply:
@@ -344,7 +388,9 @@ class Channel:
         except (wire.WireError, IndexError, ValueError) as error:
             raise SubmissionFailure(f"{label} returned {error}") from None
 
-    def _exchange(self, label: str, message: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
+    def _exchange(
+        self, label: str, message: dict[str, Any], blobs: list[bytes]
+    ) -> tuple[dict[str, Any], list[bytes]]:
         limit = self.settings.time_limit_s
         deadline = time.monotonic() + limit
         assert self.child is not None
@@ -365,7 +411,7 @@ class Channel:
             raise SubmissionCrashed(f"{label} ended the process: {reason}") from None
         except (wire.WireError, OSError) as error:
             self._stop()
-            raise SubmissionCrashed(f"{label} broke the channel to the grader ({error})") from None
+            raise ChannelCorrupted(f"{label} broke the channel to the grader ({error})") from None
 
     def _handle_of(self, value: Any) -> wire.Handle | None:
         if isinstance(value, RemoteObject):
@@ -376,10 +422,19 @@ class Channel:
         return RemoteObject(self, handle, self.generation)
 
 
+def blobs_hold_handles(message: dict[str, Any]) -> bool:
+    """Whether a request refers to objects in the child (which a restart loses)."""
+    return message.get("handle") is not None or '"handle"' in json.dumps(
+        [message.get(key) for key in ("args", "kwargs", "value")]
+    )
+
+
 class RemoteFunction:
     """A function (or method, or class) of the submission; calling it calls into the child."""
 
-    def __init__(self, channel: Channel, name: str, handle: wire.Handle | None = None, label: str = "") -> None:
+    def __init__(
+        self, channel: Channel, name: str, handle: wire.Handle | None = None, label: str = ""
+    ) -> None:
         self._channel = channel
         self._name = name
         self._handle = handle

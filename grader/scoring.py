@@ -121,7 +121,7 @@ class ResultCollector:
 
     def _result(self, item: pytest.Item, report: pytest.TestReport) -> TestResult:
         max_score = self.points[item.nodeid]
-        properties = dict(report.user_properties)
+        properties: dict[str, Any] = dict(report.user_properties)
         status = getattr(report, "grader_status", None) or ("passed" if report.passed else "failed")
         if report.when != "call" and not report.passed:
             status = "error" if status == "failed" else status

@@ -88,7 +88,9 @@ def _encode_array(array: np.ndarray, blobs: list[bytes], max_bytes: int) -> Any:
     if array.dtype.kind not in NUMERIC_KINDS or array.dtype.fields is not None:
         raise WireError(f"an array of {array.dtype}, not numbers")
     if array.nbytes > max_bytes:
-        raise WireError(f"an array of {array.nbytes / 2**20:.0f} MB (the limit is {max_bytes / 2**20:.0f} MB)")
+        raise WireError(
+            f"an array of {array.nbytes / 2**20:.0f} MB (the limit is {max_bytes / 2**20:.0f} MB)"
+        )
     buffer = io.BytesIO()
     np.lib.format.write_array(buffer, np.asarray(array), allow_pickle=False)
     blobs.append(buffer.getvalue())

@@ -39,7 +39,9 @@ def test_affine_flattens_in_c_order(submission, rng):
     x = rng.standard_normal((5, 2, 3, 4))
     w = rng.standard_normal((24, 6))
     b = rng.standard_normal(6)
-    expected = np.array([[sum(x[n].ravel()[d] * w[d, m] for d in range(24)) + b[m] for m in range(6)] for n in range(5)])
+    expected = np.array(
+        [[sum(x[n].ravel()[d] * w[d, m] for d in range(24)) + b[m] for m in range(6)] for n in range(5)]
+    )
     assert_close(submission.affine_forward(x, w, b), expected)
 
 
@@ -52,9 +54,15 @@ def test_affine_backward_numerical_gradient(submission, rng):
     b = rng.standard_normal(5)
     dout = rng.standard_normal((4, 5))
     dx, dw, db = submission.affine_backward(dout, x, w, b)
-    assert_gradient("dx", dx, numerical_gradient(lambda v: submission.affine_forward(v, w, b), x.copy(), dout, 1e-3))
-    assert_gradient("dw", dw, numerical_gradient(lambda v: submission.affine_forward(x, v, b), w.copy(), dout, 1e-3))
-    assert_gradient("db", db, numerical_gradient(lambda v: submission.affine_forward(x, w, v), b.copy(), dout, 1e-3))
+    assert_gradient(
+        "dx", dx, numerical_gradient(lambda v: submission.affine_forward(v, w, b), x.copy(), dout, 1e-3)
+    )
+    assert_gradient(
+        "dw", dw, numerical_gradient(lambda v: submission.affine_forward(x, v, b), w.copy(), dout, 1e-3)
+    )
+    assert_gradient(
+        "db", db, numerical_gradient(lambda v: submission.affine_forward(x, w, v), b.copy(), dout, 1e-3)
+    )
 
 
 @pytest.mark.points(3)
@@ -109,7 +117,9 @@ def test_initial_loss_is_near_log_ten(submission, rng):
 
 
 def small_model(submission, rng, reg):
-    model = submission.ConvNet(input_dim=(2, 4, 4), num_filters=3, filter_size=3, hidden_dim=5, num_classes=4, reg=reg)
+    model = submission.ConvNet(
+        input_dim=(2, 4, 4), num_filters=3, filter_size=3, hidden_dim=5, num_classes=4, reg=reg
+    )
     shapes = {"W1": (3, 2, 3, 3), "b1": (3,), "W2": (12, 5), "b2": (5,), "W3": (5, 4), "b3": (4,)}
     model.params = {name: rng.standard_normal(shape) * 0.5 for name, shape in shapes.items()}
     return model
@@ -154,8 +164,12 @@ def test_overfits_fifty_examples(submission):
     """A net that can learn fits 50 digits perfectly: training accuracy 100 % after 40 epochs."""
     X_train, y_train, X_val, y_val = digits_split()
     model = submission.ConvNet(weight_scale=0.2, seed=1)
-    history = submission.train(model, X_train[:50], y_train[:50], X_val[:50], y_val[:50], epochs=40, batch_size=10, lr=0.2, seed=1)
-    assert history["train_acc"][-1] == 1.0, f"training accuracy {history['train_acc'][-1]:.2f} on 50 examples, expected 1.00"
+    history = submission.train(
+        model, X_train[:50], y_train[:50], X_val[:50], y_val[:50], epochs=40, batch_size=10, lr=0.2, seed=1
+    )
+    assert history["train_acc"][-1] == 1.0, (
+        f"training accuracy {history['train_acc'][-1]:.2f} on 50 examples, expected 1.00"
+    )
 
 
 @pytest.mark.points(6)
@@ -166,7 +180,9 @@ def test_trains_to_95_percent_on_digits(submission, credit):
     X_train, y_train, X_val, y_val = digits_split()
     model = submission.ConvNet(num_filters=16, hidden_dim=64, weight_scale=0.1, seed=0)
     submission.train(model, X_train, y_train, X_val, y_val, epochs=20, batch_size=16, lr=0.1, seed=0)
-    history = submission.train(model, X_train, y_train, X_val, y_val, epochs=5, batch_size=16, lr=0.01, seed=1)
+    history = submission.train(
+        model, X_train, y_train, X_val, y_val, epochs=5, batch_size=16, lr=0.01, seed=1
+    )
     accuracy = history["val_acc"][-1]
     if accuracy >= 0.90:
         credit.award(0.5)

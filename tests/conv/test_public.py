@@ -22,7 +22,7 @@ def test_output_size_small_cases(submission):
 @pytest.mark.points(1)
 @pytest.mark.function("padded_output_size")
 def test_padded_output_size_small_cases(submission):
-    """"same" keeps ceil(10/3) = 4 positions; "valid" keeps ceil((10-4+1)/3) = 3."""
+    """ "same" keeps ceil(10/3) = 4 positions; "valid" keeps ceil((10-4+1)/3) = 3."""
     assert_close(submission.padded_output_size(10, 4, 3, "same"), 4)
     assert_close(submission.padded_output_size(10, 4, 3, "valid"), 3)
 
@@ -72,5 +72,7 @@ def test_forward_is_not_flipped(submission):
 @pytest.mark.function("conv_forward")
 def test_forward_output_shape(submission):
     """Two images, 3 channels, 8x8, with 4 filters 3x3, stride 2, pad 1: (2, 4, 4, 4)."""
-    out = submission.conv_forward(np.zeros((2, 3, 8, 8)), np.zeros((4, 3, 3, 3)), np.zeros(4), stride=2, pad=1)
+    out = submission.conv_forward(
+        np.zeros((2, 3, 8, 8)), np.zeros((4, 3, 3, 3)), np.zeros(4), stride=2, pad=1
+    )
     assert out.shape == (2, 4, 4, 4), f"shape {out.shape}, expected (2, 4, 4, 4)"

@@ -111,8 +111,15 @@ def test_col2im_counts_overlaps(submission):
 def test_forward_reproduces_the_vertical_edge_example(submission):
     """000 §1.2 through one matrix product: -5 -4 0 8 / -10 -2 2 3 / 0 -2 -4 -7 / -3 -2 -3 -16."""
     image = np.array(
-        [[3, 0, 1, 2, 7, 4], [1, 5, 8, 9, 3, 1], [2, 7, 2, 5, 1, 3],
-         [0, 1, 3, 1, 7, 8], [4, 2, 1, 6, 2, 8], [2, 4, 5, 2, 3, 9]], dtype=np.float64,
+        [
+            [3, 0, 1, 2, 7, 4],
+            [1, 5, 8, 9, 3, 1],
+            [2, 7, 2, 5, 1, 3],
+            [0, 1, 3, 1, 7, 8],
+            [4, 2, 1, 6, 2, 8],
+            [2, 4, 5, 2, 3, 9],
+        ],
+        dtype=np.float64,
     )
     edge = np.array([[1, 0, -1]] * 3, dtype=np.float64)
     out, _ = submission.conv_forward_im2col(image[None, None], edge[None, None], np.zeros(1))

@@ -120,8 +120,14 @@ def test_lenet_layer_table(submission):
     The notes print "16個5*5*3" for the second layer's filters; they see the 6 channels of
     the layer before, so they are 5x5x6: 16 x (150 + 1) = 2,416 parameters."""
     layers = [
-        conv(6, 5), pool(2, 2), conv(16, 5), pool(2, 2), {"type": "flatten"},
-        {"type": "fc", "units": 120}, {"type": "fc", "units": 84}, {"type": "fc", "units": 10},
+        conv(6, 5),
+        pool(2, 2),
+        conv(16, 5),
+        pool(2, 2),
+        {"type": "flatten"},
+        {"type": "fc", "units": 120},
+        {"type": "fc", "units": 84},
+        {"type": "fc", "units": 10},
     ]
     expected = [
         {"type": "conv", "output_shape": (6, 28, 28), "params": 456},

@@ -50,7 +50,9 @@ def slow_avg_pool(x, size, stride):
     out = np.zeros((n, c, (h - size) // stride + 1, (w - size) // stride + 1))
     for r in range(out.shape[2]):
         for s in range(out.shape[3]):
-            out[:, :, r, s] = x[:, :, r * stride : r * stride + size, s * stride : s * stride + size].mean(axis=(2, 3))
+            out[:, :, r, s] = x[:, :, r * stride : r * stride + size, s * stride : s * stride + size].mean(
+                axis=(2, 3)
+            )
     return out
 
 
@@ -93,7 +95,9 @@ def test_max_and_mean_of_one_window(submission):
     window = plane(np.array([[1.0, 1.0], [5.0, 6.0]]))
     out, _ = submission.max_pool_forward(window, size=2, stride=2)
     assert_close(out, plane(np.array([[6.0]])), what="max")
-    assert_close(submission.avg_pool_forward(window, size=2, stride=2), plane(np.array([[3.25]])), what="mean")
+    assert_close(
+        submission.avg_pool_forward(window, size=2, stride=2), plane(np.array([[3.25]])), what="mean"
+    )
 
 
 @pytest.mark.points(2)
