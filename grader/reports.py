@@ -64,6 +64,7 @@ def to_json(report: Report) -> str:
 def to_gradescope(reports: list[Report]) -> dict[str, Any]:
     """Gradescope's results.json: hidden tests are visible after grades are published."""
     tests: list[dict[str, Any]] = []
+    total = sum(t.score for report in reports for t in report.tests)
     for report in reports:
         for test in report.tests:
             if test.status == "pending":
@@ -71,15 +72,15 @@ def to_gradescope(reports: list[Report]) -> dict[str, Any]:
             tests.append(
                 {
                     "name": f"{report.assignment}: {test.name}",
-                    "score": round(test.score, 4),
-                    "max_score": round(test.max_score, 4),
+                    "score": round(test.score, 6),
+                    "max_score": round(test.max_score, 6),
                     "status": "passed" if test.status == "passed" else "failed",
                     "output": test.output if not test.mistake else f"{test.output}\nmistake: {test.mistake}",
                     "visibility": "after_published" if test.hidden else "visible",
                 }
             )
     return {
-        "score": round(sum(t["score"] for t in tests), 4),
+        "score": round(total, 4),
         "execution_time": round(sum(r.duration_s for r in reports), 2),
         "output": "; ".join(f"{r.assignment}: isolation {r.isolation}" for r in reports),
         "visibility": "visible",

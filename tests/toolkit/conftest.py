@@ -17,7 +17,9 @@ def write_course(folder: Path, time_limit: float = 2.0, startup_limit: float = 8
     shutil.copytree(ROOT / "solutions", folder / "solutions")
     for suite in (ROOT / "tests").iterdir():
         if suite.is_dir() and suite.name != "toolkit" and not suite.name.startswith("__"):
-            shutil.copytree(suite, folder / "tests" / suite.name, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(
+                suite, folder / "tests" / suite.name, ignore=shutil.ignore_patterns("__pycache__")
+            )
     return folder
 
 

@@ -38,7 +38,9 @@ def single_step_results(report):
 
 
 def assert_only_single_step_lost(report, reason_part: str, status: str = "failed"):
-    assert report.score == pytest.approx(HONEST_SCORE), [(t.name, t.output) for t in report.tests if t.score < t.max_score]
+    assert report.score == pytest.approx(HONEST_SCORE), [
+        (t.name, t.output) for t in report.tests if t.score < t.max_score
+    ]
     lost = single_step_results(report)
     assert lost, "the conv_single_step tests are missing from the report"
     assert all(t.score == 0 for t in lost)
@@ -52,7 +54,11 @@ THREATS = {
     "base_exception": ("class Boom(BaseException):\n    pass\nraise Boom('no')", "", "raised Boom"),
     "memory_bomb": ("block = bytearray(64 * 2**30)\nreturn 0.0", "", "ran out of memory"),
     "fork_loop": ("while True:\n    os.fork()", "import os\n", "not allowed"),
-    "subprocess": ("subprocess.run(['sh', '-c', 'echo hi'])\nreturn 0.0", "import subprocess\n", "not allowed"),
+    "subprocess": (
+        "subprocess.run(['sh', '-c', 'echo hi'])\nreturn 0.0",
+        "import subprocess\n",
+        "not allowed",
+    ),
     "network": (
         "socket.create_connection(('127.0.0.1', 9), timeout=1)\nreturn 0.0",
         "import socket\n",
@@ -221,7 +227,9 @@ def test_malformed_notebook_is_one_sentence(course_copy, tmp_path):
     report = grade_conv(course_copy, path)
     assert report.score == 0
     assert {t.status for t in report.tests} == {"error"}
-    assert all("is not a readable Jupyter notebook" in t.output and "\n" not in t.output for t in report.tests)
+    assert all(
+        "is not a readable Jupyter notebook" in t.output and "\n" not in t.output for t in report.tests
+    )
 
 
 def test_folder_submission_with_a_helper_module(course_copy, tmp_path):
@@ -241,3 +249,43 @@ def test_reference_through_the_child_scores_full_marks(course_copy):
     expected = "bubblewrap" if bubblewrap_works() else "child process"
     assert expected in report.isolation
     json.dumps(report.to_dict())
+
+
+def test_seccomp_alone_blocks_processes_and_signals(tmp_path):
+    """The filter on its own, without the audit hook: fork, exec and kill fail with EPERM,
+    while threads still start."""
+    import subprocess
+    import sys
+
+    script = textwrap.dedent(
+        f"""
+        import os, sys, threading
+        sys.path.insert(0, {str(ROOT / "grader")!r})
+        from child import install_seccomp
+        assert install_seccomp()
+        threading.Thread(target=lambda: None).start()
+        for name, action in [("fork", os.fork), ("kill", lambda: os.kill(os.getppid(), 0)),
+                             ("exec", lambda: os.execv("/bin/true", ["true"]))]:
+            try:
+                action()
+                print(name, "allowed")
+            except PermissionError:
+                print(name, "blocked")
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["fork", "blocked", "kill", "blocked", "exec", "blocked"], result.stderr
+
+
+def test_without_bubblewrap_the_child_keeps_its_other_layers(course_copy, tmp_path, monkeypatch):
+    """Where bubblewrap is missing (a student's laptop), the same child runs with seccomp, rlimits
+    and the audit hook, and the report says so."""
+    from grader import sandbox
+
+    monkeypatch.setattr(sandbox, "bubblewrap_works", lambda: False)
+    target = course_copy / "tests" / "conv" / "test_public.py"
+    body = f"open({str(target)!r}, 'a').write('# changed')\nos.fork()"
+    report = grade_conv(course_copy, hostile(tmp_path, body, "import os\n"))
+    assert_only_single_step_lost(report, "not allowed")
+    assert report.isolation.startswith("child process + seccomp")
+    assert "# changed" not in target.read_text(encoding="utf-8")

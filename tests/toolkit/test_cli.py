@@ -1,0 +1,125 @@
+"""The `grade` command through click's runner: exit codes, the table, and every report format."""
+
+import json
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+
+from grader.cli import course_command, grade_command
+
+from .conftest import ROOT, reference_with, write_course
+
+
+def run(*arguments, **options):
+    return CliRunner().invoke(grade_command, [str(a) for a in arguments], **options)
+
+
+def test_grade_all_on_the_reference_prints_full_marks(tmp_path):
+    """The README's main job: every assignment of the reference scores 100 % (course.yml's limits)."""
+    course = write_course(tmp_path, time_limit=30)
+    result = run("--all", "--submission", course / "solutions", "--course", course)
+    assert result.exit_code == 0, result.output
+    assert "course total 203.00 / 203.00 (100 %)" in result.output
+    for assignment in ("conv", "im2col", "pool", "params", "cnn"):
+        assert f"{assignment}:" in result.output
+
+
+def test_every_report_format(course_copy, tmp_path, monkeypatch):
+    """--json, --junit, --gradescope, --html and the GitHub job summary for one graded run."""
+    wrong = tmp_path / "conv.py"
+    wrong.write_text(reference_with("conv_single_step", "return 0.0"), encoding="utf-8")
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    paths = {name: tmp_path / f"report.{name}" for name in ("json", "junit", "gradescope", "html")}
+    options = [item for name, path in paths.items() for item in (f"--{name}", path)]
+    result = run("conv", "--submission", wrong, "--course", course_copy, *options)
+    assert result.exit_code == 0, result.output
+
+    report = json.loads(paths["json"].read_text(encoding="utf-8"))
+    assert report["schema_version"] == 1 and report["assignment"] == "conv"
+    assert report["score"] == pytest.approx(41) and report["max_score"] == pytest.approx(45)
+    assert {
+        "name",
+        "function",
+        "score",
+        "max_score",
+        "status",
+        "hidden",
+        "output",
+        "mistake",
+        "duration_s",
+    } <= set(report["tests"][0])
+    failed = [t for t in report["tests"] if t["status"] == "failed"]
+    assert {t["function"] for t in failed} == {"conv_single_step"}
+
+    suite = ET.parse(paths["junit"]).getroot().find("testsuite")
+    assert suite.get("failures") == str(len(failed)) and suite.find("testcase/failure") is not None
+
+    gradescope = json.loads(paths["gradescope"].read_text(encoding="utf-8"))
+    assert gradescope["score"] == pytest.approx(41)
+    assert {t["visibility"] for t in gradescope["tests"]} == {"visible", "after_published"}
+    assert set(gradescope["tests"][0]) == {"name", "score", "max_score", "status", "output", "visibility"}
+
+    html = paths["html"].read_text(encoding="utf-8")
+    assert html.count('<tr class="failed">') == len(failed) and "41.00 / 45.00" in html
+    assert "### conv: 41.00 / 45.00" in summary.read_text(encoding="utf-8")
+
+
+def test_fail_under_sets_the_exit_code(course_copy, tmp_path):
+    wrong = tmp_path / "params.py"
+    wrong.write_text("def conv_params(f, c_in, n_filters, bias=True):\n    return 0\n", encoding="utf-8")
+    result = run("params", "--submission", wrong, "--course", course_copy, "--fail-under", "50")
+    assert result.exit_code == 1
+    assert "below --fail-under 50 %" in result.output
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["pol"], "error: no assignment 'pol'; did you mean 'pool'?"),
+        (["pool", "--submission", "missing.py"], "error: missing.py: no such file or folder"),
+        (["pool"], "error: no assignments/pool/pool.py to grade; run `course release` first"),
+        ([], "error: which assignment? name one (conv, im2col, pool, params, cnn)"),
+    ],
+)
+def test_user_mistakes_are_one_line(course_copy, arguments, message):
+    result = run(*arguments, "--course", course_copy)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
+
+
+def test_broken_course_file_names_the_field(tmp_path):
+    (tmp_path / "course.yml").write_text("course: {name: x}\nassignments: [{id: a}]\n", encoding="utf-8")
+    result = run("a", "--course", tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: course.yml: assignment 'a'.title is missing; add 'title:'")
+
+
+def test_grade_finds_the_assignment_from_the_working_folder(course_copy, tmp_path, monkeypatch):
+    """Inside assignments/<id>/ with no arguments, grade grades the working copy there."""
+    course = tmp_path / "course"
+    shutil.copytree(course_copy, course)
+    folder = course / "assignments" / "params"
+    folder.mkdir(parents=True)
+    shutil.copy(course / "solutions" / "params.py", folder / "params.py")
+    monkeypatch.chdir(folder)
+    result = run()
+    assert result.exit_code == 0, result.output
+    assert "total 39.00 / 39.00 (100 %)" in result.output
+
+
+def test_python_dash_m_grader_is_the_grade_command():
+    result = subprocess.run(
+        [sys.executable, "-m", "grader", "--help"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == 0 and "Grade ASSIGNMENT" in result.stdout
+
+
+def test_course_validate_lists_assignments():
+    result = CliRunner().invoke(course_command, ["validate", "--course", str(ROOT)])
+    assert result.exit_code == 0 and "pool" in result.output and "38 points" in result.output

@@ -1,0 +1,63 @@
+"""The pytest plugin seen from pytest itself (pytester): fixture, markers, --submission, seeds."""
+
+import textwrap
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+COURSE = """
+course: {name: tiny}
+grading: {time_limit_s: 5}
+assignments:
+  - {id: add, title: Add, module: add.py, points: 3,
+     release: 2026-01-01T00:00:00+00:00, due: 2026-02-01T00:00:00+00:00}
+"""
+
+
+@pytest.fixture
+def tiny_course(pytester):
+    pytester.makefile(".yml", course=COURSE)
+    pytester.mkdir("solutions")
+    (pytester.path / "solutions" / "add.py").write_text("def add(a, b):\n    return a + b\n")
+    pytester.mkdir("tests")
+    pytester.mkdir("tests/add")
+    (pytester.path / "tests" / "add" / "test_add.py").write_text(
+        textwrap.dedent(
+            """
+            import pytest
+
+            @pytest.mark.points(2)
+            @pytest.mark.function("add")
+            def test_add(submission, rng):
+                a = float(rng.integers(0, 10))
+                assert submission.add(a, 1.0) == a + 1.0, "add is wrong"
+
+            @pytest.mark.hidden
+            @pytest.mark.function("add")
+            def test_add_ints(submission):
+                assert submission.add(2, 3) == 5
+            """
+        )
+    )
+    return pytester
+
+
+def test_reference_passes_without_warnings(tiny_course):
+    result = tiny_course.runpytest_subprocess("--strict-markers", "-W", "error", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+
+
+def test_submission_option_grades_other_work(tiny_course):
+    wrong = tiny_course.path / "wrong.py"
+    wrong.write_text("def add(a, b):\n    return a - b\n")
+    result = tiny_course.runpytest_subprocess(f"--submission={wrong}", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(["*add is wrong*", "*rerun with --seed * to reproduce*"])
+
+
+def test_markers_are_registered(tiny_course):
+    result = tiny_course.runpytest_subprocess("--markers")
+    result.stdout.fnmatch_lines(
+        ["@pytest.mark.points(n)*", "@pytest.mark.hidden*", "@pytest.mark.function(name)*"]
+    )
