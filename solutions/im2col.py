@@ -81,15 +81,16 @@ def col2im(cols, x_shape, fh, fw, stride=1, pad=0):
     n, channels, height, width = x_shape
     out_h = _output_size(height, fh, pad, stride)
     out_w = _output_size(width, fw, pad, stride)
-    blocks = cols.reshape(channels, fh, fw, n, out_h, out_w).transpose(3, 0, 1, 2, 4, 5)
-    padded = np.zeros((n, channels, height + 2 * pad, width + 2 * pad), dtype=cols.dtype)
+    blocks = cols.reshape(channels, fh, fw, n, out_h, out_w)
+    # accumulate in (C, N, H, W) order, the order of the columns, so every add reads them in sequence
+    padded = np.zeros((channels, n, height + 2 * pad, width + 2 * pad), dtype=cols.dtype)
     # one strided add per filter offset (fh*fw of them), never a loop over pixels
     for i in range(fh):
         for j in range(fw):
-            rows = slice(i, i + stride * out_h, stride)
-            columns = slice(j, j + stride * out_w, stride)
-            padded[:, :, rows, columns] += blocks[:, :, i, j]
-    return padded[:, :, pad : pad + height, pad : pad + width]
+            window = padded[:, :, i : i + stride * out_h : stride, j : j + stride * out_w : stride]
+            np.add(window, blocks[:, i, j], out=window)
+    inside = padded[:, :, pad : pad + height, pad : pad + width]
+    return np.ascontiguousarray(inside.transpose(1, 0, 2, 3))
     ### END SOLUTION
 
 
@@ -116,10 +117,11 @@ def conv_forward_im2col(x, w, b, stride=1, pad=0):
     if x.shape[1] != channels:
         raise ValueError(f"x has {x.shape[1]} channels but the filters have {channels}")
     cols = im2col(x, fh, fw, stride=stride, pad=pad)
-    out = w.reshape(n_filters, -1) @ cols + b.reshape(-1, 1)
+    out = w.reshape(n_filters, -1) @ cols  # (F, N*H'*W')
+    out += b.reshape(-1, 1)
     out_h = (x.shape[2] + 2 * pad - fh) // stride + 1
-    out = out.reshape(n_filters, n, out_h, -1).transpose(1, 0, 2, 3)
-    return np.ascontiguousarray(out), (x, w, b, stride, pad, cols)
+    # a transposed view: (N, F, H', W') without another copy
+    return out.reshape(n_filters, n, out_h, -1).transpose(1, 0, 2, 3), (x, w, b, stride, pad, cols)
     ### END SOLUTION
 
 
@@ -140,7 +142,7 @@ def conv_backward_im2col(dout, cache):
     n_filters = w.shape[0]
     dout_rows = dout.transpose(1, 0, 2, 3).reshape(n_filters, -1)  # (F, N*H'*W')
     dw = (dout_rows @ cols.T).reshape(w.shape)
-    db = dout.sum(axis=(0, 2, 3))
+    db = dout_rows.sum(axis=1)
     dcols = w.reshape(n_filters, -1).T @ dout_rows
     dx = col2im(dcols, x.shape, w.shape[2], w.shape[3], stride=stride, pad=pad)
     return dx, dw, db

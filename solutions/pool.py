@@ -67,14 +67,22 @@ def max_pool_forward(x, size=2, stride=2):
     """
     ### BEGIN SOLUTION
     width = x.shape[3]
-    windows = _windows(x, size, stride)
-    n, channels, out_h, out_w = windows.shape[:4]
-    flat = windows.reshape(n, channels, out_h, out_w, size * size)
-    choice = flat.argmax(axis=-1)  # position in the window, row-major
-    out = np.take_along_axis(flat, choice[..., None], axis=-1)[..., 0]
-    rows = np.arange(out_h).reshape(-1, 1) * stride + choice // size
-    columns = np.arange(out_w) * stride + choice % size
-    return out, (rows * width + columns).astype(np.int64)
+    out_h = pool_output_size(x.shape[2], size, stride)
+    out_w = pool_output_size(width, size, stride)
+    # a running maximum over the size*size offsets of the window, each a strided view of x;
+    # a strict > keeps the first maximum in row-major order, as np.argmax does
+    out = x[:, :, : out_h * stride : stride, : out_w * stride : stride].copy()
+    choice = np.zeros(out.shape, dtype=np.uint16)  # position in the window; small ints are fast
+    for offset in range(1, size * size):
+        i, j = divmod(offset, size)
+        candidate = x[:, :, i : i + out_h * stride : stride, j : j + out_w * stride : stride]
+        larger = candidate > out
+        choice += larger * (np.uint16(offset) - choice)  # offset where larger, unchanged elsewhere
+        np.maximum(out, candidate, out=out)
+    # switch = flat index of the window's corner + the chosen position's offset in the plane
+    corners = (np.arange(out_h).reshape(-1, 1) * width + np.arange(out_w)) * stride
+    position_offset = np.array([i * width + j for i in range(size) for j in range(size)], dtype=np.int64)
+    return out, corners + position_offset[choice]
     ### END SOLUTION
 
 
