@@ -33,7 +33,8 @@ def clean_blas_environment() -> list[str]:
 def load_reference(name: str) -> ModuleType:
     """Import solutions/<name>.py (trusted: the instructor's reference)."""
     spec = importlib.util.spec_from_file_location(f"reference_{name}", ROOT / "solutions" / f"{name}.py")
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

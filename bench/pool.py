@@ -64,7 +64,8 @@ def main() -> None:
 
         times["pytorch"] = median_seconds(torch_run)
         out, dx = reference()
-        assert np.allclose(out, torch_run().detach().numpy()) and np.allclose(dx, xt.grad.numpy())
+        assert np.allclose(out, torch_run().detach().numpy())
+        assert np.allclose(dx, xt.grad.numpy())
         print(f"outputs and dx agree with PyTorch (threads: {torch.get_num_threads()})")
     print(f"x {SHAPE}, 2x2 max pooling with switches, forward + backward")
     for name, seconds in times.items():

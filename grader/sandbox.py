@@ -144,6 +144,19 @@ def _child_environment(home: str) -> dict[str, str]:
     }
 
 
+PIPE_BYTES = 1 << 20  # an array of a few MB crosses in a few writes, not dozens
+
+
+def _widen_pipe(fd: int) -> None:
+    """Grow a pipe's buffer on Linux (the default 64 KB makes big arrays slow to cross)."""
+    import fcntl
+
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if set_size is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(fd, set_size, PIPE_BYTES)
+
+
 class Child:
     """One running child process and its two pipes."""
 
@@ -231,6 +244,8 @@ class Channel:
         runner, work, source, inside_runner = self._prepare()
         requests_read, requests_write = os.pipe()
         replies_read, replies_write = os.pipe()
+        _widen_pipe(requests_write)
+        _widen_pipe(replies_write)
         config = {
             "source": source,
             "module": self.module_name,
@@ -304,20 +319,21 @@ class Channel:
         self._stop()
         shutil.rmtree(self.base, ignore_errors=True)
 
-    def _read_exactly(self, size: int, deadline: float) -> bytes:
+    def _read_exactly(self, size: int, deadline: float) -> bytearray:
         assert self.child is not None
-        chunks = bytearray()
-        while len(chunks) < size:
+        buffer = bytearray(size)
+        view, filled = memoryview(buffer), 0
+        while filled < size:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([self.child.replies_fd], [], [], remaining)[0]:
                 raise TimeoutError
-            chunk = os.read(self.child.replies_fd, min(size - len(chunks), 1 << 22))
-            if not chunk:
+            count = os.readv(self.child.replies_fd, [view[filled:]])
+            if not count:
                 raise EOFError
-            chunks += chunk
-        return bytes(chunks)
+            filled += count
+        return buffer
 
-    def _read_frame(self, deadline: float) -> tuple[dict[str, Any], list[bytes]]:
+    def _read_frame(self, deadline: float) -> tuple[dict[str, Any], list[memoryview]]:
         (size,) = struct.unpack("<Q", self._read_exactly(8, deadline))
         if size > self.max_frame_bytes:
             raise wire.WireError(f"a reply of {size / 2**20:.0f} MB")
@@ -325,14 +341,13 @@ class Channel:
 
     def _write_frame(self, header: dict[str, Any], blobs: list[bytes], deadline: float) -> None:
         assert self.child is not None
-        text = json.dumps({**header, "blob_sizes": [len(b) for b in blobs]}).encode("utf-8")
-        body = struct.pack("<I", len(text)) + text
-        data = memoryview(b"".join([struct.pack("<Q", len(body) + sum(map(len, blobs))), body, *blobs]))
-        while data:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([], [self.child.requests_fd], [], remaining)[1]:
-                raise TimeoutError
-            data = data[os.write(self.child.requests_fd, data) :]
+        for part in wire.frame_parts(header, blobs):
+            data = memoryview(part)
+            while data:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not select.select([], [self.child.requests_fd], [], remaining)[1]:
+                    raise TimeoutError
+                data = data[os.write(self.child.requests_fd, data) :]
 
     def request(self, label: str, header: dict[str, Any]) -> Any:
         """Send one request and return the decoded result.
@@ -390,7 +405,7 @@ class Channel:
 
     def _exchange(
         self, label: str, message: dict[str, Any], blobs: list[bytes]
-    ) -> tuple[dict[str, Any], list[bytes]]:
+    ) -> tuple[dict[str, Any], list[memoryview]]:
         limit = self.settings.time_limit_s
         deadline = time.monotonic() + limit
         assert self.child is not None

@@ -91,13 +91,14 @@ def _encode_array(array: np.ndarray, blobs: list[bytes], max_bytes: int) -> Any:
         raise WireError(
             f"an array of {array.nbytes / 2**20:.0f} MB (the limit is {max_bytes / 2**20:.0f} MB)"
         )
-    buffer = io.BytesIO()
-    np.lib.format.write_array(buffer, np.asarray(array), allow_pickle=False)
-    blobs.append(buffer.getvalue())
+    contiguous = array if array.flags.c_contiguous else array.copy(order="C")
+    header = io.BytesIO()  # the .npy header, then the raw C-order bytes, copied once
+    np.lib.format.write_array_header_1_0(header, np.lib.format.header_data_from_array_1_0(contiguous))
+    blobs.append(b"".join((header.getvalue(), contiguous.data.cast("B"))))
     return {"array": len(blobs) - 1}
 
 
-def decode(tree: Any, blobs: list[bytes], from_handle: Any = None) -> Any:
+def decode(tree: Any, blobs: list[Any], from_handle: Any = None) -> Any:
     """Rebuild a value from its tree; arrays are read with allow_pickle=False.
 
     Raises:
@@ -125,25 +126,38 @@ def decode(tree: Any, blobs: list[bytes], from_handle: Any = None) -> Any:
     raise WireError("a malformed value")
 
 
-def _decode_array(blob: bytes) -> np.ndarray:
+def _decode_array(blob: Any) -> np.ndarray:
+    """An array from .npy bytes: the header is parsed, the data viewed in place (never unpickled)."""
+    view = memoryview(blob)
+    stream = io.BytesIO(view[: 65536 + 16])
     try:
-        array = np.lib.format.read_array(io.BytesIO(blob), allow_pickle=False)
-    except (ValueError, OSError) as error:
+        version = np.lib.format.read_magic(stream)
+        if version != (1, 0):
+            raise ValueError(f"version {version}")
+        shape, fortran_order, dtype = np.lib.format.read_array_header_1_0(stream)
+    except (ValueError, OSError, SyntaxError) as error:
         raise WireError(f"an unreadable array ({error})") from None
-    if type(array) is not np.ndarray or array.dtype.kind not in NUMERIC_KINDS:
-        raise WireError(f"an array of {array.dtype}, not numbers")
-    return array
+    if dtype.hasobject or dtype.kind not in NUMERIC_KINDS or fortran_order:
+        raise WireError(f"an array of {dtype}, not numbers")
+    count = int(np.prod(shape, dtype=np.int64))
+    offset = stream.tell()
+    if len(view) - offset != count * dtype.itemsize:
+        raise WireError("an array whose size does not match its header")
+    return np.frombuffer(view, dtype=dtype, count=count, offset=offset).reshape(shape)
+
+
+def frame_parts(header: dict[str, Any], blobs: list[bytes]) -> list[bytes]:
+    """One frame as pieces to write in order: length, header length, JSON header, blobs."""
+    header = {**header, "blob_sizes": [len(blob) for blob in blobs]}
+    text = json.dumps(header, allow_nan=False).encode("utf-8")
+    total = 4 + len(text) + sum(len(blob) for blob in blobs)
+    return [struct.pack("<QI", total, len(text)) + text, *blobs]
 
 
 def write_frame(fd: int, header: dict[str, Any], blobs: list[bytes]) -> None:
-    """Send one frame: the header as JSON, then the blobs, sizes first."""
-    header = {**header, "blob_sizes": [len(blob) for blob in blobs]}
-    text = json.dumps(header, allow_nan=False).encode("utf-8")
-    body = struct.pack("<I", len(text)) + text
-    total = len(body) + sum(len(blob) for blob in blobs)
-    _write_all(fd, struct.pack("<Q", total) + body)
-    for blob in blobs:
-        _write_all(fd, blob)
+    """Send one frame on a blocking descriptor."""
+    for part in frame_parts(header, blobs):
+        _write_all(fd, part)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -153,29 +167,31 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def read_exactly(fd: int, size: int) -> bytes:
-    """Read `size` bytes, or raise EOFError if the other side closed first."""
-    chunks = bytearray()
-    while len(chunks) < size:
-        chunk = os.read(fd, min(size - len(chunks), 1 << 20))
-        if not chunk:
+def read_exactly(fd: int, size: int) -> bytearray:
+    """Read `size` bytes into one buffer, or raise EOFError if the other side closed first."""
+    buffer = bytearray(size)
+    view, filled = memoryview(buffer), 0
+    while filled < size:
+        count = os.readv(fd, [view[filled:]])
+        if not count:
             raise EOFError("the other side closed the channel")
-        chunks += chunk
-    return bytes(chunks)
+        filled += count
+    return buffer
 
 
-def parse_frame(payload: bytes) -> tuple[dict[str, Any], list[bytes]]:
-    """Split a frame's payload (after its length) into header and blobs.
+def parse_frame(payload: bytes | bytearray) -> tuple[dict[str, Any], list[memoryview]]:
+    """Split a frame's payload (after its length) into header and blobs (views, not copies).
 
     Raises:
         WireError: if the payload is malformed.
     """
     try:
         (header_size,) = struct.unpack_from("<I", payload)
-        header = json.loads(payload[4 : 4 + header_size])
+        view = memoryview(payload)
+        header = json.loads(bytes(view[4 : 4 + header_size]))
         offset, blobs = 4 + header_size, []
         for size in header.pop("blob_sizes"):
-            blobs.append(payload[offset : offset + size])
+            blobs.append(view[offset : offset + size])
             offset += size
     except (struct.error, ValueError, KeyError, TypeError, AttributeError) as error:
         raise WireError(f"a malformed frame ({error})") from None
