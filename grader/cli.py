@@ -2,7 +2,7 @@
 
 Exit codes:
     0  graded (or checked) successfully
-    1  the score is below --fail-under
+    1  the score is below --fail-under, or `course check` found a problem
     2  a mistake in the command or the course (GraderError): one line on stderr
 """
 
@@ -18,9 +18,11 @@ import click
 from rich.console import Console
 
 from grader import reports
+from grader.check import run_checks
 from grader.config import Assignment, Course, find_course_root, load_course
 from grader.errors import GraderError, SubmissionError
 from grader.grading import default_submission, grade
+from grader.release import release
 from grader.scoring import SCHEMA_VERSION, Report
 
 EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_USAGE = 0, 1, 2
@@ -165,6 +167,44 @@ def validate_command(course_dir):
         _fail(error, False)
     for item in course.assignments:
         click.echo(f"{item.id:8} {item.points:6g} points  due {item.due.isoformat()}  {item.title}")
+
+
+@course_command.command("release")
+@click.option(
+    "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
+def release_command(course_dir, debug):
+    """Turn solutions/ into assignments/: stubs, notebooks, public tests, manifests, handouts."""
+    try:
+        root = find_course_root(course_dir)
+        written = release(root, load_course(root / "course.yml"))
+    except GraderError as error:
+        _fail(error, debug)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@course_command.command("check")
+@click.option(
+    "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
+def check_command(course_dir, debug):
+    """Verify the course before publishing; exit code 0 only when every check holds."""
+    failed = False
+    try:
+        root = find_course_root(course_dir)
+        for assignment_id, description, problems in run_checks(root, load_course(root / "course.yml")):
+            mark = "✗" if problems else "✓"
+            click.echo(f"{mark} {assignment_id}: {description}")
+            for problem in problems:
+                click.echo(f"  {problem}")
+            failed = failed or bool(problems)
+    except GraderError as error:
+        _fail(error, debug)
+    if failed:
+        sys.exit(EXIT_BELOW_THRESHOLD)
 
 
 def grade_main() -> None:

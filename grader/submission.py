@@ -117,4 +117,10 @@ def notebook_code_cells(path: Path) -> list[str]:
         raise SubmissionError(
             f"{path.name} is not a readable Jupyter notebook ({first}); save it again from Jupyter."
         ) from None
-    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    return [cell.source for cell in notebook.cells if cell.cell_type == "code" and not _is_test_cell(cell)]
+
+
+def _is_test_cell(cell: Any) -> bool:
+    """nbgrader's graded test cells (and their setup) check the work; they are not part of it."""
+    metadata = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(metadata.get("grade")) or metadata.get("grade_id") == "test_setup"

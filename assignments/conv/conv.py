@@ -1,0 +1,110 @@
+"""Assignment 1: convolution by hand.
+
+Convolution in this course is cross-correlation (no kernel flip) with zero
+padding, on batches in NCHW layout:
+
+    x  (N, C, H, W)    images
+    w  (F, C, HH, WW)  filters
+    b  (F,)            one bias per filter
+    out (N, F, H', W') with H' = floor((H + 2*pad - HH) / stride) + 1
+
+Call optional arguments by keyword: conv_forward(x, w, b, stride=2, pad=1).
+"""
+
+import math
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv_output_size(n, f, pad=0, stride=1):
+    """Size of a convolution's output along one axis (the floor convention).
+
+    Args:
+        n: input size (height or width).
+        f: filter size along that axis.
+        pad: zeros added on each side.
+        stride: step between windows, >= 1.
+
+    Returns:
+        floor((n + 2*pad - f) / stride) + 1, an int >= 1.
+
+    Raises:
+        ValueError: if stride < 1, pad < 0, or the filter does not fit.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+def padded_output_size(n, f, stride, padding):
+    """Output size under a framework's padding mode ("same" or "valid").
+
+    Args:
+        n: input size along one axis.
+        f: filter size along that axis.
+        stride: step between windows, >= 1.
+        padding: "same" (pad so that out = ceil(n / stride)) or "valid"
+            (no padding: out = ceil((n - f + 1) / stride)).
+
+    Returns:
+        the output size, an int >= 1.
+
+    Raises:
+        ValueError: for an unknown mode, stride < 1, or a filter larger than
+            the input under "valid".
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+def zero_pad(x, pad):
+    """Pad the height and width of a batch with zeros.
+
+    Args:
+        x: images, shape (N, C, H, W).
+        pad: zeros added on each side of H and W, >= 0.
+
+    Returns:
+        shape (N, C, H + 2*pad, W + 2*pad), same dtype as x.
+
+    Raises:
+        ValueError: if pad < 0.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+def conv_single_step(a_slice, w, b):
+    """Apply one filter to one window: sum(a_slice * w) + b.
+
+    Args:
+        a_slice: a window of the input, shape (C, HH, WW).
+        w: one filter, same shape as a_slice.
+        b: the filter's bias, a number.
+
+    Returns:
+        a Python float.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+def conv_forward(x, w, b, stride=1, pad=0):
+    """Cross-correlate a batch of images with F filters (no kernel flip).
+
+    Args:
+        x: input, shape (N, C, H, W), float64.
+        w: filters, shape (F, C, HH, WW).
+        b: biases, shape (F,).
+        stride: step between windows, >= 1.
+        pad: zeros added on each side of H and W.
+
+    Returns:
+        out, shape (N, F, H', W') with H' = (H + 2*pad - HH) // stride + 1.
+
+    Raises:
+        ValueError: if stride < 1, the channels differ, or the geometry gives
+            no output.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError

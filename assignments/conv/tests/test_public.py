@@ -1,0 +1,78 @@
+"""Public tests of assignment 1 (conv): small examples worked by hand.
+
+Run them with `grade conv`. The hidden tests use the lecture's examples and
+random shapes; passing these is a good sign, not a guarantee.
+"""
+
+import numpy as np
+import pytest
+
+from grader.compare import assert_close
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("conv_output_size")
+def test_output_size_small_cases(submission):
+    """10 wide, 3 wide filter: 8 positions; with pad 2: 12; with stride 4: floor(7/4)+1 = 2."""
+    assert_close(submission.conv_output_size(10, 3), 8)
+    assert_close(submission.conv_output_size(10, 3, pad=2), 12)
+    assert_close(submission.conv_output_size(10, 3, stride=4), 2)
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("padded_output_size")
+def test_padded_output_size_small_cases(submission):
+    """ "same" keeps ceil(10/3) = 4 positions; "valid" keeps ceil((10-4+1)/3) = 3."""
+    assert_close(submission.padded_output_size(10, 4, 3, "same"), 4)
+    assert_close(submission.padded_output_size(10, 4, 3, "valid"), 3)
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("zero_pad")
+def test_zero_pad_shape_and_border(submission):
+    """Padding by 2 grows only H and W, by 4 each, and the border is zero."""
+    x = np.ones((1, 2, 3, 5))
+    padded = submission.zero_pad(x, 2)
+    assert padded.shape == (1, 2, 7, 9), f"shape {padded.shape}, expected (1, 2, 7, 9)"
+    assert padded[:, :, :2].sum() == 0, "the top two rows must be zeros"
+    assert padded[:, :, 2:5, 2:7].sum() == 30, "the original values belong in the middle"
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("conv_single_step")
+def test_single_step_by_hand(submission):
+    """[[1,2],[3,4]] * [[0,1],[1,0]] sums to 2+3 = 5; plus the bias 0.5 gives 5.5."""
+    window = np.array([[[1.0, 2.0], [3.0, 4.0]]])
+    weights = np.array([[[0.0, 1.0], [1.0, 0.0]]])
+    got = submission.conv_single_step(window, weights, 0.5)
+    assert_close(got, 5.5)
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("conv_forward")
+def test_forward_small_example(submission):
+    """A 3x3 image [[1,2,3],[4,5,6],[7,8,9]] and the 2x2 filter [[1,0],[0,-1]]:
+    each output is top-left minus bottom-right, so every value is 1-5 = -4, plus bias 10."""
+    x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
+    w = np.array([[[[1.0, 0.0], [0.0, -1.0]]]])
+    out = submission.conv_forward(x, w, np.array([10.0]))
+    assert_close(out, np.full((1, 1, 2, 2), 6.0))
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("conv_forward")
+def test_forward_is_not_flipped(submission):
+    """Cross-correlation: the filter [[0,1]] reads the pixel to the right, so [1, 2, 3] gives [2, 3]."""
+    x = np.array([[[[1.0, 2.0, 3.0]]]])
+    w = np.array([[[[0.0, 1.0]]]])
+    assert_close(submission.conv_forward(x, w, np.zeros(1)), np.array([[[[2.0, 3.0]]]]))
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("conv_forward")
+def test_forward_output_shape(submission):
+    """Two images, 3 channels, 8x8, with 4 filters 3x3, stride 2, pad 1: (2, 4, 4, 4)."""
+    out = submission.conv_forward(
+        np.zeros((2, 3, 8, 8)), np.zeros((4, 3, 3, 3)), np.zeros(4), stride=2, pad=1
+    )
+    assert out.shape == (2, 4, 4, 4), f"shape {out.shape}, expected (2, 4, 4, 4)"

@@ -1,0 +1,61 @@
+"""Public tests of assignment 2 (im2col): shapes and small examples worked by hand."""
+
+import numpy as np
+import pytest
+
+from grader.compare import assert_close
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("im2col")
+def test_im2col_shape(submission):
+    """Two images, 3 channels, 5x5, 2x2 windows, stride 1: (3*2*2, 2*4*4) = (12, 32)."""
+    cols = submission.im2col(np.zeros((2, 3, 5, 5)), 2, 2)
+    assert cols.shape == (12, 32), f"shape {cols.shape}, expected (12, 32)"
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("im2col")
+def test_im2col_by_hand(submission):
+    """A 1x3 row [5, 6, 7] with 1x2 windows gives the columns [5, 6] and [6, 7]."""
+    cols = submission.im2col(np.array([[[[5.0, 6.0, 7.0]]]]), 1, 2)
+    assert_close(cols, np.array([[5.0, 6.0], [6.0, 7.0]]))
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("im2col")
+def test_im2col_padding(submission):
+    """A single pixel 3.0 padded by 1 has one 3x3 window: eight zeros around a 3 in the middle."""
+    cols = submission.im2col(np.array([[[[3.0]]]]), 3, 3, pad=1)
+    expected = np.zeros((9, 1))
+    expected[4, 0] = 3.0
+    assert_close(cols, expected)
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("col2im")
+def test_col2im_adds_overlaps(submission):
+    """Windows 1x2 over [a, b, c] share b, so columns [1, 1] and [1, 1] give [1, 2, 1]."""
+    back = submission.col2im(np.ones((2, 2)), (1, 1, 1, 3), 1, 2)
+    assert_close(back, np.array([[[[1.0, 2.0, 1.0]]]]))
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("conv_forward_im2col")
+def test_forward_by_hand(submission):
+    """[[1,2],[3,4]] with the 1x1 filter 2 and bias -1 gives [[1,3],[5,7]]."""
+    x = np.array([[[[1.0, 2.0], [3.0, 4.0]]]])
+    out, _ = submission.conv_forward_im2col(x, np.array([[[[2.0]]]]), np.array([-1.0]))
+    assert_close(out, np.array([[[[1.0, 3.0], [5.0, 7.0]]]]))
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("conv_backward_im2col")
+def test_backward_shapes_and_bias(submission):
+    """The gradients have the shapes of x, w and b; db sums dout over the batch and positions."""
+    x = np.zeros((2, 3, 4, 4))
+    out, cache = submission.conv_forward_im2col(x, np.zeros((5, 3, 3, 3)), np.zeros(5), pad=1)
+    dx, dw, db = submission.conv_backward_im2col(np.ones(out.shape), cache)
+    assert dx.shape == x.shape, f"dx has shape {dx.shape}, expected {x.shape}"
+    assert dw.shape == (5, 3, 3, 3), f"dw has shape {dw.shape}, expected (5, 3, 3, 3)"
+    assert_close(db, np.full(5, 32.0), what="db (2 images x 16 positions)")

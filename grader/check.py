@@ -1,0 +1,168 @@
+"""`course check`: everything an instructor verifies before publishing, one line per problem.
+
+Each check returns a list of problems (empty when it holds). Every problem says what is
+wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from grader.config import Assignment, Course
+from grader.errors import GraderError
+from grader.grading import default_submission, grade
+from grader.release import collect_points, outdated, solution_lines
+
+Check = Callable[[Path, Course, Assignment], list[str]]
+
+
+def check_points(root: Path, course: Course, assignment: Assignment) -> list[str]:
+    """course.yml's points equal the points of the suites."""
+    files = sorted((root / "tests" / assignment.id).glob("test_*.py"))
+    total = sum(t["points"] for t in collect_points(files, root))
+    if abs(total - assignment.points) > 1e-3:  # per-case points are rounded to 6 decimals
+        given = f"course.yml gives {assignment.points:g} points, the suites {total:g}"
+        return [f"{assignment.id}: {given}; make them agree."]
+    return []
+
+
+def check_reference(root: Path, course: Course, assignment: Assignment) -> list[str]:
+    """The reference scores full marks on public and hidden tests."""
+    report = grade(root, assignment, root / "solutions" / assignment.module)
+    return [
+        f"{assignment.id}: the reference fails {t.name}: {t.output.splitlines()[0] if t.output else t.status}"
+        for t in report.tests
+        if t.score < t.max_score
+    ]
+
+
+def check_stub(root: Path, course: Course, assignment: Assignment) -> list[str]:
+    """The released stub imports and scores zero."""
+    stub = default_submission(root, assignment)
+    if not stub.is_file():
+        return [f"{assignment.id}: no {stub.relative_to(root)}; run `course release`."]
+    report = grade(root, assignment, stub)
+    problems = [
+        f"{assignment.id}: the stub does not import: {t.output}"
+        for t in report.tests[:1]
+        if "could not be imported" in t.output
+    ]
+    problems += [
+        f"{assignment.id}: the stub earns points on {t.name}; put that code in a solution region."
+        for t in report.tests
+        if t.score > 0
+    ]
+    return problems
+
+
+def check_up_to_date(root: Path, course: Course, assignment: Assignment) -> list[str]:
+    """assignments/<id>/ equals a fresh release."""
+    stale = [path for path in outdated(root, course) if path.parts[1] == assignment.id]
+    return [f"{path} is out of date with solutions/; run `course release`." for path in stale]
+
+
+def _released_texts(root: Path, assignment: Assignment) -> Iterator[tuple[Path, str]]:
+    for path in sorted((root / "assignments" / assignment.id).rglob("*")):
+        if path.is_file():
+            yield path.relative_to(root), path.read_text(encoding="utf-8", errors="replace")
+
+
+def check_no_leaks(root: Path, course: Course, assignment: Assignment) -> list[str]:
+    """No line of a solution region, no hidden test and no hidden expected value was released."""
+    solution_path = root / "solutions" / assignment.module
+    secrets = solution_lines(solution_path.read_text(encoding="utf-8"), solution_path)
+    hidden_path = root / "tests" / assignment.id / "test_hidden.py"
+    hidden_lines = set()
+    if hidden_path.is_file():
+        for line in hidden_path.read_text(encoding="utf-8").splitlines():
+            text = line.strip()
+            if len(text) > 20 and not text.startswith(
+                ("import ", "from ", "@pytest", '"""', "#", "def ", "assert_close(")
+            ):
+                hidden_lines.add(text)
+    problems = []
+    for relative, text in _released_texts(root, assignment):
+        if relative.name == "hidden.json":
+            continue
+        if relative.name == "test_hidden.py":
+            problems.append(f"{relative}: a hidden test was released; delete it and run `course release`.")
+            continue
+        lines = {line.strip() for line in text.replace("\\n", "\n").splitlines()}
+        for secret in sorted(secrets & lines)[:1]:
+            problems.append(
+                f"{relative}: contains the solution line {secret!r}; wrap it in a solution region."
+            )
+        for secret in sorted(hidden_lines & lines)[:1]:
+            problems.append(f"{relative}: contains the hidden test line {secret!r}; remove it.")
+    return problems
+
+
+def load_mistakes(root: Path, assignment: Assignment) -> list[dict[str, Any]]:
+    """The course's catalogue of known mistakes, tests/<id>/mistakes.py (MISTAKES)."""
+    path = root / "tests" / assignment.id / "mistakes.py"
+    if not path.is_file():
+        return []
+    spec = importlib.util.spec_from_file_location(f"mistakes_{assignment.id}", path)
+    if spec is None or spec.loader is None:
+        raise GraderError(f"{path}: cannot be imported.")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return list(getattr(module, "MISTAKES", []))
+
+
+def apply_mistake(source: str, mistake: dict[str, Any]) -> str:
+    """The reference source with one mistake's patches applied.
+
+    Raises:
+        GraderError: if a patch's text is not in the reference any more.
+    """
+    for old, new in mistake["replace"]:
+        if old not in source:
+            raise GraderError(
+                f"mistake {mistake['name']!r}: {old!r} is not in the reference; update the catalogue."
+            )
+        source = source.replace(old, new, 1)
+    return source
+
+
+def check_mistakes(root: Path, course: Course, assignment: Assignment) -> list[str]:
+    """Every known mistake loses points on the tests of its own function."""
+    reference = (root / "solutions" / assignment.module).read_text(encoding="utf-8")
+    problems = []
+    with tempfile.TemporaryDirectory() as folder:
+        for mistake in load_mistakes(root, assignment):
+            try:
+                mutated = apply_mistake(reference, mistake)
+            except GraderError as error:
+                problems.append(f"{assignment.id}: {error}")
+                continue
+            path = Path(folder) / assignment.module
+            path.write_text(mutated, encoding="utf-8")
+            report = grade(root, assignment, path, only_functions={mistake["function"]})
+            if not report.tests or report.score >= report.max_score:
+                problems.append(
+                    f"{assignment.id}: the mistake {mistake['name']!r} loses no points; add a test of "
+                    f"{mistake['function']} that catches it."
+                )
+    return problems
+
+
+CHECKS: list[tuple[str, Check]] = [
+    ("course.yml points equal the suites'", check_points),
+    ("the reference scores full marks", check_reference),
+    ("assignments/ is up to date", check_up_to_date),
+    ("the stub imports and scores zero", check_stub),
+    ("nothing hidden was released", check_no_leaks),
+    ("every known mistake loses points", check_mistakes),
+]
+
+
+def run_checks(root: Path, course: Course) -> Iterator[tuple[str, str, list[str]]]:
+    """(assignment id, check description, problems) for every check of every assignment."""
+    for assignment in course.assignments:
+        for description, check in CHECKS:
+            yield assignment.id, description, check(root, course, assignment)

@@ -1,0 +1,203 @@
+"""course release and course check: stubs, notebooks, manifests, determinism, and leak detection."""
+
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+
+from grader.check import check_no_leaks, check_reference
+from grader.cli import course_command
+from grader.config import load_course
+from grader.errors import ReleaseError
+from grader.grading import grade
+from grader.release import find_regions, make_notebook, make_stub, outdated, release, templates
+
+from .conftest import ROOT, write_course
+
+COURSE = load_course(ROOT / "course.yml")
+SOLUTION = textwrap.dedent(
+    '''
+    import numpy as np
+
+    LIMIT = 3
+
+
+    def helper(x):
+        """Kept as it is: not graded."""
+        return x
+
+
+    def square(x):
+        """Square x.
+
+        Args:
+            x: an array.
+        """
+        ### BEGIN SOLUTION
+        ### HINT: multiply x by itself.
+        return x * x
+        ### END SOLUTION
+
+
+    ### BEGIN SOLUTION
+    TABLE = [1, 2, 3]
+    ### END SOLUTION
+    '''
+).lstrip()
+
+
+@pytest.fixture(scope="module")
+def released_course(tmp_path_factory):
+    """A copy of the course with a fresh release in it."""
+    root = write_course(tmp_path_factory.mktemp("released"), time_limit=30)
+    release(root, load_course(root / "course.yml"))
+    return root
+
+
+def test_stub_keeps_signatures_docstrings_and_helpers():
+    stub = make_stub(SOLUTION, Path("square.py"), templates(ROOT))
+    assert 'def square(x):\n    """Square x.' in stub and "def helper(x):\n" in stub
+    assert "    # HINT: multiply x by itself.\n    # YOUR CODE HERE\n    raise NotImplementedError\n" in stub
+    assert "return x * x" not in stub and "TABLE" not in stub
+    assert stub.endswith("\n# YOUR CODE HERE\n"), "a region outside a function gets a comment only"
+
+
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        (
+            SOLUTION.replace("    ### END SOLUTION\n", "", 1),
+            "square.py:22: ### BEGIN SOLUTION inside another region",
+        ),
+        (SOLUTION.replace("### BEGIN SOLUTION\nTABLE", "TABLE"), "square.py:24: ### END SOLUTION without"),
+        (
+            SOLUTION.replace("TABLE = [1, 2, 3]\n### END SOLUTION\n", "TABLE = 1\n"),
+            "square.py:23: ### BEGIN SOLUTION is never closed",
+        ),
+    ],
+)
+def test_unbalanced_markers_name_file_and_line(broken, message):
+    with pytest.raises(ReleaseError, match=message):
+        find_regions(broken, Path("square.py"))
+
+
+def test_unbalanced_markers_stop_the_release_command(tmp_path):
+    root = write_course(tmp_path)
+    source = (root / "solutions" / "pool.py").read_text(encoding="utf-8")
+    (root / "solutions" / "pool.py").write_text(
+        source.replace("    ### END SOLUTION\n", "", 1), encoding="utf-8"
+    )
+    result = CliRunner().invoke(course_command, ["release", "--course", str(root)])
+    assert result.exit_code == 2
+    assert (
+        result.stderr.startswith("error: ")
+        and "pool.py:" in result.stderr
+        and "Traceback" not in result.output
+    )
+
+
+def test_committed_assignments_are_up_to_date():
+    """assignments/ in the repository equals a fresh release of solutions/ (run `course release`)."""
+    assert outdated(ROOT, COURSE) == []
+
+
+def test_release_is_byte_for_byte_deterministic(released_course):
+    before = {p: p.read_bytes() for p in (released_course / "assignments").rglob("*") if p.is_file()}
+    release(released_course, load_course(released_course / "course.yml"))
+    after = {p: p.read_bytes() for p in (released_course / "assignments").rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_manifest_lists_hidden_tests_only():
+    manifest = json.loads(
+        (ROOT / "assignments" / "conv" / "tests" / "hidden.json").read_text(encoding="utf-8")
+    )
+    assert all(set(entry) == {"name", "function", "points"} for entry in manifest["tests"])
+    names = {entry["name"] for entry in manifest["tests"]}
+    assert "test_vertical_edge_example" in names and "test_forward_small_example" not in names
+    assert not (ROOT / "assignments" / "conv" / "tests" / "test_hidden.py").exists()
+
+
+def test_notebook_carries_valid_nbgrader_metadata():
+    """nbformat v4 validation, and nbgrader's schema 3 rules: every cell has the six keys, grade ids
+    are unique, graded cells have points and are locked, solution cells are not locked."""
+    for assignment in COURSE.assignments:
+        notebook = nbformat.read(
+            ROOT / "assignments" / assignment.id / f"{assignment.id}.ipynb", as_version=4
+        )
+        nbformat.validate(notebook)
+        ids = [cell.metadata.nbgrader.grade_id for cell in notebook.cells]
+        assert len(ids) == len(set(ids)), f"{assignment.id}: duplicate grade_id"
+        assert len({cell.id for cell in notebook.cells}) == len(notebook.cells)
+        for cell in notebook.cells:
+            metadata = cell.metadata.nbgrader
+            assert {"grade", "grade_id", "locked", "schema_version", "solution", "task"} <= set(metadata)
+            assert metadata.schema_version == 3
+            if metadata.grade:
+                assert metadata.locked and metadata.points > 0 and cell.cell_type == "code"
+            if metadata.solution:
+                assert not metadata.locked and "raise NotImplementedError" in cell.source
+
+
+def test_notebook_with_solutions_filled_in_scores_full_marks(released_course, tmp_path):
+    """A student who completes the notebook's solution cells gets every point, as with the .py file."""
+    assignment = load_course(released_course / "course.yml").assignment("conv")
+    solution = (ROOT / "solutions" / "conv.py").read_text(encoding="utf-8")
+    public = (ROOT / "tests" / "conv" / "test_public.py").read_text(encoding="utf-8")
+    completed = tmp_path / "conv.ipynb"
+    completed.write_text(
+        make_notebook(assignment, solution, solution, public, "# conv", {}), encoding="utf-8"
+    )
+    report = grade(released_course, assignment, completed)
+    assert report.score == pytest.approx(45)
+    stub_report = grade(released_course, assignment, released_course / "assignments" / "conv" / "conv.ipynb")
+    assert stub_report.score == 0 and not any("could not be imported" in t.output for t in stub_report.tests)
+
+
+def test_student_sees_hidden_tests_as_pending(released_course, tmp_path):
+    """In a student's checkout (no tests/<id>/), hidden tests are listed as pending with their points."""
+    student = tmp_path / "student"
+    shutil.copytree(released_course / "assignments", student / "assignments")
+    shutil.copy(released_course / "course.yml", student / "course.yml")
+    shutil.copy(ROOT / "solutions" / "params.py", student / "assignments" / "params" / "params.py")
+    report = grade(
+        student, load_course(student / "course.yml").assignment("params"), student / "assignments" / "params"
+    )
+    pending = [t for t in report.tests if t.status == "pending"]
+    assert pending and all(t.hidden for t in pending), [(t.name, t.max_score, t.status) for t in report.tests]
+    assert report.max_score == pytest.approx(39)
+    assert report.score == pytest.approx(sum(t.max_score for t in report.tests if not t.hidden))
+
+
+def test_check_catches_a_leaked_solution_line_and_a_copied_hidden_test(released_course, tmp_path):
+    root = tmp_path / "course"
+    shutil.copytree(released_course, root)
+    course = load_course(root / "course.yml")
+    stub = root / "assignments" / "params" / "params.py"
+    stub.write_text(stub.read_text() + "\n    return n_out * (n_in + int(bias))\n", encoding="utf-8")
+    shutil.copy(root / "tests" / "params" / "test_hidden.py", root / "assignments" / "params" / "tests")
+    problems = check_no_leaks(root, course, course.assignment("params"))
+    assert any(
+        "params.py: contains the solution line 'return n_out * (n_in + int(bias))'" in p for p in problems
+    )
+    assert any("test_hidden.py: a hidden test was released" in p for p in problems)
+
+
+def test_check_catches_a_broken_reference(released_course, tmp_path):
+    root = tmp_path / "course"
+    shutil.copytree(released_course, root)
+    source = root / "solutions" / "params.py"
+    source.write_text(source.read_text().replace("return n_out * (n_in + int(bias))", "return n_out * n_in"))
+    course = load_course(root / "course.yml")
+    problems = check_reference(root, course, course.assignment("params"))
+    assert problems and all(p.startswith("params: the reference fails test_") for p in problems)
+
+
+def test_course_check_passes_on_the_repository():
+    result = CliRunner().invoke(course_command, ["check", "--course", str(ROOT)])
+    assert result.exit_code == 0, result.output
+    assert "✗" not in result.output and result.output.count("✓") == 6 * len(COURSE.assignments)
