@@ -22,6 +22,7 @@ from grader.check import run_checks
 from grader.config import Assignment, Course, find_course_root, load_course
 from grader.errors import GraderError, SubmissionError
 from grader.grading import default_submission, grade
+from grader.packaging import write_gradescope_zip, write_student_repo
 from grader.release import release
 from grader.scoring import SCHEMA_VERSION, Report
 
@@ -173,16 +174,28 @@ def validate_command(course_dir):
 @click.option(
     "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
 )
+@click.option(
+    "--student-repo", type=click.Path(path_type=Path, file_okay=False), help="Also write a student repo."
+)
+@click.option("--gradescope", "gradescope_id", help="Write a Gradescope autograder zip for this assignment.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Where the Gradescope zip goes.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
-def release_command(course_dir, debug):
+def release_command(course_dir, student_repo, gradescope_id, out, debug):
     """Turn solutions/ into assignments/: stubs, notebooks, public tests, manifests, handouts."""
     try:
         root = find_course_root(course_dir)
-        written = release(root, load_course(root / "course.yml"))
+        course = load_course(root / "course.yml")
+        for path in release(root, course):
+            click.echo(f"wrote {path}")
+        if student_repo:
+            write_student_repo(root, course, student_repo)
+            click.echo(f"wrote the student repository {student_repo}")
+        if gradescope_id:
+            target = out or Path(f"{gradescope_id}-autograder.zip")
+            write_gradescope_zip(root, course, gradescope_id, target)
+            click.echo(f"wrote the Gradescope autograder {target}")
     except GraderError as error:
         _fail(error, debug)
-    for path in written:
-        click.echo(f"wrote {path}")
 
 
 @course_command.command("check")

@@ -1,0 +1,114 @@
+"""What leaves the instructor: a student repository template and a Gradescope autograder zip.
+
+Both carry the grader package itself (a copy of its source), so students and Gradescope run
+exactly the grader the instructor tested.
+"""
+
+from __future__ import annotations
+
+import shutil
+import stat
+import zipfile
+from pathlib import Path
+
+from grader.config import Course
+from grader.errors import GraderError
+from grader.release import templates
+
+PACKAGE = Path(__file__).resolve().parent
+STUDENT_PYPROJECT = """[build-system]
+requires = ["setuptools>=68"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "{name}"
+version = "0.1.0"
+requires-python = ">=3.10"
+dependencies = {dependencies}
+
+[project.scripts]
+grade = "grader.cli:grade_main"
+
+[project.entry-points.pytest11]
+grader = "grader.plugin"
+
+[tool.setuptools]
+packages = ["grader"]
+
+[tool.setuptools.package-data]
+grader = ["templates/*.j2"]
+"""
+DEPENDENCIES = ["numpy>=1.24", "pytest>=7.4", "jinja2>=3.1", "nbformat>=5.9", "pydantic>=2.5",
+                "pyyaml>=6.0", "rich>=13.0", "click>=8.1", "scikit-learn>=1.3"]  # fmt: skip
+
+
+def _copy_package(target: Path) -> None:
+    shutil.copytree(PACKAGE, target / "grader", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+
+
+def _write_pyproject(target: Path, name: str) -> None:
+    text = STUDENT_PYPROJECT.format(name=name, dependencies=repr(DEPENDENCIES).replace("'", '"'))
+    (target / "pyproject.toml").write_text(text, encoding="utf-8")
+
+
+def write_student_repo(root: Path, course: Course, target: Path) -> None:
+    """What students clone: assignments/, course.yml, the grader, and a CI workflow.
+
+    Raises:
+        GraderError: if assignments/ has not been released yet.
+    """
+    if not (root / "assignments").is_dir():
+        raise GraderError("no assignments/ to publish; run `course release` first.")
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(target / "assignments", ignore_errors=True)
+    shutil.copytree(root / "assignments", target / "assignments")
+    shutil.copyfile(root / "course.yml", target / "course.yml")
+    shutil.rmtree(target / "grader", ignore_errors=True)
+    _copy_package(target)
+    _write_pyproject(target, "course-student")
+    workflow = target / ".github" / "workflows" / "grade.yml"
+    workflow.parent.mkdir(parents=True, exist_ok=True)
+    workflow.write_text(templates(root).get_template("student_workflow.yml.j2").render(), encoding="utf-8")
+    (target / "README.md").write_text(
+        f"# {course.course.name}\n\nYour assignments are in `assignments/`; each folder has a handout.\n\n"
+        "```bash\npython3 -m venv .venv && . .venv/bin/activate && pip install -e .\n"
+        "cd assignments/conv && grade\n```\n",
+        encoding="utf-8",
+    )
+
+
+def write_gradescope_zip(root: Path, course: Course, assignment_id: str, out: Path) -> None:
+    """The zip Gradescope's programming assignments expect: setup.sh, run_autograder, source/.
+
+    source/ holds course.yml, the grader, and tests/<id>/ with the hidden tests: Gradescope runs
+    the official grading.
+    """
+    assignment = course.assignment(assignment_id)
+    environment = templates(root)
+    staging = out.with_suffix(".staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    source = staging / "source"
+    source.mkdir(parents=True)
+    shutil.copyfile(root / "course.yml", source / "course.yml")
+    suites = root / "tests" / assignment.id
+    (source / "tests").mkdir()
+    shutil.copytree(
+        suites, source / "tests" / assignment.id, ignore=shutil.ignore_patterns("__pycache__", "mistakes.py")
+    )
+    _copy_package(source)
+    _write_pyproject(source, "course-autograder")
+    scripts = {
+        "run_autograder": environment.get_template("run_autograder.j2").render(assignment=assignment),
+        "setup.sh": environment.get_template("setup.sh.j2").render(),
+    }
+    for name, text in scripts.items():
+        (staging / name).write_text(text, encoding="utf-8")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(staging.rglob("*")):
+            if path.is_file():
+                info = zipfile.ZipInfo(str(path.relative_to(staging)), date_time=(2020, 1, 1, 0, 0, 0))
+                executable = path.name in scripts
+                info.external_attr = ((0o755 if executable else 0o644) | stat.S_IFREG) << 16
+                archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
+    shutil.rmtree(staging)
