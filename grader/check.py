@@ -6,14 +6,13 @@ wrong and what to do.
 
 from __future__ import annotations
 
-import importlib.util
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from grader.compare import apply_mistake, load_catalogue
 from grader.config import Assignment, Course
-from grader.errors import GraderError
 from grader.grading import default_submission, grade
 from grader.release import collect_points, outdated, solution_lines
 
@@ -103,30 +102,7 @@ def check_no_leaks(root: Path, course: Course, assignment: Assignment) -> list[s
 
 def load_mistakes(root: Path, assignment: Assignment) -> list[dict[str, Any]]:
     """The course's catalogue of known mistakes, tests/<id>/mistakes.py (MISTAKES)."""
-    path = root / "tests" / assignment.id / "mistakes.py"
-    if not path.is_file():
-        return []
-    spec = importlib.util.spec_from_file_location(f"mistakes_{assignment.id}", path)
-    if spec is None or spec.loader is None:
-        raise GraderError(f"{path}: cannot be imported.")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return list(getattr(module, "MISTAKES", []))
-
-
-def apply_mistake(source: str, mistake: dict[str, Any]) -> str:
-    """The reference source with one mistake's patches applied.
-
-    Raises:
-        GraderError: if a patch's text is not in the reference any more.
-    """
-    for old, new in mistake["replace"]:
-        if old not in source:
-            raise GraderError(
-                f"mistake {mistake['name']!r}: {old!r} is not in the reference; update the catalogue."
-            )
-        source = source.replace(old, new, 1)
-    return source
+    return load_catalogue(root / "tests" / assignment.id / "mistakes.py")
 
 
 def check_mistakes(root: Path, course: Course, assignment: Assignment) -> list[str]:
@@ -137,7 +113,7 @@ def check_mistakes(root: Path, course: Course, assignment: Assignment) -> list[s
         for mistake in load_mistakes(root, assignment):
             try:
                 mutated = apply_mistake(reference, mistake)
-            except GraderError as error:
+            except ValueError as error:
                 problems.append(f"{assignment.id}: {error}")
                 continue
             path = Path(folder) / assignment.module
@@ -147,6 +123,11 @@ def check_mistakes(root: Path, course: Course, assignment: Assignment) -> list[s
                 problems.append(
                     f"{assignment.id}: the mistake {mistake['name']!r} loses no points; add a test of "
                     f"{mistake['function']} that catches it."
+                )
+            elif not any(t.mistake == mistake["name"] for t in report.tests):
+                problems.append(
+                    f"{assignment.id}: the mistake {mistake['name']!r} loses points but is never diagnosed by name; "
+                    "make a failing test call the function with inputs where the mistake shows."
                 )
     return problems
 

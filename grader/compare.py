@@ -7,6 +7,11 @@ where it occurs, and for small arrays an excerpt of expected against got.
 
 from __future__ import annotations
 
+import copy
+import functools
+import importlib.util
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -166,3 +171,82 @@ def _assert_scalar(got: Any, expected: Any, rtol: float, atol: float, what: str)
         raise Mismatch(f"{what}: returned a {_type_name(got)}, expected a number")
     if not np.isclose(float(got), float(expected), rtol=rtol, atol=atol):
         raise Mismatch(f"{what}: got {float(got):.8g}, expected {float(expected):.8g}")
+
+
+# The mistake catalogue: tests/<id>/mistakes.py lists MISTAKES, each a named patch of the
+# reference ({"name", "function", "hint", "replace": [(old, new), ...]}). Variants are built from
+# the instructor's reference and run only in the grading process, never in the child.
+
+
+def apply_mistake(source: str, mistake: dict[str, Any]) -> str:
+    """The reference source with one mistake's patches applied.
+
+    Raises:
+        ValueError: if a patch's text is not in the reference any more.
+    """
+    for old, new in mistake["replace"]:
+        if old not in source:
+            raise ValueError(
+                f"mistake {mistake['name']!r}: {old!r} is not in the reference; update the catalogue."
+            )
+        source = source.replace(old, new, 1)
+    return source
+
+
+def load_catalogue(path: Path) -> list[dict[str, Any]]:
+    """MISTAKES from a course's mistakes.py, or [] when there is none."""
+    if not path.is_file():
+        return []
+    spec = importlib.util.spec_from_file_location(f"mistakes_{path.parent.name}", path)
+    if spec is None or spec.loader is None:
+        return []
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return list(getattr(module, "MISTAKES", []))
+
+
+@functools.cache
+def _variant(reference: Path, patches: tuple[tuple[str, str], ...], name: str) -> ModuleType:
+    source = apply_mistake(reference.read_text(encoding="utf-8"), {"name": name, "replace": patches})
+    module = ModuleType(f"mistake_{abs(hash((str(reference), patches)))}")
+    exec(compile(source, f"<mistake {name}>", "exec"), vars(module))  # the instructor's code
+    return module
+
+
+def _matches(got: Any, expected: Any) -> bool:
+    try:
+        assert_close(got, expected, rtol=1e-6, atol=1e-9)
+    except Mismatch:
+        return False
+    return True
+
+
+def diagnose(
+    reference: Path, catalogue: list[dict[str, Any]], function: str, calls: list[tuple[Any, Any, Any]]
+) -> dict[str, Any] | None:
+    """The catalogue entry whose wrong variant reproduces the student's outputs, if any.
+
+    Args:
+        reference: the reference solution file.
+        catalogue: the assignment's MISTAKES.
+        function: the graded function the failing test checks.
+        calls: (args, kwargs, student's result) of that function during the test.
+
+    Returns:
+        the matching mistake, or None.
+    """
+    if not calls:
+        return None
+    for mistake in catalogue:
+        if mistake["function"] != function:
+            continue
+        try:
+            variant = getattr(
+                _variant(reference, tuple(map(tuple, mistake["replace"])), mistake["name"]), function
+            )
+            wrong = [variant(*copy.deepcopy(args), **copy.deepcopy(kwargs)) for args, kwargs, _ in calls]
+        except Exception:  # the variant does not apply to these inputs (it may raise)
+            continue
+        if all(_matches(result, expected) for (_, _, result), expected in zip(calls, wrong, strict=True)):
+            return mistake
+    return None

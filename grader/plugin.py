@@ -134,6 +134,35 @@ def credit(request: pytest.FixtureRequest) -> Iterator[Credit]:
         request.node.user_properties.append(("partial", award.fraction))
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for handle in item.config.stash.get(OPEN_SUBMISSIONS, {}).values():
+        if hasattr(handle, "forget_calls"):
+            handle.forget_calls()
+
+
+def diagnosis(item: pytest.Item) -> dict[str, Any] | None:
+    """The known mistake the student's outputs match, where the reference and catalogue are present."""
+    marker = item.get_closest_marker("function")
+    root = getattr(item.config, "_grader_root", None)
+    if marker is None or root is None:
+        return None
+    assignment_id = assignment_of(Path(str(item.path)))
+    catalogue = compare.load_catalogue(root / "tests" / assignment_id / "mistakes.py")
+    try:
+        assignment = _course(item.config).assignment(assignment_id)
+    except GraderError:
+        return None
+    reference = root / "solutions" / assignment.module
+    if not catalogue or not reference.is_file():
+        return None
+    for handle in item.config.stash.get(OPEN_SUBMISSIONS, {}).values():
+        calls = handle.recorded_calls(marker.args[0]) if hasattr(handle, "recorded_calls") else []
+        found = compare.diagnose(reference, catalogue, marker.args[0], calls)
+        if found:
+            return found
+    return None
+
+
 def failure_reason(error: BaseException) -> tuple[str, str]:
     """The status and a short reason for an exception raised by a test."""
     if isinstance(error, SubmissionTimeout):
@@ -168,5 +197,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     if seed is not None:
         reason += f" (seed {seed})"
         report.sections.append(("seed", f"rerun with --seed {seed} to reproduce"))
+    mistake = diagnosis(item) if report.when == "call" and status == "failed" else None
+    if mistake:
+        report.grader_mistake = mistake["name"]
+        reason = f"looks like the known mistake '{mistake['name']}': {mistake['hint']}\n{reason}"
     report.grader_status = status
     report.grader_reason = _shorten(reason)

@@ -10,6 +10,7 @@ call ends with a value or with an exception whose message says what happened.
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import json
 import os
@@ -28,6 +29,7 @@ from grader import wire
 from grader.config import GradingSettings
 
 RUNNER_FILES = ("child.py", "wire.py")
+MAX_RECORDED_CALLS = 8  # per function and test: the calls a failed test's diagnosis looks at
 TIMEOUTS_BEFORE_GIVING_UP = 2  # per function: later calls fail at once instead of waiting again
 BUILTIN_ERRORS = (
     ValueError,
@@ -157,6 +159,16 @@ def _widen_pipe(fd: int) -> None:
             fcntl.fcntl(fd, set_size, PIPE_BYTES)
 
 
+def _not_plain_files(folder: str, names: list[str]) -> set[str]:
+    """copytree's ignore: symlinks, hidden files, caches and notebooks stay out of the sandbox."""
+    ignored = set()
+    for name in names:
+        path = os.path.join(folder, name)
+        if os.path.islink(path) or name.startswith(".") or name == "__pycache__" or name.endswith(".ipynb") or not (os.path.isfile(path) or os.path.isdir(path)):
+            ignored.add(name)
+    return ignored
+
+
 class Child:
     """One running child process and its two pipes."""
 
@@ -193,9 +205,15 @@ class Channel:
     """Starts the child on first use, sends requests, restarts it after a crash or timeout."""
 
     def __init__(
-        self, source: Path, module_name: str, settings: GradingSettings, cells: list[str] | None
+        self,
+        source: Path,
+        module_name: str,
+        settings: GradingSettings,
+        cells: list[str] | None,
+        folder: Path | None = None,
     ) -> None:
         self.source = source
+        self.folder = folder
         self.module_name = module_name
         self.settings = settings
         self.cells = cells
@@ -207,6 +225,7 @@ class Channel:
         self.notes: list[str] = []
         self.seccomp = False
         self.timeouts: dict[str, int] = {}
+        self.calls: dict[str, list[tuple[Any, Any, Any]]] = {}  # for diagnosing a failed test
         self.next_id = 1
         self.max_array_bytes = settings.max_array_mb * 2**20
         self.max_frame_bytes = 4 * self.max_array_bytes + 64 * 2**20
@@ -229,9 +248,11 @@ class Channel:
             shutil.copyfile(Path(__file__).with_name(name), runner / name)
         if self.source.suffix == ".py":
             target = work / "submission"
-            shutil.copytree(
-                self.source.parent, target, ignore=shutil.ignore_patterns("*.ipynb", ".*", "__pycache__")
-            )
+            if self.folder is not None:  # a folder submission: its files, never what links point to
+                shutil.copytree(self.folder, target, ignore=_not_plain_files)
+            else:  # a single file: that file only, not its neighbours
+                target.mkdir()
+                shutil.copyfile(self.source, target / self.source.name)
             source_name = f"submission/{self.source.name}"
         else:
             (work / "submission").mkdir()
@@ -458,7 +479,15 @@ class RemoteFunction:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         handle_id = self._handle.id if self._handle else None
         header = {"op": "call", "name": self._name, "handle": handle_id, "args": list(args), "kwargs": kwargs}
-        return self._channel.request(self._label, header)
+        inputs = (
+            copy.deepcopy((args, kwargs)) if handle_id is None else None
+        )  # the test may change them later
+        result = self._channel.request(self._label, header)
+        if inputs is not None:
+            recorded = self._channel.calls.setdefault(self._name, [])
+            recorded.append((*inputs, result))
+            del recorded[:-MAX_RECORDED_CALLS]
+        return result
 
     def __repr__(self) -> str:
         return f"<submission's {self._label}>"
@@ -500,13 +529,26 @@ class SandboxedSubmission:
     """The proxy the `submission` fixture gives to tests: the student's module, at arm's length."""
 
     def __init__(
-        self, source: Path, module_name: str, settings: GradingSettings, cells: list[str] | None = None
+        self,
+        source: Path,
+        module_name: str,
+        settings: GradingSettings,
+        cells: list[str] | None = None,
+        folder: Path | None = None,
     ) -> None:
-        self._channel = Channel(source, module_name, settings, cells)
+        self._channel = Channel(source, module_name, settings, cells, folder)
 
     @property
     def isolation(self) -> str:
         return self._channel.isolation
+
+    def recorded_calls(self, function: str) -> list[tuple[Any, Any, Any]]:
+        """(args, kwargs, result) of the latest calls of a module-level function."""
+        return list(self._channel.calls.get(function, []))
+
+    def forget_calls(self) -> None:
+        """Start recording afresh (at the start of each test)."""
+        self._channel.calls.clear()
 
     @property
     def notes(self) -> list[str]:

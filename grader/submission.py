@@ -99,7 +99,7 @@ def open_submission(
         return InProcessSubmission(import_file(source, module_name))
     from grader.sandbox import SandboxedSubmission
 
-    return SandboxedSubmission(source, module_name, settings, cells)
+    return SandboxedSubmission(source, module_name, settings, cells, folder=path if path.is_dir() else None)
 
 
 def notebook_code_cells(path: Path) -> list[str]:

@@ -289,3 +289,23 @@ def test_without_bubblewrap_the_child_keeps_its_other_layers(course_copy, tmp_pa
     assert_only_single_step_lost(report, "not allowed")
     assert report.isolation.startswith("child process + seccomp")
     assert "# changed" not in target.read_text(encoding="utf-8")
+
+
+def test_only_the_submission_enters_the_sandbox(course_copy, tmp_path):
+    """A file submission brings no neighbour; a folder submission brings no file a symlink points to."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("hidden expected value 42", encoding="utf-8")
+    body = "import os\nreturn float(sum(len(files) for _, _, files in os.walk('.')))"
+    lone = hostile(tmp_path, body)
+    (lone.parent / "neighbour.txt").write_text("x", encoding="utf-8")
+    report = grade_conv(course_copy, lone)
+    outputs = " ".join(t.output for t in single_step_results(report))
+    assert "got 1," in outputs, outputs  # conv.py alone
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "conv.py").write_text(
+        reference_with("conv_single_step", "return float(open('link.txt').read() == '')")
+    )
+    (folder / "link.txt").symlink_to(secret)
+    report = grade_conv(course_copy, folder)
+    assert all("No such file" in t.output for t in single_step_results(report))
