@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from grader import reports
+from grader import i18n, reports
 from grader.check import run_checks
 from grader.config import Assignment, Course, find_course_root, load_course
 from grader.errors import GraderError, SubmissionError
@@ -99,7 +99,7 @@ def write_outputs(found: list[Report], options: dict[str, Path | None], language
                 if len(found) == 1
                 else target.with_name(f"{target.stem}-{report.assignment}{target.suffix}")
             )
-            path.write_text(reports.to_html(report, language), encoding="utf-8")
+            path.write_text(reports.to_html(report), encoding="utf-8")
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
@@ -144,7 +144,14 @@ def grade_command(
     maximum = sum(r.max_score for r in found)
     percent = 100.0 * total / maximum if maximum else 0.0
     if len(found) > 1:
-        console.print(f"[bold]course total {total:.2f} / {maximum:.2f} ({percent:.0f} %)[/bold]")
+        line = i18n.text(
+            found[0].language,
+            "course_total",
+            score=f"{total:.2f}",
+            max_score=f"{maximum:.2f}",
+            percent=f"{percent:.0f}",
+        )
+        console.print(f"[bold]{line}[/bold]")
     if fail_under is not None and percent < fail_under:
         console.print(f"score {percent:.1f} % is below --fail-under {fail_under:g} %", style="red")
         sys.exit(EXIT_BELOW_THRESHOLD)

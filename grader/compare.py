@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import functools
 import importlib.util
+import warnings
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -28,7 +29,15 @@ def set_default_tolerances(rtol: float, atol: float) -> None:
 
 
 class Mismatch(AssertionError):
-    """A student's output differs from the expected one; the message says how."""
+    """A student's output differs from the expected one; the message says how.
+
+    For arrays of the same shape, `got` and `expected` keep both (the HTML report draws them).
+    """
+
+    def __init__(self, message: str, got: Any = None, expected: Any = None) -> None:
+        super().__init__(message)
+        self.got = got
+        self.expected = expected
 
 
 def _type_name(value: Any) -> str:
@@ -124,7 +133,10 @@ def assert_close(
             raise Mismatch(f"{what}: returned a {_type_name(got)}, expected an array")
         message = describe_difference(got, expected, rtol, atol)
         if message:
-            raise Mismatch(f"{what}: {message}")
+            same_shape = got.shape == expected.shape
+            raise Mismatch(
+                f"{what}: {message}", got if same_shape else None, expected if same_shape else None
+            )
         return
     _assert_scalar(got, expected, rtol, atol, what)
 
@@ -169,7 +181,7 @@ def _assert_scalar(got: Any, expected: Any, rtol: float, atol: float, what: str)
         return
     if not _is_number(got):
         raise Mismatch(f"{what}: returned a {_type_name(got)}, expected a number")
-    if not np.isclose(float(got), float(expected), rtol=rtol, atol=atol):
+    if not np.isclose(float(got), float(expected), rtol=rtol, atol=atol, equal_nan=True):
         raise Mismatch(f"{what}: got {float(got):.8g}, expected {float(expected):.8g}")
 
 
@@ -235,6 +247,7 @@ def diagnose(
     Returns:
         the matching mistake, or None.
     """
+    calls = [call for call in calls if call[0] is not None]
     if not calls:
         return None
     for mistake in catalogue:
@@ -244,7 +257,9 @@ def diagnose(
             variant = getattr(
                 _variant(reference, tuple(map(tuple, mistake["replace"])), mistake["name"]), function
             )
-            wrong = [variant(*copy.deepcopy(args), **copy.deepcopy(kwargs)) for args, kwargs, _ in calls]
+            with warnings.catch_warnings():  # a wrong variant may overflow, as the student's code did
+                warnings.simplefilter("ignore")
+                wrong = [variant(*copy.deepcopy(args), **copy.deepcopy(kwargs)) for args, kwargs, _ in calls]
         except Exception:  # the variant does not apply to these inputs (it may raise)
             continue
         if all(_matches(result, expected) for (_, _, result), expected in zip(calls, wrong, strict=True)):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.config import Assignment
+from grader.config import Assignment, load_course
 from grader.plugin import OPEN_SUBMISSIONS
 from grader.scoring import Report, ResultCollector, TestResult, load_manifest, pending_results
 
@@ -105,10 +105,11 @@ def grade(
     if files:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             pytest.main(arguments, plugins=plugins)
+    language = load_course(root / "course.yml").course.language
     tests: list[TestResult] = list(collector.results.values())
     present = {test.name for test in tests}
     if only_functions is None:
-        tests += pending_results(load_manifest(manifest_path(root, assignment)), present)
+        tests += pending_results(load_manifest(manifest_path(root, assignment)), present, language)
     return Report(
         assignment=assignment.id,
         submission=str(submission),
@@ -116,4 +117,5 @@ def grade(
         tests=tests,
         duration_s=time.perf_counter() - started,
         notes=watcher.notes,
+        language=language,
     )

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import compare
+from grader import compare, i18n
 from grader.config import Course, find_course_root, load_course
 from grader.errors import GraderError
 from grader.sandbox import StudentException, SubmissionFailure, SubmissionTimeout
@@ -163,6 +163,19 @@ def diagnosis(item: pytest.Item) -> dict[str, Any] | None:
     return None
 
 
+def training_curve(item: pytest.Item) -> dict[str, list[float]] | None:
+    """The last history a test of `train` received, for the report's training curve."""
+    marker = item.get_closest_marker("function")
+    if marker is None or marker.args[0] != "train":
+        return None
+    for handle in item.config.stash.get(OPEN_SUBMISSIONS, {}).values():
+        calls = handle.recorded_calls("train") if hasattr(handle, "recorded_calls") else []
+        if calls and isinstance(calls[-1][2], dict):
+            history = calls[-1][2]
+            return {k: [float(v) for v in history.get(k, [])] for k in ("loss", "train_acc", "val_acc")}
+    return None
+
+
 def failure_reason(error: BaseException) -> tuple[str, str]:
     """The status and a short reason for an exception raised by a test."""
     if isinstance(error, SubmissionTimeout):
@@ -188,8 +201,13 @@ def _shorten(text: str) -> str:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
     outcome: Any = yield
     report = outcome.get_result()
+    if report.when == "call":
+        report.grader_curve = training_curve(item)
     if call.excinfo is None or report.skipped:
         return
+    error = call.excinfo.value
+    if isinstance(error, compare.Mismatch) and error.got is not None:
+        report.grader_arrays = {"expected": error.expected, "got": error.got}
     status, reason = failure_reason(call.excinfo.value)
     if report.when != "call" and status == "failed":
         status = "error"
@@ -200,6 +218,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     mistake = diagnosis(item) if report.when == "call" and status == "failed" else None
     if mistake:
         report.grader_mistake = mistake["name"]
-        reason = f"looks like the known mistake '{mistake['name']}': {mistake['hint']}\n{reason}"
+        language = _course(item.config).course.language
+        sentence = i18n.text(
+            language, "known_mistake", name=mistake["name"], hint=i18n.hint(mistake, language)
+        )
+        reason = f"{sentence}\n{reason}"
     report.grader_status = status
     report.grader_reason = _shorten(reason)

@@ -285,7 +285,8 @@ def release_files(root: Path, course: Course, assignment: Assignment) -> dict[Pa
     stub = make_stub(solution, solution_path, environment)
     tests = collect_points(sorted(suites.glob("test_*.py")), root)
     rows = points_table(tests)
-    handout = environment.get_template("handout.md.j2").render(
+    name = "handout.zh-CN.md.j2" if course.course.language == "zh-CN" else "handout.md.j2"
+    handout = environment.get_template(name).render(
         assignment=assignment,
         course=course,
         points=rows,

@@ -5,15 +5,19 @@ This is the only module that turns result records into text.
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
+import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from grader import i18n
 from grader.scoring import Report
 
 STATUS_STYLE = {"passed": "green", "failed": "red", "error": "red", "timeout": "red", "pending": "dim"}
@@ -25,26 +29,37 @@ def _first_line(text: str, width: int = 110) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
+def _total(report: Report) -> str:
+    return i18n.text(
+        report.language,
+        "total",
+        score=f"{report.score:.2f}",
+        max_score=f"{report.max_score:.2f}",
+        percent=f"{report.percent:.0f}",
+    )
+
+
 def score_table(report: Report) -> Table:
     """A rich table of tests, points and one-line reasons, with the total as its caption."""
+    language = report.language
     table = Table(title=f"{report.assignment}: {report.submission}", title_justify="left", expand=False)
     table.add_column("", width=1)
-    table.add_column("test")
-    table.add_column("points", justify="right")
-    table.add_column("reason", overflow="fold")
+    table.add_column(i18n.text(language, "test"))
+    table.add_column(i18n.text(language, "points"), justify="right")
+    table.add_column(i18n.text(language, "reason"), overflow="fold")
     for test in report.tests:
         style = STATUS_STYLE[test.status]
-        name = Text(test.name + (" (hidden)" if test.hidden else ""))
+        name = Text(test.name + (f" ({i18n.text(language, 'hidden')})" if test.hidden else ""))
         points = f"{test.score:.2f}/{test.max_score:.2f}"
         reason = _first_line(test.output) if test.status != "passed" else ""
-        if test.mistake:
-            reason = f"[{test.mistake}] {reason}"
         table.add_row(Text(STATUS_MARK[test.status], style=style), name, points, reason)
     pending = sum(t.max_score for t in report.tests if t.status == "pending")
-    caption = f"total {report.score:.2f} / {report.max_score:.2f} ({report.percent:.0f} %)"
+    caption = _total(report)
     if pending:
-        caption += f"; {pending:.2f} points pending (hidden tests)"
-    table.caption = f"{caption} · isolation: {report.isolation} · {report.duration_s:.1f} s"
+        caption += "; " + i18n.text(language, "pending_points", points=f"{pending:.2f}")
+    table.caption = (
+        f"{caption} · {i18n.text(language, 'isolation')}: {report.isolation} · {report.duration_s:.1f} s"
+    )
     table.caption_justify = "left"
     return table
 
@@ -130,10 +145,89 @@ def to_junit(reports: list[Report]) -> str:
     return ET.tostring(root, encoding="unicode", xml_declaration=True)
 
 
-def to_html(report: Report, language: str = "en") -> str:
-    """A self-contained HTML page: total, then one row per test with its reason."""
+def _data_uri(figure: Any) -> str:
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
+    plt.close(figure)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _plane(array: Any) -> Any:
+    """A 2-D view of an array for a picture: the first (n, c) plane, or a 1-D array as one row."""
+    array = np.asarray(array, dtype=np.float64)
+    while array.ndim > 2:
+        array = array[0]
+    return array.reshape(1, -1) if array.ndim == 1 else array
+
+
+def array_picture(arrays: dict[str, Any], language: str) -> str | None:
+    """Expected, got and their difference side by side, as an embedded PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    expected, got = _plane(arrays["expected"]), _plane(arrays["got"])
+    if expected.size == 0 or expected.shape != got.shape:
+        return None
+    figure, axes = plt.subplots(1, 3, figsize=(7.5, 2.6))
+    low, high = float(min(expected.min(), got.min())), float(max(expected.max(), got.max()))
+    difference = got - expected
+    limit = float(np.abs(difference).max()) or 1.0
+    panels = [("expected", expected, "viridis", low, high), ("got", got, "viridis", low, high)]
+    panels.append(("difference", difference, "RdBu_r", -limit, limit))
+    for axis, (key, values, colours, vmin, vmax) in zip(axes, panels, strict=True):
+        shown = axis.imshow(values, cmap=colours, vmin=vmin, vmax=vmax)
+        axis.set_title(key)  # English titles: matplotlib's default fonts may lack Chinese glyphs
+        axis.set_xticks([])
+        axis.set_yticks([])
+        figure.colorbar(shown, ax=axis, fraction=0.046)
+    return _data_uri(figure)
+
+
+def curve_picture(curve: dict[str, list[float]], language: str) -> str | None:
+    """Loss and accuracies per epoch, as an embedded PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if not curve.get("loss"):
+        return None
+    figure, (left, right) = plt.subplots(1, 2, figsize=(7.5, 2.6))
+    epochs = range(1, len(curve["loss"]) + 1)
+    left.plot(epochs, curve["loss"], marker="o")
+    left.set_title("loss")
+    for key in ("train_acc", "val_acc"):
+        right.plot(epochs, curve[key], marker="o", label=key)
+    right.set_title("accuracy")
+    right.legend()
+    for axis in (left, right):
+        axis.set_xlabel("epoch")
+    return _data_uri(figure)
+
+
+def to_html(report: Report) -> str:
+    """A self-contained HTML page: total, a row per test with its reason, pictures for arrays."""
+    language = report.language
+    pictures: dict[int, list[str]] = {}
+    for index, test in enumerate(report.tests):
+        drawn = []
+        if test.arrays and test.status != "passed":
+            drawn.append(array_picture(test.arrays, language))
+        if test.curve:
+            drawn.append(curve_picture(test.curve, language))
+        pictures[index] = [uri for uri in drawn if uri]
     environment = Environment(loader=PackageLoader("grader"), autoescape=select_autoescape(["html", "j2"]))
-    return environment.get_template("report.html.j2").render(report=report, language=language)
+    return environment.get_template("report.html.j2").render(
+        report=report,
+        language=language,
+        pictures=pictures,
+        total=_total(report),
+        t=lambda key, **values: i18n.text(language, key, **values),
+    )
 
 
 def to_markdown(reports: list[Report]) -> str:
@@ -144,7 +238,8 @@ def to_markdown(reports: list[Report]) -> str:
             f"### {report.assignment}: {report.score:.2f} / {report.max_score:.2f} ({report.percent:.0f} %)",
             "",
         ]
-        lines += ["| | test | points | reason |", "|---|---|---|---|"]
+        header = [i18n.text(report.language, key) for key in ("test", "points", "reason")]
+        lines += [f"| | {' | '.join(header)} |", "|---|---|---|---|"]
         for test in report.tests:
             reason = _first_line(test.output).replace("|", "\\|") if test.status != "passed" else ""
             points = f"{test.score:.2f}/{test.max_score:.2f}"

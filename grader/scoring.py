@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from grader import i18n
 
 SCHEMA_VERSION = 1
 STATUSES = ("passed", "failed", "error", "timeout", "pending")
@@ -33,6 +35,24 @@ class TestResult:
     output: str = ""
     mistake: str | None = None
     duration_s: float = 0.0
+    # for the HTML report only (never in JSON): the arrays of a failed comparison, a training history
+    arrays: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    curve: dict[str, list[float]] | None = field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON record."""
+        fields = (
+            "name",
+            "function",
+            "score",
+            "max_score",
+            "status",
+            "hidden",
+            "output",
+            "mistake",
+            "duration_s",
+        )
+        return {key: getattr(self, key) for key in fields}
 
 
 @dataclass
@@ -45,6 +65,7 @@ class Report:
     tests: list[TestResult] = field(default_factory=list)
     duration_s: float = 0.0
     notes: list[str] = field(default_factory=list)
+    language: str = "en"
     schema_version: int = SCHEMA_VERSION
 
     @property
@@ -68,9 +89,10 @@ class Report:
             "score": self.score,
             "max_score": self.max_score,
             "isolation": self.isolation,
+            "language": self.language,
             "duration_s": round(self.duration_s, 3),
             "notes": self.notes,
-            "tests": [asdict(t) for t in self.tests],
+            "tests": [t.to_dict() for t in self.tests],
         }
 
 
@@ -136,10 +158,14 @@ class ResultCollector:
             output=getattr(report, "grader_reason", "") or ("" if report.passed else "failed"),
             mistake=getattr(report, "grader_mistake", None),
             duration_s=round(report.duration, 4),
+            arrays=getattr(report, "grader_arrays", None),
+            curve=getattr(report, "grader_curve", None),
         )
 
 
-def pending_results(manifest: list[dict[str, Any]], present: set[str]) -> list[TestResult]:
+def pending_results(
+    manifest: list[dict[str, Any]], present: set[str], language: str = "en"
+) -> list[TestResult]:
     """Hidden tests listed in the manifest but not run here: shown as pending with their points."""
     return [
         TestResult(
@@ -149,7 +175,7 @@ def pending_results(manifest: list[dict[str, Any]], present: set[str]) -> list[T
             max_score=float(entry["points"]),
             status="pending",
             hidden=True,
-            output="hidden test: runs when your work is graded officially",
+            output=i18n.text(language, "pending_reason"),
         )
         for entry in manifest
         if entry["name"] not in present

@@ -5,12 +5,26 @@ MISTAKES = [
         "name": "convolution without bias",
         "function": "conv_params",
         "hint": "each filter has one bias as well as f*f*c_in weights",
+        "hint_zh": "每个过滤器除了 f*f*c_in 个权重，还有一个偏差",
         "replace": [("return n_filters * (f * f * c_in + int(bias))", "return n_filters * f * f * c_in")],
     },
     {
         "name": "fully connected without bias",
         "function": "fc_params",
         "hint": "each output unit has a bias",
+        "hint_zh": "每个输出单元都有一个偏差",
         "replace": [("return n_out * (n_in + int(bias))", "return n_out * n_in")],
+    },
+    {
+        "name": "parameters counted with weight sharing",
+        "function": "unshared_conv_params",
+        "hint": "a locally connected layer has its own weights at every output position",
+        "hint_zh": "局部连接层在每个输出位置都有自己的权重",
+        "replace": [
+            (
+                "return out_h * out_w * conv_params(f, c_in, n_filters, bias=bias)",
+                "return conv_params(f, c_in, n_filters, bias=bias)",
+            )
+        ],
     },
 ]

@@ -1,0 +1,73 @@
+"""Feedback in the students' language: English and Chinese (zh-CN), chosen by course.yml.
+
+Plain dictionaries, one per language, with the same keys (a test checks it). Mistake hints
+come from the course's catalogue: `hint` in English, `hint_zh` in Chinese.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGUAGES = ("en", "zh-CN")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "test": "test",
+        "function": "function",
+        "points": "points",
+        "reason": "reason",
+        "hidden": "hidden",
+        "total": "total {score} / {max_score} ({percent} %)",
+        "pending_points": "{points} points pending (hidden tests)",
+        "isolation": "isolation",
+        "submission": "submission",
+        "mistake": "mistake",
+        "pending_reason": "hidden test: runs when your work is graded officially",
+        "known_mistake": "looks like the known mistake '{name}': {hint}",
+        "course_total": "course total {score} / {max_score} ({percent} %)",
+        "expected": "expected",
+        "got": "got",
+        "difference": "difference",
+        "training_curve": "training curve",
+        "status.passed": "passed",
+        "status.failed": "failed",
+        "status.error": "error",
+        "status.timeout": "timeout",
+        "status.pending": "pending",
+    },
+    "zh-CN": {
+        "test": "测试",
+        "function": "函数",
+        "points": "得分",
+        "reason": "原因",
+        "hidden": "隐藏",
+        "total": "总分 {score} / {max_score}（{percent} %）",
+        "pending_points": "{points} 分待定（隐藏测试）",
+        "isolation": "隔离方式",
+        "submission": "提交",
+        "mistake": "常见错误",
+        "pending_reason": "隐藏测试：正式评分时运行",
+        "known_mistake": "看起来是常见错误「{name}」：{hint}",
+        "course_total": "课程总分 {score} / {max_score}（{percent} %）",
+        "expected": "期望",
+        "got": "你的结果",
+        "difference": "差值",
+        "training_curve": "训练曲线",
+        "status.passed": "通过",
+        "status.failed": "未通过",
+        "status.error": "错误",
+        "status.timeout": "超时",
+        "status.pending": "待定",
+    },
+}
+
+
+def text(language: str, key: str, **values: Any) -> str:
+    """The message `key` in `language` (English when the language is unknown), filled with values."""
+    messages = MESSAGES.get(language, MESSAGES["en"])
+    return messages[key].format(**values)
+
+
+def hint(mistake: dict[str, Any], language: str) -> str:
+    """A catalogue entry's hint in the students' language."""
+    return str(mistake.get("hint_zh") if language == "zh-CN" and mistake.get("hint_zh") else mistake["hint"])
