@@ -18,6 +18,7 @@ import click
 from rich.console import Console
 
 from grader import i18n, reports
+from grader.batch import grade_class
 from grader.check import run_checks
 from grader.config import Assignment, Course, find_course_root, load_course
 from grader.errors import GraderError, SubmissionError
@@ -225,6 +226,73 @@ def check_command(course_dir, debug):
         _fail(error, debug)
     if failed:
         sys.exit(EXIT_BELOW_THRESHOLD)
+
+
+@course_command.command("grade-all")
+@click.argument("source", type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "--assignment", "assignment_ids", multiple=True, help="Grade only this assignment (repeatable)."
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path, file_okay=False), default=Path("grades"), show_default=True
+)
+@click.option(
+    "--roster",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="CSV with a student column.",
+)
+@click.option(
+    "--workers", type=click.IntRange(1), help="Local worker processes (default: the number of cores)."
+)
+@click.option("--scheduler", help="Address of a Dask scheduler to send the work to.")
+@click.option(
+    "--dask-local", type=click.IntRange(0), default=0, help="Start a local Dask cluster of N workers."
+)
+@click.option(
+    "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
+def grade_all_command(source, assignment_ids, out, roster, workers, scheduler, dask_local, course_dir, debug):
+    """Grade a class: SOURCE holds one folder per student (or is a zip of them)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    try:
+        root = find_course_root(course_dir)
+        course = load_course(root / "course.yml")
+        columns = [
+            TextColumn("grading"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[state]}"),
+        ]
+        with Progress(*columns, TimeRemainingColumn()) as bar:
+            task = bar.add_task("grading", total=None, state="")
+
+            def show(done: int, failed: int, total: int) -> None:
+                rate = bar.tasks[0].speed or 0.0
+                state = f"failed {failed} · remaining {total - done} · {rate * 60:.0f}/min"
+                bar.update(task, completed=done, total=total, state=state)
+
+            summary = grade_class(
+                root,
+                course,
+                source,
+                out,
+                list(assignment_ids) or None,
+                roster,
+                workers,
+                scheduler,
+                dask_local,
+                show,
+            )
+    except GraderError as error:
+        _fail(error, debug)
+    click.echo(f"{summary['students']} students · mean {summary['mean']} · median {summary['median']}")
+    click.echo(
+        f"wrote {out / 'gradebook.csv'}, {out / 'summary.json'}, {out / 'histogram.png'} and {out / 'feedback'}/"
+    )
+    for warning in summary["warnings"][:5]:
+        click.echo(f"warning: {warning}")
 
 
 def grade_main() -> None:
