@@ -49,8 +49,9 @@ def main() -> None:
             grade_class(ROOT, course, folder, Path(work) / f"out{workers}", ["params"], workers=workers)
             seconds = time.perf_counter() - start
             rates[workers] = SUBMISSIONS / seconds * 60
+            rate = rates[workers]
             print(
-                f"{workers} worker(s): {seconds:6.1f} s for {SUBMISSIONS} submissions, {rates[workers]:6.0f} per minute"
+                f"{workers} worker(s): {seconds:6.1f} s for {SUBMISSIONS} submissions, {rate:6.0f} per minute"
             )
     print(f"speed-up 1 -> 2 workers: {rates[2] / rates[1]:.2f}x (target >= 1.8x)")
     print(f"1,000 submissions on this machine (2 workers): {1000 / rates[2]:.1f} min")

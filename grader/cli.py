@@ -288,9 +288,8 @@ def grade_all_command(source, assignment_ids, out, roster, workers, scheduler, d
     except GraderError as error:
         _fail(error, debug)
     click.echo(f"{summary['students']} students · mean {summary['mean']} · median {summary['median']}")
-    click.echo(
-        f"wrote {out / 'gradebook.csv'}, {out / 'summary.json'}, {out / 'histogram.png'} and {out / 'feedback'}/"
-    )
+    written = ", ".join(str(out / name) for name in ("gradebook.csv", "summary.json", "histogram.png"))
+    click.echo(f"wrote {written} and {out / 'feedback'}/")
     for warning in summary["warnings"][:5]:
         click.echo(f"warning: {warning}")
 
