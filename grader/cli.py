@@ -24,7 +24,7 @@ from grader.config import Assignment, Course, find_course_root, load_course
 from grader.errors import GraderError, SubmissionError
 from grader.grading import default_submission, grade
 from grader.packaging import write_gradescope_zip, write_student_repo
-from grader.release import release
+from grader.release import release, write_nbgrader_source
 from grader.scoring import SCHEMA_VERSION, Report
 
 EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_USAGE = 0, 1, 2
@@ -187,8 +187,13 @@ def validate_command(course_dir):
 )
 @click.option("--gradescope", "gradescope_id", help="Write a Gradescope autograder zip for this assignment.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Where the Gradescope zip goes.")
+@click.option(
+    "--nbgrader-source",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Also write nbgrader source notebooks.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
-def release_command(course_dir, student_repo, gradescope_id, out, debug):
+def release_command(course_dir, student_repo, gradescope_id, out, nbgrader_source, debug):
     """Turn solutions/ into assignments/: stubs, notebooks, public tests, manifests, handouts."""
     try:
         root = find_course_root(course_dir)
@@ -202,6 +207,9 @@ def release_command(course_dir, student_repo, gradescope_id, out, debug):
             target = out or Path(f"{gradescope_id}-autograder.zip")
             write_gradescope_zip(root, course, gradescope_id, target)
             click.echo(f"wrote the Gradescope autograder {target}")
+        if nbgrader_source:
+            for path in write_nbgrader_source(root, course, nbgrader_source):
+                click.echo(f"wrote {path}")
     except GraderError as error:
         _fail(error, debug)
 

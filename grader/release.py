@@ -309,6 +309,27 @@ def release_files(root: Path, course: Course, assignment: Assignment) -> dict[Pa
     }
 
 
+def nbgrader_source_notebook(root: Path, course: Course, assignment: Assignment) -> str:
+    """The instructor's notebook for nbgrader: solution cells hold the reference with its markers,
+    which `nbgrader generate_assignment` turns into stubs."""
+    solution = (root / "solutions" / assignment.module).read_text(encoding="utf-8")
+    public = (root / "tests" / assignment.id / "test_public.py").read_text(encoding="utf-8")
+    tests = collect_points(sorted((root / "tests" / assignment.id).glob("test_*.py")), root)
+    points = {t["name"]: t["points"] for t in tests if not t["hidden"]}
+    return make_notebook(assignment, solution, solution, public, f"# {assignment.title}", points)
+
+
+def write_nbgrader_source(root: Path, course: Course, target: Path) -> list[Path]:
+    """nbgrader's layout: <target>/source/<id>/<id>.ipynb for every assignment."""
+    written = []
+    for assignment in course.assignments:
+        path = target / "source" / assignment.id / f"{assignment.id}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(nbgrader_source_notebook(root, course, assignment), encoding="utf-8")
+        written.append(path)
+    return written
+
+
 def release(root: Path, course: Course) -> list[Path]:
     """Write assignments/ for every assignment; returns the files written."""
     written = []
