@@ -124,10 +124,7 @@ def check_mistakes(root: Path, course: Course, assignment: Assignment) -> list[s
                     f"{assignment.id}: the mistake {mistake['name']!r} loses no points; add a test of "
                     f"{mistake['function']} that catches it."
                 )
-            elif mistake["function"][:1].islower() and not any(
-                t.mistake == mistake["name"] for t in report.tests
-            ):
-                # functions only: a class's methods depend on the object's state, not replayed yet
+            elif not any(t.mistake == mistake["name"] for t in report.tests):
                 problems.append(
                     f"{assignment.id}: the mistake {mistake['name']!r} loses points but is never diagnosed "
                     "by name; make a failing test call the function with inputs where the mistake shows."

@@ -223,6 +223,8 @@ class Runner:
         return self.from_handle(self.wire.Handle(request["handle"], "")), request["name"]
 
     def handle(self, request: dict[str, Any], blobs: list[bytes]) -> Any:
+        if request["op"] == "state":  # an object's attributes, for diagnosing a method's output
+            return dict(vars(self.from_handle(self.wire.Handle(request["handle"], ""))))
         owner, name = self.target(request)
         if request["op"] == "set":
             value = self.wire.decode(request["value"], blobs, self.from_handle)

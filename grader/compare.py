@@ -251,17 +251,27 @@ def diagnose(
     if not calls:
         return None
     for mistake in catalogue:
-        if mistake["function"] != function:
+        if mistake["function"] != function.split(".")[0]:
             continue
         try:
-            variant = getattr(
-                _variant(reference, tuple(map(tuple, mistake["replace"])), mistake["name"]), function
-            )
+            module = _variant(reference, tuple(map(tuple, mistake["replace"])), mistake["name"])
             with warnings.catch_warnings():  # a wrong variant may overflow, as the student's code did
                 warnings.simplefilter("ignore")
-                wrong = [variant(*copy.deepcopy(args), **copy.deepcopy(kwargs)) for args, kwargs, _ in calls]
+                wrong = [_replay(module, function, call) for call in calls]
         except Exception:  # the variant does not apply to these inputs (it may raise)
             continue
-        if all(_matches(result, expected) for (_, _, result), expected in zip(calls, wrong, strict=True)):
+        if all(_matches(call[2], expected) for call, expected in zip(calls, wrong, strict=True)):
             return mistake
     return None
+
+
+def _replay(module: ModuleType, function: str, call: tuple[Any, ...]) -> Any:
+    """Run the variant on a recorded call: a function, or a method on an object rebuilt from its state."""
+    args, kwargs = copy.deepcopy(call[0]), copy.deepcopy(call[1])
+    if len(call) == 3:
+        return getattr(module, function)(*args, **kwargs)
+    class_name, method = function.split(".", 1)
+    cls = getattr(module, class_name)
+    instance = cls.__new__(cls)
+    vars(instance).update(copy.deepcopy(call[3]))
+    return getattr(instance, method)(*args, **kwargs)

@@ -495,13 +495,25 @@ class RemoteFunction:
         handle_id = self._handle.id if self._handle else None
         header = {"op": "call", "name": self._name, "handle": handle_id, "args": list(args), "kwargs": kwargs}
         # a copy, since the test may change the arrays later (a numerical gradient does)
-        inputs = _copy_inputs(args, kwargs) if handle_id is None else None
+        inputs = _copy_inputs(args, kwargs)
+        state = self._state() if handle_id is not None and inputs is not None else None
         result = self._channel.request(self._label, header)
-        if handle_id is None:
-            recorded = self._channel.calls.setdefault(self._name, [])
-            recorded.append((*(inputs or (None, None)), result))
+        if handle_id is None or state is not None:
+            key = self._name if handle_id is None else self._label
+            recorded = self._channel.calls.setdefault(key, [])
+            call = (*(inputs or (None, None)), result)
+            recorded.append(call if state is None else (*call, state))
             del recorded[:-MAX_RECORDED_CALLS]
         return result
+
+    def _state(self) -> dict[str, Any] | None:
+        """The object's plain attributes before a method call, or None when they are not plain data."""
+        assert self._handle is not None
+        try:
+            state = self._channel.request(self._label, {"op": "state", "name": "", "handle": self._handle.id})
+        except SubmissionFailure:
+            return None
+        return state if isinstance(state, dict) else None
 
     def __repr__(self) -> str:
         return f"<submission's {self._label}>"
@@ -559,6 +571,10 @@ class SandboxedSubmission:
     def recorded_calls(self, function: str) -> list[tuple[Any, Any, Any]]:
         """(args, kwargs, result) of the latest calls of a module-level function."""
         return list(self._channel.calls.get(function, []))
+
+    def recorded_methods(self, class_name: str) -> list[str]:
+        """Labels ("ConvNet.loss") of the recorded method calls of a class."""
+        return [name for name in self._channel.calls if name.startswith(f"{class_name}.")]
 
     def forget_calls(self) -> None:
         """Start recording afresh (at the start of each test)."""
