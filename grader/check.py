@@ -60,7 +60,7 @@ def check_stub(root: Path, course: Course, assignment: Assignment) -> list[str]:
 
 def check_up_to_date(root: Path, course: Course, assignment: Assignment) -> list[str]:
     """assignments/<id>/ equals a fresh release."""
-    stale = [path for path in outdated(root, course) if path.parts[1] == assignment.id]
+    stale = outdated(root, course, [assignment])
     return [f"{path} is out of date with solutions/; run `course release`." for path in stale]
 
 

@@ -206,9 +206,14 @@ def apply_mistake(source: str, mistake: dict[str, Any]) -> str:
 
 
 def load_catalogue(path: Path) -> list[dict[str, Any]]:
-    """MISTAKES from a course's mistakes.py, or [] when there is none."""
+    """MISTAKES from a course's mistakes.py, or [] when there is none (read once per version)."""
     if not path.is_file():
         return []
+    return list(_catalogue(path, path.stat().st_mtime_ns))
+
+
+@functools.cache
+def _catalogue(path: Path, modified: int) -> list[dict[str, Any]]:
     spec = importlib.util.spec_from_file_location(f"mistakes_{path.parent.name}", path)
     if spec is None or spec.loader is None:
         return []

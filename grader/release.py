@@ -8,7 +8,6 @@ running it twice yields the same bytes.
 from __future__ import annotations
 
 import ast
-import hashlib
 import json
 import re
 import shutil
@@ -344,17 +343,12 @@ def release(root: Path, course: Course) -> list[Path]:
     return written
 
 
-def outdated(root: Path, course: Course) -> list[Path]:
-    """Released files that differ from a fresh release (or are missing)."""
+def outdated(root: Path, course: Course, assignments: list[Assignment] | None = None) -> list[Path]:
+    """Released files that differ from a fresh release (or are missing), of all or some assignments."""
     stale = []
-    for assignment in course.assignments:
+    for assignment in assignments or course.assignments:
         for relative, text in release_files(root, course, assignment).items():
             target = root / relative
             if not target.is_file() or target.read_text(encoding="utf-8") != text:
                 stale.append(relative)
     return stale
-
-
-def fingerprint(text: str) -> str:
-    """A short stable hash (for cell ids and change detection)."""
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]

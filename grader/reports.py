@@ -162,7 +162,7 @@ def _plane(array: Any) -> Any:
     return array.reshape(1, -1) if array.ndim == 1 else array
 
 
-def array_picture(arrays: dict[str, Any], language: str) -> str | None:
+def array_picture(arrays: dict[str, Any]) -> str | None:
     """Expected, got and their difference side by side, as an embedded PNG."""
     import matplotlib
 
@@ -187,7 +187,7 @@ def array_picture(arrays: dict[str, Any], language: str) -> str | None:
     return _data_uri(figure)
 
 
-def curve_picture(curve: dict[str, list[float]], language: str) -> str | None:
+def curve_picture(curve: dict[str, list[float]]) -> str | None:
     """Loss and accuracies per epoch, as an embedded PNG."""
     import matplotlib
 
@@ -216,9 +216,9 @@ def to_html(report: Report) -> str:
     for index, test in enumerate(report.tests):
         drawn = []
         if test.arrays and test.status != "passed":
-            drawn.append(array_picture(test.arrays, language))
+            drawn.append(array_picture(test.arrays))
         if test.curve:
-            drawn.append(curve_picture(test.curve, language))
+            drawn.append(curve_picture(test.curve))
         pictures[index] = [uri for uri in drawn if uri]
     environment = Environment(loader=PackageLoader("grader"), autoescape=select_autoescape(["html", "j2"]))
     return environment.get_template("report.html.j2").render(

@@ -10,7 +10,6 @@ call ends with a value or with an exception whose message says what happened.
 from __future__ import annotations
 
 import contextlib
-import copy
 import functools
 import json
 import os
@@ -231,7 +230,9 @@ class Channel:
         self.notes: list[str] = []
         self.seccomp = False
         self.timeouts: dict[str, int] = {}
-        self.calls: dict[str, list[tuple[Any, Any, Any]]] = {}  # for diagnosing a failed test
+        # encoded arguments and results of each test's calls, decoded only to diagnose a failure
+        self.calls: dict[str, list[tuple[Any, ...]]] = {}
+        self.last_sent: tuple[dict[str, Any], list[bytes]] = ({}, [])
         self.next_id = 1
         self.max_array_bytes = settings.max_array_mb * 2**20
         self.max_frame_bytes = 4 * self.max_array_bytes + 64 * 2**20
@@ -408,6 +409,7 @@ class Channel:
             if key in header:
                 message[key] = wire.encode(header[key], blobs, self.max_array_bytes, self._handle_of)
         self.next_id += 1
+        self.last_sent = (message, blobs)  # the arguments as bytes: a copy the test cannot change
         try:
             reply, reply_blobs = self._exchange(label, message, blobs)
         except ChannelCorrupted:
@@ -464,20 +466,14 @@ class Channel:
         return RemoteObject(self, handle, self.generation)
 
 
+def _arguments_hold_handles(message: dict[str, Any]) -> bool:
+    """Whether a request's values refer to objects in the child (a ConvNet passed to train)."""
+    return '"handle"' in json.dumps([message.get(key) for key in ("args", "kwargs", "value")])
+
+
 def blobs_hold_handles(message: dict[str, Any]) -> bool:
     """Whether a request refers to objects in the child (which a restart loses)."""
-    return message.get("handle") is not None or '"handle"' in json.dumps(
-        [message.get(key) for key in ("args", "kwargs", "value")]
-    )
-
-
-def _copy_inputs(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any] | None:
-    """A copy of plain-data arguments, or None when they hold objects of the child (not replayable)."""
-    plain = (type(None), bool, int, float, str, list, tuple, dict)
-    values = [*args, *kwargs.values()]
-    if not all(isinstance(value, plain) or type(value).__module__ == "numpy" for value in values):
-        return None
-    return copy.deepcopy((args, kwargs))
+    return message.get("handle") is not None or _arguments_hold_handles(message)
 
 
 class RemoteFunction:
@@ -494,15 +490,15 @@ class RemoteFunction:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         handle_id = self._handle.id if self._handle else None
         header = {"op": "call", "name": self._name, "handle": handle_id, "args": list(args), "kwargs": kwargs}
-        # a copy, since the test may change the arrays later (a numerical gradient does)
-        inputs = _copy_inputs(args, kwargs)
-        state = self._state() if handle_id is not None and inputs is not None else None
+        state = self._state() if handle_id is not None else None
         result = self._channel.request(self._label, header)
-        if handle_id is None or state is not None:
+        message, blobs = self._channel.last_sent
+        replayable = not _arguments_hold_handles(message)
+        if handle_id is None or (state is not None and replayable):
             key = self._name if handle_id is None else self._label
+            inputs = (message["args"], message["kwargs"], blobs) if replayable else (None, None, [])
             recorded = self._channel.calls.setdefault(key, [])
-            call = (*(inputs or (None, None)), result)
-            recorded.append(call if state is None else (*call, state))
+            recorded.append((*inputs, result) if state is None else (*inputs, result, state))
             del recorded[:-MAX_RECORDED_CALLS]
         return result
 
@@ -568,9 +564,15 @@ class SandboxedSubmission:
     def isolation(self) -> str:
         return self._channel.isolation
 
-    def recorded_calls(self, function: str) -> list[tuple[Any, Any, Any]]:
-        """(args, kwargs, result) of the latest calls of a module-level function."""
-        return list(self._channel.calls.get(function, []))
+    def recorded_calls(self, function: str) -> list[tuple[Any, ...]]:
+        """(args, kwargs, result[, state]) of the latest calls; args None when not replayable."""
+        decoded = []
+        for args, kwargs, blobs, *rest in self._channel.calls.get(function, []):
+            if args is None:
+                decoded.append((None, None, *rest))
+            else:
+                decoded.append((tuple(wire.decode(args, blobs)), wire.decode(kwargs, blobs), *rest))
+        return decoded
 
     def recorded_methods(self, class_name: str) -> list[str]:
         """Labels ("ConvNet.loss") of the recorded method calls of a class."""

@@ -135,18 +135,15 @@ class ResultCollector:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         item = self.items.get(report.nodeid)
-        if item is None or (report.when == "call" and report.nodeid in self.results and report.passed):
-            return
-        if report.when != "call" and report.passed:
+        if item is None or (report.passed and report.when != "call"):
             return
         self.results[report.nodeid] = self._result(item, report)
 
     def _result(self, item: pytest.Item, report: pytest.TestReport) -> TestResult:
         max_score = self.points[item.nodeid]
         properties: dict[str, Any] = dict(report.user_properties)
-        status = getattr(report, "grader_status", None) or ("passed" if report.passed else "failed")
-        if report.when != "call" and not report.passed:
-            status = "error" if status == "failed" else status
+        # the plugin gives every failure its status (setup and teardown failures are errors)
+        status = getattr(report, "grader_status", None) or ("passed" if report.passed else "error")
         fraction = 1.0 if status == "passed" else float(properties.get("partial", 0.0))
         return TestResult(
             name=item.name,
