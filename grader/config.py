@@ -35,6 +35,9 @@ class GradingSettings(_Strict):
     memory_limit_mb: int = Field(2048, ge=64)
     output_limit_kb: int = Field(64, ge=1)
     max_array_mb: int = Field(256, ge=1)
+    disk_limit_mb: int = Field(64, ge=1)  # everything the child may write: files, /tmp, /dev/shm
+    submission_time_limit_s: float = Field(900.0, gt=0)  # wall time of all calls of one submission
+    isolation: Literal["auto", "bubblewrap", "uid", "process"] = "auto"
     rtol: float = Field(1e-6, ge=0)
     atol: float = Field(1e-8, ge=0)
 

@@ -21,3 +21,15 @@ class SubmissionError(GraderError):
 
 class ReleaseError(GraderError):
     """A solution file that cannot be turned into a stub (unbalanced markers)."""
+
+
+class IsolationRefused(GraderError):
+    """An official run on a machine that cannot isolate student code strongly enough (exit 3)."""
+
+    exit_code = 3
+
+
+class CourseBroken(GraderError):
+    """The course itself is broken: a suite cannot be collected (exit 4, a staff problem)."""
+
+    exit_code = 4

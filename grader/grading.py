@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from grader.config import Assignment, load_course
-from grader.plugin import OPEN_SUBMISSIONS
+from grader.errors import CourseBroken
+from grader.plugin import OPEN_SUBMISSIONS, protected_paths
+from grader.sandbox import choose
 from grader.scoring import Report, ResultCollector, TestResult, load_manifest, pending_results
 
 
@@ -35,12 +37,22 @@ def default_submission(root: Path, assignment: Assignment) -> Path:
     return root / "assignments" / assignment.id / assignment.module
 
 
+GRADING_INI = Path(__file__).with_name("grading.ini")
+
+
 class _SessionWatcher:
-    """Reads the isolation level and loading notes of the run's submission before it closes."""
+    """Reads the isolation level and loading notes of the run's submission before it closes,
+    and the suites that could not be collected."""
 
     def __init__(self) -> None:
         self.isolation = "not started"
         self.notes: list[str] = []
+        self.broken_suites: list[str] = []
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            lines = str(report.longrepr).strip().splitlines()
+            self.broken_suites.append(f"{report.nodeid}: {lines[-1] if lines else 'cannot be collected'}")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         for handle in session.config.stash.get(OPEN_SUBMISSIONS, {}).values():
@@ -66,6 +78,7 @@ def grade(
     submission: Path,
     in_process: bool = False,
     only_functions: set[str] | None = None,
+    official: bool = False,
 ) -> Report:
     """Run every suite of `assignment` on `submission` and return the report.
 
@@ -75,11 +88,19 @@ def grade(
         submission: a .py file, a folder or an .ipynb.
         in_process: import the submission here instead of a child (trusted code only).
         only_functions: run only the tests of these graded functions (a fast check).
+        official: the score is recorded: refuse to grade without strong isolation.
 
     Returns:
         the Report: one TestResult per test, hidden tests absent here listed as pending.
+
+    Raises:
+        IsolationRefused: an official run where strong isolation is not available.
+        CourseBroken: a suite of the course cannot be collected.
     """
     started = time.perf_counter()
+    course = load_course(root / "course.yml")
+    if not in_process:  # refuse before running anything, rather than failing every test
+        choose(course.grading.isolation, [*protected_paths(root), submission], official)
     folder = suite_folder(root, assignment)
     files = sorted(folder.glob("test_*.py"), key=lambda path: ("hidden" in path.name, path.name))
     collector, watcher = ResultCollector(), _SessionWatcher()
@@ -90,10 +111,9 @@ def grade(
         *map(str, files),
         f"--submission={submission}",
         f"--rootdir={root}",
+        f"-c={GRADING_INI}",
         "--import-mode=importlib",
         "--strict-markers",
-        "-o",
-        "addopts=",
         "-W",
         "ignore::pytest.PytestAssertRewriteWarning",  # grader.plugin is already imported here
         "-p",
@@ -102,10 +122,16 @@ def grade(
     ]
     if in_process:
         arguments.append("--in-process")
+    if official:
+        arguments.append("--official")
     if files:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             pytest.main(arguments, plugins=plugins)
-    language = load_course(root / "course.yml").course.language
+    if watcher.broken_suites:
+        raise CourseBroken(
+            f"{assignment.id}: a suite cannot be collected ({watcher.broken_suites[0]}); fix the course."
+        )
+    language = course.course.language
     tests: list[TestResult] = list(collector.results.values())
     present = {test.name for test in tests}
     if only_functions is None:

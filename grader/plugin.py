@@ -44,6 +44,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="import the submission into the test process (trusted code only; no isolation)",
     )
     group.addoption("--seed", type=int, help="seed every test's rng with this instead of its name")
+    group.addoption(
+        "--official",
+        action="store_true",
+        help="the score is recorded: refuse to grade without strong isolation",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -68,6 +73,11 @@ def assignment_of(path: Path) -> str:
     return folder.parent.name if folder.name == "tests" else folder.name
 
 
+def protected_paths(root: Path) -> list[Path]:
+    """What a child must never reach: the course file, its suites, catalogue and solutions."""
+    return [root / "course.yml", root / "tests", root / "solutions"]
+
+
 def open_for(config: pytest.Config, assignment_id: str) -> Submission:
     """The run's one open submission of an assignment (one child process per assignment)."""
     course = _course(config)
@@ -79,7 +89,12 @@ def open_for(config: pytest.Config, assignment_id: str) -> Submission:
     key = (assignment.id, str(path))
     if key not in opened:
         opened[key] = open_submission(
-            path, assignment.module_name, settings=course.grading, in_process=config.getoption("--in-process")
+            path,
+            assignment.module_name,
+            settings=course.grading,
+            in_process=config.getoption("--in-process"),
+            official=config.getoption("--official"),
+            protected=protected_paths(root),
         )
     return opened[key]
 
@@ -175,8 +190,24 @@ def training_curve(item: pytest.Item) -> dict[str, list[float]] | None:
         calls = handle.recorded_calls("train") if hasattr(handle, "recorded_calls") else []
         if calls and isinstance(calls[-1][2], dict):
             history = calls[-1][2]
-            return {k: [float(v) for v in history.get(k, [])] for k in ("loss", "train_acc", "val_acc")}
+            curve = {key: _numbers(history.get(key)) for key in ("loss", "train_acc", "val_acc")}
+            return {key: values for key, values in curve.items() if values is not None}
     return None
+
+
+def _numbers(values: Any) -> list[float] | None:
+    """A list of finite-or-not real numbers (1-element arrays included), or None for anything else."""
+    if not isinstance(values, (list, tuple)) or len(values) > 10_000:
+        return None
+    numbers = []
+    for value in values:
+        array = np.asarray(value) if isinstance(value, np.ndarray) else None
+        if array is not None and array.size == 1 and array.dtype.kind in "biuf":
+            value = array.item()
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return None
+        numbers.append(float(value))
+    return numbers
 
 
 def failure_reason(error: BaseException) -> tuple[str, str]:
@@ -204,6 +235,17 @@ def _shorten(text: str) -> str:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
     outcome: Any = yield
     report = outcome.get_result()
+    try:
+        _annotate(item, call, report)
+    except Exception as error:  # the grader's own plumbing must never lose a test (INTERNALERROR)
+        report.grader_status = "error" if report.failed else "passed"
+        report.grader_reason = (
+            "" if report.passed else f"the grader could not describe this failure ({error!r})"[:300]
+        )
+
+
+def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> None:
+    """Give a test report its grading status, reason, arrays, curve and diagnosed mistake."""
     if report.when == "call":
         report.grader_curve = training_curve(item)
     if call.excinfo is None or report.skipped:
@@ -218,7 +260,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     if seed is not None:
         reason += f" (seed {seed})"
         report.sections.append(("seed", f"rerun with --seed {seed} to reproduce"))
-    mistake = diagnosis(item) if report.when == "call" and status == "failed" else None
+    try:
+        mistake = diagnosis(item) if report.when == "call" and status == "failed" else None
+    except Exception:  # a diagnosis that fails leaves the plain reason
+        mistake = None
     if mistake:
         report.grader_mistake = mistake["name"]
         language = _course(item.config).course.language

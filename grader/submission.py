@@ -7,7 +7,9 @@ caller asks for `in_process` (the reference, benchmarks: trusted code only).
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
+import warnings
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
@@ -29,12 +31,33 @@ def reference_path(root: Path, assignment: Assignment) -> Path:
     return root / "solutions" / assignment.module
 
 
+def refuse_links(path: Path) -> None:
+    """Refuse a submission that is, or contains, a symbolic link (a link to the solutions is easy
+    to guess, and a git clone keeps links).
+
+    Raises:
+        SubmissionError: naming the first link found.
+    """
+    if path.is_symlink():
+        raise SubmissionError(f"{path}: a submission may not be a symbolic link; submit the file itself.")
+    if path.is_dir():
+        for folder, folders, files in os.walk(path, followlinks=False):
+            for name in sorted(folders + files):
+                if os.path.islink(os.path.join(folder, name)):
+                    inside = Path(folder, name).relative_to(path)
+                    raise SubmissionError(
+                        f"{path}: {inside} is a symbolic link; submissions may not contain links, "
+                        "replace it with the file itself."
+                    )
+
+
 def resolve_source(path: Path, module_file: str) -> Path:
     """The file to load: `path` itself, or `path/<module_file>` for a folder.
 
     Raises:
-        SubmissionError: if nothing is there.
+        SubmissionError: if nothing is there, or the submission is or holds a symbolic link.
     """
+    refuse_links(path)
     if path.is_dir():
         candidate = path / module_file
         if not candidate.is_file():
@@ -75,7 +98,12 @@ def import_file(source: Path, module_name: str) -> ModuleType:
 
 
 def open_submission(
-    path: Path, module_name: str, settings: GradingSettings, in_process: bool = False
+    path: Path,
+    module_name: str,
+    settings: GradingSettings,
+    in_process: bool = False,
+    official: bool = False,
+    protected: list[Path] | None = None,
 ) -> Submission:
     """Open the work at `path` for grading.
 
@@ -84,12 +112,15 @@ def open_submission(
         module_name: the assignment's module, `conv` for conv.py.
         settings: limits of the child process (course.yml `grading:`).
         in_process: import into this process instead of a child (trusted code only).
+        official: the score is recorded: refuse weak isolation.
+        protected: what the child must not reach (the course's suites and solutions).
 
     Returns:
         an object whose attributes are the submission's functions and classes.
 
     Raises:
         SubmissionError: if the path holds no submission.
+        IsolationRefused: an official run where strong isolation is not available.
     """
     source = resolve_source(path, f"{module_name}.py")
     cells = notebook_code_cells(source) if source.suffix == ".ipynb" else None
@@ -97,9 +128,11 @@ def open_submission(
         if cells is not None:
             raise SubmissionError(f"{source}: notebooks are only graded in the sandbox.")
         return InProcessSubmission(import_file(source, module_name))
-    from grader.sandbox import SandboxedSubmission
+    from grader.sandbox import SandboxedSubmission, choose
 
-    return SandboxedSubmission(source, module_name, settings, cells, folder=path if path.is_dir() else None)
+    isolation = choose(settings.isolation, [*(protected or []), path], official)
+    folder = path if path.is_dir() else None
+    return SandboxedSubmission(source, module_name, settings, cells, folder=folder, isolation=isolation)
 
 
 def notebook_code_cells(path: Path) -> list[str]:
@@ -111,7 +144,9 @@ def notebook_code_cells(path: Path) -> list[str]:
     import nbformat
 
     try:
-        notebook = nbformat.read(path, as_version=4)
+        with warnings.catch_warnings():  # an older Jupyter's notebook (no cell ids) is fine
+            warnings.simplefilter("ignore")
+            notebook = nbformat.read(path, as_version=4)
     except Exception as error:  # nbformat raises many types for a broken file
         first = str(error).strip().splitlines()[0][:120] if str(error).strip() else type(error).__name__
         raise SubmissionError(

@@ -1,4 +1,4 @@
-"""The plain-data wire format between the grading process and the child.
+"""The wire protocol between the grading process and a sandboxed child: both sides import it.
 
 Only plain data crosses: None, bool, int, float, str, lists, tuples and dicts
 of those (kept distinct), numeric NumPy arrays as .npy bytes (never pickle),
@@ -6,7 +6,11 @@ and handles to objects that stay in the child. Anything else is refused with
 a reason naming its type.
 
 A frame is: u64 total length, u32 header length, a JSON header, then the
-.npy blobs the header refers to. This module imports nothing but the standard
+.npy blobs the header refers to. Requests carry an `op` (OPS); the child's
+first frame is a hello (id 0). Decoding is bounded (`Limits`): the frame size,
+the header size, the nesting depth and the number of values, so that whatever
+the child sends, the grading process holds at most one frame of
+`Limits.frame_bytes` at a time. This module imports nothing but the standard
 library and NumPy, because the child runs it too (without the grader package).
 """
 
@@ -21,6 +25,25 @@ from typing import Any
 import numpy as np
 
 NUMERIC_KINDS = "biuf"  # bool, signed, unsigned, float
+OPS = ("call", "describe", "set", "state")  # what a request asks of the child
+HELLO_ID = 0  # the child's first frame: the submission imported, or why not
+MAX_HEADER_BYTES = 8 * 2**20  # JSON text of one frame (lists of numbers included)
+MAX_DEPTH = 64  # nesting of lists, tuples and dicts
+MAX_VALUES = 1_000_000  # values in one frame's tree
+
+
+class Limits:
+    """Decoding limits of one channel: no frame, header, tree or array larger than these.
+
+    Args:
+        array_bytes: the largest array that may cross (course.yml `max_array_mb`).
+    """
+
+    __slots__ = ("array_bytes", "frame_bytes")
+
+    def __init__(self, array_bytes: int) -> None:
+        self.array_bytes = array_bytes
+        self.frame_bytes = 2 * array_bytes + MAX_HEADER_BYTES
 
 
 class WireError(Exception):
@@ -102,28 +125,50 @@ def decode(tree: Any, blobs: list[Any], from_handle: Any = None) -> Any:
     """Rebuild a value from its tree; arrays are read with allow_pickle=False.
 
     Raises:
-        WireError: if the tree or an array is malformed.
+        WireError: if the tree or an array is malformed, nested deeper than MAX_DEPTH or holds
+            more than MAX_VALUES values.
     """
-    if tree is None or type(tree) in (bool, str, int):
-        return tree
-    if type(tree) is list:
-        return [decode(item, blobs, from_handle) for item in tree]
-    if type(tree) is not dict or len(tree) not in (1, 2):
+    return _Decoder(blobs, from_handle).value(tree, 0)
+
+
+class _Decoder:
+    """One bounded decoding: counts values and depth as it goes."""
+
+    def __init__(self, blobs: list[Any], from_handle: Any) -> None:
+        self.blobs = blobs
+        self.from_handle = from_handle
+        self.count = 0
+
+    def value(self, tree: Any, depth: int) -> Any:
+        self.count += 1
+        if depth > MAX_DEPTH or self.count > MAX_VALUES:
+            raise WireError(f"a value nested deeper than {MAX_DEPTH} or with over {MAX_VALUES:,} items")
+        if tree is None or type(tree) in (bool, str, int):
+            return tree
+        if type(tree) is list:
+            return [self.value(item, depth + 1) for item in tree]
+        if type(tree) is not dict or len(tree) not in (1, 2):
+            raise WireError("a malformed value")
+        try:
+            return self._tagged(tree, depth)
+        except (TypeError, ValueError, IndexError, AttributeError, KeyError) as error:
+            raise WireError(f"a malformed value ({error})") from None
+
+    def _tagged(self, tree: dict[str, Any], depth: int) -> Any:
+        if "float" in tree:
+            return float(tree["float"])
+        if "int" in tree:
+            return int(tree["int"])
+        if "tuple" in tree:
+            return tuple(self.value(item, depth + 1) for item in tree["tuple"])
+        if "dict" in tree:
+            return {str(key): self.value(item, depth + 1) for key, item in tree["dict"].items()}
+        if "array" in tree:
+            return _decode_array(self.blobs[int(tree["array"])])
+        if "handle" in tree:
+            handle = Handle(int(tree["handle"]), str(tree.get("type", "object")))
+            return self.from_handle(handle) if self.from_handle else handle
         raise WireError("a malformed value")
-    if "float" in tree:
-        return float(tree["float"])
-    if "int" in tree:
-        return int(tree["int"])
-    if "tuple" in tree:
-        return tuple(decode(item, blobs, from_handle) for item in tree["tuple"])
-    if "dict" in tree:
-        return {str(key): decode(item, blobs, from_handle) for key, item in tree["dict"].items()}
-    if "array" in tree:
-        return _decode_array(blobs[int(tree["array"])])
-    if "handle" in tree:
-        handle = Handle(int(tree["handle"]), str(tree.get("type", "object")))
-        return from_handle(handle) if from_handle else handle
-    raise WireError("a malformed value")
 
 
 def _decode_array(blob: Any) -> np.ndarray:
@@ -154,17 +199,37 @@ def frame_parts(header: dict[str, Any], blobs: list[bytes]) -> list[bytes]:
     return [struct.pack("<QI", total, len(text)) + text, *blobs]
 
 
+def refers_to_handles(header: dict[str, Any]) -> bool:
+    """Whether a request refers to objects in the child (which a restart loses)."""
+    values = [header.get(key) for key in ("args", "kwargs", "value")]
+    return header.get("handle") is not None or '"handle"' in json.dumps(values)
+
+
 def write_frame(fd: int, header: dict[str, Any], blobs: list[bytes]) -> None:
     """Send one frame on a blocking descriptor."""
     for part in frame_parts(header, blobs):
-        _write_all(fd, part)
+        write_all(fd, part)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of `data` to a blocking descriptor."""
     view = memoryview(data)
     while view:
         written = os.write(fd, view)
         view = view[written:]
+
+
+def read_frame(fd: int, max_bytes: int) -> tuple[dict[str, Any], list[memoryview]]:
+    """Read one whole frame from a blocking descriptor.
+
+    Raises:
+        EOFError: if the other side closed the channel.
+        WireError: if the frame is larger than `max_bytes` or malformed.
+    """
+    (size,) = struct.unpack("<Q", read_exactly(fd, 8))
+    if size > max_bytes:
+        raise WireError(f"a frame of {size / 2**20:.0f} MB (the limit is {max_bytes / 2**20:.0f} MB)")
+    return parse_frame(read_exactly(fd, size))
 
 
 def read_exactly(fd: int, size: int) -> bytearray:
@@ -183,18 +248,20 @@ def parse_frame(payload: bytes | bytearray) -> tuple[dict[str, Any], list[memory
     """Split a frame's payload (after its length) into header and blobs (views, not copies).
 
     Raises:
-        WireError: if the payload is malformed.
+        WireError: if the payload is malformed or its header is larger than MAX_HEADER_BYTES.
     """
     try:
         (header_size,) = struct.unpack_from("<I", payload)
+        if header_size > MAX_HEADER_BYTES:
+            raise WireError(f"a header of {header_size / 2**20:.0f} MB")
         view = memoryview(payload)
         header = json.loads(bytes(view[4 : 4 + header_size]))
         offset, blobs = 4 + header_size, []
         for size in header.pop("blob_sizes"):
             blobs.append(view[offset : offset + size])
             offset += size
-    except (struct.error, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise WireError(f"a malformed frame ({error})") from None
+    except (struct.error, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+        raise WireError(f"a malformed frame ({type(error).__name__})") from None
     if not isinstance(header, dict) or offset != len(payload):
         raise WireError("a malformed frame")
     return header, blobs

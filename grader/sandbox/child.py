@@ -1,0 +1,184 @@
+"""The child process that holds a student's submission: run as a script inside the sandbox.
+
+It confines itself (`confine.py`: rlimits, the seccomp allowlist, the audit
+hook), imports the submission, then answers requests until the grading
+process closes the channel. The channel is its standard input (requests) and
+standard output (replies), taken over before the submission is imported: what
+the student prints goes to standard error, which the grader keeps in a log.
+Nothing else is needed, so the same channel works on Linux, macOS and Windows.
+It sees only the standard library, NumPy, and the runner files beside it
+(`confine.py`, `protocol.py`): never the grader package.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib.util
+import json
+import os
+import sys
+import traceback
+import types
+from typing import Any
+
+
+class Runner:
+    """Holds the submission's namespace and the objects handed out as handles."""
+
+    def __init__(self, namespace: dict[str, Any], max_bytes: int) -> None:
+        import protocol  # beside this file
+
+        self.wire = protocol
+        self.namespace = namespace
+        self.max_bytes = max_bytes
+        self.objects: dict[int, Any] = {}
+        self.ids: dict[int, int] = {}
+
+    def to_handle(self, value: Any) -> Any:
+        kind = type(value)
+        if isinstance(value, type) or callable(value) or kind.__module__ in ("builtins", "numpy"):
+            return None
+        if self.namespace.get(kind.__name__) is not kind:
+            return None  # only instances of the submission's own classes become handles
+        if id(value) not in self.ids:
+            handle_id = len(self.objects) + 1
+            self.objects[handle_id], self.ids[id(value)] = value, handle_id
+        return self.wire.Handle(self.ids[id(value)], kind.__name__)
+
+    def from_handle(self, handle: Any) -> Any:
+        if handle.id not in self.objects:
+            raise LookupError("an object from before your code was restarted")
+        return self.objects[handle.id]
+
+    def target(self, request: dict[str, Any]) -> Any:
+        if request.get("handle") is None:
+            return self.namespace, request["name"]
+        return self.from_handle(self.wire.Handle(request["handle"], "")), request["name"]
+
+    def handle(self, request: dict[str, Any], blobs: list[bytes]) -> Any:
+        if request["op"] == "state":  # an object's attributes, for diagnosing a method's output
+            return dict(vars(self.from_handle(self.wire.Handle(request["handle"], ""))))
+        owner, name = self.target(request)
+        if request["op"] == "set":
+            value = self.wire.decode(request["value"], blobs, self.from_handle)
+            setattr(owner, name, value)
+            return None
+        if isinstance(owner, dict) and name not in owner:
+            raise AttributeError(f"your submission defines no {name!r}; check its name")
+        attribute = owner[name] if isinstance(owner, dict) else getattr(owner, name)
+        if request["op"] == "describe":
+            return {"callable": True} if callable(attribute) else {"value": attribute}
+        args = self.wire.decode(request["args"], blobs, self.from_handle)
+        kwargs = self.wire.decode(request["kwargs"], blobs, self.from_handle)
+        return attribute(*args, **kwargs)
+
+
+def load_namespace(
+    source_path: str, module_name: str, cells: list[str] | None
+) -> tuple[dict[str, Any], list[str]]:
+    """Import a .py file, or run a notebook's code cells in order; return (namespace, notes)."""
+    notes: list[str] = []
+    folder = os.path.dirname(source_path)
+    sys.path.insert(0, folder)
+    if cells is None:
+        spec = importlib.util.spec_from_file_location(module_name, source_path)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot import {source_path}")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+        return vars(module), notes
+    module = types.ModuleType(module_name)
+    sys.modules[module_name] = module
+    for number, cell in enumerate(cells, start=1):
+        kept = []
+        for line in cell.splitlines():
+            if line.lstrip().startswith(("%", "!")):
+                notes.append(f"cell {number}: skipped the IPython line {line.strip()[:40]!r}")
+                kept.append("")
+            else:
+                kept.append(line)
+        try:
+            exec(compile("\n".join(kept), f"<cell {number}>", "exec"), vars(module))
+        except Exception as error:  # a broken cell is reported; later cells still run
+            notes.append(f"cell {number} raised {type(error).__name__}: {str(error)[:200]}")
+    return vars(module), notes
+
+
+def describe_error(error: BaseException, source_path: str) -> dict[str, Any]:
+    """Type, message and the student's own frames of an exception."""
+    frames = [
+        f"line {frame.lineno} in {frame.name}: {(frame.line or '').strip()[:80]}"
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename == source_path or frame.filename.startswith("<cell")
+    ]
+    return {"type": type(error).__name__, "message": str(error)[:500], "where": frames[-3:]}
+
+
+def take_channel() -> tuple[int, int]:
+    """Descriptors for requests (the old stdin) and replies (the old stdout); the student's prints
+    and reads then go to stderr and to an empty input."""
+    requests, replies = os.dup(0), os.dup(1)
+    empty = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(empty, 0)
+    os.close(empty)
+    os.dup2(2, 1)
+    return requests, replies
+
+
+def serve(runner: Runner, source_path: str, requests_fd: int, replies_fd: int, max_frame: int) -> None:
+    wire = runner.wire
+    while True:
+        try:
+            header, blobs = wire.read_frame(requests_fd, max_frame)
+        except (EOFError, wire.WireError):
+            return
+        reply_blobs: list[bytes] = []
+        try:
+            result = runner.handle(header, blobs)
+        except BaseException as error:  # the student's exception, even SystemExit, is a reply
+            reply = {"id": header["id"], "error": describe_error(error, source_path)}
+        else:
+            try:
+                tree = wire.encode(result, reply_blobs, runner.max_bytes, runner.to_handle)
+                reply = {"id": header["id"], "ok": tree}
+            except (wire.WireError, RecursionError) as error:
+                reply_blobs = []
+                reply = {"id": header["id"], "invalid": str(error)}
+        wire.write_frame(replies_fd, reply, reply_blobs)
+
+
+def main() -> None:
+    with open(sys.argv[1], encoding="utf-8") as config_file:
+        config = json.load(config_file)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import confine
+    import numpy  # noqa: F401  (loaded before the limits and filters)
+    import protocol
+
+    requests_fd, replies_fd = take_channel()
+    confine.set_limits(config["limits"])
+    seccomp = confine.install_seccomp()
+    confine.install_audit_hook(config["work_folder"])
+    os.chdir(config["work_folder"])
+    builtins.input = _no_input  # type: ignore[assignment]
+    hello: dict[str, Any] = {"id": protocol.HELLO_ID, "seccomp": seccomp}
+    try:
+        namespace, notes = load_namespace(config["source"], config["module"], config.get("cells"))
+    except BaseException as error:
+        protocol.write_frame(
+            replies_fd, {**hello, "ready": False, "import_error": describe_error(error, config["source"])}, []
+        )
+        return
+    protocol.write_frame(replies_fd, {**hello, "ready": True, "notes": notes}, [])
+    limits = protocol.Limits(config["max_array_bytes"])
+    runner = Runner(namespace, limits.array_bytes)
+    serve(runner, config["source"], requests_fd, replies_fd, limits.frame_bytes)
+
+
+def _no_input(prompt: object = "") -> str:
+    raise EOFError("input() has no one to answer it while grading")
+
+
+if __name__ == "__main__":
+    main()

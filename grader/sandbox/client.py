@@ -1,0 +1,389 @@
+"""The grader's side of the channel: start a child at an isolation level, exchange frames on time.
+
+`Channel` starts the child on first use, sends one request at a time on the
+child's standard input and reads replies from its standard output (no extra
+descriptors, so it works wherever Python runs), with a deadline per call and a
+time budget for the whole submission. After a crash or a timeout it starts a
+fresh child. Reading and writing happen in two threads per child, so that a
+child that stops reading or writing never blocks the grader past a deadline,
+and the reader holds at most one frame at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from grader.config import GradingSettings
+from grader.sandbox import policy, protocol
+from grader.sandbox.errors import ChannelCorrupted, SubmissionCrashed, SubmissionFailure, SubmissionTimeout
+
+RUNNER_FILES = ("child.py", "confine.py", "protocol.py")
+TIMEOUTS_BEFORE_GIVING_UP = 2  # per function: later calls fail at once instead of waiting again
+PIPE_BYTES = 1 << 20  # an array of a few MB crosses in a few writes, not dozens
+DISK_CHECK_S = 0.2  # how often the grader measures what a child wrote, where no tmpfs caps it
+THREADS_PER_CHILD = 32  # RLIMIT_NPROC under a uid of the child's own
+
+
+def _widen_pipe(fd: int) -> None:
+    """Grow a pipe's buffer on Linux (the default 64 KB makes big arrays slow to cross)."""
+    with contextlib.suppress(ImportError, OSError):
+        import fcntl
+
+        set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
+        if set_size is not None:
+            fcntl.fcntl(fd, set_size, PIPE_BYTES)
+
+
+def _copy_submission(source: Path, folder: Path | None, target: Path) -> None:
+    """The submitted file (or folder: its plain files, no links, no hidden files) into `target`."""
+    if folder is None:
+        target.mkdir()
+        shutil.copyfile(source, target / source.name)
+        return
+
+    def ignored(where: str, names: list[str]) -> set[str]:
+        def plain(name: str) -> bool:
+            path = os.path.join(where, name)
+            return not os.path.islink(path) and (os.path.isfile(path) or os.path.isdir(path))
+
+        return {n for n in names if n.startswith(".") or n == "__pycache__" or not plain(n)}
+
+    shutil.copytree(folder, target, ignore=ignored)
+
+
+class Child:
+    """One running child and the two threads that carry its frames."""
+
+    def __init__(self, process: subprocess.Popen[bytes], limits: protocol.Limits) -> None:
+        self.process = process
+        self.limits = limits
+        self.closed = False
+        self.replies: queue.Queue[Any] = queue.Queue(maxsize=1)  # at most one frame waits
+        self.outbox: queue.Queue[list[bytes] | None] = queue.Queue()
+        assert process.stdin is not None
+        assert process.stdout is not None
+        for fd in (process.stdin.fileno(), process.stdout.fileno()):
+            _widen_pipe(fd)
+        threading.Thread(target=self._read, args=(process.stdout.fileno(),), daemon=True).start()
+        threading.Thread(target=self._write, args=(process.stdin.fileno(),), daemon=True).start()
+
+    def _read(self, fd: int) -> None:
+        while not self.closed:
+            try:
+                item: Any = protocol.read_frame(fd, self.limits.frame_bytes)
+            except (EOFError, OSError, protocol.WireError) as error:
+                item = error
+            while not self.closed:
+                with contextlib.suppress(queue.Full):
+                    self.replies.put(item, timeout=0.5)
+                    break
+            if isinstance(item, BaseException):
+                return
+
+    def _write(self, fd: int) -> None:
+        while (parts := self.outbox.get()) is not None:
+            try:
+                for part in parts:
+                    protocol.write_all(fd, part)
+            except OSError:
+                return
+
+    def send(self, header: dict[str, Any], blobs: list[bytes]) -> None:
+        self.outbox.put(protocol.frame_parts(header, blobs))
+
+    def receive(self, deadline: float) -> tuple[dict[str, Any], list[memoryview]]:
+        """The next frame from the child.
+
+        Raises:
+            TimeoutError: nothing came before `deadline`.
+            EOFError, OSError, WireError: the channel ended or carried something that is not a frame.
+        """
+        try:
+            item = self.replies.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise TimeoutError from None
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def kill(self) -> None:
+        """End the child and everything it started, whatever it is doing."""
+        self.closed = True
+        self.outbox.put(None)
+        with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+        for pipe in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                pipe.close() if pipe else None
+
+    def exit_reason(self) -> str:
+        """How the process ended, in words."""
+        try:
+            code = self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return "the process stopped answering"
+        if code < 0:
+            name = signal.Signals(-code).name
+            return f"the process was killed by {name}" + (" (CPU time limit)" if name == "SIGXCPU" else "")
+        return f"the process exited with code {code}" if code else "the process exited"
+
+
+class Channel:
+    """Starts the child on first use, sends requests, restarts it after a crash or timeout.
+
+    Args:
+        source: the submitted .py or .ipynb file.
+        module_name: the assignment's module ("conv").
+        settings: course.yml `grading:` (limits, isolation preference).
+        cells: a notebook's code cells, or None for a .py file.
+        folder: the submitted folder, or None when a single file was submitted.
+        isolation: the level chosen by `policy.choose`.
+    """
+
+    def __init__(
+        self,
+        source: Path,
+        module_name: str,
+        settings: GradingSettings,
+        cells: list[str] | None,
+        folder: Path | None,
+        isolation: policy.Isolation,
+    ) -> None:
+        self.source, self.folder, self.module_name, self.cells = source, folder, module_name, cells
+        self.settings = settings
+        self.isolation = isolation
+        self.limits = protocol.Limits(settings.max_array_mb * 2**20)
+        self.disk_bytes = settings.disk_limit_mb * 2**20
+        self.base = Path(tempfile.mkdtemp(prefix="grader-"))
+        os.chmod(self.base, 0o711)  # a uid of the child's own may pass, not list
+        self.uid: tuple[int, int] | None = None  # (uid, lock descriptor) at the uid level
+        self.child: Child | None = None
+        self.generation = 0
+        self.broken: str | None = None  # the submission cannot be imported: every call fails
+        self.notes: list[str] = []
+        self.seccomp = False
+        self.timeouts: dict[str, int] = {}
+        self.spent_s = 0.0  # wall time inside the child, against settings.submission_time_limit_s
+        self.last_disk_check = 0.0
+        self.next_id = 1
+
+    def describe(self) -> str:
+        """The isolation level, as the report states it."""
+        layers = [self.isolation.describe()] + (["seccomp allowlist"] if self.seccomp else [])
+        return " + ".join([*layers, "rlimits"])
+
+    @property
+    def work(self) -> Path:
+        return self.base / "work"
+
+    def _prepare(self) -> tuple[Path, str]:
+        """Fresh runner files and a fresh copy of the submission; returns the command's inside paths."""
+        runner, work = self.base / "runner", self.work
+        for folder in (runner, work):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(mode=0o755)
+        for name in RUNNER_FILES:
+            shutil.copyfile(Path(__file__).with_name(name), runner / name)
+        submission = work / "submission"
+        if self.cells is None:
+            _copy_submission(self.source, self.folder, submission)
+            source_name = self.source.name
+        else:
+            submission.mkdir()
+            source_name = f"{self.module_name}.py"
+        for path in (runner, submission, *submission.rglob("*"), *runner.iterdir()):
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        if self.isolation.level == policy.USER_ID:
+            assert self.uid is not None
+            os.chown(work, self.uid[0], self.uid[0])
+            os.chmod(work, 0o700)
+        inside_work = "/sandbox" if self.isolation.level == policy.BUBBLEWRAP else str(work)
+        inside_runner = "/runner" if self.isolation.level == policy.BUBBLEWRAP else str(runner)
+        self._write_config(runner, inside_work, f"{inside_work}/submission/{source_name}")
+        return runner, inside_runner
+
+    def _write_config(self, runner: Path, inside_work: str, inside_source: str) -> None:
+        remaining = self.settings.submission_time_limit_s - self.spent_s
+        limits = {
+            "memory_bytes": self.settings.memory_limit_mb * 2**20,
+            "file_bytes": self.settings.output_limit_kb * 1024,
+            "cpu_seconds": max(1, math.ceil(remaining)),
+            "threads": THREADS_PER_CHILD if self.isolation.level == policy.USER_ID else 0,
+        }
+        config = {
+            "source": inside_source,
+            "module": self.module_name,
+            "cells": self.cells,
+            "work_folder": inside_work,
+            "max_array_bytes": self.limits.array_bytes,
+            "limits": limits,
+        }
+        (runner / "config.json").write_text(json.dumps(config), encoding="utf-8")
+        os.chmod(runner / "config.json", 0o644)
+
+    def _command(self, runner: Path, inside_runner: str) -> tuple[list[str], dict[str, Any]]:
+        python = [sys.executable, "-B", "-I", f"{inside_runner}/child.py", f"{inside_runner}/config.json"]
+        options: dict[str, Any] = {"cwd": self.work, "start_new_session": True}
+        if self.isolation.level == policy.BUBBLEWRAP:
+            command = policy.bubblewrap_command(runner, self.work / "submission", self.disk_bytes)
+            return command + python, {**options, "env": {"PATH": os.environ.get("PATH", "/usr/bin")}}
+        options["env"] = policy.child_environment(str(self.work))
+        if self.isolation.level == policy.USER_ID:
+            assert self.uid is not None
+            options.update(user=self.uid[0], group=self.uid[0], extra_groups=[], umask=0o077)
+        return python, options
+
+    def _start(self) -> None:
+        if self.isolation.level == policy.USER_ID and self.uid is None:
+            self.uid = policy.UserIds.take()
+        runner, inside_runner = self._prepare()
+        command, options = self._command(runner, inside_runner)
+        with open(self.base / "output.log", "ab") as output:  # the student's prints (bounded by rlimit)
+            process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=output, bufsize=0, **options
+            )
+        self.child = Child(process, self.limits)
+        self.generation += 1
+        self._greet()
+
+    def _greet(self) -> None:
+        """Wait for the child's hello: the submission imported, or why not."""
+        limit = min(self.settings.startup_limit_s, self._remaining())
+        started = time.monotonic()
+        assert self.child is not None
+        try:
+            hello, _ = self.child.receive(started + limit)
+        except TimeoutError:
+            self.broken = f"importing your code took longer than {limit:g} s"
+        except (EOFError, OSError, protocol.WireError):
+            self.broken = f"importing your code ended the process: {self.child.exit_reason()}"
+        else:
+            self.seccomp = bool(hello.get("seccomp"))
+            if self.isolation.strong and sys.platform == "linux" and not self.seccomp:
+                self.broken = "the sandbox could not install its system-call filter here"
+            elif hello.get("ready"):
+                self.notes = [str(note) for note in hello.get("notes", [])]
+                self.spent_s += time.monotonic() - started
+                return
+            else:
+                error = hello.get("import_error") or {}
+                where = "; ".join(error.get("where") or [])
+                self.broken = f"your code could not be imported: {error.get('type')}: {error.get('message')}"
+                self.broken += f" ({where})" if where else ""
+        self.spent_s += time.monotonic() - started
+        self._stop()
+
+    def _stop(self) -> None:
+        if self.child is not None:
+            self.child.kill()
+            self.child = None
+        if self.uid is not None:
+            policy.clean_scratch(self.uid[0])
+
+    def close(self) -> None:
+        """Kill the child, remove its folders and give its uid back."""
+        self._stop()
+        shutil.rmtree(self.base, ignore_errors=True)
+        if self.uid is not None:
+            os.close(self.uid[1])
+            self.uid = None
+
+    def _remaining(self) -> float:
+        return self.settings.submission_time_limit_s - self.spent_s
+
+    def request(self, label: str, header: dict[str, Any], blobs: list[bytes]) -> tuple[Any, list[Any]]:
+        """Send one request (values already encoded) and return the reply's (tree, blobs).
+
+        Raises:
+            SubmissionFailure: timeouts, crashes, a spent budget, a broken channel, too many files.
+        """
+        if self.broken:
+            raise SubmissionFailure(self.broken)
+        if self.timeouts.get(label, 0) >= TIMEOUTS_BEFORE_GIVING_UP:
+            raise SubmissionTimeout(
+                f"{label} timed out {TIMEOUTS_BEFORE_GIVING_UP} times already; not called again"
+            )
+        if self._remaining() <= 0:
+            budget = self.settings.submission_time_limit_s
+            raise SubmissionTimeout(f"the {budget:g} s time budget of the whole submission is spent")
+        if self.child is None:
+            self._start()
+            if self.broken:
+                raise SubmissionFailure(self.broken)
+        message = {**header, "id": self.next_id}
+        self.next_id += 1
+        try:
+            return self._exchange(label, message, blobs)
+        except ChannelCorrupted:
+            if protocol.refers_to_handles(message):
+                raise
+            self._start()  # a stray thread of an earlier call wrote into the channel: start clean
+            if self.broken:
+                raise SubmissionFailure(self.broken) from None
+            return self._exchange(label, message, blobs)
+
+    def _exchange(self, label: str, message: dict[str, Any], blobs: list[bytes]) -> tuple[Any, list[Any]]:
+        limit = min(self.settings.time_limit_s, self._remaining())
+        started = time.monotonic()
+        deadline = started + limit
+        assert self.child is not None
+        child = self.child
+        try:
+            child.send(message, blobs)
+            while True:
+                self._check_disk(label)
+                try:
+                    reply, reply_blobs = child.receive(min(deadline, time.monotonic() + DISK_CHECK_S))
+                except TimeoutError:
+                    if time.monotonic() < deadline:
+                        continue
+                    raise
+                if reply.get("id") == message["id"]:
+                    self._check_disk(label, force=True)
+                    return reply, reply_blobs
+        except TimeoutError:
+            self._stop()
+            self.timeouts[label] = self.timeouts.get(label, 0) + 1
+            raise SubmissionTimeout(f"{label} timed out after {limit:g} s") from None
+        except (EOFError, BrokenPipeError, ConnectionError):
+            self._stop()
+            raise SubmissionCrashed(f"{label} ended the process: {child.exit_reason()}") from None
+        except (protocol.WireError, OSError) as error:
+            self._stop()
+            raise ChannelCorrupted(f"{label} broke the channel to the grader ({error})") from None
+        finally:
+            self.spent_s += time.monotonic() - started
+
+    def _check_disk(self, label: str, force: bool = False) -> None:
+        """Where no tmpfs caps what the child writes, measure it and stop the child past the cap."""
+        if self.isolation.level == policy.BUBBLEWRAP:
+            return
+        now = time.monotonic()
+        if not force and now - self.last_disk_check < DISK_CHECK_S:
+            return
+        self.last_disk_check = now
+        if self.uid is not None:
+            written = policy.written_bytes(self.uid[0], self.work)
+        else:
+            written = policy.folder_bytes(self.work)
+        if written > self.disk_bytes:
+            self._stop()
+            cap = self.settings.disk_limit_mb
+            raise SubmissionFailure(f"{label} wrote more than {cap} MB of files (the limit); it was stopped")

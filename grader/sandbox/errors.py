@@ -1,0 +1,64 @@
+"""What a submission did, as exceptions a test turns into a failed result (never toolkit errors)."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+
+class SubmissionFailure(Exception):
+    """Something the student's code did, reported as a failed test (never a toolkit error)."""
+
+
+class SubmissionTimeout(SubmissionFailure):
+    """A call ran past the time limit (the child was killed), or the submission's budget is spent."""
+
+
+class SubmissionCrashed(SubmissionFailure):
+    """The child process ended during a call (exit, signal, memory)."""
+
+
+class ChannelCorrupted(SubmissionCrashed):
+    """Something in the child wrote bytes that are not a reply (a stray thread, say)."""
+
+
+class StudentException(Exception):
+    """Mixed into the exceptions re-raised from the student's code."""
+
+
+BUILTIN_ERRORS = (
+    ValueError,
+    TypeError,
+    IndexError,
+    KeyError,
+    LookupError,
+    NotImplementedError,
+    ZeroDivisionError,
+    ArithmeticError,
+    OverflowError,
+    FloatingPointError,
+    AttributeError,
+    NameError,
+    RuntimeError,
+    AssertionError,
+)
+
+
+@functools.cache
+def _student_error_class(base: type[BaseException]) -> type[BaseException]:
+    return type(base.__name__, (base, StudentException), {"__module__": "submission"})
+
+
+def raise_student_error(function: str, error: dict[str, Any]) -> None:
+    """Re-raise an exception from the child: builtin types as themselves, others described."""
+    name, message = str(error.get("type")), str(error.get("message", ""))
+    where = "; ".join(str(line) for line in error.get("where") or [])
+    detail = f" ({where})" if where else ""
+    if name == "NotImplementedError":
+        raise _student_error_class(NotImplementedError)(f"{function} is not implemented yet{detail}")
+    for base in BUILTIN_ERRORS:
+        if base.__name__ == name:
+            raise _student_error_class(base)(f"{message} [raised by {function}{detail}]")
+    if name == "MemoryError":
+        raise SubmissionFailure(f"{function} ran out of memory{detail}")
+    raise SubmissionFailure(f"{function} raised {name}: {message}{detail}")

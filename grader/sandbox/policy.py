@@ -1,0 +1,264 @@
+"""The isolation policy, grader side: which level this machine gives, and how to start a child in it.
+
+Levels, strongest first (README "What the sandbox does" says what each stops):
+
+- ``bubblewrap``: fresh namespaces (no network, no other process, no file of
+  the machine but the interpreter and a read-only copy of the submission), a
+  uid of nobody, one size-limited tmpfs for everything the child can write.
+- ``unprivileged uid`` (root without namespaces, as in Docker-based autograders):
+  the child runs under a uid and gid of its own (one per concurrent child), so
+  it can neither read a course the uid cannot reach nor signal the grader; the
+  grader measures what the uid writes and stops the child past the cap.
+- ``child process``: the same user as the grader; seccomp and rlimits only.
+  Advisory: it cannot hide the grader's files or environment.
+
+The child's half of the policy (seccomp allowlist, rlimits, audit hook) is
+`confine.py` beside this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import functools
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.errors import IsolationRefused
+
+BUBBLEWRAP, USER_ID, PROCESS = "bubblewrap", "unprivileged uid", "child process"
+CHOICES = {"auto": None, "bubblewrap": BUBBLEWRAP, "uid": USER_ID, "process": PROCESS}
+UID_RANGE = range(61000, 62000)  # uids (and gids) handed to children, one per concurrent child
+SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")  # where any user may write, outside namespaces
+INSTALL = "install bubblewrap (apt-get install bubblewrap) or run the grader as root"
+
+
+@dataclass(frozen=True)
+class Isolation:
+    """The level a child runs at, and why it is only advisory when it is."""
+
+    level: str
+    weakness: str = ""  # empty when the level is strong enough for an official score
+
+    @property
+    def strong(self) -> bool:
+        return not self.weakness
+
+    def describe(self) -> str:
+        """The report's `isolation`: the level, and "advisory" when it is not strong."""
+        return self.level if self.strong else f"{self.level} (advisory: {self.weakness})"
+
+
+@functools.cache
+def bubblewrap_works() -> bool:
+    """Whether bubblewrap is installed and may create namespaces on this machine."""
+    if sys.platform != "linux" or shutil.which("bwrap") is None:
+        return False
+    probe = ["bwrap", "--unshare-all", "--ro-bind", "/", "/", "--dev", "/dev", "true"]
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def choose(preference: str, protected: list[Path], official: bool) -> Isolation:
+    """The isolation for a child, given course.yml's `grading.isolation` and what must stay hidden.
+
+    Args:
+        preference: "auto" (the strongest available), "bubblewrap", "uid" or "process".
+        protected: the course's files (suites, solutions, course.yml) and the original submission.
+        official: the score will be recorded; weak isolation is refused.
+
+    Raises:
+        IsolationRefused: an official run without strong isolation, or a level that is not here.
+    """
+    wanted = CHOICES[preference]
+    isolation = _best(protected) if wanted is None else _exactly(wanted, protected)
+    if official and not isolation.strong:
+        raise IsolationRefused(
+            f"an official grade needs strong isolation, but here {isolation.weakness}; {INSTALL}"
+            " (or pass --advisory for a score that is not recorded)."
+        )
+    return isolation
+
+
+def _best(protected: list[Path]) -> Isolation:
+    if bubblewrap_works():
+        return Isolation(BUBBLEWRAP)
+    if _is_root():
+        try:
+            return _exactly(USER_ID, protected)
+        except IsolationRefused as refused:
+            return Isolation(PROCESS, str(refused).rstrip("."))
+    return Isolation(PROCESS, "student code runs as your own user, without namespaces")
+
+
+def _exactly(level: str, protected: list[Path]) -> Isolation:
+    if level == BUBBLEWRAP:
+        if not bubblewrap_works():
+            raise IsolationRefused(f"course.yml asks for bubblewrap, which does not work here; {INSTALL}.")
+        return Isolation(BUBBLEWRAP)
+    if level == PROCESS:
+        return Isolation(PROCESS, "student code runs as your own user, without namespaces")
+    if not _is_root():
+        raise IsolationRefused("course.yml asks for the unprivileged-uid level, which needs root.")
+    for path in interpreter_paths():
+        if not reachable_by_others(path):
+            raise IsolationRefused(
+                f"the unprivileged-uid level needs the interpreter readable by other users, and "
+                f"{path} is not; install Python system-wide (or in a folder others can traverse)."
+            )
+    exposed = [path for path in protected if path.exists() and reachable_by_others(path)]
+    if exposed:
+        return Isolation(
+            USER_ID,
+            f"other users can read {exposed[0]}; make a parent folder private (chmod o-rx) first",
+        )
+    return Isolation(USER_ID)
+
+
+def _is_root() -> bool:
+    return sys.platform == "linux" and os.geteuid() == 0
+
+
+def reachable_by_others(path: Path) -> bool:
+    """Whether a user other than the owner (and outside its group) can reach and read `path`.
+
+    Every folder on the way needs search permission for others, and the path itself read
+    permission (search too, for a folder). ACLs are not considered.
+    """
+    path = Path(os.path.realpath(path))
+    for folder in reversed(path.parents):
+        if not os.stat(folder).st_mode & stat.S_IXOTH:
+            return False
+    mode = os.stat(path).st_mode
+    needed = stat.S_IROTH | (stat.S_IXOTH if stat.S_ISDIR(mode) else 0)
+    return mode & needed == needed
+
+
+def interpreter_paths() -> list[Path]:
+    """The interpreter and the folders of its packages, which a child must be able to read."""
+    return [Path(os.path.realpath(sys.executable)), *map(Path, python_roots())]
+
+
+def python_roots() -> list[str]:
+    """Folders the interpreter and its packages live in (outermost only)."""
+    import site
+    import sysconfig
+
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable))}
+    roots.update(site.getsitepackages())
+    roots.update(sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib"))
+    existing = sorted({os.path.realpath(root) for root in roots if os.path.isdir(root)})
+    return [root for root in existing if not any(root.startswith(other + os.sep) for other in existing)]
+
+
+def child_environment(home: str) -> dict[str, str]:
+    """The child's whole environment: nothing of the grader's."""
+    single_thread = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": home,
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        **single_thread,
+    }
+
+
+def bubblewrap_command(runner: Path, submission: Path, disk_bytes: int) -> list[str]:
+    """bwrap arguments: fresh namespaces, read-only system, one tmpfs of `disk_bytes` to write in.
+
+    Inside, the runner is at /runner, the submission (read-only) at /sandbox/submission, and
+    /sandbox (the working folder), /tmp and /dev/shm are the same size-limited tmpfs.
+    """
+    command = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+    command += ["--uid", "65534", "--gid", "65534", "--clearenv"]
+    command += ["--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev"]
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64"):
+        if os.path.islink(top):
+            command += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            command += ["--ro-bind", top, top]
+    if os.path.exists("/etc/ld.so.cache"):
+        command += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+    for root in python_roots():
+        if not root.startswith("/usr/"):
+            command += ["--ro-bind", root, root]
+    command += ["--size", str(disk_bytes), "--perms", "0777", "--tmpfs", "/sandbox"]
+    command += ["--perms", "0777", "--dir", "/sandbox/tmp", "--symlink", "/sandbox/tmp", "/tmp"]
+    command += ["--ro-bind", str(submission), "/sandbox/submission", "--ro-bind", str(runner), "/runner"]
+    command += ["--remount-ro", "/dev", "--chdir", "/sandbox"]
+    for key, value in child_environment("/sandbox").items():
+        command += ["--setenv", key, value]
+    return command
+
+
+class UserIds:
+    """Hands out a uid (and gid of the same number) per concurrent child, across processes.
+
+    A lock file per uid in a folder only root can enter; the lock is held while the child lives.
+    """
+
+    folder = Path(tempfile.gettempdir()) / "grader-uids"
+
+    @classmethod
+    def take(cls) -> tuple[int, int]:
+        """A free uid and the descriptor holding its lock (close it to give the uid back).
+
+        Raises:
+            IsolationRefused: when every uid of UID_RANGE is taken.
+        """
+        cls.folder.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(cls.folder, 0o700)
+        for uid in UID_RANGE:
+            fd = os.open(cls.folder / str(uid), os.O_CREAT | os.O_RDWR, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                continue
+            clean_scratch(uid)  # whatever an earlier child of this uid left
+            return uid, fd
+        raise IsolationRefused(f"all {len(UID_RANGE)} sandbox uids are in use; grade fewer at once.")
+
+
+def _owned_entries(uid: int) -> list[str]:
+    entries = []
+    for folder in SCRATCH:
+        with contextlib.suppress(OSError), os.scandir(folder) as scan:
+            entries += [e.path for e in scan if e.stat(follow_symlinks=False).st_uid == uid]
+    return entries
+
+
+def folder_bytes(path: str | Path) -> int:
+    """Bytes on disk under `path` (st_blocks, so sparse files count as written), links not followed."""
+    with contextlib.suppress(OSError):
+        info = os.lstat(path)
+        total = info.st_blocks * 512
+        if stat.S_ISDIR(info.st_mode):
+            with os.scandir(path) as scan:
+                total += sum(folder_bytes(entry.path) for entry in scan)
+        return total
+    return 0
+
+
+def written_bytes(uid: int, work: Path) -> int:
+    """What a child of `uid` has written: its work folder and its entries in the scratch folders."""
+    return folder_bytes(work) + sum(folder_bytes(path) for path in _owned_entries(uid))
+
+
+def clean_scratch(uid: int) -> None:
+    """Remove what `uid` left in the scratch folders."""
+    for path in _owned_entries(uid):
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
