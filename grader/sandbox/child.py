@@ -159,7 +159,8 @@ def main() -> None:
     requests_fd, replies_fd = take_channel()
     confine.set_limits(config["limits"])
     seccomp = confine.install_seccomp()
-    confine.install_audit_hook(config["work_folder"])
+    if config.get("audit_hook", True):
+        confine.install_audit_hook(config["work_folder"])
     os.chdir(config["work_folder"])
     builtins.input = _no_input  # type: ignore[assignment]
     hello: dict[str, Any] = {"id": protocol.HELLO_ID, "seccomp": seccomp}

@@ -37,6 +37,7 @@ CHOICES = {"auto": None, "bubblewrap": BUBBLEWRAP, "uid": USER_ID, "process": PR
 UID_RANGE = range(61000, 62000)  # uids (and gids) handed to children, one per concurrent child
 SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")  # where any user may write, outside namespaces
 INSTALL = "install bubblewrap (apt-get install bubblewrap) or run the grader as root"
+AS_YOURSELF = f"student code would run as your own user, without namespaces: {INSTALL}"
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,8 @@ def choose(preference: str, protected: list[Path], official: bool) -> Isolation:
     isolation = _best(protected) if wanted is None else _exactly(wanted, protected)
     if official and not isolation.strong:
         raise IsolationRefused(
-            f"an official grade needs strong isolation, but here {isolation.weakness}; {INSTALL}"
-            " (or pass --advisory for a score that is not recorded)."
+            f"an official grade needs strong isolation, but here {isolation.weakness} "
+            "(or pass --advisory for a score that is not recorded)."
         )
     return isolation
 
@@ -96,7 +97,7 @@ def _best(protected: list[Path]) -> Isolation:
             return _exactly(USER_ID, protected)
         except IsolationRefused as refused:
             return Isolation(PROCESS, str(refused).rstrip("."))
-    return Isolation(PROCESS, "student code runs as your own user, without namespaces")
+    return Isolation(PROCESS, AS_YOURSELF)
 
 
 def _exactly(level: str, protected: list[Path]) -> Isolation:
@@ -105,7 +106,7 @@ def _exactly(level: str, protected: list[Path]) -> Isolation:
             raise IsolationRefused(f"course.yml asks for bubblewrap, which does not work here; {INSTALL}.")
         return Isolation(BUBBLEWRAP)
     if level == PROCESS:
-        return Isolation(PROCESS, "student code runs as your own user, without namespaces")
+        return Isolation(PROCESS, AS_YOURSELF)
     if not _is_root():
         raise IsolationRefused("course.yml asks for the unprivileged-uid level, which needs root.")
     for path in interpreter_paths():
@@ -118,7 +119,7 @@ def _exactly(level: str, protected: list[Path]) -> Isolation:
     if exposed:
         return Isolation(
             USER_ID,
-            f"other users can read {exposed[0]}; make a parent folder private (chmod o-rx) first",
+            f"other users can read {exposed[0]}: make a parent folder private (chmod o-rx) first",
         )
     return Isolation(USER_ID)
 
