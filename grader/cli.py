@@ -4,6 +4,8 @@ Exit codes:
     0  graded (or checked) successfully
     1  the score is below --fail-under, or `course check` found a problem
     2  a mistake in the command or the course (GraderError): one line on stderr
+    3  an official run refused: the isolation it needs is not available here (IsolationRefused)
+    4  the course itself is broken: a suite cannot be collected (CourseBroken)
 """
 
 from __future__ import annotations
@@ -34,7 +36,14 @@ def _fail(error: GraderError, debug: bool) -> None:
     if debug:
         traceback.print_exc()
     click.echo(f"error: {error}", err=True)
-    sys.exit(EXIT_USAGE)
+    sys.exit(getattr(error, "exit_code", EXIT_USAGE))
+
+
+def is_official(official: bool, advisory: bool) -> bool:
+    """An official run: --official, or CI=true unless --advisory (the student repository's CI)."""
+    if official and advisory:
+        raise GraderError("--official and --advisory contradict each other; give one of them.")
+    return official or (os.environ.get("CI", "").lower() == "true" and not advisory)
 
 
 def assignment_from_folder(root: Path, course: Course, here: Path) -> str | None:
@@ -123,9 +132,26 @@ def write_outputs(found: list[Report], options: dict[str, Path | None], language
 @click.option(
     "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
 )
+@click.option(
+    "--official", is_flag=True, help="The score is recorded: refuse weak isolation (CI=true implies it)."
+)
+@click.option(
+    "--advisory", is_flag=True, help="The score is not recorded: grade with any isolation, even in CI."
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
 def grade_command(
-    assignment, submission, every, json_path, gradescope, junit, html, fail_under, course_dir, debug
+    assignment,
+    submission,
+    every,
+    json_path,
+    gradescope,
+    junit,
+    html,
+    fail_under,
+    course_dir,
+    official,
+    advisory,
+    debug,
 ):
     """Grade ASSIGNMENT (default: the one whose folder you are in) and print a score table."""
     console = Console()
@@ -133,8 +159,9 @@ def grade_command(
         root = find_course_root(course_dir)
         course = load_course(root / "course.yml")
         found = []
+        recorded = is_official(official, advisory)
         for chosen in chosen_assignments(root, course, assignment, every):
-            report = grade(root, chosen, submission_for(root, chosen, submission))
+            report = grade(root, chosen, submission_for(root, chosen, submission), official=recorded)
             reports.print_report(report, console)
             found.append(report)
         options = {"json": json_path, "gradescope": gradescope, "junit": junit, "html": html}

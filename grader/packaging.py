@@ -33,10 +33,10 @@ grade = "grader.cli:grade_main"
 grader = "grader.plugin"
 
 [tool.setuptools]
-packages = ["grader"]
+packages = ["grader", "grader.sandbox"]
 
 [tool.setuptools.package-data]
-grader = ["templates/*.j2"]
+grader = ["templates/*.j2", "grading.ini"]
 """
 DEPENDENCIES = ["numpy>=1.24", "pytest>=7.4", "jinja2>=3.1", "nbformat>=5.9", "pydantic>=2.5",
                 "pyyaml>=6.0", "rich>=13.0", "click>=8.1", "scikit-learn>=1.3"]  # fmt: skip

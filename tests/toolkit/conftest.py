@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+collect_ignore = ["files"]  # inputs of the toolkit's tests (a fixture course), not tests to run
 
 
 def write_course(folder: Path, time_limit: float = 2.0, startup_limit: float = 8.0) -> Path:

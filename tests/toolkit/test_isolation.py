@@ -96,7 +96,11 @@ def test_the_reference_scores_full_marks(course):
 
 def test_course_files_can_be_neither_read_nor_written(course, tmp_path):
     """The suites, the solutions and course.yml are invisible (bubblewrap) or unreachable (uid)."""
-    targets = [course / "solutions" / "vec.py", course / "tests" / "vec" / "test_hidden.py", course / "course.yml"]
+    targets = [
+        course / "solutions" / "vec.py",
+        course / "tests" / "vec" / "test_hidden.py",
+        course / "course.yml",
+    ]
     before = [path.read_bytes() for path in targets]
     attack = f"""
     for path in {[str(t) for t in targets]!r}:
@@ -164,7 +168,12 @@ SYSCALL_ATTACKS = {
 def test_system_calls_outside_the_allowlist_fail(course, tmp_path, attack):
     """Processes, exec, sockets of every family, io_uring, ptrace, I/O-signal ownership: refused
     by the seccomp allowlist (x86_64 numbers; the clone flags ask for a new process)."""
-    if os.uname().machine != "x86_64" and attack in ("io_uring", "process_vm_readv", "clone_process", "x32_abi"):
+    if os.uname().machine != "x86_64" and attack in (
+        "io_uring",
+        "process_vm_readv",
+        "clone_process",
+        "x32_abi",
+    ):
         pytest.skip("the attack uses x86_64 system-call numbers")
     code = LIBC + SYSCALL_ATTACKS[attack]
     assert_held(graded(course, submission_with(tmp_path, code, "import os\n")))
@@ -196,7 +205,9 @@ def test_the_submission_budget_ends_an_endless_submission(course, tmp_path):
     """With a 1.5 s budget for the whole submission (the call limit is 2 s), the first endless call
     ends when the budget does, and every later call is a timeout at once."""
     text = (course / "course.yml").read_text(encoding="utf-8")
-    (course / "course.yml").write_text(text.replace("submission_time_limit_s: 60", "submission_time_limit_s: 1.5"))
+    (course / "course.yml").write_text(
+        text.replace("submission_time_limit_s: 60", "submission_time_limit_s: 1.5")
+    )
     report = graded(course, submission_with(tmp_path, "while True:\n    pass"))
     assert_held(report)
     statuses = [t.status for t in report.tests if t.function == "norm"]
@@ -222,7 +233,14 @@ def grade_apart(course: Path, submission: Path, official: bool = True) -> tuple[
     """Grade in a process of its own, started with SECRET in its environment: (report, peak MB)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     result = subprocess.run(
-        [sys.executable, "-c", GRADE_SCRIPT, str(course), str(submission), "official" if official else "advisory"],
+        [
+            sys.executable,
+            "-c",
+            GRADE_SCRIPT,
+            str(course),
+            str(submission),
+            "official" if official else "advisory",
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -247,9 +265,10 @@ def test_forged_frames_cannot_grow_the_grader(course, tmp_path):
     import os, struct, json
     nested = b"[" * 200_000 + b"]" * 200_000
     wide = json.dumps({"id": 1, "ok": list(range(2_000_000)), "blob_sizes": []}).encode()[: 8 * 2**20 - 1]
+    frames = [struct.pack("<Q", 64 * 2**30)]
+    frames += [struct.pack("<QI", 4 + len(text), len(text)) + text for text in (nested, wide)]
     for fd in range(3, 12):
-        for payload in (struct.pack("<Q", 64 * 2**30), struct.pack("<QI", 4 + len(nested), len(nested)) + nested,
-                        struct.pack("<QI", 4 + len(wide), len(wide)) + wide):
+        for payload in frames:
             try:
                 os.write(fd, payload)
             except OSError:

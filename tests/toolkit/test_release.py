@@ -214,7 +214,7 @@ def test_student_repository_grades_as_a_student_would(released_course, tmp_path)
     )
     assert result.exit_code == 0, result.output
     workflow = (repo / ".github" / "workflows" / "grade.yml").read_text(encoding="utf-8")
-    assert "grade --all --json grade-report.json --junit grade-report.xml" in workflow
+    assert "grade --all --advisory --json grade-report.json --junit grade-report.xml" in workflow
     assert not (repo / "solutions").exists() and not (repo / "tests").exists()
     shutil.copy(ROOT / "solutions" / "params.py", repo / "assignments" / "params" / "params.py")
     completed = subprocess.run(
