@@ -18,6 +18,7 @@ from grader.config import Assignment, load_course
 from grader.errors import CourseBroken
 from grader.plugin import OPEN_SUBMISSIONS, protected_paths
 from grader.sandbox import choose
+from grader.submission import refuse_links
 from grader.scoring import Report, ResultCollector, TestResult, load_manifest, pending_results
 
 
@@ -94,11 +95,13 @@ def grade(
         the Report: one TestResult per test, hidden tests absent here listed as pending.
 
     Raises:
+        SubmissionError: the submission is, or holds, a symbolic link.
         IsolationRefused: an official run where strong isolation is not available.
         CourseBroken: a suite of the course cannot be collected.
     """
     started = time.perf_counter()
     course = load_course(root / "course.yml")
+    refuse_links(submission)
     if not in_process:  # refuse before running anything, rather than failing every test
         choose(course.grading.isolation, [*protected_paths(root), submission], official)
     folder = suite_folder(root, assignment)
