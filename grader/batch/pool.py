@@ -3,9 +3,9 @@
 A worker that dies (killed for memory, a crash in a library, os._exit) breaks a
 ProcessPoolExecutor: every unfinished job then fails with BrokenProcessPool. The pool is
 rebuilt and the run goes on. A job that had not started (it left no marker file) is
-innocent and runs again, once. A job that had started, or that is caught in a second
-break, is a suspect: it runs alone in a process of its own, so a crash there is its own,
-and its result says how that process ended.
+innocent: it has not run yet, and goes into the new pool. A job that had started is a
+suspect: it runs once more, alone in a process of its own, so that a crash there is its
+own, and its result then says how that process ended. So no job runs more than twice.
 
 A job function takes plain arguments and returns a plain dict; {"error": reason} says that
 the submission could not be graded.
@@ -63,7 +63,12 @@ def _one_pool(
     """Run these calls in one pool; the indices caught in a break go into `broken`."""
     pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(indices))))
     try:
-        futures = {pool.submit(_marked, function, markers / str(i), calls[i]): i for i in indices}
+        futures = {}
+        for index in indices:
+            try:
+                futures[pool.submit(_marked, function, markers / str(index), calls[index])] = index
+            except BrokenProcessPool:  # broken while submitting: this job never started
+                broken.append(index)
         for future in as_completed(futures):
             index = futures[future]
             try:
@@ -71,7 +76,7 @@ def _one_pool(
             except BrokenProcessPool:
                 broken.append(index)
                 continue
-            except Exception as error:  # the job function raised: a problem of this job only
+            except (Exception, SystemExit) as error:  # the job function raised: this job's problem only
                 result = failure(f"the grading job failed: {type(error).__name__}: {error}")
             yield index, result
     finally:
@@ -81,7 +86,7 @@ def _one_pool(
 def _send(function: JobFunction, call: Call, sender: Connection) -> None:
     try:
         result = function(*call)
-    except Exception as error:
+    except (Exception, SystemExit) as error:
         result = failure(f"the grading job failed: {type(error).__name__}: {error}")
     sender.send(result)
 
@@ -115,15 +120,19 @@ def run_local(function: JobFunction, calls: list[Call], workers: int, markers: P
     Returns:
         an iterator of (index into calls, result), each index exactly once.
     """
-    remaining, retried = list(range(len(calls))), set()
-    while remaining:
+    remaining = list(range(len(calls)))
+    while remaining:  # each round finishes a job or finds a suspect, so this ends
         broken: list[int] = []
-        yield from _one_pool(function, calls, remaining, workers, markers, broken)
-        suspects = [i for i in broken if i in retried or (markers / str(i)).exists()]
+        finished = 0
+        for item in _one_pool(function, calls, remaining, workers, markers, broken):
+            finished += 1
+            yield item
+        suspects = [i for i in broken if (markers / str(i)).exists()]
+        remaining = [i for i in broken if i not in suspects]
+        if not finished and not suspects:  # the pool broke before any job started: try each alone
+            suspects, remaining = remaining, []
         for index in suspects:
             yield index, run_alone(function, calls[index])
-        remaining = [i for i in broken if i not in suspects]
-        retried.update(remaining)
 
 
 def run_dask(function: JobFunction, calls: list[Call], scheduler: str | None, dask_local: int) -> Finished:

@@ -63,7 +63,9 @@ def grade_job(root: str, assignment_id: str, submission: str, penalty: LatePenal
         report = grade(root=Path(root), assignment=assignment, submission=Path(submission))
         data = report.to_dict()
         data["html"] = reports.to_html(report, final=FinalScore(report.score, assignment.points, penalty))
-    except Exception as error:  # a toolkit failure on one submission must not stop the class
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # a toolkit failure on one submission must not stop the class
         return failure(f"grading stopped: {type(error).__name__}: {error}")
     return data
 

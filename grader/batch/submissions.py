@@ -77,13 +77,17 @@ def _looks_like_root(folder: Path) -> bool:
 def find_students(class_folder: Path) -> list[str]:
     """The students with a folder (or a link in its place) in the class folder.
 
+    Hidden folders and the `__MACOSX` folder of zips made on a Mac are not students.
+
     Raises:
         GraderError: if there is none: grade-all expects one folder per student.
     """
     students = sorted(
         entry.name
         for entry in class_folder.iterdir()
-        if (entry.is_dir() or entry.is_symlink()) and valid_student_id(entry.name)
+        if (entry.is_dir() or entry.is_symlink())
+        and valid_student_id(entry.name)
+        and entry.name != "__MACOSX"
     )
     if not students:
         raise GraderError(
