@@ -116,11 +116,10 @@ def _write_html(out: Path, job: Job, html: str) -> None:
     (folder / f"{job.assignment}.html").write_text(html, encoding="utf-8")
 
 
-def _grade(
-    root: Path, out: Path, found: ClassResults, options: Options, work: Path, progress: Progress | None
-) -> None:
-    """Grade every gradable job not in the cache; results go into `found.results`."""
-    cache, version = ResultCache(out / "cache.jsonl"), course_version(root)
+def _not_cached(root: Path, found: ClassResults, cache: ResultCache) -> list[tuple[Job, str]]:
+    """The gradable jobs (with their cache keys) that the cache does not answer; the rest go into
+    `found.results`, and so does a submission that cannot be read."""
+    version = course_version(root)
     todo: list[tuple[Job, str]] = []
     for job in found.jobs:
         if job.path is None or not job.gradable:
@@ -135,6 +134,15 @@ def _grade(
             found.results[job.key] = cache.entries[key]
         else:
             todo.append((job, key))
+    return todo
+
+
+def _grade(
+    root: Path, out: Path, found: ClassResults, options: Options, work: Path, progress: Progress | None
+) -> None:
+    """Grade every gradable job not in the cache; results go into `found.results`."""
+    cache = ResultCache(out / "cache.jsonl")
+    todo = _not_cached(root, found, cache)
     calls = [(str(root), job.assignment, str(job.path), found.penalties[job.key]) for job, _ in todo]
     if options.scheduler or options.dask_local:
         finished = run_dask(options.job, calls, options.scheduler, options.dask_local)

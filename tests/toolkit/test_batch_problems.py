@@ -152,6 +152,8 @@ def test_a_submission_that_is_or_contains_a_link_is_refused(tmp_path, case):
     assert rows(out)["ok"]["params"] == "12.0"
     assert summary["problems"] == [f"s/params: {reason}"]
     assert (folder / "runs.log").read_text().split() == ["ok"]  # the link was never read
+    feedback = json.loads((out / "feedback" / "s" / "params.json").read_text())
+    assert feedback == {"assignment": "params", "score": 0.0, "refused": reason}
 
 
 def _raises(error):
