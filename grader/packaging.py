@@ -32,8 +32,8 @@ grade = "grader.cli:grade_main"
 [project.entry-points.pytest11]
 grader = "grader.plugin"
 
-[tool.setuptools]
-packages = ["grader", "grader.sandbox"]
+[tool.setuptools.packages.find]
+include = ["grader*"]
 
 [tool.setuptools.package-data]
 grader = ["templates/*.j2", "grading.ini"]

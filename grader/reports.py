@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader import i18n
-from grader.scoring import Report
+from grader.scoring import FinalScore, Report
 
 STATUS_STYLE = {"passed": "green", "failed": "red", "error": "red", "timeout": "red", "pending": "dim"}
 STATUS_MARK = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⌛", "pending": "·"}
@@ -209,8 +209,14 @@ def curve_picture(curve: dict[str, list[float]]) -> str | None:
     return _data_uri(figure)
 
 
-def to_html(report: Report) -> str:
-    """A self-contained HTML page: total, a row per test with its reason, pictures for arrays."""
+def to_html(report: Report, final: FinalScore | None = None) -> str:
+    """A self-contained HTML page: total, a row per test with its reason, pictures for arrays.
+
+    Args:
+        report: the graded submission.
+        final: the raw score, late penalty and final score of an official run (grade-all),
+            shown under the total exactly as the gradebook has them.
+    """
     language = report.language
     pictures: dict[int, list[str]] = {}
     for index, test in enumerate(report.tests):
@@ -226,6 +232,7 @@ def to_html(report: Report) -> str:
         language=language,
         pictures=pictures,
         total=_total(report),
+        final=final,
         t=lambda key, **values: i18n.text(language, key, **values),
     )
 

@@ -1,0 +1,136 @@
+"""The instructor's CSV files for grade-all: the roster and the LMS's submission times.
+
+Both are read as UTF-8 with or without a byte-order mark (what Excel writes as "CSV UTF-8").
+A file that cannot be used at all (missing, not text, no 'student' column) is a GraderError:
+one sentence, exit 2. A bad row harms only its own student: it becomes that student's problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from grader.errors import GraderError
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One student of the roster: their extension, or what is wrong with their row."""
+
+    student: str
+    extension: timedelta = timedelta()
+    problem: str | None = None  # a bad row: this student's penalty cannot be decided
+
+
+@dataclass(frozen=True)
+class Times:
+    """Submission times from an LMS export: (student, assignment or "") -> the texts given."""
+
+    name: str
+    entries: dict[tuple[str, str], list[str]]
+
+    def lookup(self, student: str, assignment_id: str) -> list[str]:
+        """The times given for this student and assignment (a row without assignment counts for all)."""
+        return self.entries.get((student, assignment_id)) or self.entries.get((student, ""), [])
+
+
+def valid_student_id(name: str) -> bool:
+    """Whether `name` can name a student's folder (no separators, not hidden, not '..')."""
+    return bool(name) and not name.startswith(".") and not any(c in name for c in "/\\\0")
+
+
+def read_rows(path: Path, required: tuple[str, ...], what: str) -> list[dict[str, str]]:
+    """The rows of a CSV file as stripped strings, after checking it has the `required` columns.
+
+    Raises:
+        GraderError: if the file is missing, not UTF-8, not CSV or lacks a required column.
+    """
+    if not path.is_file():
+        raise GraderError(f"{path}: no such file; check the path given for the {what}.")
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            columns = [name.strip() for name in reader.fieldnames or []]
+            rows = [
+                {(key or "").strip(): value.strip() for key, value in row.items() if isinstance(value, str)}
+                for row in reader
+            ]
+    except UnicodeDecodeError:
+        raise GraderError(f"{path}: the {what} is not UTF-8 text; save it as CSV UTF-8.") from None
+    except csv.Error as error:
+        raise GraderError(f"{path}: the {what} is not a readable CSV file ({error}).") from None
+    for column in required:
+        if column not in columns:
+            found = ", ".join(repr(c) for c in columns) or "none"
+            raise GraderError(f"{path}: the {what} needs a {column!r} column (its columns: {found}).")
+    return rows
+
+
+def _extension(text: str, where: str) -> tuple[timedelta, str | None]:
+    try:
+        hours = float(text or 0)
+    except ValueError:
+        return timedelta(), f"{where}: extension_hours {text!r} is not a number of hours"
+    if not math.isfinite(hours) or hours < 0:
+        return timedelta(), f"{where}: extension_hours {text!r} must be a number of hours >= 0"
+    return timedelta(hours=hours), None
+
+
+def read_roster(path: Path) -> dict[str, RosterEntry]:
+    """student id -> entry, from a roster CSV (columns: student, optional extension_hours, ...).
+
+    Other columns (name, LMS ids, section, email) are kept for exports and ignored here.
+
+    Raises:
+        GraderError: if the file as a whole cannot be used (see `read_rows`).
+    """
+    roster: dict[str, RosterEntry] = {}
+    for number, row in enumerate(read_rows(path, ("student",), "roster"), start=2):
+        student = row["student"]
+        if not student:
+            continue
+        where = f"{path.name} row {number}"
+        extension, problem = _extension(row.get("extension_hours", ""), where)
+        if not valid_student_id(student):
+            problem = f"{where}: {student!r} cannot name a student's folder"
+        earlier = roster.get(student)
+        if earlier is not None:
+            if earlier.extension == extension and problem is None:
+                continue  # the same row twice does no harm
+            problem = earlier.problem or problem or f"{where}: {student!r} is listed twice, differently"
+        roster[student] = RosterEntry(student, extension, problem)
+    return roster
+
+
+def read_times(path: Path) -> Times:
+    """Submission times from an LMS export: columns student and submitted_at, optional assignment.
+
+    Raises:
+        GraderError: if the file as a whole cannot be used (see `read_rows`).
+    """
+    entries: dict[tuple[str, str], list[str]] = {}
+    for row in read_rows(path, ("student", "submitted_at"), "times file"):
+        if row["student"]:
+            key = (row["student"], row.get("assignment", ""))
+            entries.setdefault(key, []).append(row["submitted_at"])
+    return Times(path.name, entries)
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO 8601 time with its zone ('Z' for UTC), as LMS exports write them.
+
+    Raises:
+        ValueError: with a sentence, if it cannot be read or has no zone.
+    """
+    try:
+        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+    except ValueError:
+        raise ValueError(
+            f"submitted_at {text!r} cannot be read; write it as 2026-09-21T23:59:00+08:00"
+        ) from None
+    if moment.tzinfo is None:
+        raise ValueError(f"submitted_at {text!r} has no time zone; add one, as in 2026-09-21T23:59:00+08:00")
+    return moment

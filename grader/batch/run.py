@@ -1,0 +1,244 @@
+"""`course grade-all`: a whole class, in parallel, into a gradebook with late penalties.
+
+Every submission goes through the same isolated engine as `grade`; a local process pool runs
+them by default, a Dask cluster when given a scheduler. Results are cached by content, course
+version and late penalty, so a run that stops resumes where it stopped and an unchanged
+submission is never graded twice. One student never harms another: whatever goes wrong with
+one submission ends as that student's row, and the gradebook is always written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import astuple, dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.batch.gradebook import ClassResults, write_outputs
+from grader.batch.lateness import decide_penalty
+from grader.batch.pool import JobFunction, failure, run_dask, run_local
+from grader.batch.roster import read_roster, read_times
+from grader.batch.submissions import Job, content_hash, find_jobs, find_students, unpack
+from grader.config import Course
+from grader.errors import GraderError
+from grader.scoring import FinalScore, LatePenalty
+
+Progress = Callable[[int, int, int], None]  # (done, failed, total)
+
+
+def course_version(root: Path) -> str:
+    """A hash of course.yml, the suites and the solutions: a change regrades everything."""
+    digest = hashlib.sha256()
+    for path in sorted(
+        [root / "course.yml", *(root / "tests").rglob("*.py"), *(root / "solutions").rglob("*.py")]
+    ):
+        if path.is_file() and "toolkit" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def grade_job(root: str, assignment_id: str, submission: str, penalty: LatePenalty) -> dict[str, Any]:
+    """Grade one submission (in a worker process): the report as a dict, never an exception.
+
+    Args:
+        root: the course folder.
+        assignment_id: the assignment to grade.
+        submission: the submission's path.
+        penalty: its late penalty, shown in the HTML feedback (key "html") with the final score.
+
+    Returns:
+        the JSON report with "html" added, or {"error": reason} when it could not be graded.
+    """
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from grader import reports
+    from grader.config import load_course
+    from grader.grading import grade
+
+    try:
+        assignment = load_course(Path(root) / "course.yml").assignment(assignment_id)
+        report = grade(root=Path(root), assignment=assignment, submission=Path(submission), official=True)
+        data = report.to_dict()
+        data["html"] = reports.to_html(report, final=FinalScore(report.score, assignment.points, penalty))
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # a toolkit failure on one submission must not stop the class
+        return failure(f"grading stopped: {type(error).__name__}: {error}")
+    return data
+
+
+class ResultCache:
+    """Finished results, one JSON line each, keyed by student, assignment, content and course version."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries: dict[str, dict[str, Any]] = {}
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                try:
+                    entry = json.loads(line)
+                    self.entries[entry["key"]] = entry["result"]
+                except (ValueError, KeyError, TypeError):
+                    continue  # a line cut short by an interrupted run
+
+    def add(self, key: str, result: dict[str, Any]) -> None:
+        self.entries[key] = result
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"key": key, "result": result}, ensure_ascii=False) + "\n")
+
+
+@dataclass(frozen=True)
+class Options:
+    """How the submissions are graded (see grade_class)."""
+
+    penalise_file_times: bool = False
+    workers: int | None = None
+    scheduler: str | None = None
+    dask_local: int = 0
+    job: JobFunction = grade_job
+
+
+def _prepare_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise GraderError(f"{out}: a file is in the way of the output folder; choose another --out.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise GraderError(f"{out}: the output folder cannot be made ({error.strerror}).") from None
+
+
+def _write_html(out: Path, job: Job, html: str) -> None:
+    folder = out / "feedback" / job.student
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{job.assignment}.html").write_text(html, encoding="utf-8")
+
+
+def _not_cached(root: Path, found: ClassResults, cache: ResultCache) -> list[tuple[Job, str]]:
+    """The gradable jobs (with their cache keys) that the cache does not answer; the rest go into
+    `found.results`, and so does a submission that cannot be read."""
+    version = course_version(root)
+    todo: list[tuple[Job, str]] = []
+    for job in found.jobs:
+        if job.path is None or not job.gradable:
+            continue
+        try:
+            digest = content_hash(job.path)
+        except OSError as error:
+            found.results[job.key] = failure(f"{job.path.name} cannot be read ({error.strerror})")
+            continue
+        key = f"{job.student}/{job.assignment}/{digest}/{version}/{hash_of(found.penalties[job.key])}"
+        if key in cache.entries:
+            found.results[job.key] = cache.entries[key]
+        else:
+            todo.append((job, key))
+    return todo
+
+
+def _grade(
+    root: Path, out: Path, found: ClassResults, options: Options, work: Path, progress: Progress | None
+) -> None:
+    """Grade every gradable job not in the cache; results go into `found.results`."""
+    cache = ResultCache(out / "cache.jsonl")
+    todo = _not_cached(root, found, cache)
+    calls = [(str(root), job.assignment, str(job.path), found.penalties[job.key]) for job, _ in todo]
+    if options.scheduler or options.dask_local:
+        finished = run_dask(options.job, calls, options.scheduler, options.dask_local)
+    else:
+        (work / "markers").mkdir()
+        finished = run_local(options.job, calls, options.workers or os.cpu_count() or 1, work / "markers")
+    done = failed = 0
+    if progress:
+        progress(done, failed, len(todo))
+    for index, result in finished:
+        job, key = todo[index]
+        html = result.pop("html", None)
+        if isinstance(html, str):
+            _write_html(out, job, html)
+        if "error" not in result:
+            cache.add(key, result)  # a failure is tried again next run
+        found.results[job.key] = result
+        done += 1
+        failed += int("error" in result or result.get("score", 0) < result.get("max_score", 0))
+        if progress:
+            progress(done, failed, len(todo))
+
+
+def hash_of(penalty: LatePenalty) -> str:
+    """A short hash of a late penalty: a new penalty renders new feedback."""
+    return hashlib.sha256(repr(astuple(penalty)).encode()).hexdigest()[:8]
+
+
+def grade_class(
+    root: Path,
+    course: Course,
+    source: Path,
+    out: Path,
+    assignment_ids: list[str] | None = None,
+    *,
+    progress: Progress | None = None,
+    roster_path: Path | None = None,
+    times_path: Path | None = None,
+    penalise_file_times: bool = False,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    dask_local: int = 0,
+    job: JobFunction = grade_job,
+) -> dict[str, Any]:
+    """Grade a class and write gradebook.csv, feedback/, summary.json and histogram.png into `out`.
+
+    Args:
+        root: the course folder.
+        course: its course.yml.
+        source: the class folder (one folder per student) or a zip of it.
+        out: the output folder (made if needed; its cache.jsonl resumes an earlier run).
+        assignment_ids: the assignments to grade (default: all).
+        progress: called with (done, failed, total) as submissions finish.
+        roster_path: the roster CSV (student, optional extension_hours).
+        times_path: the LMS's submission times (student, submitted_at, optional assignment).
+        penalise_file_times: without a trusted time, penalise by the file's time.
+        workers: local worker processes (default: the number of cores).
+        scheduler: the address of a Dask scheduler to send the work to.
+        dask_local: start a local Dask cluster of this many workers.
+        job: the job function (module level, with grade_job's arguments); tests inject one.
+
+    Returns:
+        the summary (also written as summary.json); `files` names what was written.
+
+    Raises:
+        GraderError: for a mistake that concerns the whole run (a path, the roster or times
+            file as a whole, a class folder without student folders); nothing is written then.
+        IsolationRefused: grade-all is official, and strong isolation is not available here.
+    """
+    from grader.plugin import protected_paths
+    from grader.sandbox import choose
+
+    choose(course.grading.isolation, [*protected_paths(root), source], official=True)  # or exit 3
+    options = Options(penalise_file_times, workers, scheduler, dask_local, job)
+    assignments = (
+        [course.assignment(i) for i in assignment_ids] if assignment_ids else list(course.assignments)
+    )
+    roster = read_roster(roster_path) if roster_path else None
+    times = read_times(times_path) if times_path else None
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        class_folder = unpack(source, work)
+        students = find_students(class_folder)
+        jobs = find_jobs(class_folder, sorted(set(students) | set(roster or {})), assignments)
+        by_id = {a.id: a for a in assignments}
+        penalties = {
+            j.key: decide_penalty(
+                course, by_id[j.assignment], j, (roster or {}).get(j.student), times, penalise_file_times
+            )
+            for j in jobs
+            if j.gradable
+        }
+        found = ClassResults(assignments, jobs, {}, penalties)
+        if roster is not None:
+            found.not_on_roster = [s for s in students if s not in roster]
+            found.roster_problems = {s: e.problem for s, e in roster.items() if e.problem}
+        _prepare_out(out)
+        _grade(root, out, found, options, work, progress)
+    return write_outputs(out, found)
