@@ -18,8 +18,8 @@ from grader.config import Assignment, load_course
 from grader.errors import CourseBroken
 from grader.plugin import OPEN_SUBMISSIONS, protected_paths
 from grader.sandbox import choose
-from grader.submission import refuse_links
 from grader.scoring import Report, ResultCollector, TestResult, load_manifest, pending_results
+from grader.submission import refuse_links
 
 
 def suite_folder(root: Path, assignment: Assignment) -> Path:
