@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from grader.compare import apply_mistake, load_catalogue
+from grader.catalogue import load_catalogue, variant_source
 from grader.config import Assignment, Course
+from grader.errors import CatalogueError
 from grader.grading import default_submission, grade
 from grader.release import collect_points, outdated, solution_lines
 
@@ -101,28 +102,32 @@ def check_no_leaks(root: Path, course: Course, assignment: Assignment) -> list[s
 
 
 def load_mistakes(root: Path, assignment: Assignment) -> list[dict[str, Any]]:
-    """The course's catalogue of known mistakes, tests/<id>/mistakes.py (MISTAKES)."""
+    """The course's catalogue of known mistakes, tests/<id>/mistakes.py (MISTAKES).
+
+    Raises:
+        CatalogueError: for a malformed entry, naming the file and the entry.
+    """
     return load_catalogue(root / "tests" / assignment.id / "mistakes.py")
 
 
 def check_mistakes(root: Path, course: Course, assignment: Assignment) -> list[str]:
-    """Every known mistake loses points on the tests of its own function."""
+    """Every known mistake loses points on the tests of its own function, and is diagnosed by name."""
     reference = (root / "solutions" / assignment.module).read_text(encoding="utf-8")
+    try:
+        mistakes = load_mistakes(root, assignment)
+    except CatalogueError as error:
+        return [str(error)]
     problems = []
     with tempfile.TemporaryDirectory() as folder:
-        for mistake in load_mistakes(root, assignment):
-            try:
-                mutated = apply_mistake(reference, mistake)
-            except ValueError as error:
-                problems.append(f"{assignment.id}: {error}")
-                continue
+        for mistake in mistakes:
             path = Path(folder) / assignment.module
-            path.write_text(mutated, encoding="utf-8")
-            report = grade(root, assignment, path, only_functions={mistake["function"]})
+            path.write_text(variant_source(reference, mistake), encoding="utf-8")
+            graded_name = mistake["function"].split(".")[0]  # tests name the class of a method
+            report = grade(root, assignment, path, only_functions={graded_name})
             if not report.tests or report.score >= report.max_score:
                 problems.append(
                     f"{assignment.id}: the mistake {mistake['name']!r} loses no points; add a test of "
-                    f"{mistake['function']} that catches it."
+                    f"{graded_name} that catches it."
                 )
             elif not any(t.mistake == mistake["name"] for t in report.tests):
                 problems.append(

@@ -21,3 +21,7 @@ class SubmissionError(GraderError):
 
 class ReleaseError(GraderError):
     """A solution file that cannot be turned into a stub (unbalanced markers)."""
+
+
+class CatalogueError(GraderError):
+    """A mistake catalogue (tests/<id>/mistakes.py) with a malformed entry."""

@@ -9,6 +9,7 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
+from grader.catalogue import load_catalogue, variant_source
 from grader.check import check_no_leaks, check_reference
 from grader.cli import course_command
 from grader.config import load_course
@@ -249,11 +250,10 @@ def test_gradescope_autograder_runs_locally(released_course, tmp_path):
             opened.namelist()
         )
         opened.extractall(autograder)
-    wrong = (
-        (ROOT / "solutions" / "conv.py")
-        .read_text(encoding="utf-8")
-        .replace("return out + b.reshape(1, -1, 1, 1)", "return out")
+    bias_missing = next(
+        m for m in load_catalogue(ROOT / "tests" / "conv" / "mistakes.py") if m["name"] == "bias missing"
     )
+    wrong = variant_source((ROOT / "solutions" / "conv.py").read_text(encoding="utf-8"), bias_missing)
     (autograder / "submission" / "conv.py").write_text(wrong, encoding="utf-8")
     bin_folder = tmp_path / "bin"
     bin_folder.mkdir()
