@@ -6,6 +6,7 @@ wrong and what to do.
 
 from __future__ import annotations
 
+import ast
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from grader.catalogue import load_catalogue, variant_source
 from grader.config import Assignment, Course
 from grader.errors import CatalogueError
 from grader.grading import default_submission, grade
-from grader.release import collect_points, outdated, solution_lines
+from grader.release import collect_points, find_regions, outdated, solution_lines
 
 Check = Callable[[Path, Course, Assignment], list[str]]
 
@@ -101,6 +102,38 @@ def check_no_leaks(root: Path, course: Course, assignment: Assignment) -> list[s
     return problems
 
 
+def _definitions(source: str, path: Path) -> Iterator[tuple[str, bool, str]]:
+    """(name, whether students write part of it, docstring) of every top-level function and class."""
+    region_lines = [region.begin for region in find_regions(source, path)]
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+            written = any(first <= line <= last for line in region_lines)
+            yield node.name, written, ast.get_docstring(node) or ""
+
+
+def check_helpers(root: Path, course: Course, assignment: Assignment) -> list[str]:
+    """Every function students write is graded; every other one is documented as given."""
+    path = root / "solutions" / assignment.module
+    files = sorted((root / "tests" / assignment.id).glob("test_*.py"))
+    graded = {test["function"] for test in collect_points(files, root)}
+    problems = []
+    for name, written, docstring in _definitions(path.read_text(encoding="utf-8"), path):
+        if name in graded:
+            continue
+        if written:
+            problems.append(
+                f"{assignment.id}: students write {name} but no test grades it; give it tests and "
+                "points, or move it out of its solution region and document it as given."
+            )
+        elif not docstring.startswith("Given"):
+            problems.append(
+                f"{assignment.id}: {name} is neither graded nor documented as given; "
+                "start its docstring with 'Given'."
+            )
+    return problems
+
+
 def load_mistakes(root: Path, assignment: Assignment) -> list[dict[str, Any]]:
     """The course's catalogue of known mistakes, tests/<id>/mistakes.py (MISTAKES).
 
@@ -143,6 +176,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("assignments/ is up to date", check_up_to_date),
     ("the stub imports and scores zero", check_stub),
     ("nothing hidden was released", check_no_leaks),
+    ("helpers are given or graded", check_helpers),
     ("every known mistake loses points", check_mistakes),
 ]
 
