@@ -6,15 +6,17 @@ wrong and what to do.
 
 from __future__ import annotations
 
+import ast
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from grader.compare import apply_mistake, load_catalogue
+from grader.catalogue import load_catalogue, variant_source
 from grader.config import Assignment, Course
+from grader.errors import CatalogueError
 from grader.grading import default_submission, grade
-from grader.release import collect_points, outdated, solution_lines
+from grader.release import collect_points, find_regions, outdated, solution_lines
 
 Check = Callable[[Path, Course, Assignment], list[str]]
 
@@ -100,29 +102,65 @@ def check_no_leaks(root: Path, course: Course, assignment: Assignment) -> list[s
     return problems
 
 
+def _definitions(source: str, path: Path) -> Iterator[tuple[str, bool, str]]:
+    """(name, whether students write part of it, docstring) of every top-level function and class."""
+    region_lines = [region.begin for region in find_regions(source, path)]
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+            written = any(first <= line <= last for line in region_lines)
+            yield node.name, written, ast.get_docstring(node) or ""
+
+
+def check_helpers(root: Path, course: Course, assignment: Assignment) -> list[str]:
+    """Every function students write is graded; every other one is documented as given."""
+    path = root / "solutions" / assignment.module
+    files = sorted((root / "tests" / assignment.id).glob("test_*.py"))
+    graded = {test["function"] for test in collect_points(files, root)}
+    problems = []
+    for name, written, docstring in _definitions(path.read_text(encoding="utf-8"), path):
+        if name in graded:
+            continue
+        if written:
+            problems.append(
+                f"{assignment.id}: students write {name} but no test grades it; give it tests and "
+                "points, or move it out of its solution region and document it as given."
+            )
+        elif not docstring.startswith("Given"):
+            problems.append(
+                f"{assignment.id}: {name} is neither graded nor documented as given; "
+                "start its docstring with 'Given'."
+            )
+    return problems
+
+
 def load_mistakes(root: Path, assignment: Assignment) -> list[dict[str, Any]]:
-    """The course's catalogue of known mistakes, tests/<id>/mistakes.py (MISTAKES)."""
+    """The course's catalogue of known mistakes, tests/<id>/mistakes.py (MISTAKES).
+
+    Raises:
+        CatalogueError: for a malformed entry, naming the file and the entry.
+    """
     return load_catalogue(root / "tests" / assignment.id / "mistakes.py")
 
 
 def check_mistakes(root: Path, course: Course, assignment: Assignment) -> list[str]:
-    """Every known mistake loses points on the tests of its own function."""
+    """Every known mistake loses points on the tests of its own function, and is diagnosed by name."""
     reference = (root / "solutions" / assignment.module).read_text(encoding="utf-8")
+    try:
+        mistakes = load_mistakes(root, assignment)
+    except CatalogueError as error:
+        return [str(error)]
     problems = []
     with tempfile.TemporaryDirectory() as folder:
-        for mistake in load_mistakes(root, assignment):
-            try:
-                mutated = apply_mistake(reference, mistake)
-            except ValueError as error:
-                problems.append(f"{assignment.id}: {error}")
-                continue
+        for mistake in mistakes:
             path = Path(folder) / assignment.module
-            path.write_text(mutated, encoding="utf-8")
-            report = grade(root, assignment, path, only_functions={mistake["function"]})
+            path.write_text(variant_source(reference, mistake), encoding="utf-8")
+            graded_name = mistake["function"].split(".")[0]  # tests name the class of a method
+            report = grade(root, assignment, path, only_functions={graded_name})
             if not report.tests or report.score >= report.max_score:
                 problems.append(
                     f"{assignment.id}: the mistake {mistake['name']!r} loses no points; add a test of "
-                    f"{mistake['function']} that catches it."
+                    f"{graded_name} that catches it."
                 )
             elif not any(t.mistake == mistake["name"] for t in report.tests):
                 problems.append(
@@ -138,6 +176,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("assignments/ is up to date", check_up_to_date),
     ("the stub imports and scores zero", check_stub),
     ("nothing hidden was released", check_no_leaks),
+    ("helpers are given or graded", check_helpers),
     ("every known mistake loses points", check_mistakes),
 ]
 

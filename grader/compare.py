@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import copy
 import functools
-import importlib.util
 import warnings
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import numpy as np
+
+from grader.catalogue import variant_source
 
 DEFAULT_RTOL = 1e-6
 DEFAULT_ATOL = 1e-8
@@ -185,47 +186,14 @@ def _assert_scalar(got: Any, expected: Any, rtol: float, atol: float, what: str)
         raise Mismatch(f"{what}: got {float(got):.8g}, expected {float(expected):.8g}")
 
 
-# The mistake catalogue: tests/<id>/mistakes.py lists MISTAKES, each a named patch of the
-# reference ({"name", "function", "hint", "replace": [(old, new), ...]}). Variants are built from
+# Diagnosis: the variants of the course's mistake catalogue (grader.catalogue) are built from
 # the instructor's reference and run only in the grading process, never in the child.
 
 
-def apply_mistake(source: str, mistake: dict[str, Any]) -> str:
-    """The reference source with one mistake's patches applied.
-
-    Raises:
-        ValueError: if a patch's text is not in the reference any more.
-    """
-    for old, new in mistake["replace"]:
-        if old not in source:
-            raise ValueError(
-                f"mistake {mistake['name']!r}: {old!r} is not in the reference; update the catalogue."
-            )
-        source = source.replace(old, new, 1)
-    return source
-
-
-def load_catalogue(path: Path) -> list[dict[str, Any]]:
-    """MISTAKES from a course's mistakes.py, or [] when there is none (read once per version)."""
-    if not path.is_file():
-        return []
-    return list(_catalogue(path, path.stat().st_mtime_ns))
-
-
 @functools.cache
-def _catalogue(path: Path, modified: int) -> list[dict[str, Any]]:
-    spec = importlib.util.spec_from_file_location(f"mistakes_{path.parent.name}", path)
-    if spec is None or spec.loader is None:
-        return []
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return list(getattr(module, "MISTAKES", []))
-
-
-@functools.cache
-def _variant(reference: Path, patches: tuple[tuple[str, str], ...], name: str) -> ModuleType:
-    source = apply_mistake(reference.read_text(encoding="utf-8"), {"name": name, "replace": patches})
-    module = ModuleType(f"mistake_{abs(hash((str(reference), patches)))}")
+def _variant(reference_source: str, code: str, name: str) -> ModuleType:
+    source = variant_source(reference_source, {"code": code})
+    module = ModuleType(f"mistake_{abs(hash((reference_source, code)))}")
     exec(compile(source, f"<mistake {name}>", "exec"), vars(module))  # the instructor's code
     return module
 
@@ -255,11 +223,13 @@ def diagnose(
     calls = [call for call in calls if call[0] is not None]
     if not calls:
         return None
+    reference_source = reference.read_text(encoding="utf-8")
     for mistake in catalogue:
-        if mistake["function"] != function.split(".")[0]:
+        # "ConvNet.loss" matches the calls of that method; "ConvNet" those of any method
+        if mistake["function"] not in (function, function.split(".")[0]):
             continue
         try:
-            module = _variant(reference, tuple(map(tuple, mistake["replace"])), mistake["name"])
+            module = _variant(reference_source, mistake["code"], mistake["name"])
             with warnings.catch_warnings():  # a wrong variant may overflow, as the student's code did
                 warnings.simplefilter("ignore")
                 wrong = [_replay(module, function, call) for call in calls]

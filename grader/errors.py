@@ -33,3 +33,7 @@ class CourseBroken(GraderError):
     """The course itself is broken: a suite cannot be collected (exit 4, a staff problem)."""
 
     exit_code = 4
+
+
+class CatalogueError(GraderError):
+    """A mistake catalogue (tests/<id>/mistakes.py) with a malformed entry."""

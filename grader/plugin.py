@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from grader import compare, i18n
+from grader.catalogue import load_catalogue
 from grader.config import Course, find_course_root, load_course
 from grader.errors import GraderError
 from grader.sandbox import StudentException, SubmissionFailure, SubmissionTimeout
@@ -162,8 +163,8 @@ def diagnosis(item: pytest.Item) -> dict[str, Any] | None:
     if marker is None or root is None:
         return None
     assignment_id = assignment_of(Path(str(item.path)))
-    catalogue = compare.load_catalogue(root / "tests" / assignment_id / "mistakes.py")
-    try:
+    try:  # a broken catalogue costs the diagnosis only; `course check` names the entry
+        catalogue = load_catalogue(root / "tests" / assignment_id / "mistakes.py")
         assignment = _course(item.config).assignment(assignment_id)
     except GraderError:
         return None

@@ -14,7 +14,6 @@ Call optional arguments by keyword: conv_forward(x, w, b, stride=2, pad=1).
 import math
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 
 def conv_output_size(n, f, pad=0, stride=1):
@@ -112,6 +111,11 @@ def conv_single_step(a_slice, w, b):
 def conv_forward(x, w, b, stride=1, pad=0):
     """Cross-correlate a batch of images with F filters (no kernel flip).
 
+    The lecture's steps, one output at a time: pad the images with zeros, place
+    filter f on the window under output (i, j), multiply and sum (conv_single_step,
+    which adds the bias), then move the window by the stride. Slow on purpose: the
+    fast version is one matrix product, conv_forward_im2col in assignment 2 (im2col).
+
     Args:
         x: input, shape (N, C, H, W), float64.
         w: filters, shape (F, C, HH, WW).
@@ -127,15 +131,20 @@ def conv_forward(x, w, b, stride=1, pad=0):
             no output.
     """
     ### BEGIN SOLUTION
-    _, channels, height, width = x.shape
-    _, filter_channels, hh, ww = w.shape
+    n_images, channels, height, width = x.shape
+    n_filters, filter_channels, hh, ww = w.shape
     if channels != filter_channels:
         raise ValueError(f"x has {channels} channels but the filters have {filter_channels}")
-    out_h = conv_output_size(height, hh, pad, stride)
-    out_w = conv_output_size(width, ww, pad, stride)
-    # windows[n, c, i, j, di, dj] = padded x[n, c, i*stride + di, j*stride + dj]
-    windows = sliding_window_view(zero_pad(x, pad), (hh, ww), axis=(2, 3))
-    windows = windows[:, :, ::stride, ::stride][:, :, :out_h, :out_w]
-    out = np.einsum("ncijab,fcab->nfij", windows, w, optimize=True)
-    return out + b.reshape(1, -1, 1, 1)
+    out_h = conv_output_size(height, hh, pad=pad, stride=stride)
+    out_w = conv_output_size(width, ww, pad=pad, stride=stride)
+    padded = zero_pad(x, pad)
+    out = np.zeros((n_images, n_filters, out_h, out_w))
+    for n in range(n_images):
+        for f in range(n_filters):
+            for i in range(out_h):
+                for j in range(out_w):
+                    top, left = i * stride, j * stride  # the window moves by the stride
+                    window = padded[n, :, top : top + hh, left : left + ww]
+                    out[n, f, i, j] = conv_single_step(window, w[f], b[f])
+    return out
     ### END SOLUTION

@@ -17,7 +17,14 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 
 def _output_size(n, f, pad, stride):
-    """floor((n + 2*pad - f) / stride) + 1, or ValueError when nothing fits."""
+    """Given (you wrote it as conv_output_size in assignment 1): the output size along one axis.
+
+    Returns:
+        floor((n + 2*pad - f) / stride) + 1.
+
+    Raises:
+        ValueError: if stride < 1, pad < 0, or the window does not fit.
+    """
     if stride < 1:
         raise ValueError(f"stride must be >= 1, got {stride}")
     if pad < 0 or n + 2 * pad < f:

@@ -63,12 +63,17 @@ def unshared_conv_params(out_h, out_w, f, c_in, n_filters, bias=True):
 
 
 def _conv_size(n, f, pad, stride):
-    """floor((n + 2*pad - f) / stride) + 1, or ValueError when nothing fits."""
-    ### BEGIN SOLUTION
+    """Given (you wrote it as conv_output_size in assignment 1): the output size along one axis.
+
+    Returns:
+        floor((n + 2*pad - f) / stride) + 1; pooling is the case pad = 0.
+
+    Raises:
+        ValueError: if stride < 1 or the window does not fit.
+    """
     if stride < 1 or n + 2 * pad < f:
         raise ValueError(f"a window of size {f} with stride {stride} does not fit in {n}")
     return (n + 2 * pad - f) // stride + 1
-    ### END SOLUTION
 
 
 def summarize(input_shape, layers):

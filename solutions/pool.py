@@ -1,9 +1,12 @@
 """Assignment 3: max and average pooling, forward and backward.
 
-Pooling works on each (n, c) plane alone and has no parameters:
+Pooling works on each (n, c) plane alone and has no parameters: a size x size
+window moves by the stride over the plane, as a filter does in a convolution, and
+each window gives one number, its maximum or its mean.
 
-    x    (N, C, H, W)
-    out  (N, C, H', W')  with H' = floor((H - size) / stride) + 1
+    x        (N, C, H, W)
+    windows  (N, C, H', W', size, size)   pool_windows
+    out      (N, C, H', W')  with H' = floor((H - size) / stride) + 1
 
 Max pooling remembers its "switches": for every output, the flat index
 h*W + w of the chosen input in its plane (the first maximum in row-major
@@ -12,7 +15,6 @@ its switch only, so it needs no x.
 """
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 
 def pool_output_size(n, f, stride):
@@ -38,14 +40,32 @@ def pool_output_size(n, f, stride):
     ### END SOLUTION
 
 
-def _windows(x, size, stride):
-    """Every pooling window of x as a view, shape (N, C, H', W', size, size)."""
+def pool_windows(x, size, stride):
+    """Every pooling window of x: the window moves by the stride over each (n, c) plane.
+
+    Args:
+        x: input, shape (N, C, H, W).
+        size: window height and width.
+        stride: step between windows, >= 1.
+
+    Returns:
+        windows, shape (N, C, H', W', size, size), with windows[n, c, i, j] =
+        x[n, c, i*stride : i*stride + size, j*stride : j*stride + size]
+        (a copy, or a view of x without a copy).
+
+    Raises:
+        ValueError: if the window does not fit or stride < 1.
+    """
     ### BEGIN SOLUTION
-    ### HINT: numpy.lib.stride_tricks.sliding_window_view gives every window without a copy.
+    ### HINT: copy the window under each output (i, j), or slice numpy's sliding_window_view.
     out_h = pool_output_size(x.shape[2], size, stride)
     out_w = pool_output_size(x.shape[3], size, stride)
-    windows = sliding_window_view(x, (size, size), axis=(2, 3))
-    return windows[:, :, : out_h * stride : stride, : out_w * stride : stride]
+    windows = np.empty((x.shape[0], x.shape[1], out_h, out_w, size, size), dtype=x.dtype)
+    for i in range(out_h):
+        for j in range(out_w):
+            top, left = i * stride, j * stride
+            windows[:, :, i, j] = x[:, :, top : top + size, left : left + size]
+    return windows
     ### END SOLUTION
 
 
@@ -66,23 +86,16 @@ def max_pool_forward(x, size=2, stride=2):
         ValueError: if the window does not fit or stride < 1.
     """
     ### BEGIN SOLUTION
-    width = x.shape[3]
-    out_h = pool_output_size(x.shape[2], size, stride)
-    out_w = pool_output_size(width, size, stride)
-    # a running maximum over the size*size offsets of the window, each a strided view of x;
-    # a strict > keeps the first maximum in row-major order, as np.argmax does
-    out = x[:, :, : out_h * stride : stride, : out_w * stride : stride].copy()
-    choice = np.zeros(out.shape, dtype=np.uint16)  # position in the window; small ints are fast
-    for offset in range(1, size * size):
-        i, j = divmod(offset, size)
-        candidate = x[:, :, i : i + out_h * stride : stride, j : j + out_w * stride : stride]
-        larger = candidate > out
-        choice += larger * (np.uint16(offset) - choice)  # offset where larger, unchanged elsewhere
-        np.maximum(out, candidate, out=out)
-    # switch = flat index of the window's corner + the chosen position's offset in the plane
-    corners = (np.arange(out_h).reshape(-1, 1) * width + np.arange(out_w)) * stride
-    position_offset = np.array([i * width + j for i in range(size) for j in range(size)], dtype=np.int64)
-    return out, corners + position_offset[choice]
+    windows = pool_windows(x, size, stride)
+    n, channels, out_h, out_w = windows.shape[:4]
+    # each window as one row of size*size values in row-major order: argmax picks the first maximum
+    flat = windows.reshape(n, channels, out_h, out_w, size * size)
+    out = flat.max(axis=-1)
+    # the switch: the maximum's row and column in the window, moved to where the window sits
+    row_in_window, column_in_window = np.divmod(flat.argmax(axis=-1), size)
+    rows = np.arange(out_h).reshape(-1, 1) * stride + row_in_window
+    columns = np.arange(out_w) * stride + column_in_window
+    return out, (rows * x.shape[3] + columns).astype(np.int64)
     ### END SOLUTION
 
 
@@ -98,13 +111,17 @@ def max_pool_backward(dout, switches, x_shape):
         dx, shape x_shape; inputs chosen by several windows get the sum.
     """
     ### BEGIN SOLUTION
-    n, channels, height, width = x_shape
-    plane = height * width
-    # offset every switch by its plane, then add all gradients in one pass
-    offsets = np.arange(n * channels).reshape(n, channels, 1, 1) * plane
-    flat_index = (switches + offsets).ravel()
-    dx = np.bincount(flat_index, weights=dout.ravel(), minlength=n * channels * plane)
-    return dx.reshape(x_shape)
+    n, channels, _, width = x_shape
+    out_h, out_w = dout.shape[2:]
+    dx = np.zeros(x_shape)
+    for image in range(n):
+        for channel in range(channels):
+            for i in range(out_h):
+                for j in range(out_w):
+                    # only the maximum passed forward, so only it receives the gradient
+                    row, column = divmod(int(switches[image, channel, i, j]), width)
+                    dx[image, channel, row, column] += dout[image, channel, i, j]  # overlaps add up
+    return dx
     ### END SOLUTION
 
 
@@ -123,7 +140,7 @@ def avg_pool_forward(x, size=2, stride=2):
         ValueError: if the window does not fit or stride < 1.
     """
     ### BEGIN SOLUTION
-    return _windows(x, size, stride).mean(axis=(-2, -1))
+    return pool_windows(x, size, stride).mean(axis=(-2, -1))
     ### END SOLUTION
 
 
@@ -141,10 +158,12 @@ def avg_pool_backward(dout, x_shape, size=2, stride=2):
     """
     ### BEGIN SOLUTION
     out_h, out_w = dout.shape[2:]
-    dx = np.zeros(x_shape, dtype=np.result_type(dout, np.float64))
-    share = dout / (size * size)
-    for i in range(size):
-        for j in range(size):
-            dx[:, :, i : i + stride * out_h : stride, j : j + stride * out_w : stride] += share
+    dx = np.zeros(x_shape)
+    for i in range(out_h):
+        for j in range(out_w):
+            top, left = i * stride, j * stride
+            # every input of the window counted 1/(size*size) in the mean
+            share = dout[:, :, i, j] / (size * size)
+            dx[:, :, top : top + size, left : left + size] += share[:, :, None, None]
     return dx
     ### END SOLUTION

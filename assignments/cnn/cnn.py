@@ -14,7 +14,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 
 def _conv_forward(x, w, b, pad):
-    """Stride-1 convolution. Returns out (N, F, H', W') and a cache."""
+    """Given (assignment 1): stride-1 convolution. Returns out (N, F, H', W') and a cache."""
     padded = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
     windows = sliding_window_view(padded, w.shape[2:], axis=(2, 3))
     out = np.einsum("nchwij,fcij->nfhw", windows, w, optimize=True)
@@ -22,7 +22,7 @@ def _conv_forward(x, w, b, pad):
 
 
 def _conv_backward(dout, cache):
-    """Gradients (dx, dw, db) of _conv_forward."""
+    """Given (assignment 2): the gradients (dx, dw, db) of _conv_forward."""
     padded, w, pad = cache
     windows = sliding_window_view(padded, w.shape[2:], axis=(2, 3))
     dw = np.einsum("nchwij,nfhw->fcij", windows, dout, optimize=True)
@@ -36,7 +36,7 @@ def _conv_backward(dout, cache):
 
 
 def _pool_forward(x):
-    """2x2 max pooling, stride 2, on even H and W. Returns out and a cache."""
+    """Given (assignment 3): 2x2 max pooling, stride 2, on even H and W. Returns out and a cache."""
     n, channels, height, width = x.shape
     blocks = x.reshape(n, channels, height // 2, 2, width // 2, 2).transpose(0, 1, 2, 4, 3, 5)
     blocks = blocks.reshape(n, channels, height // 2, width // 2, 4)
@@ -45,7 +45,7 @@ def _pool_forward(x):
 
 
 def _pool_backward(dout, cache):
-    """Gradient of _pool_forward: each gradient goes to its window's maximum."""
+    """Given (assignment 3): the gradient of _pool_forward; each goes to its window's maximum."""
     (n, channels, height, width), choice = cache
     dblocks = np.zeros((*dout.shape, 4))
     np.put_along_axis(dblocks, choice, dout[..., None], axis=-1)
@@ -180,7 +180,7 @@ class ConvNet:
 
 
 def _accuracy(model, X, y, batch_size=500):
-    """Fraction of X whose highest score is the label y."""
+    """Given: the fraction of X whose highest score is the label y."""
     predictions = [model.loss(X[i : i + batch_size]).argmax(axis=1) for i in range(0, len(X), batch_size)]
     return float(np.mean(np.concatenate(predictions) == y))
 

@@ -14,7 +14,6 @@ Call optional arguments by keyword: conv_forward(x, w, b, stride=2, pad=1).
 import math
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 
 def conv_output_size(n, f, pad=0, stride=1):
@@ -91,6 +90,11 @@ def conv_single_step(a_slice, w, b):
 
 def conv_forward(x, w, b, stride=1, pad=0):
     """Cross-correlate a batch of images with F filters (no kernel flip).
+
+    The lecture's steps, one output at a time: pad the images with zeros, place
+    filter f on the window under output (i, j), multiply and sum (conv_single_step,
+    which adds the bias), then move the window by the stride. Slow on purpose: the
+    fast version is one matrix product, conv_forward_im2col in assignment 2 (im2col).
 
     Args:
         x: input, shape (N, C, H, W), float64.

@@ -1,9 +1,12 @@
 """Assignment 3: max and average pooling, forward and backward.
 
-Pooling works on each (n, c) plane alone and has no parameters:
+Pooling works on each (n, c) plane alone and has no parameters: a size x size
+window moves by the stride over the plane, as a filter does in a convolution, and
+each window gives one number, its maximum or its mean.
 
-    x    (N, C, H, W)
-    out  (N, C, H', W')  with H' = floor((H - size) / stride) + 1
+    x        (N, C, H, W)
+    windows  (N, C, H', W', size, size)   pool_windows
+    out      (N, C, H', W')  with H' = floor((H - size) / stride) + 1
 
 Max pooling remembers its "switches": for every output, the flat index
 h*W + w of the chosen input in its plane (the first maximum in row-major
@@ -12,7 +15,6 @@ its switch only, so it needs no x.
 """
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 
 def pool_output_size(n, f, stride):
@@ -33,9 +35,23 @@ def pool_output_size(n, f, stride):
     raise NotImplementedError
 
 
-def _windows(x, size, stride):
-    """Every pooling window of x as a view, shape (N, C, H', W', size, size)."""
-    # HINT: numpy.lib.stride_tricks.sliding_window_view gives every window without a copy.
+def pool_windows(x, size, stride):
+    """Every pooling window of x: the window moves by the stride over each (n, c) plane.
+
+    Args:
+        x: input, shape (N, C, H, W).
+        size: window height and width.
+        stride: step between windows, >= 1.
+
+    Returns:
+        windows, shape (N, C, H', W', size, size), with windows[n, c, i, j] =
+        x[n, c, i*stride : i*stride + size, j*stride : j*stride + size]
+        (a copy, or a view of x without a copy).
+
+    Raises:
+        ValueError: if the window does not fit or stride < 1.
+    """
+    # HINT: copy the window under each output (i, j), or slice numpy's sliding_window_view.
     # YOUR CODE HERE
     raise NotImplementedError
 

@@ -1,4 +1,7 @@
-"""Known mistakes of assignment params: each a named patch of the reference (never released)."""
+"""Known mistakes of assignment params, each a wrong version of one function (never released).
+
+A variant is solutions/params.py followed by the entry's code, in one namespace (grader.catalogue).
+"""
 
 MISTAKES = [
     {
@@ -6,25 +9,29 @@ MISTAKES = [
         "function": "conv_params",
         "hint": "each filter has one bias as well as f*f*c_in weights",
         "hint_zh": "每个过滤器除了 f*f*c_in 个权重，还有一个偏差",
-        "replace": [("return n_filters * (f * f * c_in + int(bias))", "return n_filters * f * f * c_in")],
+        "code": """
+def conv_params(f, c_in, n_filters, bias=True):
+    return n_filters * f * f * c_in
+""",
     },
     {
         "name": "fully connected without bias",
         "function": "fc_params",
         "hint": "each output unit has a bias",
         "hint_zh": "每个输出单元都有一个偏差",
-        "replace": [("return n_out * (n_in + int(bias))", "return n_out * n_in")],
+        "code": """
+def fc_params(n_in, n_out, bias=True):
+    return n_out * n_in
+""",
     },
     {
         "name": "parameters counted with weight sharing",
         "function": "unshared_conv_params",
         "hint": "a locally connected layer has its own weights at every output position",
         "hint_zh": "局部连接层在每个输出位置都有自己的权重",
-        "replace": [
-            (
-                "return out_h * out_w * conv_params(f, c_in, n_filters, bias=bias)",
-                "return conv_params(f, c_in, n_filters, bias=bias)",
-            )
-        ],
+        "code": """
+def unshared_conv_params(out_h, out_w, f, c_in, n_filters, bias=True):
+    return n_filters * (f * f * c_in + int(bias))
+""",
     },
 ]

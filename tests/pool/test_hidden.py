@@ -56,6 +56,34 @@ def slow_avg_pool(x, size, stride):
     return out
 
 
+@pytest.mark.points(2)
+@pytest.mark.function("pool_windows")
+def test_windows_of_the_four_by_four_example(submission):
+    """000 §1.9: 2x2 windows moved by 2 split the 4x4 input into the figure's four coloured
+    regions: top left [[1, 3], [2, 9]], top right [[2, 1], [1, 1]], bottom left [[1, 3], [5, 6]],
+    bottom right [[2, 3], [1, 2]]."""
+    regions = [[[[1, 3], [2, 9]], [[2, 1], [1, 1]]], [[[1, 3], [5, 6]], [[2, 3], [1, 2]]]]
+    windows = submission.pool_windows(plane(MAX_INPUT), 2, 2)
+    assert_close(windows, np.array(regions, dtype=np.float64).reshape(1, 1, 2, 2, 2, 2))
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("pool_windows")
+def test_windows_random_shapes(submission, rng):
+    """000 §1.9's 5x5 input with f=3, s=1 (windows overlap), then random planes and strides,
+    some that leave the last rows or columns out, against slices of the input."""
+    cases = [(plane(FIVE_BY_FIVE), 3, 1)]
+    cases += [(rng.standard_normal((2, 3, 7, 6)), size, stride) for size, stride in [(2, 2), (3, 2), (2, 3)]]
+    for x, size, stride in cases:
+        windows = submission.pool_windows(x, size, stride)
+        out_h, out_w = (x.shape[2] - size) // stride + 1, (x.shape[3] - size) // stride + 1
+        expected = np.zeros((*x.shape[:2], out_h, out_w, size, size))
+        for r in range(out_h):
+            for s in range(out_w):
+                expected[:, :, r, s] = x[:, :, r * stride : r * stride + size, s * stride : s * stride + size]
+        assert_close(windows, expected, what=f"windows, size {size}, stride {stride}")
+
+
 @pytest.mark.points(3)
 @pytest.mark.function("max_pool_forward")
 def test_max_pool_four_by_four_example(submission):

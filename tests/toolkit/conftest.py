@@ -1,5 +1,7 @@
 """Fixtures for the toolkit's own tests: a throwaway copy of the course with short time limits."""
 
+import ast
+import re
 import shutil
 from pathlib import Path
 
@@ -31,10 +33,22 @@ def course_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def reference_with(function: str, body: str, prelude: str = "") -> str:
-    """The reference conv.py with the body of `function` replaced by hostile code."""
+    """The reference conv.py with the body of `function` replaced by hostile code.
+
+    The reference's other functions call an honest copy of `function` instead (conv_forward is
+    built from conv_single_step), so only the tests of `function` itself can lose points.
+    """
     source = (ROOT / "solutions" / "conv.py").read_text(encoding="utf-8")
+    definition = next(
+        node for node in ast.parse(source).body if isinstance(node, ast.FunctionDef) and node.name == function
+    )
+    honest = ast.get_source_segment(source, definition).replace(
+        f"def {function}(", f"def _honest_{function}("
+    )
     start = source.index(f"def {function}(")
     begin = source.index("### BEGIN SOLUTION", start)
     end = source.index("### END SOLUTION", begin) + len("### END SOLUTION")
     indented = "\n".join("    " + line if line else line for line in body.strip("\n").splitlines())
-    return prelude + source[:begin] + indented.strip() + "\n" + source[end:]
+    hostile = prelude + source[:begin] + indented.strip() + "\n" + source[end:]
+    hostile = re.sub(rf"(?<!def ){function}\(", f"_honest_{function}(", hostile)
+    return hostile + "\n\n" + honest + "\n"

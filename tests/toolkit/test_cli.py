@@ -23,7 +23,7 @@ def test_grade_all_on_the_reference_prints_full_marks(tmp_path):
     course = write_course(tmp_path, time_limit=30)
     result = run("--all", "--submission", course / "solutions", "--course", course)
     assert result.exit_code == 0, result.output
-    assert "course total 203.00 / 203.00 (100 %)" in result.output
+    assert "course total 208.00 / 208.00 (100 %)" in result.output
     for assignment in ("conv", "im2col", "pool", "params", "cnn"):
         assert f"{assignment}:" in result.output
 
@@ -122,4 +122,4 @@ def test_python_dash_m_grader_is_the_grade_command():
 
 def test_course_validate_lists_assignments():
     result = CliRunner().invoke(course_command, ["validate", "--course", str(ROOT)])
-    assert result.exit_code == 0 and "pool" in result.output and "38 points" in result.output
+    assert result.exit_code == 0 and "pool" in result.output and "43 points" in result.output

@@ -22,7 +22,7 @@ def test_the_course_file_loads():
     ("broken", "message"),
     [
         (
-            TEXT.replace("    points: 38\n", "", 1),
+            TEXT.replace("    points: 43\n", "", 1),
             "course.yml: assignment 'pool'.points is missing; add 'points:'",
         ),
         (

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from grader import i18n
+from grader.catalogue import load_catalogue, variant_source
 from grader.cli import grade_command
-from grader.compare import load_catalogue
 from grader.config import load_course
 
 from .conftest import ROOT, write_course
@@ -22,11 +22,11 @@ CATALOGUE = [m for a in COURSE.assignments for m in load_catalogue(ROOT / "tests
 
 
 def flipped_kernel(tmp_path: Path) -> Path:
+    """conv.py with the catalogue's wrong conv_forward (a true convolution)."""
     source = (ROOT / "solutions" / "conv.py").read_text(encoding="utf-8")
+    mistake = next(m for m in CATALOGUE if m["name"] == "flipped kernel")
     path = tmp_path / "conv.py"
-    path.write_text(
-        source.replace("windows, w, optimize=True", "windows, w[:, :, ::-1, ::-1], optimize=True")
-    )
+    path.write_text(variant_source(source, mistake), encoding="utf-8")
     return path
 
 
@@ -36,7 +36,7 @@ def test_catalogue_has_twenty_mistakes_with_both_languages():
     assert len(names) == len(set(names))
     for mistake in CATALOGUE:
         assert mistake["hint"] and mistake["hint_zh"], mistake["name"]
-        assert {"name", "function", "hint", "hint_zh", "replace"} <= set(mistake)
+        assert {"name", "function", "hint", "hint_zh", "code"} <= set(mistake)
 
 
 def test_every_message_exists_in_both_languages():

@@ -9,7 +9,8 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
-from grader.check import check_no_leaks, check_reference
+from grader.catalogue import load_catalogue, variant_source
+from grader.check import CHECKS, check_helpers, check_no_leaks, check_reference
 from grader.cli import course_command
 from grader.config import load_course
 from grader.errors import ReleaseError
@@ -197,10 +198,29 @@ def test_check_catches_a_broken_reference(released_course, tmp_path):
     assert problems and all(p.startswith("params: the reference fails test_") for p in problems)
 
 
+def test_check_catches_an_ungraded_helper(released_course, tmp_path):
+    """A helper students write that no test grades, and one neither graded nor documented as given."""
+    root = tmp_path / "course"
+    shutil.copytree(released_course, root)
+    source = root / "solutions" / "params.py"
+    text = source.read_text(encoding="utf-8")
+    body = "    if stride < 1 or n + 2 * pad < f:\n"
+    end = "    return (n + 2 * pad - f) // stride + 1\n"
+    assert text.count(body) == text.count(end) == 1
+    text = text.replace(body, "    ### BEGIN SOLUTION\n" + body).replace(end, end + "    ### END SOLUTION\n")
+    source.write_text(text + '\n\ndef _spare(x):\n    """A helper."""\n    return x\n', encoding="utf-8")
+    course = load_course(root / "course.yml")
+    assert check_helpers(root, course, course.assignment("params")) == [
+        "params: students write _conv_size but no test grades it; give it tests and points, "
+        "or move it out of its solution region and document it as given.",
+        "params: _spare is neither graded nor documented as given; start its docstring with 'Given'.",
+    ]
+
+
 def test_course_check_passes_on_the_repository():
     result = CliRunner().invoke(course_command, ["check", "--course", str(ROOT)])
     assert result.exit_code == 0, result.output
-    assert "✗" not in result.output and result.output.count("✓") == 6 * len(COURSE.assignments)
+    assert "✗" not in result.output and result.output.count("✓") == len(CHECKS) * len(COURSE.assignments)
 
 
 def test_student_repository_grades_as_a_student_would(released_course, tmp_path):
@@ -249,11 +269,10 @@ def test_gradescope_autograder_runs_locally(released_course, tmp_path):
             opened.namelist()
         )
         opened.extractall(autograder)
-    wrong = (
-        (ROOT / "solutions" / "conv.py")
-        .read_text(encoding="utf-8")
-        .replace("return out + b.reshape(1, -1, 1, 1)", "return out")
+    bias_missing = next(
+        m for m in load_catalogue(ROOT / "tests" / "conv" / "mistakes.py") if m["name"] == "bias missing"
     )
+    wrong = variant_source((ROOT / "solutions" / "conv.py").read_text(encoding="utf-8"), bias_missing)
     (autograder / "submission" / "conv.py").write_text(wrong, encoding="utf-8")
     bin_folder = tmp_path / "bin"
     bin_folder.mkdir()

@@ -14,6 +14,16 @@ def test_pool_output_size(submission):
     assert_close(submission.pool_output_size(8, 3, 1), 6)
 
 
+@pytest.mark.points(1)
+@pytest.mark.function("pool_windows")
+def test_pool_windows_by_hand(submission):
+    """The plane [[0, 1, 2], [3, 4, 5], [6, 7, 8]] has four 2x2 windows at stride 1; the one
+    right of the first starts a column later: [[1, 2], [4, 5]]."""
+    windows = submission.pool_windows(np.arange(9.0).reshape(1, 1, 3, 3), 2, 1)
+    expected = [[[[0, 1], [3, 4]], [[1, 2], [4, 5]]], [[[3, 4], [6, 7]], [[4, 5], [7, 8]]]]
+    assert_close(windows, np.array(expected, dtype=np.float64).reshape(1, 1, 2, 2, 2, 2))
+
+
 @pytest.mark.points(2)
 @pytest.mark.function("max_pool_forward")
 def test_max_pool_by_hand(submission):
