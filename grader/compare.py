@@ -7,16 +7,9 @@ where it occurs, and for small arrays an excerpt of expected against got.
 
 from __future__ import annotations
 
-import copy
-import functools
-import warnings
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
-
-from grader.catalogue import variant_source
 
 DEFAULT_RTOL = 1e-6
 DEFAULT_ATOL = 1e-8
@@ -184,69 +177,3 @@ def _assert_scalar(got: Any, expected: Any, rtol: float, atol: float, what: str)
         raise Mismatch(f"{what}: returned a {_type_name(got)}, expected a number")
     if not np.isclose(float(got), float(expected), rtol=rtol, atol=atol, equal_nan=True):
         raise Mismatch(f"{what}: got {float(got):.8g}, expected {float(expected):.8g}")
-
-
-# Diagnosis: the variants of the course's mistake catalogue (grader.catalogue) are built from
-# the instructor's reference and run only in the grading process, never in the child.
-
-
-@functools.cache
-def _variant(reference_source: str, code: str, name: str) -> ModuleType:
-    source = variant_source(reference_source, {"code": code})
-    module = ModuleType(f"mistake_{abs(hash((reference_source, code)))}")
-    exec(compile(source, f"<mistake {name}>", "exec"), vars(module))  # the instructor's code
-    return module
-
-
-def _matches(got: Any, expected: Any) -> bool:
-    try:
-        assert_close(got, expected, rtol=1e-6, atol=1e-9)
-    except Mismatch:
-        return False
-    return True
-
-
-def diagnose(
-    reference: Path, catalogue: list[dict[str, Any]], function: str, calls: list[tuple[Any, Any, Any]]
-) -> dict[str, Any] | None:
-    """The catalogue entry whose wrong variant reproduces the student's outputs, if any.
-
-    Args:
-        reference: the reference solution file.
-        catalogue: the assignment's MISTAKES.
-        function: the graded function the failing test checks.
-        calls: (args, kwargs, student's result) of that function during the test.
-
-    Returns:
-        the matching mistake, or None.
-    """
-    calls = [call for call in calls if call[0] is not None]
-    if not calls:
-        return None
-    reference_source = reference.read_text(encoding="utf-8")
-    for mistake in catalogue:
-        # "ConvNet.loss" matches the calls of that method; "ConvNet" those of any method
-        if mistake["function"] not in (function, function.split(".")[0]):
-            continue
-        try:
-            module = _variant(reference_source, mistake["code"], mistake["name"])
-            with warnings.catch_warnings():  # a wrong variant may overflow, as the student's code did
-                warnings.simplefilter("ignore")
-                wrong = [_replay(module, function, call) for call in calls]
-        except Exception:  # the variant does not apply to these inputs (it may raise)
-            continue
-        if all(_matches(call[2], expected) for call, expected in zip(calls, wrong, strict=True)):
-            return mistake
-    return None
-
-
-def _replay(module: ModuleType, function: str, call: tuple[Any, ...]) -> Any:
-    """Run the variant on a recorded call: a function, or a method on an object rebuilt from its state."""
-    args, kwargs = copy.deepcopy(call[0]), copy.deepcopy(call[1])
-    if len(call) == 3:
-        return getattr(module, function)(*args, **kwargs)
-    class_name, method = function.split(".", 1)
-    cls = getattr(module, class_name)
-    instance = cls.__new__(cls)
-    vars(instance).update(copy.deepcopy(call[3]))
-    return getattr(instance, method)(*args, **kwargs)

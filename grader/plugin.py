@@ -18,11 +18,13 @@ import pytest
 from grader import compare, i18n
 from grader.catalogue import load_catalogue
 from grader.config import Course, find_course_root, load_course
+from grader.diagnosis import Replayer, diagnose
 from grader.errors import GraderError
-from grader.sandbox import StudentException, SubmissionFailure, SubmissionTimeout
+from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure, SubmissionTimeout
 from grader.submission import Submission, open_submission, reference_path
 
 OPEN_SUBMISSIONS = pytest.StashKey[dict[tuple[str, str], Submission]]()
+REPLAYERS = pytest.StashKey[dict[str, Replayer]]()  # one replay child per assignment
 MAX_REASON_LINES = 8
 
 MARKERS = {
@@ -112,6 +114,8 @@ def submission(request: pytest.FixtureRequest) -> Submission:
 def pytest_unconfigure(config: pytest.Config) -> None:
     for handle in config.stash.get(OPEN_SUBMISSIONS, {}).values():
         handle.close()
+    for replayer in config.stash.get(REPLAYERS, {}).values():
+        replayer.close()
 
 
 def seed_for(nodeid: str) -> int:
@@ -157,7 +161,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def diagnosis(item: pytest.Item) -> dict[str, Any] | None:
-    """The known mistake the student's outputs match, where the reference and catalogue are present."""
+    """The known mistake the student's calls match, where the reference and catalogue are present.
+
+    The calls are replayed in a sandboxed replay child (`grader.diagnosis`), never here.
+    """
     marker = item.get_closest_marker("function")
     root = getattr(item.config, "_grader_root", None)
     if marker is None or root is None:
@@ -173,10 +180,14 @@ def diagnosis(item: pytest.Item) -> dict[str, Any] | None:
         return None
     function = marker.args[0]
     for handle in item.config.stash.get(OPEN_SUBMISSIONS, {}).values():
-        if not hasattr(handle, "recorded_calls"):
+        if not isinstance(handle, SandboxedSubmission):
             continue
+        replayers = item.config.stash.setdefault(REPLAYERS, {})
+        if assignment_id not in replayers:
+            settings = _course(item.config).grading
+            replayers[assignment_id] = Replayer(reference, catalogue, settings, handle.isolation_level)
         for name in [function, *handle.recorded_methods(function)]:
-            found = compare.diagnose(reference, catalogue, name, handle.recorded_calls(name))
+            found = diagnose(replayers[assignment_id], catalogue, name, handle.calls.calls.get(name, []))
             if found:
                 return found
     return None

@@ -166,7 +166,13 @@ class SandboxedSubmission:
 
     @property
     def isolation(self) -> str:
+        """The isolation level, as the report states it."""
         return self._connection.channel.describe()
+
+    @property
+    def isolation_level(self) -> policy.Isolation:
+        """The level this submission's child runs at (a replay child gets the same)."""
+        return self._connection.channel.isolation
 
     @property
     def notes(self) -> list[str]:

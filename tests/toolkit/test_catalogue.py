@@ -7,9 +7,11 @@ from types import ModuleType
 import pytest
 
 from grader.catalogue import load_catalogue, variant_source
-from grader.compare import diagnose
-from grader.config import load_course
+from grader.config import GradingSettings, load_course
+from grader.diagnosis import Replayer, diagnose
 from grader.errors import CatalogueError, GraderError
+from grader.sandbox import choose, protocol
+from grader.sandbox.recording import Call
 
 from .conftest import ROOT, write_course
 
@@ -94,17 +96,43 @@ def test_a_method_mistake_is_a_subclass_of_the_same_name():
     assert run(REFERENCE).Counter(10).twice(5) == 35
 
 
-def test_diagnose_names_the_entry_that_reproduces_the_outputs(tmp_path):
+def recorded(args, result=None, error=None, state=None):
+    """A call as the proxy records it: encoded arguments and reply (or the exception type)."""
+    blobs, reply_blobs = [], []
+    tree = protocol.encode(list(args), blobs, 2**20)
+    reply = None if error else protocol.encode(result, reply_blobs, 2**20)
+    return Call(tree, protocol.encode({}, blobs, 2**20), blobs, reply, reply_blobs, error=error, state=state)
+
+
+@pytest.fixture
+def replayer(tmp_path):
     reference = tmp_path / "walker.py"
     reference.write_text(REFERENCE, encoding="utf-8")
+    settings = GradingSettings(time_limit_s=5)
+    player = Replayer(reference, [STEP_ADDS, ADD_FORGETS], settings, choose("auto", [], official=False))
+    yield player
+    player.close()
+
+
+def test_diagnose_names_the_entry_that_reproduces_the_outputs(replayer):
+    """Replayed in a sandboxed child: the entry whose variant gives the student's outputs."""
     catalogue = [STEP_ADDS, ADD_FORGETS]
-    wrong_calls = [((1, 3), {}, 7), ((0, 2), {}, 4)]
-    assert diagnose(reference, catalogue, "walk", wrong_calls) is None  # walk has no entry
-    assert diagnose(reference, catalogue, "step", [((1,), {}, 3), ((5,), {}, 7)]) is STEP_ADDS
-    assert diagnose(reference, catalogue, "step", [((1,), {}, 3), ((5,), {}, 10)]) is None
-    method_calls = [((4,), {}, 4, {"count": 10})]  # (args, kwargs, result, the object's state)
-    assert diagnose(reference, catalogue, "Counter.add", method_calls) is ADD_FORGETS
-    assert diagnose(reference, catalogue, "Counter.add", [((4,), {}, 14, {"count": 10})]) is None
+    assert diagnose(replayer, catalogue, "walk", [recorded((1, 3), 7)]) is None  # walk has no entry
+    assert diagnose(replayer, catalogue, "step", [recorded((1,), 3), recorded((5,), 7)]) is STEP_ADDS
+    assert diagnose(replayer, catalogue, "step", [recorded((1,), 3), recorded((5,), 10)]) is None
+    method = [recorded((4,), 4, state={"count": 10})]  # the object's state before the call
+    assert diagnose(replayer, catalogue, "Counter.add", method) is ADD_FORGETS
+    assert diagnose(replayer, catalogue, "Counter.add", [recorded((4,), 14, state={"count": 10})]) is None
+
+
+def test_only_discriminating_calls_name_a_mistake(replayer):
+    """A correct earlier call matches every variant that agrees with the reference there; it names
+    nothing when the failing (last) call raised, and a call that raised is matched by its type."""
+    catalogue = [STEP_ADDS, ADD_FORGETS]
+    correct_then_raised = [recorded((2,), 4), recorded(("x",), error="ValueError")]  # step(2): 4 either way
+    assert diagnose(replayer, catalogue, "step", correct_then_raised) is None
+    same_error = [recorded((5,), 7), recorded(("x",), error="TypeError")]  # 2 * "x" is "xx"; "x" + 2 raises
+    assert diagnose(replayer, catalogue, "step", same_error) is STEP_ADDS
 
 
 def test_a_good_catalogue_loads_and_a_missing_one_is_empty(tmp_path):
