@@ -42,7 +42,8 @@ def _total(report: Report) -> str:
 def score_table(report: Report) -> Table:
     """A rich table of tests, points and one-line reasons, with the total as its caption."""
     language = report.language
-    table = Table(title=f"{report.assignment}: {report.submission}", title_justify="left", expand=False)
+    # every text that may come from a submission is a Text, never rich markup
+    table = Table(title=Text(f"{report.assignment}: {report.submission}"), title_justify="left", expand=False)
     table.add_column("", width=1)
     table.add_column(i18n.text(language, "test"))
     table.add_column(i18n.text(language, "points"), justify="right")
@@ -52,12 +53,12 @@ def score_table(report: Report) -> Table:
         name = Text(test.name + (f" ({i18n.text(language, 'hidden')})" if test.hidden else ""))
         points = f"{test.score:.2f}/{test.max_score:.2f}"
         reason = _first_line(test.output) if test.status != "passed" else ""
-        table.add_row(Text(STATUS_MARK[test.status], style=style), name, points, reason)
+        table.add_row(Text(STATUS_MARK[test.status], style=style), name, points, Text(reason))
     pending = sum(t.max_score for t in report.tests if t.status == "pending")
     caption = _total(report)
     if pending:
         caption += "; " + i18n.text(language, "pending_points", points=f"{pending:.2f}")
-    table.caption = (
+    table.caption = Text(
         f"{caption} · {i18n.text(language, 'isolation')}: {report.isolation} · {report.duration_s:.1f} s"
     )
     table.caption_justify = "left"
@@ -68,7 +69,7 @@ def print_report(report: Report, console: Console) -> None:
     """Print the table and any loading notes."""
     console.print(score_table(report))
     for note in report.notes:
-        console.print(f"note: {note}", style="yellow")
+        console.print(Text(f"note: {note}", style="yellow"))
 
 
 def to_json(report: Report) -> str:

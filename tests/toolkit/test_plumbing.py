@@ -1,0 +1,103 @@
+"""The grader's own plumbing never costs an honest student points (issue 9, guarantee 5).
+
+The fixture course's own pytest settings are strict (`filterwarnings = error`, `addopts = -x`);
+they must not apply to grading sessions.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from rich.console import Console
+
+from grader import reports
+from grader.config import load_course
+from grader.grading import grade
+from grader.plugin import _numbers
+
+FIXTURE = Path(__file__).parent / "files" / "course"
+
+
+@pytest.fixture
+def course(tmp_path):
+    root = tmp_path / "course"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+def graded(root: Path, submission: Path):
+    return grade(root, load_course(root / "course.yml").assignment("vec"), submission)
+
+
+def test_a_notebook_saved_without_cell_ids_grades_normally(course, tmp_path):
+    """nbformat 4.4 (an older Jupyter) has no cell ids; reading it warns, and the course's
+    `filterwarnings = error` must not turn that into a zero."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.nbformat_minor = 4
+    notebook.cells = [nbformat.v4.new_code_cell((FIXTURE / "solutions" / "vec.py").read_text())]
+    data = nbformat.writes(notebook)
+    path = tmp_path / "vec.ipynb"
+    path.write_text(data.replace('"id": ', '"_id": '), encoding="utf-8")
+    assert '"id"' not in path.read_text(encoding="utf-8")
+    report = graded(course, path)
+    assert report.score == pytest.approx(10.0), [(t.name, t.output) for t in report.tests]
+
+
+def test_a_warning_in_the_grading_process_is_not_an_error(course, tmp_path):
+    """norm returns NaN; comparing it warns nowhere fatal: the tests fail on the value, and the
+    course's `-x` does not stop the run before the other tests."""
+    source = (FIXTURE / "solutions" / "vec.py").read_text(encoding="utf-8")
+    marker = "    return float(np.sqrt(np.sum(x * x)))\n"
+    assert marker in source
+    path = tmp_path / "vec.py"
+    path.write_text(source.replace(marker, "    return float('nan')\n"), encoding="utf-8")
+    report = graded(course, path)
+    assert report.score == pytest.approx(6.0)
+    assert len(report.tests) == 4
+
+
+def test_submission_text_is_escaped_in_the_table_and_the_html(course, tmp_path):
+    """An exception message full of rich markup and HTML is shown as text, not interpreted."""
+    hostile = "[/bold][link=file:///etc/passwd]click[/link] <script>alert(1)</script> [red]"
+    source = (FIXTURE / "solutions" / "vec.py").read_text(encoding="utf-8")
+    marker = "    return float(np.sqrt(np.sum(x * x)))\n"
+    path = tmp_path / "vec.py"
+    path.write_text(source.replace(marker, f"    raise ValueError({hostile!r})\n"), encoding="utf-8")
+    report = graded(course, path)
+    console = Console(file=io.StringIO(), width=400, record=True)
+    reports.print_report(report, console)
+    text = console.export_text()
+    assert "[/bold][link=file:///etc/passwd]click[/link]" in text
+    html = reports.to_html(report)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([1, 2.5], [1.0, 2.5]),
+        ([np.array([0.5]), np.float64(0.25)], [0.5, 0.25]),
+        ([np.array([1.0, 2.0])], None),
+        (["0.5"], None),
+        ([None], None),
+        ([[1.0]], None),
+        ([True], None),
+        ("loss", None),
+        (None, None),
+        ({"a": 1}, None),
+        ([float("nan"), float("inf")], [float("nan"), float("inf")]),
+    ],
+)
+def test_a_training_history_of_any_value_never_breaks_the_curve(values, expected):
+    """The report's training curve takes numbers (1-element arrays too) and ignores the rest."""
+    got = _numbers(values)
+    if expected is None:
+        assert got is None
+    else:
+        np.testing.assert_array_equal(got, expected)
