@@ -1,0 +1,128 @@
+"""Grade the evaluation set of mistakes (bench/diagnosis_cases.py) and print issue 11's figures.
+
+For each case, the submission is the reference with the case's definitions appended; it is
+graded like a student's (sandboxed, hidden tests included). Figures, over the cases:
+
+- lost points: the case scores below full marks;
+- contained: only tests of the broken functions lose points;
+- fair: the points lost lie in the case's fair range;
+- correctly explained: the failed tests' reasons hold a word of each of the case's word groups;
+- misleading names: a catalogue mistake is named, but the explanation is not correct;
+- English reasons in a zh-CN report (with --zh): reasons holding three English words in a row,
+  outside code identifiers, numbers and the student's exception text.
+
+Usage: python bench/diagnosis.py [--zh] [--only ID_PREFIX] [--workers N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+import tempfile
+import textwrap
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from diagnosis_cases import CASES  # noqa: E402
+
+ENGLISH_RUN = re.compile(r"\b[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}\b")
+CODE = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\b\w+\(.*?\)|\b\w*_\w*\b|\[raised by[^\]]*\]|\(seed \d+\)")
+
+
+def course_in(folder: Path, language: str) -> Path:
+    """A copy of the course (course.yml, solutions, suites) in the language asked for."""
+    root = folder / "course"
+    root.mkdir()
+    text = (ROOT / "course.yml").read_text(encoding="utf-8")
+    (root / "course.yml").write_text(text.replace("language: en", f"language: {language}"), encoding="utf-8")
+    shutil.copytree(ROOT / "solutions", root / "solutions")
+    for suite in (ROOT / "tests").iterdir():
+        if suite.is_dir() and (suite / "mistakes.py").exists():
+            shutil.copytree(suite, root / "tests" / suite.name, ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+def grade_case(case: dict[str, Any], language: str) -> dict[str, Any]:
+    """Grade one case; return its tests' (function, score, max, output, mistake)."""
+    from grader.config import load_course
+    from grader.grading import grade
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = course_in(Path(folder), language)
+        assignment = load_course(root / "course.yml").assignment(case["assignment"])
+        reference = (root / "solutions" / assignment.module).read_text(encoding="utf-8")
+        student = Path(folder) / "student" / assignment.module
+        student.parent.mkdir()
+        student.write_text(reference + "\n\n" + textwrap.dedent(case["code"]), encoding="utf-8")
+        report = grade(root, assignment, student)
+    tests = [(t.function, t.score, t.max_score, t.output, t.mistake) for t in report.tests]
+    return {"id": case["id"], "tests": tests, "max": report.max_score, "score": report.score}
+
+
+def explained(outputs: str, groups: list[list[str]]) -> bool:
+    text = outputs.lower()
+    return all(any(word.lower() in text for word in group) for group in groups)
+
+
+def english_reasons(outputs: list[str]) -> int:
+    """Reasons that still hold an English sentence once code and quoted text are removed."""
+    return sum(1 for output in outputs if ENGLISH_RUN.search(CODE.sub(" ", output)))
+
+
+def owner(function: str | None) -> str:
+    return (function or "").split(".")[0]
+
+
+def figures(case: dict[str, Any], graded: dict[str, Any], language: str) -> dict[str, Any]:
+    lost = graded["max"] - graded["score"]
+    failed = [t for t in graded["tests"] if t[1] < t[2]]
+    broken = {owner(name) for name in case["broken"]}
+    outputs = [t[3] for t in failed]
+    groups = case["explanation_zh"] if language == "zh-CN" else case["explanation"]
+    good = explained("\n".join(outputs), groups)
+    low, high = case["fair_lost"]
+    return {
+        "lost": lost > 1e-9,
+        "contained": all(owner(t[0]) in broken for t in failed),
+        "fair": low - 1e-9 <= lost <= high + 1e-9,
+        "explained": good,
+        "misleading": any(t[4] for t in failed) and not good,
+        "english": english_reasons(outputs) if language == "zh-CN" else 0,
+        "points": lost,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--zh", action="store_true", help="grade in zh-CN and count English reasons")
+    parser.add_argument("--only", default="", help="only the cases whose id starts with this")
+    parser.add_argument("--workers", type=int, default=2)
+    options = parser.parse_args()
+    language = "zh-CN" if options.zh else "en"
+    cases = [case for case in CASES if case["id"].startswith(options.only)]
+    with ProcessPoolExecutor(options.workers) as pool:
+        results = list(pool.map(grade_case, cases, [language] * len(cases)))
+    rows = [figures(case, graded, language) for case, graded in zip(cases, results, strict=True)]
+    keys = ("lost", "contained", "fair", "explained", "misleading")
+    print(f"{'case':44} " + " ".join(f"{key[:4]:>4}" for key in keys))
+    for case, row in zip(cases, rows, strict=True):
+        marks = " ".join(f"{'x' if row[key] else '.':>4}" for key in keys)
+        print(f"{case['id']:44} {marks}  -{row['points']:.2f}")
+    count = len(rows)
+    targets = {"lost": ">= 95 %", "contained": ">= 95 %", "fair": ">= 90 %", "explained": ">= 70 %"}
+    for key, target in targets.items():
+        done = sum(row[key] for row in rows)
+        print(f"{key:20} {done:3d} / {count}  {100 * done / count:5.1f} %   (target {target})")
+    print(f"{'misleading names':20} {sum(row['misleading'] for row in rows):3d}          (target 0)")
+    if options.zh:
+        print(f"{'English reasons':20} {sum(row['english'] for row in rows):3d}          (target 0)")
+
+
+if __name__ == "__main__":
+    main()
