@@ -24,6 +24,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "mistake": "mistake",
         "pending_reason": "hidden test: runs when your work is graded officially",
         "known_mistake": "looks like the known mistake '{name}': {hint}",
+        "callee_cause": "{function} is right: with the reference's {callees} it passes, so these points "
+        "are kept; it failed only because {callees} fails its own tests",
+        "callee_also_fails": "{callees}, which {function} calls, also fails its own tests: fix it first",
         "course_total": "course total {score} / {max_score} ({percent} %)",
         "expected": "expected",
         "got": "got",
@@ -57,6 +60,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "mistake": "常见错误",
         "pending_reason": "隐藏测试：正式评分时运行",
         "known_mistake": "看起来是常见错误「{name}」：{hint}",
+        "callee_cause": "{function} 本身是对的：换成参考答案的 {callees} 后测试通过，所以保留这些分数；"
+        "它失败只是因为 {callees} 没有通过自己的测试",
+        "callee_also_fails": "{function} 调用的 {callees} 也没有通过自己的测试：请先改正它",
         "course_total": "课程总分 {score} / {max_score}（{percent} %）",
         "expected": "期望",
         "got": "你的结果",

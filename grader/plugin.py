@@ -18,13 +18,15 @@ import pytest
 from grader import compare, i18n
 from grader.catalogue import load_catalogue
 from grader.config import Course, find_course_root, load_course
-from grader.diagnosis import Replayer, diagnose
+from grader.diagnosis import Replayer, callees, diagnose
 from grader.errors import GraderError
 from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure, SubmissionTimeout
 from grader.submission import Submission, open_submission, reference_path
 
 OPEN_SUBMISSIONS = pytest.StashKey[dict[tuple[str, str], Submission]]()
 REPLAYERS = pytest.StashKey[dict[str, Replayer]]()  # one replay child per assignment
+CALL_GRAPHS = pytest.StashKey[dict[str, dict[str, set[str]]]]()  # the reference's, per assignment
+FAILED_FUNCTIONS = pytest.StashKey[set[str]]()  # graded functions with a failed test so far
 MAX_REASON_LINES = 8
 
 MARKERS = {
@@ -154,6 +156,91 @@ def credit(request: pytest.FixtureRequest) -> Iterator[Credit]:
         request.node.user_properties.append(("partial", award.fraction))
 
 
+def _function(item: pytest.Item) -> str | None:
+    marker = item.get_closest_marker("function")
+    return str(marker.args[0]) if marker and marker.args else None
+
+
+def _callees(config: pytest.Config, assignment_id: str) -> dict[str, set[str]]:
+    """The reference's call graph (empty where there is no reference: a student's checkout)."""
+    graphs = config.stash.setdefault(CALL_GRAPHS, {})
+    if assignment_id not in graphs:
+        try:
+            module = _course(config).assignment(assignment_id).module
+            source = (config._grader_root / "solutions" / module).read_text(encoding="utf-8")  # type: ignore[attr-defined]
+            graphs[assignment_id] = callees(source)
+        except (GraderError, OSError, SyntaxError):
+            graphs[assignment_id] = {}
+    return graphs[assignment_id]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the tests of called functions first (zero_pad before conv_forward), so that when a
+    caller fails, the grader already knows whether its callees pass."""
+
+    def depth(item: pytest.Item) -> int:
+        graph = _callees(config, assignment_of(Path(str(item.path))))
+        return len(graph.get(_function(item) or "", ()))
+
+    items[:] = sorted(items, key=depth)
+
+
+def _rerun_with_reference_callees(item: pytest.Item, function: str) -> tuple[list[str], bool]:
+    """Rerun a failed test with the failing callees answered by the reference child.
+
+    Returns:
+        (the failing callees, whether the test passes with them substituted).
+    """
+    config = item.config
+    assignment_id = assignment_of(Path(str(item.path)))
+    failed = config.stash.get(FAILED_FUNCTIONS, set())
+    culprits = sorted(_callees(config, assignment_id).get(function, set()) & failed)
+    replayer = _replayer(config, assignment_id)
+    handle = _open_handle(config, assignment_id)
+    if not culprits or replayer is None or handle is None:
+        return culprits, False
+    seed = dict(item.user_properties).get("seed")
+    funcargs = getattr(item, "funcargs", {})
+    if "rng" in funcargs and seed is not None:
+        funcargs["rng"] = np.random.default_rng(int(str(seed)))  # the same inputs as the first run
+    try:
+        with handle.substituted(culprits, replayer.answer):
+            item.runtest()
+    except Exception:
+        return culprits, False
+    return culprits, True
+
+
+def _open_handle(config: pytest.Config, assignment_id: str) -> SandboxedSubmission | None:
+    for (opened_id, _), handle in config.stash.get(OPEN_SUBMISSIONS, {}).items():
+        if opened_id == assignment_id and isinstance(handle, SandboxedSubmission):
+            return handle
+    return None
+
+
+def _replayer(config: pytest.Config, assignment_id: str) -> Replayer | None:
+    """The assignment's replay child (the reference and the catalogue), made on first use."""
+    replayers = config.stash.setdefault(REPLAYERS, {})
+    if assignment_id not in replayers:
+        root: Path | None = getattr(config, "_grader_root", None)
+        handle = _open_handle(config, assignment_id)
+        if root is None or handle is None:
+            return None
+        try:
+            assignment = _course(config).assignment(assignment_id)
+            catalogue = load_catalogue(root / "tests" / assignment_id / "mistakes.py")
+        except GraderError:
+            catalogue = []
+        reference = root / "solutions" / assignment.module
+        if not reference.is_file():
+            return None
+        replayers[assignment_id] = Replayer(
+            reference, catalogue, _course(config).grading, handle.isolation_level
+        )
+    return replayers[assignment_id]
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     for handle in item.config.stash.get(OPEN_SUBMISSIONS, {}).values():
         if hasattr(handle, "forget_calls"):
@@ -165,31 +252,18 @@ def diagnosis(item: pytest.Item) -> dict[str, Any] | None:
 
     The calls are replayed in a sandboxed replay child (`grader.diagnosis`), never here.
     """
-    marker = item.get_closest_marker("function")
-    root = getattr(item.config, "_grader_root", None)
-    if marker is None or root is None:
+    function = _function(item)
+    if function is None or getattr(item.config, "_grader_root", None) is None:
         return None
     assignment_id = assignment_of(Path(str(item.path)))
-    try:  # a broken catalogue costs the diagnosis only; `course check` names the entry
-        catalogue = load_catalogue(root / "tests" / assignment_id / "mistakes.py")
-        assignment = _course(item.config).assignment(assignment_id)
-    except GraderError:
+    replayer = _replayer(item.config, assignment_id)
+    handle = _open_handle(item.config, assignment_id)
+    if replayer is None or handle is None or not replayer.catalogue:
         return None
-    reference = root / "solutions" / assignment.module
-    if not catalogue or not reference.is_file():
-        return None
-    function = marker.args[0]
-    for handle in item.config.stash.get(OPEN_SUBMISSIONS, {}).values():
-        if not isinstance(handle, SandboxedSubmission):
-            continue
-        replayers = item.config.stash.setdefault(REPLAYERS, {})
-        if assignment_id not in replayers:
-            settings = _course(item.config).grading
-            replayers[assignment_id] = Replayer(reference, catalogue, settings, handle.isolation_level)
-        for name in [function, *handle.recorded_methods(function)]:
-            found = diagnose(replayers[assignment_id], catalogue, name, handle.calls.calls.get(name, []))
-            if found:
-                return found
+    for name in [function, *handle.recorded_methods(function)]:
+        found = diagnose(replayer, replayer.catalogue, name, handle.calls.calls.get(name, []))
+        if found:
+            return found
     return None
 
 
@@ -272,13 +346,31 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Non
     if seed is not None:
         reason += f" (seed {seed})"
         report.sections.append(("seed", f"rerun with --seed {seed} to reproduce"))
+    function = _function(item)
+    language = _course(item.config).course.language
+    culprits: list[str] = []
+    if report.when == "call" and status in ("failed", "timeout") and function is not None:
+        culprits, passes = _rerun_with_reference_callees(item, function)
+        if passes:  # the caller's own code is right: its points are kept, the callee is named
+            report.outcome, report.longrepr, report.grader_arrays = "passed", None, None
+            report.grader_status = "passed"
+            report.grader_reason = i18n.text(
+                language, "callee_cause", function=function, callees=", ".join(culprits)
+            )
+            return
+        if culprits:
+            reason += "\n" + i18n.text(
+                language, "callee_also_fails", function=function, callees=", ".join(culprits)
+            )
+    if function is not None:
+        item.config.stash.setdefault(FAILED_FUNCTIONS, set()).add(function)
     try:
-        mistake = diagnosis(item) if report.when == "call" and status == "failed" else None
+        failed_call = report.when == "call" and status == "failed" and not culprits
+        mistake = diagnosis(item) if failed_call else None
     except Exception:  # a diagnosis that fails leaves the plain reason
         mistake = None
     if mistake:
         report.grader_mistake = mistake["name"]
-        language = _course(item.config).course.language
         sentence = i18n.text(
             language, "known_mistake", name=mistake["name"], hint=i18n.hint(mistake, language)
         )

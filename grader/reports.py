@@ -52,7 +52,7 @@ def score_table(report: Report) -> Table:
         style = STATUS_STYLE[test.status]
         name = Text(test.name + (f" ({i18n.text(language, 'hidden')})" if test.hidden else ""))
         points = f"{test.score:.2f}/{test.max_score:.2f}"
-        reason = _first_line(test.output) if test.status != "passed" else ""
+        reason = _first_line(test.output)  # a passed test may carry a note (a callee to fix)
         table.add_row(Text(STATUS_MARK[test.status], style=style), name, points, Text(reason))
     pending = sum(t.max_score for t in report.tests if t.status == "pending")
     caption = _total(report)

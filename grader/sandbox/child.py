@@ -23,16 +23,54 @@ from typing import Any
 
 
 class Runner:
-    """Holds the submission's namespace and the objects handed out as handles."""
+    """Holds the submission's namespace and the objects handed out as handles.
 
-    def __init__(self, namespace: dict[str, Any], max_bytes: int) -> None:
+    A function of the namespace can be substituted: its name then answers by a call-out, a
+    frame to the grader (which asks the reference) and the answer read back, within the
+    request being served. The student's own callers call it through their module's globals.
+    """
+
+    def __init__(self, namespace: dict[str, Any], max_bytes: int, channel: tuple[int, int, int]) -> None:
         import protocol  # beside this file
 
         self.wire = protocol
         self.namespace = namespace
         self.max_bytes = max_bytes
+        self.requests_fd, self.replies_fd, self.max_frame = channel
         self.objects: dict[int, Any] = {}
         self.ids: dict[int, int] = {}
+        self.substituted: dict[str, Any] = {}
+        self.request_id = 0
+
+    def substitute(self, name: str, on: bool) -> None:
+        """Answer `name` from the reference (on) or from the student's own code again (off)."""
+        if on and name not in self.substituted:
+            self.substituted[name] = self.namespace.get(name)
+            self.namespace[name] = self._call_out(name)
+        elif not on and name in self.substituted:
+            self.namespace[name] = self.substituted.pop(name)
+
+    def _call_out(self, name: str) -> Any:
+        wire = self.wire
+
+        def answered_by_the_reference(*args: Any, **kwargs: Any) -> Any:
+            blobs: list[bytes] = []
+            header = {
+                "id": self.request_id,
+                "callout": name,
+                "args": wire.encode(list(args), blobs, self.max_bytes),
+                "kwargs": wire.encode(kwargs, blobs, self.max_bytes),
+            }
+            wire.write_frame(self.replies_fd, header, blobs)
+            answer, answer_blobs = wire.read_frame(self.requests_fd, self.max_frame)
+            if "raised" in answer:
+                error = getattr(builtins, str(answer["raised"]), None)
+                kind = error if isinstance(error, type) and issubclass(error, Exception) else RuntimeError
+                raise kind(f"the reference's {name} raised {answer['raised']} on these arguments")
+            return wire.decode(answer.get("answer"), answer_blobs)
+
+        answered_by_the_reference.__name__ = name
+        return answered_by_the_reference
 
     def to_handle(self, value: Any) -> Any:
         kind = type(value)
@@ -56,6 +94,10 @@ class Runner:
         return self.from_handle(self.wire.Handle(request["handle"], "")), request["name"]
 
     def handle(self, request: dict[str, Any], blobs: list[bytes]) -> Any:
+        self.request_id = request["id"]
+        if request["op"] == "substitute":
+            self.substitute(str(request["name"]), bool(self.wire.decode(request["value"], blobs)))
+            return None
         if request["op"] == "state":  # an object's attributes, for diagnosing a method's output
             return dict(vars(self.from_handle(self.wire.Handle(request["handle"], ""))))
         owner, name = self.target(request)
@@ -173,7 +215,7 @@ def main() -> None:
         return
     protocol.write_frame(replies_fd, {**hello, "ready": True, "notes": notes}, [])
     limits = protocol.Limits(config["max_array_bytes"])
-    runner = Runner(namespace, limits.array_bytes)
+    runner = Runner(namespace, limits.array_bytes, (requests_fd, replies_fd, limits.frame_bytes))
     serve(runner, config["source"], requests_fd, replies_fd, limits.frame_bytes)
 
 

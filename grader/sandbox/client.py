@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,8 @@ TIMEOUTS_BEFORE_GIVING_UP = 2  # per function: later calls fail at once instead 
 PIPE_BYTES = 1 << 20  # an array of a few MB crosses in a few writes, not dozens
 DISK_CHECK_S = 0.2  # how often the grader measures what a child wrote, where no tmpfs caps it
 THREADS_PER_CHILD = 32  # RLIMIT_NPROC under a uid of the child's own
+CalloutAnswer = Callable[[dict[str, Any], list[Any]], tuple[dict[str, Any], list[bytes]]]
+MAX_CALLOUTS = 100_000  # call-outs answered for one submission (a loop version makes one per window)
 
 
 def _widen_pipe(fd: int) -> None:
@@ -188,6 +191,9 @@ class Channel:
         self.spent_s = 0.0  # wall time inside the child, against settings.submission_time_limit_s
         self.last_disk_check = 0.0
         self.next_id = 1
+        # call-outs of substituted functions: answered by this (set by the proxy), counted
+        self.answer_callout: CalloutAnswer | None = None
+        self.callouts = 0
 
     def describe(self) -> str:
         """The isolation level, as the report states it."""
@@ -361,7 +367,9 @@ class Channel:
                     if time.monotonic() < deadline:
                         continue
                     raise
-                if reply.get("id") == message["id"]:
+                if reply.get("id") == message["id"] and "callout" in reply:
+                    child.send(*self._answer(reply, reply_blobs))
+                elif reply.get("id") == message["id"]:
                     self._check_disk(label, force=True)
                     return reply, reply_blobs
         except TimeoutError:
@@ -376,6 +384,13 @@ class Channel:
             raise ChannelCorrupted(f"{label} broke the channel to the grader ({error})") from None
         finally:
             self.spent_s += time.monotonic() - started
+
+    def _answer(self, callout: dict[str, Any], blobs: list[Any]) -> tuple[dict[str, Any], list[bytes]]:
+        """The grader's answer to a call-out: from `self.answer_callout`, or refused."""
+        self.callouts += 1
+        if self.answer_callout is None or self.callouts > MAX_CALLOUTS:
+            return {"id": callout["id"], "raised": "RuntimeError"}, []
+        return self.answer_callout(callout, blobs)
 
     def _check_disk(self, label: str, force: bool = False) -> None:
         """Where no tmpfs caps what the child writes, measure it and stop the child past the cap."""

@@ -9,6 +9,8 @@ a `RemoteObject`. Every finished call is handed to the `CallLog`.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,8 @@ from grader.sandbox import policy, protocol
 from grader.sandbox.client import Channel
 from grader.sandbox.errors import SubmissionFailure, raise_student_error
 from grader.sandbox.recording import Call, CallLog
+
+Answer = Callable[[str, list[Any], dict[str, Any]], tuple[str, Any]]
 
 
 class Connection:
@@ -203,6 +207,39 @@ class SandboxedSubmission:
         if isinstance(described, dict) and described.get("callable"):
             return RemoteFunction(self._connection, name)
         return described.get("value") if isinstance(described, dict) else None
+
+    @contextlib.contextmanager
+    def substituted(self, names: list[str], answer: Answer) -> Iterator[None]:
+        """Within the block, the child's `names` are answered by `answer(name, args, kwargs)`
+        (the reference), so that a caller is tested on its own code alone.
+
+        `answer` returns ("ok", value) or ("raised", exception type name).
+        """
+        connection, channel = self._connection, self._connection.channel
+
+        def reply(callout: dict[str, Any], blobs: list[Any]) -> tuple[dict[str, Any], list[bytes]]:
+            try:
+                args = protocol.decode(callout.get("args"), blobs)
+                kwargs = protocol.decode(callout.get("kwargs"), blobs)
+                kind, value = answer(str(callout["callout"]), list(args), dict(kwargs))
+            except (protocol.WireError, TypeError, ValueError, SubmissionFailure):
+                kind, value = "raised", "RuntimeError"
+            if kind == "raised":
+                return {"id": callout["id"], "raised": str(value)}, []
+            answer_blobs: list[bytes] = []
+            encoded = protocol.encode(value, answer_blobs, channel.limits.array_bytes)
+            return {"id": callout["id"], "answer": encoded}, answer_blobs
+
+        for name in names:
+            connection.ask(name, {"op": "substitute", "name": name, "handle": None, "value": True})
+        channel.answer_callout = reply
+        try:
+            yield
+        finally:
+            channel.answer_callout = None
+            for name in names:
+                with contextlib.suppress(Exception):  # a crashed child restarts without substitutes
+                    connection.ask(name, {"op": "substitute", "name": name, "handle": None, "value": False})
 
     def close(self) -> None:
         self._connection.channel.close()

@@ -215,6 +215,13 @@ def pool_inputs() -> list[np.ndarray]:
     return [normal(17, 2, 3, 7, 6), ties, np.ones((1, 1, 4, 4))]
 
 
+def probe_pool_windows(ns: Namespace) -> Iterator[tuple[Any, ...]]:
+    """pool_windows became graded after the set was written (issue 10); no case breaks it."""
+    for x in pool_inputs():
+        for size, stride in [(2, 2), (3, 2), (2, 1)]:
+            yield call(ns["pool_windows"], x, size, stride)
+
+
 def probe_max_pool_forward(ns: Namespace) -> Iterator[tuple[Any, ...]]:
     for x in pool_inputs():
         yield call(ns["max_pool_forward"], x)

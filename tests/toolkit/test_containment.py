@@ -1,0 +1,76 @@
+"""One mistake costs its own points, once (issue 11): a caller whose own code is right keeps its
+points when a graded function it calls is wrong.
+
+conv_forward is built from conv_single_step (the lecture's way). A wrong conv_single_step fails
+its own tests; conv_forward's failing tests are rerun with conv_single_step answered by the
+sandboxed reference child, and pass: conv_forward keeps its points, and the feedback names
+conv_single_step as the cause.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from grader.config import load_course
+from grader.grading import grade
+
+from .conftest import ROOT
+
+SINGLE_STEP_POINTS = 4  # tests/conv: conv_single_step's tests, public and hidden
+BIAS_TWICE = "\n\ndef conv_single_step(a_slice, w, b):\n    return float(np.sum(a_slice * w) + 2 * b)\n"
+NO_BIAS_FORWARD = """
+
+def conv_forward(x, w, b, stride=1, pad=0):
+    n, _, h, width = x.shape
+    f, _, hh, ww = w.shape
+    out_h = (h + 2 * pad - hh) // stride + 1
+    out_w = (width + 2 * pad - ww) // stride + 1
+    padded = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((n, f, out_h, out_w))
+    for i in range(out_h):
+        for j in range(out_w):
+            window = padded[:, :, i * stride : i * stride + hh, j * stride : j * stride + ww]
+            out[:, :, i, j] = np.einsum("nchw,fchw->nf", window, w)
+    return out
+"""
+
+
+def student(tmp_path: Path, *definitions: str) -> Path:
+    path = tmp_path / "conv.py"
+    path.write_text((ROOT / "solutions" / "conv.py").read_text(encoding="utf-8") + "".join(definitions))
+    return path
+
+
+def graded(course: Path, submission: Path):
+    return grade(course, load_course(course / "course.yml").assignment("conv"), submission)
+
+
+def test_a_wrong_callee_costs_only_its_own_points(course_copy, tmp_path):
+    report = graded(course_copy, student(tmp_path, BIAS_TWICE))
+    assert report.score == pytest.approx(report.max_score - SINGLE_STEP_POINTS), [
+        (t.name, t.function, t.output) for t in report.tests if t.score < t.max_score
+    ]
+    lost = {t.function for t in report.tests if t.score < t.max_score}
+    assert lost == {"conv_single_step"}
+    kept = [t for t in report.tests if t.function == "conv_forward" and "conv_single_step" in t.output]
+    assert kept, "no conv_forward test names conv_single_step as the cause"
+    assert all(t.status == "passed" and "right" in t.output for t in kept)
+
+
+def test_a_wrong_caller_still_loses_its_points(course_copy, tmp_path):
+    """conv_forward that never adds the bias (and does not use conv_single_step) fails with the
+    reference's callees too: it loses its own points, and is told its callee fails as well."""
+    report = graded(course_copy, student(tmp_path, BIAS_TWICE, NO_BIAS_FORWARD))
+    forward = [t for t in report.tests if t.function == "conv_forward" and t.score < t.max_score]
+    assert forward, "conv_forward without its bias kept every point"
+    assert any("also fails its own tests" in t.output for t in forward)
+    assert all(t.status != "passed" for t in forward)
+
+
+def test_callees_run_first(course_copy):
+    """The reference's call graph orders the tests: conv_single_step and zero_pad before conv_forward."""
+    report = graded(course_copy, ROOT / "solutions" / "conv.py")
+    order = [t.function for t in report.tests if t.status != "pending"]
+    last_callee = max(i for i, name in enumerate(order) if name in ("conv_single_step", "zero_pad"))
+    first_forward = order.index("conv_forward")
+    assert last_callee < first_forward
