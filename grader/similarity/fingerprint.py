@@ -43,9 +43,9 @@ class Settings:
 
     k: int = 12
     window: int = 8
-    threshold: float = 0.5
+    threshold: float = 0.7
     min_tokens: int = 50
-    region_tokens: int = 100
+    region_tokens: int = 150
     max_postings: int = 200
     min_shared: int = 3
 

@@ -18,6 +18,7 @@ import io
 import keyword
 import math
 import tokenize
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,31 +68,58 @@ def normalise(source: str) -> Tokens:
     """Tokenize and normalise `source`; code that does not parse is still tokenized as far as it can be."""
     line_starts = _line_starts(source)
     skipped = _skipped_spans(source, line_starts)
-    kinds: list[str] = []
-    spans: list[tuple[int, int]] = []
+    stream = _Stream()
     hidden_blocks = 0  # INDENTs dropped inside skipped statements, whose DEDENTs are dropped too
-    previous = ""
     for token, start, end in _raw_tokens(source, line_starts):
-        inside = _inside(skipped, start)
         if token.type == tokenize.INDENT and _inside(skipped, start, strict=True):
             hidden_blocks += 1
-            continue
-        if token.type == tokenize.DEDENT and hidden_blocks:
+        elif token.type == tokenize.DEDENT and hidden_blocks:
             hidden_blocks -= 1
-            continue
-        kind = _kind(token, previous)
-        if kind is None or (inside and token.type not in (tokenize.INDENT, tokenize.DEDENT)):
-            continue
-        if kind == ";" and (not kinds or kinds[-1] in (";", "{")):
-            continue
-        if kind in CLOSING and kinds and kinds[-1] == ",":  # a trailing comma is layout
-            kinds.pop()
-            spans.pop()
-        kinds.append(kind)
-        spans.append((start, end))
-        previous = token.string
-    array = np.array(spans, dtype=np.int64).reshape(-1, 2)
-    return Tokens(kinds, array)
+        elif token.type in (tokenize.INDENT, tokenize.DEDENT) or not _inside(skipped, start):
+            stream.add(token, start, end)
+    return Tokens(stream.kinds, np.array(stream.spans, dtype=np.int64).reshape(-1, 2))
+
+
+class _Stream:
+    """The normalised tokens so far; merges statement ends and drops layout-only tokens.
+
+    Layout-only: trailing commas, and parentheses that group rather than call (`return (a, b)`,
+    `(x + y) * z` keeps its meaning in the order of the tokens that remain).
+    """
+
+    def __init__(self) -> None:
+        self.kinds: list[str] = []
+        self.spans: list[tuple[int, int]] = []
+        self.previous: tokenize.TokenInfo | None = None
+        self.grouping: list[bool] = []  # for each open bracket: a grouping parenthesis?
+
+    def add(self, token: tokenize.TokenInfo, start: int, end: int) -> None:
+        kind = _kind(token, self.previous.string if self.previous else "")
+        if kind is None:
+            return
+        drop = False
+        if token.type == tokenize.OP and kind in ("(", "[", "{"):
+            drop = kind == "(" and not self._call_or_subscript()
+            self.grouping.append(drop)
+        elif token.type == tokenize.OP and kind in CLOSING:
+            drop = self.grouping.pop() if self.grouping else False
+            if self.kinds and self.kinds[-1] == ",":  # a trailing comma is layout
+                self.kinds.pop()
+                self.spans.pop()
+        elif kind == ";" and (not self.kinds or self.kinds[-1] in (";", "{")):
+            drop = True
+        self.previous = token
+        if not drop:
+            self.kinds.append(kind)
+            self.spans.append((start, end))
+
+    def _call_or_subscript(self) -> bool:
+        before = self.previous
+        if before is None:
+            return False
+        if before.type == tokenize.NAME:
+            return not keyword.iskeyword(before.string)
+        return before.string in (")", "]") or before.type == tokenize.STRING
 
 
 def _kind(token: tokenize.TokenInfo, previous: str) -> str | None:
@@ -196,14 +224,17 @@ def _skipped_spans(source: str, line_starts: list[int]) -> list[tuple[int, int]]
 def _idle_statements(tree: ast.Module) -> list[ast.stmt]:
     """Statements to skip: no effect, unreachable, never-true blocks, and dead stores in functions."""
     idle: list[ast.stmt] = []
+    functions = []
     for node in ast.walk(tree):
         for name in ("body", "orelse", "finalbody"):
             block = getattr(node, name, None)
             if isinstance(block, list):
                 idle.extend(_idle_in_block(block))
-    for function in ast.walk(tree):
-        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            idle.extend(_dead_stores(function, set(map(id, idle))))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions.append(node)
+    removed = set(map(id, idle))
+    for function in functions:
+        idle.extend(_dead_stores(function, removed))
     return idle
 
 
@@ -236,40 +267,40 @@ def _never_true(test: ast.expr) -> bool:
 
 def _dead_stores(function: ast.FunctionDef | ast.AsyncFunctionDef, removed: set[int]) -> list[ast.stmt]:
     """Assignments to local names that nothing in the function reads, repeated until none is left."""
+    reads: Counter[str] = Counter()
+    reads_in: dict[int, Counter[str]] = {}
+    stores: list[tuple[ast.stmt, set[str]]] = []
+    declared: set[str] = set()
+    pending: list[tuple[ast.AST, int | None]] = [(function, None)]
+    while pending:  # one walk, skipping statements already removed
+        node, owner = pending.pop()
+        if id(node) in removed:
+            continue
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            owner = id(node)
+            reads_in[owner] = Counter()
+            stores.append((node, _stored_names(node)))
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared.update(node.names)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            reads[node.id] += 1
+            if owner is not None:
+                reads_in[owner][node.id] += 1
+        pending.extend((child, owner) for child in ast.iter_child_nodes(node))
     dead: list[ast.stmt] = []
-    declared = {
-        name
-        for node in ast.walk(function)
-        if isinstance(node, (ast.Global, ast.Nonlocal))
-        for name in node.names
-    }
     while True:
-        gone = removed | set(map(id, dead))
-        read = _names_read(function, gone)
         found = [
-            statement
-            for statement in ast.walk(function)
-            if isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign))
-            and id(statement) not in gone
-            and _stored_names(statement)
-            and not (_stored_names(statement) & (read | declared))
+            (statement, names)
+            for statement, names in stores
+            if names and not any(reads[name] > 0 or name in declared for name in names)
         ]
         if not found:
             return dead
-        dead.extend(found)
-
-
-def _names_read(function: ast.AST, gone: set[int]) -> set[str]:
-    read: set[str] = set()
-    pending = [function]
-    while pending:
-        node = pending.pop()
-        if id(node) in gone:
-            continue
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            read.add(node.id)
-        pending.extend(ast.iter_child_nodes(node))
-    return read
+        for statement, _ in found:
+            dead.append(statement)
+            reads.subtract(reads_in[id(statement)])
+        gone = {id(statement) for statement, _ in found}
+        stores = [(statement, names) for statement, names in stores if id(statement) not in gone]
 
 
 def _stored_names(statement: ast.Assign | ast.AugAssign | ast.AnnAssign) -> set[str]:
