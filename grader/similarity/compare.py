@@ -105,7 +105,9 @@ def compare(fingerprints: list[Fingerprint], a: int, b: int, k: int) -> Pair:
 
 def rank(fingerprints: list[Fingerprint], settings: Settings) -> list[Pair]:
     """Every candidate pair scored, most similar first (ties: more matched tokens, then names)."""
-    pairs = [compare(fingerprints, int(a), int(b), settings.k) for a, b in candidate_pairs(fingerprints, settings)]
+    pairs = [
+        compare(fingerprints, int(a), int(b), settings.k) for a, b in candidate_pairs(fingerprints, settings)
+    ]
     names = [f.name for f in fingerprints]
     return sorted(pairs, key=lambda p: (-p.score, -p.matched_tokens, names[p.a], names[p.b]))
 

@@ -18,8 +18,21 @@ from grader.similarity.fingerprint import Fingerprint
 from grader.similarity.run import Analysis
 
 MAX_PAGES = 200  # side-by-side pages written, most similar first; the CSV lists every pair
-COLUMNS = ["rank", "student_a", "student_b", "similarity_a", "similarity_b", "matched_tokens",
-           "matched_a", "matched_b", "longest_region", "own_tokens_a", "own_tokens_b", "flagged", "page"]  # fmt: skip
+COLUMNS = [
+    "rank",
+    "student_a",
+    "student_b",
+    "similarity_a",
+    "similarity_b",
+    "matched_tokens",
+    "matched_a",
+    "matched_b",
+    "longest_region",
+    "own_tokens_a",
+    "own_tokens_b",
+    "flagged",
+    "page",
+]
 
 
 @dataclass(frozen=True)
@@ -55,10 +68,22 @@ def write_report(analysis: Analysis, out: Path, title: str) -> list[Path]:
 
 def _row(analysis: Analysis, number: int, pair: Pair, page: str) -> dict[str, object]:
     left, right = analysis.fingerprints[pair.a], analysis.fingerprints[pair.b]
-    values = [number, left.name, right.name, round(pair.similarity_a, 4), round(pair.similarity_b, 4),
-              pair.matched_tokens, pair.matched_a, pair.matched_b, pair.longest, left.coverage,
-              right.coverage, int(pair.flagged(analysis.settings)), page]  # fmt: skip
-    return dict(zip(COLUMNS, values))
+    values = [
+        number,
+        left.name,
+        right.name,
+        round(pair.similarity_a, 4),
+        round(pair.similarity_b, 4),
+        pair.matched_tokens,
+        pair.matched_a,
+        pair.matched_b,
+        pair.longest,
+        left.coverage,
+        right.coverage,
+        int(pair.flagged(analysis.settings)),
+        page,
+    ]
+    return dict(zip(COLUMNS, values, strict=True))
 
 
 def _rows(analysis: Analysis, pages: dict[tuple[int, int], str]) -> list[dict[str, object]]:
@@ -82,13 +107,15 @@ def _cluster_rows(analysis: Analysis) -> list[dict[str, object]]:
     for number, members in enumerate(analysis.clusters, start=1):
         for member in members:
             mine = [p for p in flagged if member in (p.a, p.b)]
-            rows.append({
-                "cluster": number,
-                "size": len(members),
-                "student": analysis.fingerprints[member].name,
-                "flagged_partners": len(mine),
-                "highest_similarity": round(max(p.score for p in mine), 4),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "cluster": number,
+                    "size": len(members),
+                    "student": analysis.fingerprints[member].name,
+                    "flagged_partners": len(mine),
+                    "highest_similarity": round(max(p.score for p in mine), 4),
+                }
+            )
     return rows
 
 
@@ -106,9 +133,17 @@ def pair_page(analysis: Analysis, pair: Pair, environment: Environment, title: s
     left, right = analysis.fingerprints[pair.a], analysis.fingerprints[pair.b]
     labels_b = _corresponding(left, right, pair)
     sides = [
-        {"name": left.name, "similarity": pair.similarity_a, "segments": segments(left, pair.regions_a, None)},
-        {"name": right.name, "similarity": pair.similarity_b, "segments": segments(right, pair.regions_b, labels_b)},
-    ]  # fmt: skip
+        {
+            "name": left.name,
+            "similarity": pair.similarity_a,
+            "segments": segments(left, pair.regions_a, None),
+        },
+        {
+            "name": right.name,
+            "similarity": pair.similarity_b,
+            "segments": segments(right, pair.regions_b, labels_b),
+        },
+    ]
     return environment.get_template("similarity_pair.html.j2").render(title=title, pair=pair, sides=sides)
 
 

@@ -26,7 +26,9 @@ import numpy as np
 
 KEPT_NAMES = frozenset(keyword.kwlist) | frozenset(dir(builtins))
 CLOSING = frozenset(")]}")
-SKIPPED = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER, tokenize.ERRORTOKEN})
+SKIPPED = frozenset(
+    {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER, tokenize.ERRORTOKEN}
+)
 FSTRING_START = getattr(tokenize, "FSTRING_START", -1)  # Python 3.12+ splits f-strings into tokens
 FSTRING_END = getattr(tokenize, "FSTRING_END", -2)
 

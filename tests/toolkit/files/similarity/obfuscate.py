@@ -16,11 +16,40 @@ import random
 import re
 import tokenize
 
-WORDS = ["alpha", "beta", "res", "acc", "tmp", "val", "buf", "arr", "grid", "tile", "node", "item",
-         "part", "data", "vec", "mat", "cell", "span", "step", "edge", "blk", "row_", "col_", "z"]  # fmt: skip
-COMMENTS = ["# loop over the output", "# compute the result here", "# TODO check the shapes",
-            "# this part was tricky", "# numpy does the heavy lifting", "# handle each window",
-            "# the gradient flows back", "# see lecture 3", "# store for later", "# done"]  # fmt: skip
+WORDS = [
+    "alpha",
+    "beta",
+    "res",
+    "acc",
+    "tmp",
+    "val",
+    "buf",
+    "arr",
+    "grid",
+    "tile",
+    "node",
+    "item",
+    "part",
+    "data",
+    "vec",
+    "mat",
+    "cell",
+    "span",
+    "step",
+    "edge",
+]
+COMMENTS = [
+    "# loop over the output",
+    "# compute the result here",
+    "# TODO check the shapes",
+    "# this part was tricky",
+    "# numpy does the heavy lifting",
+    "# handle each window",
+    "# the gradient flows back",
+    "# see lecture 3",
+    "# store for later",
+    "# done",
+]
 
 
 def api_names(source: str) -> set[str]:
@@ -37,16 +66,26 @@ def renameable(source: str) -> set[str]:
     tree = ast.parse(source)
     found = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     found |= {n.name for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("_")}
-    found |= {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name not in api_names(source)}
-    found |= {a.asname for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom) for a in n.names if a.asname}
+    found |= {
+        n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name not in api_names(source)
+    }
+    found |= {
+        a.asname
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Import | ast.ImportFrom)
+        for a in n.names
+        if a.asname
+    }
     return found - api_names(source) - set(keyword.kwlist) - {"_"}
 
 
 def rename(source: str, rng: random.Random) -> str:
     """Rename every local, helper and import alias consistently (keyword arguments are kept)."""
     names = sorted(renameable(source))
-    fresh = rng.sample(WORDS, len(names)) if len(names) <= len(WORDS) else [f"v{i}" for i in range(len(names))]
-    mapping = {old: f"{new}{rng.randint(0, 9)}" for old, new in zip(names, fresh)}
+    fresh = (
+        rng.sample(WORDS, len(names)) if len(names) <= len(WORDS) else [f"v{i}" for i in range(len(names))]
+    )
+    mapping = {old: f"{new}{rng.randint(0, 9)}" for old, new in zip(names, fresh, strict=True)}
     tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     out, depth = [], 0
     for position, token in enumerate(tokens):
@@ -56,7 +95,12 @@ def rename(source: str, rng: random.Random) -> str:
         following = tokens[position + 1].string if position + 1 < len(tokens) else ""
         previous = tokens[position - 1].string if position else ""
         keyword_argument = depth > 0 and following == "="
-        if token.type == tokenize.NAME and token.string in mapping and previous != "." and not keyword_argument:
+        if (
+            token.type == tokenize.NAME
+            and token.string in mapping
+            and previous != "."
+            and not keyword_argument
+        ):
             token = token._replace(string=mapping[token.string])
         out.append(token)
     return tokenize.untokenize(out)
@@ -83,7 +127,7 @@ def _blocks(source: str) -> tuple[list[str], list[str]]:
     if not starts:
         return lines, []
     head = lines[: starts[0]]
-    blocks = ["".join(lines[a:b]) for a, b in zip(starts, starts[1:] + [len(lines)])]
+    blocks = ["".join(lines[a:b]) for a, b in zip(starts, starts[1:] + [len(lines)], strict=True)]
     return head, blocks
 
 
@@ -102,7 +146,11 @@ def recomment(source: str, rng: random.Random) -> str:
     out = []
     for line in text.splitlines():
         stripped = line.lstrip()
-        if stripped and not stripped.startswith(("def ", "@", ")", "]", "else", "elif", "except")) and rng.random() < 0.2:
+        if (
+            stripped
+            and not stripped.startswith(("def ", "@", ")", "]", "else", "elif", "except"))
+            and rng.random() < 0.2
+        ):
             out.append(line[: len(line) - len(stripped)] + rng.choice(COMMENTS))
         out.append(line.rstrip())
     return "\n".join(out) + "\n"
