@@ -160,23 +160,39 @@ def _corresponding(left: Fingerprint, right: Fingerprint, pair: Pair) -> list[in
 
 
 def segments(print_: Fingerprint, regions: np.ndarray, labels: list[int] | None) -> list[Segment]:
-    """The source cut into plain and matched runs (token regions mapped to characters).
+    """The source cut into plain and matched runs.
+
+    A matched region covers its tokens and the white space between them; what the fingerprints
+    skipped inside it (a docstring, a comment, a dead statement) stays plain.
 
     Args:
         print_: the submission.
         regions: matched token ranges [start, end), shape (R, 2).
         labels: the number shown for each region (1, 2, ... when None).
     """
-    pieces, cursor, source = [], 0, print_.source
+    source, pieces, cursor = print_.source, [], 0
     for number, (first, last) in enumerate(regions):
-        start, end = int(print_.spans[first, 0]), int(print_.spans[last - 1, 1])
-        start = max(start, cursor)
-        if end <= start:
-            continue
-        if start > cursor:
-            pieces.append(Segment(source[cursor:start], None))
-        pieces.append(Segment(source[start:end], labels[number] if labels else number + 1))
-        cursor = end
+        label = labels[number] if labels else number + 1
+        for start, end in _runs(source, print_.spans[first:last]):
+            if start < cursor:
+                continue
+            if start > cursor:
+                pieces.append(Segment(source[cursor:start], None))
+            pieces.append(Segment(source[start:end], label))
+            cursor = end
     if cursor < len(source):
         pieces.append(Segment(source[cursor:], None))
     return pieces
+
+
+def _runs(source: str, spans: np.ndarray) -> list[tuple[int, int]]:
+    """Character ranges of consecutive tokens joined across white space only, shape of spans (T, 2)."""
+    runs: list[tuple[int, int]] = []
+    for start, end in spans.tolist():
+        if not source[start:end].strip():
+            continue  # INDENT, DEDENT and NEWLINE tokens are white space: nothing to show
+        if runs and not source[runs[-1][1] : start].strip():
+            runs[-1] = (runs[-1][0], max(end, runs[-1][1]))
+        else:
+            runs.append((start, end))
+    return runs

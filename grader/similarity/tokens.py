@@ -19,6 +19,7 @@ import keyword
 import math
 import tokenize
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,7 +109,7 @@ class _Stream:
             if self.kinds and self.kinds[-1] == ",":  # a trailing comma is layout
                 self.kinds.pop()
                 self.spans.pop()
-        elif kind == ";" and (not self.kinds or self.kinds[-1] in (";", "{")):
+        elif kind == ";" and (not self.kinds or self.kinds[-1] in (";", "{", "}")):
             drop = True
         self.previous = token
         if not drop:
@@ -142,13 +143,19 @@ def _kind(token: tokenize.TokenInfo, previous: str) -> str | None:
     return token.string if token.type == tokenize.OP else None
 
 
-def _raw_tokens(source: str, line_starts: list[int]):
-    """(token, start offset, end offset) for every token; after a tokenizer error, resume on the next line."""
+def _raw_tokens(source: str, line_starts: list[int]) -> Iterator[tuple[tokenize.TokenInfo, int, int]]:
+    """(token, start offset, end offset) for every token.
+
+    After a tokenizer error (bad indentation, an unclosed bracket), tokenizing resumes on the next
+    line with indentation removed, so the rest of a broken file still counts.
+    """
     lines = source.splitlines(keepends=True)
-    first = 0
+    first, indents = 0, [0] * len(lines)
     depth = 0  # inside an f-string (3.12+), whose parts are one string token here
     while first < len(lines):
-        reader = io.StringIO("".join(lines[first:])).readline
+        reader = io.StringIO(
+            "".join(line[indents[n] :] for n, line in enumerate(lines) if n >= first)
+        ).readline
         try:
             for token in tokenize.generate_tokens(reader):
                 if token.type == FSTRING_START:
@@ -160,14 +167,21 @@ def _raw_tokens(source: str, line_starts: list[int]):
                     continue
                 elif depth:
                     continue
-                start = _offset(line_starts, first + token.start[0], token.start[1], source)
-                end = _offset(line_starts, first + token.end[0], token.end[1], source)
+                (start_row, start_column), (end_row, end_column) = token.start, token.end
+                start_row, end_row = first + start_row, first + end_row
+                start = _offset(line_starts, start_row, start_column + _shift(indents, start_row), source)
+                end = _offset(line_starts, end_row, end_column + _shift(indents, end_row), source)
                 yield token, start, end
             return
         except (tokenize.TokenError, SyntaxError) as error:
             row = error.args[1][0] if isinstance(error, tokenize.TokenError) else (error.lineno or 1)
             first += max(int(row), 1)
+            indents = [len(line) - len(line.lstrip(" \t")) for line in lines]
             depth = 0
+
+
+def _shift(indents: list[int], row: int) -> int:
+    return indents[row - 1] if 0 < row <= len(indents) else 0
 
 
 def _line_starts(source: str) -> list[int]:
