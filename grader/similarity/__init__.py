@@ -5,7 +5,7 @@ come from an inverted index of fingerprints and are scored both ways (`compare`)
 class's submissions and `report` writes the ranked CSV, the clusters and the HTML pages.
 """
 
-from grader.similarity.compare import Pair, candidate_pairs, clusters, compare, rank
+from grader.similarity.compare import Pair, candidate_pairs, clusters, rank, score_pair, score_pairs
 from grader.similarity.fingerprint import Fingerprint, Settings, boilerplate_hashes, fingerprint
 from grader.similarity.run import Analysis, analyse, find_submissions, similarity_report, starter_code
 from grader.similarity.tokens import Tokens, normalise, read_code
@@ -20,7 +20,8 @@ __all__ = [
     "boilerplate_hashes",
     "candidate_pairs",
     "clusters",
-    "compare",
+    "score_pair",
+    "score_pairs",
     "find_submissions",
     "fingerprint",
     "normalise",

@@ -74,6 +74,14 @@ class Fingerprint:
     def __post_init__(self) -> None:
         self.unique = np.unique(self.hashes)
 
+    def without(self, hashes: np.ndarray, k: int) -> Fingerprint:
+        """A copy with these fingerprints removed (and the own-token count taken again)."""
+        keep = ~np.isin(self.hashes, hashes)
+        positions = self.positions[keep]
+        return Fingerprint(
+            self.name, self.source, self.spans, self.hashes[keep], positions, covered_tokens(positions, k)
+        )
+
 
 @lru_cache(maxsize=4096)
 def _token_id(kind: str) -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from grader.similarity.compare import Pair
+from grader.similarity.compare import Pair, matched_regions
 from grader.similarity.fingerprint import Fingerprint
 from grader.similarity.run import Analysis
 
@@ -102,21 +102,23 @@ def write_pairs_csv(analysis: Analysis, path: Path, pages: dict[tuple[int, int],
 
 
 def _cluster_rows(analysis: Analysis) -> list[dict[str, object]]:
-    rows = []
-    flagged = analysis.flagged
-    for number, members in enumerate(analysis.clusters, start=1):
-        for member in members:
-            mine = [p for p in flagged if member in (p.a, p.b)]
-            rows.append(
-                {
-                    "cluster": number,
-                    "size": len(members),
-                    "student": analysis.fingerprints[member].name,
-                    "flagged_partners": len(mine),
-                    "highest_similarity": round(max(p.score for p in mine), 4),
-                }
-            )
-    return rows
+    partners: dict[int, int] = {}
+    highest: dict[int, float] = {}
+    for pair in analysis.flagged:
+        for member in (pair.a, pair.b):
+            partners[member] = partners.get(member, 0) + 1
+            highest[member] = max(highest.get(member, 0.0), pair.score)
+    return [
+        {
+            "cluster": number,
+            "size": len(members),
+            "student": analysis.fingerprints[member].name,
+            "flagged_partners": partners[member],
+            "highest_similarity": round(highest[member], 4),
+        }
+        for number, members in enumerate(analysis.clusters, start=1)
+        for member in members
+    ]
 
 
 def write_clusters_csv(analysis: Analysis, path: Path) -> None:
@@ -131,30 +133,29 @@ def write_clusters_csv(analysis: Analysis, path: Path) -> None:
 def pair_page(analysis: Analysis, pair: Pair, environment: Environment, title: str) -> str:
     """The HTML page of one pair: both files side by side, matched regions highlighted alike."""
     left, right = analysis.fingerprints[pair.a], analysis.fingerprints[pair.b]
-    labels_b = _corresponding(left, right, pair)
+    regions_a, regions_b = matched_regions(analysis.fingerprints, pair.a, pair.b, analysis.settings.k)
+    labels = _corresponding(left, right, regions_a, regions_b)
     sides = [
-        {
-            "name": left.name,
-            "similarity": pair.similarity_a,
-            "segments": segments(left, pair.regions_a, None),
-        },
+        {"name": left.name, "similarity": pair.similarity_a, "segments": segments(left, regions_a, None)},
         {
             "name": right.name,
             "similarity": pair.similarity_b,
-            "segments": segments(right, pair.regions_b, labels_b),
+            "segments": segments(right, regions_b, labels),
         },
     ]
     return environment.get_template("similarity_pair.html.j2").render(title=title, pair=pair, sides=sides)
 
 
-def _corresponding(left: Fingerprint, right: Fingerprint, pair: Pair) -> list[int]:
+def _corresponding(
+    left: Fingerprint, right: Fingerprint, regions_a: np.ndarray, regions_b: np.ndarray
+) -> list[int]:
     """For each of b's regions, the number of a's region that shares most of its fingerprints."""
     labels = []
-    for start, end in pair.regions_b:
+    for start, end in regions_b:
         inside = (right.positions >= start) & (right.positions < end)
         hashes = right.hashes[inside]
         where = left.positions[np.isin(left.hashes, hashes)]
-        region = np.searchsorted(pair.regions_a[:, 0], where, side="right") - 1
+        region = np.searchsorted(regions_a[:, 0], where, side="right") - 1
         labels.append(int(np.bincount(region[region >= 0]).argmax()) + 1 if len(region) else 0)
     return labels
 

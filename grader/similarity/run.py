@@ -9,12 +9,13 @@ from __future__ import annotations
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from grader.config import Assignment, Course
 from grader.errors import GraderError, SubmissionError
-from grader.similarity.compare import Pair, clusters, rank
+from grader.similarity.compare import Pair, clusters, drop_common, rank
 from grader.similarity.fingerprint import Fingerprint, Settings, boilerplate_hashes, fingerprint
 from grader.similarity.tokens import read_code
 
@@ -37,7 +38,7 @@ class Analysis:
     settings: Settings
     skipped: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def flagged(self) -> list[Pair]:
         """The pairs worth a look, most similar first."""
         return [pair for pair in self.pairs if pair.flagged(self.settings)]
@@ -89,7 +90,7 @@ def analyse(sources: list[tuple[str, str]], starter: list[str], settings: Settin
         settings: fingerprint size and thresholds.
     """
     boilerplate = boilerplate_hashes(starter, settings)
-    prints = [fingerprint(name, code, settings, boilerplate) for name, code in sources]
+    prints = drop_common([fingerprint(name, code, settings, boilerplate) for name, code in sources], settings)
     pairs = rank(prints, settings)
     return Analysis(prints, pairs, clusters(len(prints), pairs, settings), settings)
 

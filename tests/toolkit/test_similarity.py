@@ -20,7 +20,16 @@ from click.testing import CliRunner
 
 from grader.cli import course_command
 from grader.config import load_course
-from grader.similarity import Settings, analyse, candidate_pairs, compare, normalise, starter_code
+from grader.similarity import (
+    Settings,
+    analyse,
+    candidate_pairs,
+    normalise,
+    score_pair,
+    score_pairs,
+    starter_code,
+)
+from grader.similarity import compare as compare_module
 from grader.similarity.fingerprint import kgram_hashes
 
 from .conftest import ROOT
@@ -154,9 +163,17 @@ def test_the_inverted_index_proposes_every_pair_worth_flagging(evaluated):
     _, _, analysis = evaluated
     prints, settings = analysis.fingerprints, Settings()
     proposed = {tuple(row) for row in candidate_pairs(prints, settings).tolist()}
-    every = [compare(prints, a, b, settings.k) for a, b in combinations(range(len(prints)), 2)]
+    every = [score_pair(prints, a, b, settings.k) for a, b in combinations(range(len(prints)), 2)]
     worth = {(p.a, p.b) for p in every if p.flagged(settings)}
     assert worth and worth <= proposed
+
+
+def test_scoring_many_pairs_at_once_gives_the_figures_of_one_pair_at_a_time(evaluated, monkeypatch):
+    _, _, analysis = evaluated
+    prints, k = analysis.fingerprints, Settings().k
+    pairs = np.array(list(combinations(range(len(prints)), 2)), dtype=np.int64)
+    monkeypatch.setattr(compare_module, "CHUNK_ENTRIES", 5000)  # several chunks
+    assert score_pairs(prints, pairs, k) == [score_pair(prints, a, b, k) for a, b in pairs.tolist()]
 
 
 def test_solutions_of_the_corpus_are_correct():
