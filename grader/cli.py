@@ -302,7 +302,10 @@ def grade_all_command(
             )
         if with_similarity:
             ids = list(assignment_ids) or [a.id for a in course.assignments]
-            found = {i: similarity_report(root, course, i, source, out / "similarity" / i) for i in ids}
+            found = {
+                i: similarity_report(root, course, i, source, out / "similarity" / i, workers=workers)
+                for i in ids
+            }
     except GraderError as error:
         _fail(error, debug)
     click.echo(f"{summary['students']} students · mean {summary['mean']} · median {summary['median']}")
@@ -354,17 +357,24 @@ def _echo_similarity(assignment_id: str, report: dict, out: Path) -> None:
     help="More given code to ignore, besides the released stub and notebook (repeatable).",
 )
 @click.option(
+    "--workers", type=click.IntRange(1), help="Processes that fingerprint (default: the number of cores)."
+)
+@click.option(
     "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
-def similarity_command(source, assignment_id, out, threshold, min_tokens, boilerplate, course_dir, debug):
+def similarity_command(
+    source, assignment_id, out, threshold, min_tokens, boilerplate, workers, course_dir, debug
+):
     """Rank pairs of SOURCE's submissions by shared code (starter code ignored): CSV, clusters, HTML."""
     target = out or Path(f"similarity-{assignment_id}")
     try:
         root = find_course_root(course_dir)
         course = load_course(root / "course.yml")
         settings = replace(Settings(), threshold=threshold, min_tokens=min_tokens)
-        report = similarity_report(root, course, assignment_id, source, target, settings, tuple(boilerplate))
+        report = similarity_report(
+            root, course, assignment_id, source, target, settings, tuple(boilerplate), workers
+        )
     except GraderError as error:
         _fail(error, debug)
     _echo_similarity(assignment_id, report, target)

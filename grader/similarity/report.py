@@ -18,6 +18,7 @@ from grader.similarity.fingerprint import Fingerprint
 from grader.similarity.run import Analysis
 
 MAX_PAGES = 200  # side-by-side pages written, most similar first; the CSV lists every pair
+INDEX_ROWS = 1000  # rows of the HTML table; the CSV has them all
 COLUMNS = [
     "rank",
     "student_a",
@@ -57,10 +58,15 @@ def write_report(analysis: Analysis, out: Path, title: str) -> list[Path]:
         page = Path("pairs") / f"{number:04d}.html"
         (out / page).write_text(pair_page(analysis, pair, environment, title), encoding="utf-8")
         pages[(pair.a, pair.b)] = page.as_posix()
-    write_pairs_csv(analysis, out / "pairs.csv", pages)
+    rows = _rows(analysis, pages)
+    write_pairs_csv(rows, out / "pairs.csv")
     write_clusters_csv(analysis, out / "clusters.csv")
     index = environment.get_template("similarity_index.html.j2").render(
-        title=title, analysis=analysis, rows=_rows(analysis, pages), clusters=_cluster_rows(analysis)
+        title=title,
+        analysis=analysis,
+        rows=rows[:INDEX_ROWS],
+        total=len(rows),
+        clusters=_cluster_rows(analysis),
     )
     (out / "index.html").write_text(index, encoding="utf-8")
     return [out / "index.html", out / "pairs.csv", out / "clusters.csv", *(out / p for p in pages.values())]
@@ -93,12 +99,12 @@ def _rows(analysis: Analysis, pages: dict[tuple[int, int], str]) -> list[dict[st
     return [_row(analysis, n, p, pages.get((p.a, p.b), "")) for n, p in enumerate(chosen, start=1)]
 
 
-def write_pairs_csv(analysis: Analysis, path: Path, pages: dict[tuple[int, int], str]) -> None:
+def write_pairs_csv(rows: list[dict[str, object]], path: Path) -> None:
     """The ranked pairs: similarity both ways, matched tokens, whether flagged, and the page."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
-        writer.writerows(_rows(analysis, pages))
+        writer.writerows(rows)
 
 
 def _cluster_rows(analysis: Analysis) -> list[dict[str, object]]:

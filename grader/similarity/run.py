@@ -6,18 +6,24 @@ the released notebook) is boilerplate: its fingerprints are removed from every s
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from grader.config import Assignment, Course
 from grader.errors import GraderError, SubmissionError
 from grader.similarity.compare import Pair, clusters, drop_common, rank
 from grader.similarity.fingerprint import Fingerprint, Settings, boilerplate_hashes, fingerprint
 from grader.similarity.tokens import read_code
+
+PARALLEL_FROM = 200  # fewer submissions are fingerprinted faster than worker processes start
 
 
 @dataclass
@@ -81,18 +87,42 @@ def starter_code(root: Path, assignment: Assignment) -> list[str]:
     return [make_stub(solution.read_text(encoding="utf-8"), solution, templates(root))]
 
 
-def analyse(sources: list[tuple[str, str]], starter: list[str], settings: Settings) -> Analysis:
+def analyse(
+    sources: list[tuple[str, str]], starter: list[str], settings: Settings, workers: int = 1
+) -> Analysis:
     """Fingerprint every (student, code), compare the candidate pairs and group them.
 
     Args:
         sources: (student, code) for each submission.
         starter: the code students were given, ignored wherever it appears.
         settings: fingerprint size and thresholds.
+        workers: processes that fingerprint (the hashes are the same in every process).
     """
     boilerplate = boilerplate_hashes(starter, settings)
-    prints = drop_common([fingerprint(name, code, settings, boilerplate) for name, code in sources], settings)
+    prints = drop_common(fingerprint_all(sources, settings, boilerplate, workers), settings)
     pairs = rank(prints, settings)
     return Analysis(prints, pairs, clusters(len(prints), pairs, settings), settings)
+
+
+def fingerprint_all(
+    sources: list[tuple[str, str]], settings: Settings, boilerplate: np.ndarray, workers: int
+) -> list[Fingerprint]:
+    """`fingerprint` of every (student, code), in `workers` processes when there are enough to share."""
+    if workers <= 1 or len(sources) < PARALLEL_FROM:
+        return [fingerprint(name, code, settings, boilerplate) for name, code in sources]
+    names, codes = zip(*sources, strict=True)
+    size = len(sources)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(
+            pool.map(
+                fingerprint,
+                names,
+                codes,
+                [settings] * size,
+                [boilerplate] * size,
+                chunksize=max(1, size // (4 * workers)),
+            )
+        )
 
 
 def similarity_report(
@@ -103,6 +133,7 @@ def similarity_report(
     out: Path,
     settings: Settings | None = None,
     extra_boilerplate: tuple[Path, ...] = (),
+    workers: int | None = None,
 ) -> dict[str, Any]:
     """Compare a class's submissions of one assignment and write pairs.csv, clusters.csv and HTML.
 
@@ -114,6 +145,7 @@ def similarity_report(
         out: where the report goes (created).
         settings: thresholds; the defaults of `Settings` when None.
         extra_boilerplate: more files of given code to ignore (.py or .ipynb).
+        workers: processes that fingerprint (default: the number of cores).
 
     Returns:
         a summary: counts, the files written and the time taken.
@@ -147,7 +179,7 @@ def similarity_report(
             except SubmissionError as error:
                 skipped.append(f"{name}: {error}")
     starter = starter_code(root, assignment) + [read_code(path) for path in extra_boilerplate]
-    analysis = analyse(sources, starter, settings)
+    analysis = analyse(sources, starter, settings, workers or os.cpu_count() or 1)
     analysis.skipped = skipped
     files = write_report(analysis, out, f"{course.course.name}: {assignment.title}")
     return {

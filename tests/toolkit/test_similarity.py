@@ -7,6 +7,7 @@ and pool.py written in different styles, the reference, and copies disguised by 
 import csv
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -329,3 +330,28 @@ def test_side_by_side_page_renders_matched_regions_in_headless_chromium(tmp_path
         rgb = np.array([int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4)])
         highlighted |= (np.abs(pixels - rgb) < 0.02).all(axis=-1)
     assert highlighted.sum() > 2000, "matched regions are highlighted on the screen"
+
+
+def test_grade_all_with_similarity_grades_and_compares_the_same_class(course_copy, tmp_path):
+    reference = (ROOT / "solutions" / "params.py").read_text(encoding="utf-8")
+    stub = (ROOT / "assignments" / "params" / "params.py").read_text(encoding="utf-8")
+    students = {
+        "first": reference,
+        "second": obfuscate.disguise(reference, 1),
+        "third": obfuscate.rename(reference, random.Random(2)),
+        "blank": stub,
+    }
+    for name, source in students.items():
+        (tmp_path / "class" / name).mkdir(parents=True)
+        (tmp_path / "class" / name / "params.py").write_text(source, encoding="utf-8")
+    out = tmp_path / "grades"
+    arguments = ["grade-all", str(tmp_path / "class"), "--assignment", "params", "--out", str(out)]
+    result = CliRunner().invoke(
+        course_command, [*arguments, "--similarity", "--workers", "2", "--course", str(course_copy)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "gradebook.csv").is_file() and "params: 4 submissions" in result.output
+    report = out / "similarity" / "params"
+    with (report / "clusters.csv").open(encoding="utf-8") as handle:
+        assert {row["student"] for row in csv.DictReader(handle)} == {"first", "second", "third"}
+    assert (report / "index.html").is_file() and len(list((report / "pairs").glob("*.html"))) == 3

@@ -64,11 +64,9 @@ def api_names(source: str) -> set[str]:
 def renameable(source: str) -> set[str]:
     """Names a copier can change without breaking the graded API."""
     tree = ast.parse(source)
+    api = api_names(source)
     found = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    found |= {n.name for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("_")}
-    found |= {
-        n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name not in api_names(source)
-    }
+    found |= {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name not in api}
     found |= {
         a.asname
         for n in ast.walk(tree)
@@ -76,7 +74,7 @@ def renameable(source: str) -> set[str]:
         for a in n.names
         if a.asname
     }
-    return found - api_names(source) - set(keyword.kwlist) - {"_"}
+    return found - api - set(keyword.kwlist) - {"_"}
 
 
 def rename(source: str, rng: random.Random) -> str:
@@ -118,7 +116,7 @@ def reformat(source: str, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _blocks(source: str) -> tuple[list[str], list[str]]:
+def blocks(source: str) -> tuple[list[str], list[str]]:
     """The module split into its head (before the first def) and one text block per top-level def."""
     tree = ast.parse(source)
     lines = source.splitlines(keepends=True)
@@ -133,9 +131,9 @@ def _blocks(source: str) -> tuple[list[str], list[str]]:
 
 def reorder(source: str, rng: random.Random) -> str:
     """Shuffle the top-level functions (Python resolves names at call time, so it still runs)."""
-    head, blocks = _blocks(source)
-    rng.shuffle(blocks)
-    return "".join(head) + "".join(block if block.endswith("\n\n") else block + "\n\n" for block in blocks)
+    head, parts = blocks(source)
+    rng.shuffle(parts)
+    return "".join(head) + "".join(part if part.endswith("\n\n") else part + "\n\n" for part in parts)
 
 
 def recomment(source: str, rng: random.Random) -> str:
@@ -189,10 +187,10 @@ def insert(source: str, rng: random.Random, count: int = 6) -> str:
 
 def transplant(source: str, donor: str, function: str) -> str:
     """`source` with `function` replaced by the donor's version (a partial copy)."""
-    head, blocks = _blocks(source)
-    _, donor_blocks = _blocks(donor)
-    given = next(b for b in donor_blocks if b.startswith(f"def {function}("))
-    swapped = [given if b.startswith(f"def {function}(") else b for b in blocks]
+    head, parts = blocks(source)
+    _, donor_parts = blocks(donor)
+    given = next(b for b in donor_parts if b.startswith(f"def {function}("))
+    swapped = [given if b.startswith(f"def {function}(") else b for b in parts]
     return "".join(head) + "".join(b if b.endswith("\n\n") else b + "\n\n" for b in swapped)
 
 
