@@ -20,7 +20,7 @@ import math
 import tokenize
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -238,20 +238,74 @@ def _skipped_spans(source: str, line_starts: list[int]) -> list[tuple[int, int]]
 
 
 def _idle_statements(tree: ast.Module) -> list[ast.stmt]:
-    """Statements to skip: no effect, unreachable, never-true blocks, and dead stores in functions."""
+    """Statements to skip: no effect, unreachable, never-true blocks, and dead stores in functions.
+
+    One walk of the tree: blocks are checked before their statements are visited (so what is
+    skipped reads nothing), and each function keeps the names read in it and in its inner ones.
+    """
     idle: list[ast.stmt] = []
-    functions = []
-    for node in ast.walk(tree):
+    removed: set[int] = set()
+    scopes: list[_Scope] = []
+    pending: list[tuple[ast.AST, tuple[_Scope, ...], int | None]] = [(tree, (), None)]
+    while pending:
+        node, enclosing, owner = pending.pop()
+        if id(node) in removed:
+            continue
         for name in ("body", "orelse", "finalbody"):
             block = getattr(node, name, None)
             if isinstance(block, list):
-                idle.extend(_idle_in_block(block))
+                found = _idle_in_block(block)
+                idle.extend(found)
+                removed.update(map(id, found))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            functions.append(node)
-    removed = set(map(id, idle))
-    for function in functions:
-        idle.extend(_dead_stores(function, removed))
+            scopes.append(_Scope())
+            enclosing, owner = (*enclosing, scopes[-1]), None
+        elif enclosing and isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            owner = id(node)
+            enclosing[-1].add_store(node)
+        elif enclosing and isinstance(node, (ast.Global, ast.Nonlocal)):
+            enclosing[-1].declared.update(node.names)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            for scope in enclosing:
+                scope.reads[node.id] += 1
+            if owner is not None:
+                enclosing[-1].reads_in[owner][node.id] += 1
+        pending.extend((child, enclosing, owner) for child in ast.iter_child_nodes(node))
+    for scope in scopes:
+        idle.extend(scope.dead_stores())
     return idle
+
+
+@dataclass
+class _Scope:
+    """What one function reads and assigns (reads in its inner functions included)."""
+
+    reads: Counter[str] = field(default_factory=Counter)
+    reads_in: dict[int, Counter[str]] = field(default_factory=dict)  # assignment -> names it reads
+    stores: list[tuple[ast.stmt, set[str]]] = field(default_factory=list)
+    declared: set[str] = field(default_factory=set)  # global and nonlocal names: never dead
+
+    def add_store(self, statement: ast.Assign | ast.AugAssign | ast.AnnAssign) -> None:
+        self.reads_in[id(statement)] = Counter()
+        self.stores.append((statement, _stored_names(statement)))
+
+    def dead_stores(self) -> list[ast.stmt]:
+        """Assignments to local names that nothing reads, repeated until none is left."""
+        dead: list[ast.stmt] = []
+        stores = self.stores
+        while True:
+            found = [
+                statement
+                for statement, names in stores
+                if names and not any(self.reads[name] > 0 or name in self.declared for name in names)
+            ]
+            if not found:
+                return dead
+            for statement in found:
+                dead.append(statement)
+                self.reads.subtract(self.reads_in[id(statement)])
+            gone = set(map(id, found))
+            stores = [(statement, names) for statement, names in stores if id(statement) not in gone]
 
 
 def _idle_in_block(block: list[ast.stmt]) -> list[ast.stmt]:
@@ -279,44 +333,6 @@ def _no_effect(statement: ast.stmt) -> bool:
 
 def _never_true(test: ast.expr) -> bool:
     return isinstance(test, ast.Constant) and not test.value
-
-
-def _dead_stores(function: ast.FunctionDef | ast.AsyncFunctionDef, removed: set[int]) -> list[ast.stmt]:
-    """Assignments to local names that nothing in the function reads, repeated until none is left."""
-    reads: Counter[str] = Counter()
-    reads_in: dict[int, Counter[str]] = {}
-    stores: list[tuple[ast.stmt, set[str]]] = []
-    declared: set[str] = set()
-    pending: list[tuple[ast.AST, int | None]] = [(function, None)]
-    while pending:  # one walk, skipping statements already removed
-        node, owner = pending.pop()
-        if id(node) in removed:
-            continue
-        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-            owner = id(node)
-            reads_in[owner] = Counter()
-            stores.append((node, _stored_names(node)))
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            declared.update(node.names)
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            reads[node.id] += 1
-            if owner is not None:
-                reads_in[owner][node.id] += 1
-        pending.extend((child, owner) for child in ast.iter_child_nodes(node))
-    dead: list[ast.stmt] = []
-    while True:
-        found = [
-            (statement, names)
-            for statement, names in stores
-            if names and not any(reads[name] > 0 or name in declared for name in names)
-        ]
-        if not found:
-            return dead
-        for statement, _ in found:
-            dead.append(statement)
-            reads.subtract(reads_in[id(statement)])
-        gone = {id(statement) for statement, _ in found}
-        stores = [(statement, names) for statement, names in stores if id(statement) not in gone]
 
 
 def _stored_names(statement: ast.Assign | ast.AugAssign | ast.AnnAssign) -> set[str]:
