@@ -36,8 +36,8 @@ class Settings:
             flagged, however alike).
         region_tokens: a pair is also flagged when one matched region is this long (a copied
             function inside otherwise different work).
-        max_postings: a fingerprint found in more submissions than this proposes no pairs (common
-            idiom), though it still counts when a pair proposed otherwise is scored.
+        max_postings: a fingerprint found in more submissions than this is common code, an idiom of
+            the assignment rather than evidence, and is removed like the starter code.
         min_shared: fingerprints two submissions must share to be compared at all.
     """
 
