@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -28,6 +29,7 @@ from grader.grading import default_submission, grade
 from grader.packaging import write_gradescope_zip, write_student_repo
 from grader.release import release, write_nbgrader_source
 from grader.scoring import SCHEMA_VERSION, Report
+from grader.similarity import Settings, similarity_report
 
 EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_USAGE = 0, 1, 2
 
@@ -292,6 +294,9 @@ def check_command(course_dir, debug):
 @click.option(
     "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
 )
+@click.option(
+    "--similarity", "with_similarity", is_flag=True, help="Also write a similarity report per assignment."
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
 def grade_all_command(
     source,
@@ -304,6 +309,7 @@ def grade_all_command(
     scheduler,
     dask_local,
     course_dir,
+    with_similarity,
     debug,
 ):
     """Grade a class: SOURCE holds one folder per student (or is a zip of them).
@@ -349,9 +355,18 @@ def grade_all_command(
             )
         finally:
             bar.stop()
+        found = {}
+        if with_similarity:
+            ids = list(assignment_ids) or [a.id for a in course.assignments]
+            found = {
+                i: similarity_report(root, course, i, source, out / "similarity" / i, workers=workers)
+                for i in ids
+            }
     except GraderError as error:
         _fail(error, debug)
     print_class_summary(summary, out)
+    for assignment_id, report in found.items():
+        _echo_similarity(assignment_id, report, out / "similarity" / assignment_id)
 
 
 def _listing(items: list[str], shown: int = 10) -> str:
@@ -386,6 +401,68 @@ def print_class_summary(summary: dict, out: Path) -> None:
     for warning in summary["warnings"][:5]:
         click.echo(f"warning: {warning}")
     click.echo(f"wrote {', '.join(str(out / name) for name in summary['files'])}")
+
+
+def _echo_similarity(assignment_id: str, report: dict, out: Path) -> None:
+    click.echo(
+        f"{assignment_id}: {report['submissions']} submissions · {report['compared']} pairs compared · "
+        f"{report['flagged']} flagged · {report['clusters']} clusters · {report['seconds']} s"
+    )
+    click.echo(f"wrote {out / 'index.html'}, {out / 'pairs.csv'} and {out / 'clusters.csv'}")
+    for line in report["skipped"][:5]:
+        click.echo(f"skipped {line}")
+
+
+@course_command.command("similarity")
+@click.argument("source", type=click.Path(path_type=Path, exists=True))
+@click.option("--assignment", "assignment_id", required=True, help="The assignment to compare.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where the report goes (default: similarity-<assignment>).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=Settings().threshold,
+    show_default=True,
+    help="Flag a pair when this share of one file's own code is found in the other.",
+)
+@click.option(
+    "--min-tokens",
+    type=click.IntRange(1),
+    default=Settings().min_tokens,
+    show_default=True,
+    help="Never flag a pair with fewer matched tokens (work too small to tell).",
+)
+@click.option(
+    "--boilerplate",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    multiple=True,
+    help="More given code to ignore, besides the released stub and notebook (repeatable).",
+)
+@click.option(
+    "--workers", type=click.IntRange(1), help="Processes that fingerprint (default: the number of cores)."
+)
+@click.option(
+    "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
+def similarity_command(
+    source, assignment_id, out, threshold, min_tokens, boilerplate, workers, course_dir, debug
+):
+    """Rank pairs of SOURCE's submissions by shared code (starter code ignored): CSV, clusters, HTML."""
+    target = out or Path(f"similarity-{assignment_id}")
+    try:
+        root = find_course_root(course_dir)
+        course = load_course(root / "course.yml")
+        settings = replace(Settings(), threshold=threshold, min_tokens=min_tokens)
+        report = similarity_report(
+            root, course, assignment_id, source, target, settings, tuple(boilerplate), workers
+        )
+    except GraderError as error:
+        _fail(error, debug)
+    _echo_similarity(assignment_id, report, target)
 
 
 def grade_main() -> None:

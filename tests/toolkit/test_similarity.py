@@ -1,0 +1,357 @@
+"""course similarity: fingerprints that survive disguise, the starter code ignored, and the report.
+
+The evaluation class is tests/toolkit/files/similarity/: six independent solutions each of conv.py
+and pool.py written in different styles, the reference, and copies disguised by obfuscate.py.
+"""
+
+import csv
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from itertools import combinations
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from grader.cli import course_command
+from grader.config import load_course
+from grader.similarity import (
+    Settings,
+    analyse,
+    candidate_pairs,
+    normalise,
+    score_pair,
+    score_pairs,
+    starter_code,
+)
+from grader.similarity import compare as compare_module
+from grader.similarity.fingerprint import kgram_hashes
+
+from .conftest import ROOT
+
+FILES = Path(__file__).parent / "files" / "similarity"
+sys.path.insert(0, str(FILES))
+import corpus  # noqa: E402
+import obfuscate  # noqa: E402
+
+COURSE = load_course(ROOT / "course.yml")
+ORIGINAL = '''"""Docstring of the module."""
+import numpy as np
+
+
+def zero_pad(x, pad):
+    """Pad H and W."""
+    if pad < 0:
+        raise ValueError(f"pad must be >= 0, got {pad}")  # say why
+    return np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+'''
+DISGUISED = """import numpy as numeric
+def zero_pad(x, pad):
+    # pads the image
+    if (pad < 0):
+        raise ValueError('negative padding')
+    unused = numeric.zeros(3)
+    print("debug", unused)
+    return numeric.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad),))
+    pad = 1
+"""
+
+
+def test_names_layout_comments_docstrings_and_dead_statements_do_not_change_the_tokens():
+    assert normalise(ORIGINAL).kinds == normalise(DISGUISED).kinds
+    live = DISGUISED.replace("    unused = numeric.zeros(3)\n", "    x = numeric.zeros(3)\n")
+    assert normalise(live).kinds != normalise(ORIGINAL).kinds, "a statement whose result is read stays"
+
+
+def test_spans_point_at_the_source():
+    tokens = normalise(DISGUISED)
+    texts = [DISGUISED[start:end] for start, end in tokens.spans]
+    assert texts[tokens.kinds.index("pad")] == "pad"  # the attribute name is kept, the alias is not
+    assert "unused" not in texts and "print" not in texts
+
+
+def test_code_that_does_not_parse_is_still_tokenized():
+    broken = ORIGINAL.replace("    if pad < 0:", "    if pad < 0\n  oops:")
+    kinds = normalise(broken).kinds
+    assert kinds.count("V") > 5 and "return" in kinds
+
+
+def test_fingerprints_are_the_same_in_every_process():
+    """Unlike Python's salted hash() (which copydetect uses), so reports are reproducible."""
+    script = (
+        "from grader.similarity.fingerprint import kgram_hashes; from grader.similarity import normalise; "
+    )
+    script += f"print(kgram_hashes(normalise({ORIGINAL!r}).kinds, 5).tolist())"
+    outputs = set()
+    for seed in ("1", "2"):
+        environment = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=environment
+        )
+        outputs.add(result.stdout)
+    assert len(outputs) == 1
+    assert json.loads(outputs.pop()) == kgram_hashes(normalise(ORIGINAL).kinds, 5).tolist()
+
+
+def test_starter_code_is_ignored_and_two_students_who_wrote_little_are_not_flagged():
+    stub = (ROOT / "assignments" / "conv" / "conv.py").read_text(encoding="utf-8")
+    start = stub.index("def conv_single_step(")  # both fill in only the shortest function, alike
+    filled = "    return float(np.sum(a_slice * w) + b)\n"
+    little = stub[:start] + stub[start:].replace("    raise NotImplementedError\n", filled, 1)
+    analysis = analyse(
+        [("stub", stub), ("one", little), ("two", little)],
+        starter_code(ROOT, COURSE.assignment("conv")),
+        Settings(),
+    )
+    coverage = {f.name: f.coverage for f in analysis.fingerprints}
+    assert coverage["stub"] == 0 and 0 < coverage["one"] < Settings().min_tokens
+    identical = next(p for p in analysis.pairs if {p.a, p.b} == {1, 2})
+    assert identical.score == 1.0 and not identical.flagged(Settings())
+    assert not analysis.flagged
+
+
+@pytest.fixture(scope="module", params=["conv", "pool"])
+def evaluated(request):
+    documents = corpus.build(request.param, ROOT)
+    starter = starter_code(ROOT, COURSE.assignment(request.param))
+    analysis = analyse([(d.name, d.source) for d in documents], starter, Settings())
+    return request.param, documents, analysis
+
+
+def scores_by_category(documents, analysis):
+    names = [f.name for f in analysis.fingerprints]
+    found = {(names[p.a], names[p.b]): p for p in analysis.pairs}
+    table = {}
+    for (left, right), kind in corpus.labelled_pairs(documents).items():
+        pair = found.get((left, right)) or found.get((right, left))
+        table.setdefault(kind, []).append(pair)
+    return table
+
+
+def test_every_full_copy_ranks_above_every_pair_of_independent_solutions(evaluated):
+    _, documents, analysis = evaluated
+    table = scores_by_category(documents, analysis)
+    assert len(table["full copy"]) == 7 * 6 and len(table["independent"]) == 21
+    lowest_copy = min(p.score for p in table["full copy"])
+    highest_independent = max((p.score for p in table["independent"] if p), default=0.0)
+    assert lowest_copy > highest_independent, (lowest_copy, highest_independent)
+    assert all(p.flagged(Settings()) for p in table["full copy"] + table["sibling copies"])
+
+
+def test_precision_and_recall_at_the_default_threshold(evaluated):
+    assignment, documents, analysis = evaluated
+    table = scores_by_category(documents, analysis)
+    flagged = {kind: sum(1 for p in pairs if p and p.flagged(Settings())) for kind, pairs in table.items()}
+    positives = [kind for kind in table if kind not in ("independent", "unrelated")]
+    true_positive = sum(flagged[kind] for kind in positives)
+    precision = true_positive / max(1, sum(flagged.values()))
+    recall = true_positive / sum(len(table[kind]) for kind in positives)
+    partial_recall = flagged["partial"] / len(table["partial"])
+    figures = f"precision {precision:.3f} recall {recall:.3f} partial-copy recall {partial_recall:.3f}"
+    print(f"\n{assignment}: {figures}")  # noqa: T201 (the figures of the closing note; pytest -s shows them)
+    assert flagged["independent"] == 0 and precision >= 0.99
+    assert flagged["full copy"] == len(table["full copy"]) and recall >= 0.9
+    assert partial_recall >= 0.6
+
+
+def test_the_inverted_index_proposes_every_pair_worth_flagging(evaluated):
+    _, _, analysis = evaluated
+    prints, settings = analysis.fingerprints, Settings()
+    proposed = {tuple(row) for row in candidate_pairs(prints, settings).tolist()}
+    every = [score_pair(prints, a, b, settings.k) for a, b in combinations(range(len(prints)), 2)]
+    worth = {(p.a, p.b) for p in every if p.flagged(settings)}
+    assert worth and worth <= proposed
+
+
+def test_scoring_many_pairs_at_once_gives_the_figures_of_one_pair_at_a_time(evaluated, monkeypatch):
+    _, _, analysis = evaluated
+    prints, k = analysis.fingerprints, Settings().k
+    pairs = np.array(list(combinations(range(len(prints)), 2)), dtype=np.int64)
+    monkeypatch.setattr(compare_module, "CHUNK_ENTRIES", 5000)  # several chunks
+    assert score_pairs(prints, pairs, k) == [score_pair(prints, a, b, k) for a, b in pairs.tolist()]
+
+
+def test_solutions_of_the_corpus_are_correct():
+    """The independent solutions really solve the assignment (compared with the reference)."""
+    from grader.submission import import_file
+
+    rng = np.random.default_rng(0)
+    conv_reference = import_file(ROOT / "solutions" / "conv.py", "conv")
+    pool_reference = import_file(ROOT / "solutions" / "pool.py", "pool")
+    x, w, b = rng.standard_normal((2, 3, 7, 7)), rng.standard_normal((4, 3, 3, 3)), rng.standard_normal(4)
+    for path in sorted((FILES / "conv").glob("*.py")):
+        module = import_file(path, "conv")
+        for stride, pad in ((1, 0), (2, 1), (3, 0)):
+            expected = conv_reference.conv_forward(x, w, b, stride=stride, pad=pad)
+            assert np.allclose(module.conv_forward(x, w, b, stride=stride, pad=pad), expected), path.name
+        assert (
+            module.padded_output_size(7, 3, 2, "valid") == 3
+            and module.padded_output_size(7, 3, 2, "same") == 4
+        )
+    for path in sorted((FILES / "pool").glob("*.py")):
+        module = import_file(path, "pool")
+        for size, stride in ((2, 2), (3, 1)):
+            out, switches = module.max_pool_forward(x, size=size, stride=stride)
+            expected_out, expected_switches = pool_reference.max_pool_forward(x, size=size, stride=stride)
+            assert np.allclose(out, expected_out) and np.array_equal(switches, expected_switches), path.name
+            dout = rng.standard_normal(out.shape)
+            dx = module.avg_pool_backward(dout, x.shape, size=size, stride=stride)
+            assert np.allclose(dx, pool_reference.avg_pool_backward(dout, x.shape, size=size, stride=stride))
+
+
+def write_class(folder, documents, notebook=None):
+    for document in documents:
+        (folder / document.name).mkdir(parents=True)
+        (folder / document.name / "pool.py").write_text(document.source, encoding="utf-8")
+    if notebook:
+        name, source = notebook
+        book = nbformat.v4.new_notebook()
+        book.cells = [nbformat.v4.new_code_cell(part) for part in source.split("\n\n\n")]
+        book.cells.insert(0, nbformat.v4.new_code_cell("%matplotlib inline"))
+        (folder / name).mkdir()
+        nbformat.write(book, folder / name / "pool.ipynb")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def class_report(tmp_path_factory):
+    """A class: three independent students, two who copied from 'unravel', one notebook copy."""
+    documents = {d.name: d for d in corpus.build("pool", ROOT)}
+    chosen = [documents[n] for n in ("loops", "unravel", "strided", "unravel__disguised", "unravel__renamed")]
+    folder = write_class(
+        tmp_path_factory.mktemp("class"), chosen, ("notebook", documents["loops__reordered"].source)
+    )
+    out = tmp_path_factory.mktemp("report") / "similarity"
+    result = CliRunner().invoke(
+        course_command,
+        ["similarity", str(folder), "--assignment", "pool", "--out", str(out), "--course", str(ROOT)],
+    )
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_command_writes_ranked_pairs_and_clusters(class_report):
+    out, output = class_report
+    assert "6 submissions" in output and "clusters" in output
+    with (out / "pairs.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    flagged = {frozenset((r["student_a"], r["student_b"])) for r in rows if r["flagged"] == "1"}
+    assert frozenset({"loops", "notebook"}) in flagged
+    assert {
+        frozenset({"unravel", "unravel__disguised"}),
+        frozenset({"unravel", "unravel__renamed"}),
+    } <= flagged
+    assert not any(pair & {"strided"} for pair in flagged)
+    scores = [max(float(r["similarity_a"]), float(r["similarity_b"])) for r in rows]
+    assert scores == sorted(scores, reverse=True)
+    with (out / "clusters.csv").open(encoding="utf-8") as handle:
+        clusters = list(csv.DictReader(handle))
+    assert {r["student"] for r in clusters} == {"unravel", "unravel__disguised", "unravel__renamed"}
+
+
+def test_command_explains_bad_input_in_one_sentence(tmp_path):
+    (tmp_path / "empty").mkdir()
+    runner = CliRunner()
+    result = runner.invoke(
+        course_command, ["similarity", str(tmp_path / "empty"), "--assignment", "pol", "--course", str(ROOT)]
+    )
+    assert result.exit_code == 2 and "did you mean 'pool'?" in result.output
+    result = runner.invoke(
+        course_command, ["similarity", str(tmp_path / "empty"), "--assignment", "pool", "--course", str(ROOT)]
+    )
+    assert result.exit_code == 2 and "no student folder holds pool.py" in result.output
+
+
+def chromium_flags(profile):
+    return [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+    ]
+
+
+def test_side_by_side_page_renders_matched_regions_in_headless_chromium(tmp_path):
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing in CI; .ci/run installs the Debian package chromium")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    original = (FILES / "pool" / "loops.py").read_text(encoding="utf-8")
+    hostile = original.replace('"""Pooling', '"""</pre><script>document.title="owned"</script> Pooling')
+    copy = obfuscate.disguise(hostile, 7)
+    folder = tmp_path / "class"
+    for name, source in (("first", hostile), ("second", copy)):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "pool.py").write_text(source, encoding="utf-8")
+    out = tmp_path / "report"
+    result = CliRunner().invoke(
+        course_command,
+        ["similarity", str(folder), "--assignment", "pool", "--out", str(out), "--course", str(ROOT)],
+    )
+    assert result.exit_code == 0, result.output
+    page = out / "pairs" / "0001.html"
+    dom = subprocess.run(
+        [browser, *chromium_flags(tmp_path / "profile"), "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    html = dom.stdout
+    assert "<script>" not in html.split("<body>")[1], "student code must be shown, not run"
+    assert "&lt;script&gt;" in html and "owned" not in html.split("<title>")[1].split("</title>")[0]
+    left, right = html.split('id="side-1"')[1].split('id="side-2"')
+    assert left.count('<mark class="match') >= 3 and right.count('<mark class="match') >= 3
+    assert "np.argmax(window)" in "".join(
+        part.split(">", 1)[1].split("</mark>")[0] for part in left.split("<mark")[1:]
+    )
+    screenshot = tmp_path / "page.png"
+    window = ["--window-size=1400,1200", f"--screenshot={screenshot}", page.as_uri()]
+    subprocess.run(
+        [browser, *chromium_flags(tmp_path / "profile"), *window],
+        capture_output=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    import matplotlib.image
+
+    pixels = matplotlib.image.imread(screenshot)[..., :3]
+    colours = ["ffe08a", "b9e6ff", "c8f5c0", "ffc9de", "e2d4ff", "ffd5b0"]  # the template's mark colours
+    highlighted = np.zeros(pixels.shape[:2], dtype=bool)
+    for colour in colours:
+        rgb = np.array([int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4)])
+        highlighted |= (np.abs(pixels - rgb) < 0.02).all(axis=-1)
+    assert highlighted.sum() > 2000, "matched regions are highlighted on the screen"
+
+
+def test_grade_all_with_similarity_grades_and_compares_the_same_class(course_copy, tmp_path):
+    reference = (ROOT / "solutions" / "params.py").read_text(encoding="utf-8")
+    stub = (ROOT / "assignments" / "params" / "params.py").read_text(encoding="utf-8")
+    students = {
+        "first": reference,
+        "second": obfuscate.disguise(reference, 1),
+        "third": obfuscate.rename(reference, random.Random(2)),
+        "blank": stub,
+    }
+    for name, source in students.items():
+        (tmp_path / "class" / name).mkdir(parents=True)
+        (tmp_path / "class" / name / "params.py").write_text(source, encoding="utf-8")
+    out = tmp_path / "grades"
+    arguments = ["grade-all", str(tmp_path / "class"), "--assignment", "params", "--out", str(out)]
+    result = CliRunner().invoke(
+        course_command, [*arguments, "--similarity", "--workers", "2", "--course", str(course_copy)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "gradebook.csv").is_file() and "params: 4 submissions" in result.output
+    report = out / "similarity" / "params"
+    with (report / "clusters.csv").open(encoding="utf-8") as handle:
+        assert {row["student"] for row in csv.DictReader(handle)} == {"first", "second", "third"}
+    assert (report / "index.html").is_file() and len(list((report / "pairs").glob("*.html"))) == 3
