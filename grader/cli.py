@@ -140,6 +140,11 @@ def write_outputs(found: list[Report], options: dict[str, Path | None], language
 @click.option(
     "--advisory", is_flag=True, help="The score is not recorded: grade with any isolation, even in CI."
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh-CN"]),
+    help="The feedback's language for this run (default: course.yml's).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
 def grade_command(
     assignment,
@@ -153,6 +158,7 @@ def grade_command(
     course_dir,
     official,
     advisory,
+    lang,
     debug,
 ):
     """Grade ASSIGNMENT (default: the one whose folder you are in) and print a score table."""
@@ -163,11 +169,13 @@ def grade_command(
         found = []
         recorded = is_official(official, advisory)
         for chosen in chosen_assignments(root, course, assignment, every):
-            report = grade(root, chosen, submission_for(root, chosen, submission), official=recorded)
+            report = grade(
+                root, chosen, submission_for(root, chosen, submission), official=recorded, language=lang
+            )
             reports.print_report(report, console)
             found.append(report)
         options = {"json": json_path, "gradescope": gradescope, "junit": junit, "html": html}
-        write_outputs(found, options, course.course.language)
+        write_outputs(found, options, lang or course.course.language)
     except GraderError as error:
         _fail(error, debug)
     total = sum(r.score for r in found)

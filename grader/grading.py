@@ -80,6 +80,7 @@ def grade(
     in_process: bool = False,
     only_functions: set[str] | None = None,
     official: bool = False,
+    language: str | None = None,
 ) -> Report:
     """Run every suite of `assignment` on `submission` and return the report.
 
@@ -90,6 +91,7 @@ def grade(
         in_process: import the submission here instead of a child (trusted code only).
         only_functions: run only the tests of these graded functions (a fast check).
         official: the score is recorded: refuse to grade without strong isolation.
+        language: the feedback's language ("en", "zh-CN"), instead of course.yml's.
 
     Returns:
         the Report: one TestResult per test, hidden tests absent here listed as pending.
@@ -127,6 +129,8 @@ def grade(
         arguments.append("--in-process")
     if official:
         arguments.append("--official")
+    language = language or course.course.language
+    arguments.append(f"--lang={language}")
     if files:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             pytest.main(arguments, plugins=plugins)
@@ -134,7 +138,6 @@ def grade(
         raise CourseBroken(
             f"{assignment.id}: a suite cannot be collected ({watcher.broken_suites[0]}); fix the course."
         )
-    language = course.course.language
     tests: list[TestResult] = list(collector.results.values())
     present = {test.name for test in tests}
     if only_functions is None:

@@ -49,6 +49,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="import the submission into the test process (trusted code only; no isolation)",
     )
     group.addoption("--seed", type=int, help="seed every test's rng with this instead of its name")
+    group.addoption("--lang", choices=("en", "zh-CN"), help="the feedback's language (default: course.yml's)")
     group.addoption(
         "--official",
         action="store_true",
@@ -347,7 +348,7 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Non
         reason += f" (seed {seed})"
         report.sections.append(("seed", f"rerun with --seed {seed} to reproduce"))
     function = _function(item)
-    language = _course(item.config).course.language
+    language = item.config.getoption("--lang") or _course(item.config).course.language
     culprits: list[str] = []
     if report.when == "call" and status in ("failed", "timeout") and function is not None:
         culprits, passes = _rerun_with_reference_callees(item, function)

@@ -5,6 +5,7 @@ AlexNet, 27C^2 against 49C^2, FC as conv), 004 (the 512x512 image, 8 filters 5x5
 Where the notes count weights only, the test passes bias=False.
 """
 
+import numpy as np
 import pytest
 
 from grader.compare import assert_close
@@ -69,9 +70,11 @@ def test_ten_filters_ten_by_ten(submission):
 @pytest.mark.points(2)
 @pytest.mark.function("summarize")
 def test_ten_filters_ten_by_ten_output(submission):
-    """002 (參數少): ... and output 91x91x10 = 81,000 values from a 100x100x3 image."""
+    """002 (參數少): ... and output 91x91x10 values from a 100x100x3 image. The notes print
+    "= 81000", a slip: 91 x 91 x 10 = 82,810, which the output shape gives."""
     rows = submission.summarize((3, 100, 100), [conv(10, 10)])
     assert_close(rows, [{"type": "conv", "output_shape": (10, 91, 91), "params": 3_010}])
+    assert int(np.prod(rows[0]["output_shape"])) == 82_810
 
 
 @pytest.mark.points(2)
