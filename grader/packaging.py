@@ -80,7 +80,8 @@ def write_student_repo(root: Path, course: Course, target: Path) -> None:
 def write_gradescope_zip(root: Path, course: Course, assignment_id: str, out: Path) -> None:
     """The zip Gradescope's programming assignments expect: setup.sh, run_autograder, source/.
 
-    source/ holds course.yml, the grader, and tests/<id>/ with the hidden tests: Gradescope runs
+    source/ holds course.yml, the grader, tests/<id>/ with the hidden tests and
+    solutions/<module> (hidden tests compute expected values with the reference): Gradescope runs
     the official grading.
     """
     assignment = course.assignment(assignment_id)
@@ -95,6 +96,8 @@ def write_gradescope_zip(root: Path, course: Course, assignment_id: str, out: Pa
     shutil.copytree(
         suites, source / "tests" / assignment.id, ignore=shutil.ignore_patterns("__pycache__", "mistakes.py")
     )
+    (source / "solutions").mkdir()
+    shutil.copyfile(root / "solutions" / assignment.module, source / "solutions" / assignment.module)
     _copy_package(source)
     _write_pyproject(source, "course-autograder")
     scripts = {

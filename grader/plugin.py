@@ -7,9 +7,11 @@ solution by default, or the work at `--submission PATH`.
 
 from __future__ import annotations
 
+import importlib.util
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -112,6 +114,37 @@ def submission(request: pytest.FixtureRequest) -> Submission:
         return open_for(request.config, assignment_of(Path(str(request.path))))
     except GraderError as error:
         pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def reference(request: pytest.FixtureRequest) -> ModuleType:
+    """The instructor's reference solution of the test's assignment, imported into this process.
+
+    Hidden tests compute expected values with it (trusted instructor code), so that no test takes
+    the student's word for anything. Students never have solutions/, so public tests cannot use it.
+    """
+    if request.node.get_closest_marker("hidden") is None:
+        pytest.fail(
+            "staff: the reference fixture is for hidden tests only (students have no solutions/).",
+            pytrace=False,
+        )
+    try:
+        assignment = _course(request.config).assignment(assignment_of(Path(str(request.path))))
+    except GraderError as error:
+        pytest.fail(str(error), pytrace=False)
+    path = reference_path(request.config._grader_root, assignment)  # type: ignore[attr-defined]
+    if not path.is_file():
+        pytest.fail(
+            f"staff: no reference solution at {path}; the hidden tests of '{assignment.id}' compute "
+            "expected values with it, so copy solutions/ beside tests/ wherever they run.",
+            pytrace=False,
+        )
+    spec = importlib.util.spec_from_file_location(f"_reference_{assignment.module_name}", path)
+    if spec is None or spec.loader is None:  # never for a .py file; keeps mypy informed
+        pytest.fail(f"staff: {path} cannot be imported as Python.", pytrace=False)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -276,22 +309,27 @@ def training_curve(item: pytest.Item) -> dict[str, list[float]] | None:
     for handle in item.config.stash.get(OPEN_SUBMISSIONS, {}).values():
         calls = handle.recorded_calls("train") if hasattr(handle, "recorded_calls") else []
         if calls and isinstance(calls[-1][2], dict):
-            history = calls[-1][2]
-            curve = {key: _numbers(history.get(key)) for key in ("loss", "train_acc", "val_acc")}
-            return {key: values for key, values in curve.items() if values is not None}
+            curve: dict[str, list[float]] = {}
+            for key in ("loss", "train_acc", "val_acc"):
+                values = _numbers(calls[-1][2].get(key))
+                if values is None:
+                    return None  # the report draws no curve; the test's own result is unaffected
+                curve[key] = values
+            return curve if len({len(values) for values in curve.values()}) == 1 else None
     return None
 
 
 def _numbers(values: Any) -> list[float] | None:
-    """A list of finite-or-not real numbers (1-element arrays included), or None for anything else."""
-    if not isinstance(values, (list, tuple)) or len(values) > 10_000:
+    """A history entry as plain floats (1-element arrays included), or None for anything else."""
+    if isinstance(values, np.ndarray) and values.ndim == 1:
+        values = list(values)
+    if not isinstance(values, (list, tuple)) or len(values) > 100_000:
         return None
     numbers = []
     for value in values:
-        array = np.asarray(value) if isinstance(value, np.ndarray) else None
-        if array is not None and array.size == 1 and array.dtype.kind in "biuf":
-            value = array.item()
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
+        if isinstance(value, (np.ndarray, np.generic)) and value.size == 1 and value.dtype.kind in "iuf":
+            value = value.reshape(-1)[0].item()
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None
         numbers.append(float(value))
     return numbers

@@ -3,6 +3,11 @@
 The layers follow shared/seeds/003 (CS231n §4: CONV-RELU-POOL-FC patterns) and
 000 §1.6 (one layer: convolution, bias, ReLU); the sanity checks (initial loss
 near ln 10, overfitting a small set) are the CS231n habits for training nets.
+
+No test takes the submission's word for anything: expected values come from an independent
+computation or from the reference solution (the `reference` fixture, run here on data the grader
+chose or on weights it has checked), never from another of the student's functions, and
+training is judged by the weights it leaves, never by the history it returns.
 """
 
 import math
@@ -15,10 +20,76 @@ from grader.testing import digits_split, numerical_gradient, numerical_gradient_
 
 pytestmark = pytest.mark.hidden
 
+SHOWN_VALIDATION = 157  # train sees X_val[:157] for its history; the other 200 stay in the grader
+NOISE_IMAGES = 32  # 1440 digits + 32 noise images = 92 batches of 16
+
 
 def assert_gradient(name, got, expected, limit=1e-7):
     error = relative_error(got, expected)
     assert error < limit, f"{name}: relative error {error:.2e} against the numerical gradient"
+
+
+def affine(x, w, b):
+    """An affine layer written here, independently of the submission (N, D) @ (D, M) + (M,)."""
+    return x.reshape(x.shape[0], -1) @ w + b
+
+
+def cross_entropy(scores, y):
+    """The mean softmax cross-entropy, written here: log(sum(exp(s))) - s[label], averaged."""
+    top = scores.max(axis=1, keepdims=True)
+    log_sum = np.log(np.sum(np.exp(scores - top), axis=1)) + top[:, 0]
+    return float(np.mean(log_sum - scores[np.arange(len(y)), y]))
+
+
+def checked_arrays(value, shapes, what):
+    """A dict of float arrays with exactly the keys and shapes of `shapes`, finite, as float64
+    copies; anything else fails the test before reference code runs on it."""
+    assert isinstance(value, dict), f"{what} is a {type(value).__name__}, expected a dict of arrays"
+    missing, extra = sorted(set(shapes) - set(value)), sorted(set(value) - set(shapes), key=str)
+    assert not missing, f"{what} has no {missing[0]!r}"
+    assert not extra, f"{what} has an unexpected key {extra[0]!r}"
+    checked = {}
+    for name, shape in shapes.items():
+        array = value[name]
+        kind = f"an array of {array.dtype}" if isinstance(array, np.ndarray) else f"a {type(array).__name__}"
+        assert isinstance(array, np.ndarray) and array.dtype.kind == "f", (
+            f"{what}[{name!r}] is {kind}, expected a float array"
+        )
+        assert array.shape == shape, f"{what}[{name!r}] has shape {array.shape}, expected {shape}"
+        assert np.all(np.isfinite(array)), f"{what}[{name!r}] holds inf or nan"
+        checked[name] = array.astype(np.float64)
+    return checked
+
+
+def loss_and_grads(result, what="ConvNet.loss(X, y)"):
+    """The (loss, grads) pair a loss call returned, checked to be a number and a dict."""
+    assert isinstance(result, (tuple, list)) and len(result) == 2, (
+        f"{what} returned a {type(result).__name__}, expected a tuple (loss, grads)"
+    )
+    loss, grads = result
+    assert isinstance(loss, (int, float)) and not isinstance(loss, bool), (
+        f"{what} returned a loss of type {type(loss).__name__}, expected a number"
+    )
+    return float(loss), grads
+
+
+def reference_net(reference, config, params):
+    """The reference ConvNet built with `config` and holding `params` (checked beforehand)."""
+    net = reference.ConvNet(**config)
+    net.params = params
+    return net
+
+
+def weights_of(reference, model, config):
+    """The weights the student's model holds, read once and checked against the shapes of the
+    reference ConvNet of the same configuration (float64 copies)."""
+    shapes = {name: value.shape for name, value in reference.ConvNet(**config).params.items()}
+    return checked_arrays(model.params, shapes, "model.params")
+
+
+def accuracy(net, X, y):
+    """The fraction of X whose highest score, computed by the reference forward pass, is y."""
+    return float(np.mean(net.loss(X).argmax(axis=1) == y))
 
 
 @pytest.mark.points(2)
@@ -54,15 +125,9 @@ def test_affine_backward_numerical_gradient(submission, rng):
     b = rng.standard_normal(5)
     dout = rng.standard_normal((4, 5))
     dx, dw, db = submission.affine_backward(dout, x, w, b)
-    assert_gradient(
-        "dx", dx, numerical_gradient(lambda v: submission.affine_forward(v, w, b), x.copy(), dout, 1e-3)
-    )
-    assert_gradient(
-        "dw", dw, numerical_gradient(lambda v: submission.affine_forward(x, v, b), w.copy(), dout, 1e-3)
-    )
-    assert_gradient(
-        "db", db, numerical_gradient(lambda v: submission.affine_forward(x, w, v), b.copy(), dout, 1e-3)
-    )
+    assert_gradient("dx", dx, numerical_gradient(lambda v: affine(v, w, b), x.copy(), dout, 1e-3))
+    assert_gradient("dw", dw, numerical_gradient(lambda v: affine(x, v, b), w.copy(), dout, 1e-3))
+    assert_gradient("db", db, numerical_gradient(lambda v: affine(x, w, v), b.copy(), dout, 1e-3))
 
 
 @pytest.mark.points(3)
@@ -72,9 +137,8 @@ def test_softmax_loss_value_and_gradient(submission, rng):
     scores = rng.standard_normal((6, 4))
     y = rng.integers(0, 4, size=6)
     loss, dscores = submission.softmax_loss(scores, y)
-    log_sum = np.log(np.sum(np.exp(scores), axis=1))
-    assert_close(loss, float(np.mean(log_sum - scores[np.arange(6), y])), what="loss")
-    expected = numerical_gradient_scalar(lambda s: submission.softmax_loss(s, y)[0], scores.copy())
+    assert_close(loss, cross_entropy(scores, y), what="loss")
+    expected = numerical_gradient_scalar(lambda s: cross_entropy(s, y), scores.copy())
     assert_gradient("dscores", dscores, expected)
 
 
@@ -88,6 +152,8 @@ def test_softmax_loss_is_stable_and_averaged(submission):
     expected_loss = math.log(1 + math.exp(-1) + math.exp(-2))
     assert_close(loss, expected_loss, what="loss at scores ~1000")
     assert np.all(np.isfinite(dscores)), "dscores has inf or nan: subtract the row maximum first"
+    probabilities = np.exp([-2.0, -1.0, 0.0]) / np.sum(np.exp([-2.0, -1.0, 0.0]))
+    assert_close(dscores, (probabilities - [0.0, 0.0, 1.0])[None], what="dscores at scores ~1000")
     loss_twice, dscores_twice = submission.softmax_loss(np.concatenate([scores, scores]), np.array([2, 2]))
     assert_close(loss_twice, expected_loss, what="loss of the batch repeated twice")
     assert_close(dscores_twice[0], dscores[0] / 2, what="dscores of the batch repeated twice")
@@ -98,50 +164,66 @@ def test_softmax_loss_is_stable_and_averaged(submission):
 def test_convnet_parameter_shapes(submission):
     """W1 (F, C, fs, fs), b1 (F,), W2 (F*H/2*W/2, hidden), b2, W3 (hidden, classes), b3."""
     model = submission.ConvNet(input_dim=(3, 6, 6), num_filters=4, filter_size=5, hidden_dim=7, num_classes=5)
-    shapes = {name: tuple(value.shape) for name, value in model.params.items()}
     expected = {"W1": (4, 3, 5, 5), "b1": (4,), "W2": (36, 7), "b2": (7,), "W3": (7, 5), "b3": (5,)}
-    assert_close(shapes, expected, what="parameter shapes")
+    checked_arrays(model.params, expected, "model.params")
 
 
 @pytest.mark.points(2)
 @pytest.mark.function("ConvNet")
-def test_initial_loss_is_near_log_ten(submission, rng):
-    """With small weights every class is equally likely: the loss starts near ln(10) = 2.303."""
-    model = submission.ConvNet(weight_scale=1e-3, seed=3)
+def test_initial_loss_is_near_log_ten(submission, reference, rng):
+    """With small weights every class is equally likely: the loss starts near ln(10) = 2.303.
+    The loss and scores must be those of the reference network holding the same weights."""
+    config = {"weight_scale": 1e-3, "seed": 3}
+    model = submission.ConvNet(**config)
+    net = reference_net(reference, config, weights_of(reference, model, config))
     X = rng.standard_normal((20, 1, 8, 8))
     y = rng.integers(0, 10, size=20)
-    loss, _ = model.loss(X, y)
-    assert abs(loss - math.log(10)) < 0.02, f"initial loss {loss:.4f}, expected about ln(10) = 2.3026"
-    scores = model.loss(X)
-    assert np.asarray(scores).shape == (20, 10), f"scores have shape {np.shape(scores)}, expected (20, 10)"
-
-
-def small_model(submission, rng, reg):
-    model = submission.ConvNet(
-        input_dim=(2, 4, 4), num_filters=3, filter_size=3, hidden_dim=5, num_classes=4, reg=reg
+    expected_loss = net.loss(X, y)[0]
+    assert abs(expected_loss - math.log(10)) < 0.02, (
+        f"with weight_scale=1e-3 your initial weights give a loss of {expected_loss:.4f}, "
+        "expected about ln(10) = 2.3026: are they scaled by weight_scale?"
     )
-    shapes = {"W1": (3, 2, 3, 3), "b1": (3,), "W2": (12, 5), "b2": (5,), "W3": (5, 4), "b3": (4,)}
-    model.params = {name: rng.standard_normal(shape) * 0.5 for name, shape in shapes.items()}
+    loss, _ = loss_and_grads(model.loss(X, y))
+    assert_close(loss, expected_loss, what="loss")
+    # the scores are of order 1e-7 here: compare them relatively, not against atol
+    assert_close(model.loss(X), net.loss(X), atol=1e-15, what="scores")
+
+
+SMALL = {"input_dim": (2, 4, 4), "num_filters": 3, "filter_size": 3, "hidden_dim": 5, "num_classes": 4}
+SMALL_SHAPES = {"W1": (3, 2, 3, 3), "b1": (3,), "W2": (12, 5), "b2": (5,), "W3": (5, 4), "b3": (4,)}
+
+
+def small_params(rng):
+    return {name: rng.standard_normal(shape) * 0.5 for name, shape in SMALL_SHAPES.items()}
+
+
+def small_model(submission, params, reg):
+    """The student's small ConvNet, holding a copy of the grader's `params`."""
+    model = submission.ConvNet(**SMALL, reg=reg)
+    model.params = {name: value.copy() for name, value in params.items()}
     return model
 
 
 @pytest.mark.points(5)
 @pytest.mark.function("ConvNet")
-def test_convnet_gradient_check(submission, rng):
-    """Every gradient of ConvNet.loss, with L2 regularisation, against central differences."""
-    model = small_model(submission, rng, reg=0.3)
+def test_convnet_gradient_check(submission, reference, rng):
+    """The loss and every gradient of ConvNet.loss, with L2 regularisation, against the reference
+    network's loss at the same weights and its central differences."""
+    params = small_params(rng)
+    model = small_model(submission, params, reg=0.3)
     X = rng.standard_normal((3, 2, 4, 4))
     y = rng.integers(0, 4, size=3)
-    _, grads = model.loss(X, y)
-    params = model.params
-    for name in ("W1", "b1", "W2", "b2", "W3", "b3"):
+    loss, grads = loss_and_grads(model.loss(X, y))
+    grads = checked_arrays(grads, SMALL_SHAPES, "grads")
+    net = reference_net(reference, SMALL | {"reg": 0.3}, dict(params))
+    assert_close(loss, net.loss(X, y)[0], what="loss")
+    for name in SMALL_SHAPES:
 
         def loss_at(value, name=name):
-            model.params = params | {name: value}
-            return model.loss(X, y)[0]
+            net.params = params | {name: value}
+            return net.loss(X, y)[0]
 
         expected = numerical_gradient_scalar(loss_at, params[name].copy(), step=1e-6)
-        model.params = params
         assert_gradient(f"grads[{name!r}]", grads[name], expected, limit=1e-6)
 
 
@@ -151,39 +233,57 @@ def test_regularisation_adds_half_reg_sum_of_squares(submission, rng):
     """The loss adds 0.5 * reg * sum(W**2) over W1, W2 and W3 (not the biases)."""
     X = rng.standard_normal((2, 2, 4, 4))
     y = np.array([0, 3])
-    plain = small_model(submission, np.random.default_rng(7), reg=0.0)
-    regular = small_model(submission, np.random.default_rng(7), reg=0.7)
-    weights = sum(float(np.sum(regular.params[k] ** 2)) for k in ("W1", "W2", "W3"))
-    difference = regular.loss(X, y)[0] - plain.loss(X, y)[0]
-    assert_close(difference, 0.5 * 0.7 * weights, what="loss(reg=0.7) - loss(reg=0)")
+    params = small_params(np.random.default_rng(7))
+    plain, _ = loss_and_grads(small_model(submission, params, reg=0.0).loss(X, y))
+    regular, _ = loss_and_grads(small_model(submission, params, reg=0.7).loss(X, y))
+    weights = sum(float(np.sum(params[k] ** 2)) for k in ("W1", "W2", "W3"))
+    assert_close(regular - plain, 0.5 * 0.7 * weights, what="loss(reg=0.7) - loss(reg=0)")
 
 
 @pytest.mark.points(3)
 @pytest.mark.function("train")
-def test_overfits_fifty_examples(submission):
-    """A net that can learn fits 50 digits perfectly: training accuracy 100 % after 40 epochs."""
-    X_train, y_train, X_val, y_val = digits_split()
-    model = submission.ConvNet(weight_scale=0.2, seed=1)
-    history = submission.train(
-        model, X_train[:50], y_train[:50], X_val[:50], y_val[:50], epochs=40, batch_size=10, lr=0.2, seed=1
+def test_overfits_fifty_examples(submission, reference, rng):
+    """A net that can learn fits 50 digits perfectly, even with labels drawn at random, which
+    nothing written in advance can predict: 150 epochs at lr 0.1, batch 10. The grader computes
+    the training accuracy itself, from the weights train leaves in the model: 100 %."""
+    X_train, _, X_val, y_val = digits_split()
+    labels = rng.integers(0, 10, size=50)
+    config = {"weight_scale": 0.2, "seed": 1}
+    model = submission.ConvNet(**config)
+    submission.train(
+        model, X_train[:50], labels, X_val[:50], y_val[:50], epochs=150, batch_size=10, lr=0.1, seed=1
     )
-    assert history["train_acc"][-1] == 1.0, (
-        f"training accuracy {history['train_acc'][-1]:.2f} on 50 examples, expected 1.00"
-    )
+    net = reference_net(reference, config, weights_of(reference, model, config))
+    fitted = accuracy(net, X_train[:50], labels)
+    assert fitted == 1.0, f"the trained weights fit {fitted:.2f} of the 50 examples, expected 1.00"
 
 
 @pytest.mark.points(6)
 @pytest.mark.function("train")
-def test_trains_to_95_percent_on_digits(submission, credit):
-    """On scikit-learn's 8x8 digits: 20 epochs at lr 0.1 then 5 at lr 0.01, batch 16, reach at
-    least 95 % validation accuracy (90 % earns half the points)."""
+def test_trains_to_95_percent_on_digits(submission, reference, rng, credit):
+    """On scikit-learn's 8x8 digits, the ten labels renamed at random: 20 epochs at lr 0.1 then 5
+    at lr 0.01, batch 16. The grader computes the accuracy itself, from the trained weights, on
+    200 validation digits that train never sees: at least 95 % (90 % earns half the points).
+    The training set also holds 32 noise images with random labels: a net trained on it fits at
+    least half of them, one trained elsewhere about one in ten (no credit then)."""
     X_train, y_train, X_val, y_val = digits_split()
-    model = submission.ConvNet(num_filters=16, hidden_dim=64, weight_scale=0.1, seed=0)
-    submission.train(model, X_train, y_train, X_val, y_val, epochs=20, batch_size=16, lr=0.1, seed=0)
-    history = submission.train(
-        model, X_train, y_train, X_val, y_val, epochs=5, batch_size=16, lr=0.01, seed=1
+    rename = rng.permutation(10)
+    noise = rng.random((NOISE_IMAGES, 1, 8, 8))
+    noise_labels = rng.integers(0, 10, size=NOISE_IMAGES)
+    X = np.concatenate([X_train, noise])
+    y = np.concatenate([rename[y_train], noise_labels])
+    X_shown, y_shown = X_val[:SHOWN_VALIDATION], rename[y_val[:SHOWN_VALIDATION]]
+    config = {"num_filters": 16, "hidden_dim": 64, "weight_scale": 0.1, "seed": 0}
+    model = submission.ConvNet(**config)
+    submission.train(model, X, y, X_shown, y_shown, epochs=20, batch_size=16, lr=0.1, seed=0)
+    submission.train(model, X, y, X_shown, y_shown, epochs=5, batch_size=16, lr=0.01, seed=1)
+    net = reference_net(reference, config, weights_of(reference, model, config))
+    fitted = accuracy(net, noise, noise_labels)
+    assert fitted >= 0.5, (
+        f"the trained weights fit {fitted:.2f} of the noise images in the training set, expected "
+        "at least 0.50: were they trained on the data given to train?"
     )
-    accuracy = history["val_acc"][-1]
-    if accuracy >= 0.90:
+    held_out = accuracy(net, X_val[SHOWN_VALIDATION:], rename[y_val[SHOWN_VALIDATION:]])
+    if held_out >= 0.90:
         credit.award(0.5)
-    assert accuracy >= 0.95, f"validation accuracy {accuracy:.3f}, expected at least 0.95"
+    assert held_out >= 0.95, f"accuracy {held_out:.3f} on digits train never saw, expected at least 0.95"

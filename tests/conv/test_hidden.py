@@ -251,9 +251,12 @@ def test_padded_output_size_lecture_values(submission, n, f, stride, padding, ex
 @pytest.mark.points(1)
 @pytest.mark.function("padded_output_size")
 def test_padded_output_size_rejects_unknown_mode(submission):
-    """A padding mode other than "same" or "valid" is a ValueError."""
+    """A padding mode other than "same" or "valid" is a ValueError; on the same 8-wide input with a
+    3-wide filter, "same" gives 8 and "valid" 6."""
     with pytest.raises(ValueError):  # noqa: PT011 (any message)
         submission.padded_output_size(8, 3, 1, "full")
+    assert_close(submission.padded_output_size(8, 3, 1, "same"), 8, what='"same"')
+    assert_close(submission.padded_output_size(8, 3, 1, "valid"), 6, what='"valid"')
 
 
 @pytest.mark.points(2)
@@ -288,12 +291,17 @@ def test_single_step_three_channels(submission, rng):
 
 @pytest.mark.points(2)
 @pytest.mark.function("conv_forward")
-def test_bad_geometry_raises(submission):
-    """A stride below 1 or a filter larger than the padded input is a ValueError."""
-    x = np.zeros((1, 1, 4, 4))
+def test_bad_geometry_raises(submission, rng):
+    """A stride below 1 or a filter larger than the padded input is a ValueError; the same input
+    and filters with stride 1, or with enough padding, work."""
+    x = rng.standard_normal((1, 1, 4, 4))
+    small, large, b = rng.standard_normal((1, 1, 3, 3)), rng.standard_normal((1, 1, 7, 7)), np.zeros(1)
     with pytest.raises(ValueError):  # noqa: PT011
-        submission.conv_forward(x, np.zeros((1, 1, 3, 3)), np.zeros(1), stride=0)
+        submission.conv_forward(x, small, b, stride=0)
     with pytest.raises(ValueError):  # noqa: PT011
-        submission.conv_forward(x, np.zeros((1, 1, 7, 7)), np.zeros(1), pad=1)
+        submission.conv_forward(x, large, b, pad=1)
     with pytest.raises(ValueError):  # noqa: PT011
         submission.conv_output_size(7, 3, stride=0)
+    assert_close(submission.conv_forward(x, small, b), slow_conv(x, small, b, 1, 0), what="stride 1")
+    assert_close(submission.conv_forward(x, large, b, pad=2), slow_conv(x, large, b, 1, 2), what="7x7, pad 2")
+    assert_close(submission.conv_output_size(7, 3, stride=1), 5, what="n=7, f=3, stride 1")

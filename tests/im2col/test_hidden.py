@@ -29,6 +29,22 @@ def slow_im2col(x, fh, fw, stride, pad):
     return cols
 
 
+def conv_by_columns(x, w, b, stride, pad):
+    """Convolution as one product with the loop im2col above, (N, F, H', W'); no student code."""
+    n, _, h, width = x.shape
+    f, _, fh, fw = w.shape
+    out_h, out_w = (h + 2 * pad - fh) // stride + 1, (width + 2 * pad - fw) // stride + 1
+    out = w.reshape(f, -1) @ slow_im2col(x, fh, fw, stride, pad) + b[:, None]
+    return out.reshape(f, n, out_h, out_w).transpose(1, 0, 2, 3)
+
+
+def weight_gradient(x, dout, w_shape, stride, pad):
+    """dw of the convolution, (F, C, fh, fw): dout's rows times the loop im2col's columns."""
+    f, _, fh, fw = w_shape
+    rows = dout.transpose(1, 0, 2, 3).reshape(f, -1)
+    return (rows @ slow_im2col(x, fh, fw, stride, pad).T).reshape(w_shape)
+
+
 def random_geometry(rng):
     n, c = (int(v) for v in rng.integers(1, 4, size=2))
     h, w = (int(v) for v in rng.integers(3, 8, size=2))
@@ -166,7 +182,8 @@ def gradient_case(rng, stride, pad):
 @pytest.mark.function("conv_backward_im2col")
 @pytest.mark.parametrize(("stride", "pad"), [(1, 1), (2, 1)])
 def test_backward_matches_numerical_gradient(submission, rng, stride, pad):
-    """dx, dw and db against central differences; relative error below 1e-7.
+    """dx, dw and db against central differences of a convolution computed here (loop im2col
+    and one product); relative error below 1e-7.
 
     The layer is linear in each of x, w and b, so a step of 1e-3 is exact up to round-off."""
     x, w, b, stride, pad = gradient_case(rng, stride, pad)
@@ -176,7 +193,7 @@ def test_backward_matches_numerical_gradient(submission, rng, stride, pad):
 
     def forward(**changed):
         args = {"x": x, "w": w, "b": b} | changed
-        return submission.conv_forward_im2col(args["x"], args["w"], args["b"], stride=stride, pad=pad)[0]
+        return conv_by_columns(args["x"], args["w"], args["b"], stride, pad)
 
     for name, got, value in (("dx", dx, x), ("dw", dw, w), ("db", db, b)):
         key = name[1:]
@@ -198,15 +215,22 @@ def test_weight_gradient_sums_over_the_batch(submission, rng):
     _, dw_one, db_one = submission.conv_backward_im2col(dout, cache)
     _, cache_two = submission.conv_forward_im2col(np.concatenate([x, x]), w, b, pad=1)
     _, dw_two, db_two = submission.conv_backward_im2col(np.concatenate([dout, dout]), cache_two)
-    assert_close(dw_two, 2 * dw_one, what="dw of two copies")
-    assert_close(db_two, 2 * db_one, what="db of two copies")
+    expected_dw = weight_gradient(x, dout, w.shape, stride=1, pad=1)
+    assert_close(dw_one, expected_dw, what="dw of one image")
+    assert_close(db_one, dout.sum(axis=(0, 2, 3)), what="db of one image")
+    assert_close(dw_two, 2 * expected_dw, what="dw of two copies")
+    assert_close(db_two, 2 * dout.sum(axis=(0, 2, 3)), what="db of two copies")
 
 
 @pytest.mark.points(1)
 @pytest.mark.function("im2col")
-def test_bad_geometry_raises(submission):
-    """A window larger than the padded input, or stride 0, is a ValueError."""
+def test_bad_geometry_raises(submission, rng):
+    """A window larger than the padded input, or stride 0, is a ValueError; the same image with a
+    window that fits, or padded so that the large one fits, gives its columns."""
+    x = rng.standard_normal((1, 1, 3, 3))
     with pytest.raises(ValueError):  # noqa: PT011
-        submission.im2col(np.zeros((1, 1, 3, 3)), 5, 5)
+        submission.im2col(x, 5, 5)
     with pytest.raises(ValueError):  # noqa: PT011
-        submission.im2col(np.zeros((1, 1, 3, 3)), 2, 2, stride=0)
+        submission.im2col(x, 2, 2, stride=0)
+    assert_close(submission.im2col(x, 2, 2), slow_im2col(x, 2, 2, 1, 0), what="2x2 windows, stride 1")
+    assert_close(submission.im2col(x, 5, 5, pad=1), slow_im2col(x, 5, 5, 1, 1), what="5x5 window, pad 1")

@@ -185,6 +185,9 @@ def test_cs231n_layer_examples(submission):
 @pytest.mark.points(1)
 @pytest.mark.function("summarize")
 def test_unknown_layer_type_raises(submission):
-    """A layer type other than conv, pool, flatten or fc is a ValueError."""
+    """A layer type other than conv, pool, flatten or fc is a ValueError; flattening the same
+    1x8x8 input gives 64 values."""
     with pytest.raises(ValueError):  # noqa: PT011
         submission.summarize((1, 8, 8), [{"type": "dropout"}])
+    rows = submission.summarize((1, 8, 8), [{"type": "flatten"}])
+    assert_close(rows, [{"type": "flatten", "output_shape": (64,), "params": 0}], what="flatten")

@@ -172,8 +172,9 @@ def test_switches_take_the_first_maximum(submission):
 @pytest.mark.function("max_pool_backward")
 def test_max_pool_backward_needs_no_x(submission, rng):
     """003 §4.3 (switches): the backward pass routes each gradient by its switch alone;
-    in the 5x5, f=3, s=1 example the 9 at (1, 1) is chosen by four windows and gets their sum."""
-    _, switches = submission.max_pool_forward(plane(FIVE_BY_FIVE), size=3, stride=1)
+    in the 5x5, f=3, s=1 example the 9 at (1, 1) is chosen by four windows and gets their sum.
+    The switches are computed here, so this test does not depend on max_pool_forward."""
+    _, switches = slow_max_pool(plane(FIVE_BY_FIVE), size=3, stride=1)
     dout = rng.standard_normal((1, 1, 3, 3))
     dx = submission.max_pool_backward(dout, switches, (1, 1, 5, 5))
     expected = np.zeros(25)
@@ -188,14 +189,15 @@ def test_max_pool_backward_needs_no_x(submission, rng):
 @pytest.mark.function("max_pool_backward")
 @pytest.mark.parametrize(("size", "stride"), [(2, 2), (3, 2)])
 def test_max_pool_backward_numerical_gradient(submission, rng, size, stride):
-    """dx against central differences (distinct inputs, so no ties); relative error below 1e-7."""
+    """dx against central differences of max pooling computed here (distinct inputs, so no ties),
+    from switches computed here too; relative error below 1e-7."""
     x = rng.permutation(2 * 2 * 6 * 6).reshape(2, 2, 6, 6).astype(np.float64) / 7.0
-    out, switches = submission.max_pool_forward(x, size=size, stride=stride)
+    out, switches = slow_max_pool(x, size, stride)
     dout = rng.standard_normal(out.shape)
     dx = submission.max_pool_backward(dout, switches, x.shape)
 
     def forward(value):
-        return submission.max_pool_forward(value, size=size, stride=stride)[0]
+        return slow_max_pool(value, size, stride)[0]
 
     expected = numerical_gradient(forward, x.copy(), dout, step=1e-3)
     error = relative_error(dx, expected)
@@ -215,13 +217,14 @@ def test_avg_pool_random_shapes(submission, rng):
 @pytest.mark.function("avg_pool_backward")
 @pytest.mark.parametrize(("size", "stride"), [(2, 2), (3, 1)])
 def test_avg_pool_backward_numerical_gradient(submission, rng, size, stride):
-    """Each gradient is spread over its window and divided by its area; overlaps add up."""
+    """Each gradient is spread over its window and divided by its area; overlaps add up (against
+    central differences of average pooling computed here)."""
     x = rng.standard_normal((1, 2, 5, 5))
     dout = rng.standard_normal(slow_avg_pool(x, size, stride).shape)
     dx = submission.avg_pool_backward(dout, x.shape, size=size, stride=stride)
 
     def forward(value):
-        return submission.avg_pool_forward(value, size=size, stride=stride)
+        return slow_avg_pool(value, size, stride)
 
     expected = numerical_gradient(forward, x.copy(), dout, step=1e-3)
     error = relative_error(dx, expected)
@@ -230,9 +233,14 @@ def test_avg_pool_backward_numerical_gradient(submission, rng, size, stride):
 
 @pytest.mark.points(1)
 @pytest.mark.function("pool_output_size")
-def test_bad_geometry_raises(submission):
-    """A window larger than the input, or stride 0, is a ValueError."""
+def test_bad_geometry_raises(submission, rng):
+    """A window larger than the input, or stride 0, is a ValueError; a window that just fits, and
+    stride 1, work."""
+    x = rng.standard_normal((1, 2, 4, 4))
     with pytest.raises(ValueError):  # noqa: PT011
         submission.pool_output_size(3, 4, 1)
     with pytest.raises(ValueError):  # noqa: PT011
-        submission.max_pool_forward(np.zeros((1, 1, 4, 4)), size=2, stride=0)
+        submission.max_pool_forward(x, size=2, stride=0)
+    assert_close(submission.pool_output_size(3, 3, 1), 1, what="a 3-wide window on 3")
+    out, switches = submission.max_pool_forward(x, size=2, stride=1)
+    assert_close((out, switches), slow_max_pool(x, 2, 1), what="size 2, stride 1")

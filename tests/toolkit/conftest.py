@@ -19,7 +19,7 @@ def write_course(folder: Path, time_limit: float = 2.0, startup_limit: float = 8
     (folder / "course.yml").write_text(text, encoding="utf-8")
     shutil.copytree(ROOT / "solutions", folder / "solutions")
     for suite in (ROOT / "tests").iterdir():
-        if suite.is_dir() and suite.name != "toolkit" and not suite.name.startswith("__"):
+        if suite.is_dir() and suite.name not in ("toolkit", "course") and not suite.name.startswith("__"):
             shutil.copytree(
                 suite, folder / "tests" / suite.name, ignore=shutil.ignore_patterns("__pycache__")
             )

@@ -61,3 +61,50 @@ def test_markers_are_registered(tiny_course):
     result.stdout.fnmatch_lines(
         ["@pytest.mark.points(n)*", "@pytest.mark.hidden*", "@pytest.mark.function(name)*"]
     )
+
+
+REFERENCE_SUITES = {
+    "test_hidden": """
+        import pytest
+
+        pytestmark = pytest.mark.hidden
+
+        @pytest.mark.function("add")
+        def test_expected_value_from_the_reference(submission, reference):
+            assert reference.__name__ == "_reference_add"
+            assert submission.add(2, 5) == reference.add(2, 5) == 7
+        """,
+    "test_public_ref": """
+        import pytest
+
+        @pytest.mark.function("add")
+        def test_public_cannot_use_the_reference(submission, reference):
+            assert reference.add(1, 1) == 2
+        """,
+}
+
+
+def test_reference_fixture_in_hidden_tests_only(tiny_course):
+    """Hidden tests get the instructor's solution; a public test that asks for it fails, saying why."""
+    for name, text in REFERENCE_SUITES.items():
+        (tiny_course.path / "tests" / "add" / f"{name}.py").write_text(textwrap.dedent(text))
+    wrong = tiny_course.path / "wrong.py"
+    wrong.write_text("def add(a, b):\n    return a + b + 0\n")
+    result = tiny_course.runpytest_subprocess(f"--submission={wrong}", "-p", "no:cacheprovider", "tests/add")
+    result.assert_outcomes(passed=3, errors=1)
+    result.stdout.fnmatch_lines(["*staff: the reference fixture is for hidden tests only*"])
+
+
+def test_reference_fixture_without_solutions_is_a_staff_error(tiny_course):
+    """Where solutions/ is absent (a copy of the hidden tests without it), the test fails and says so."""
+    (tiny_course.path / "tests" / "add" / "test_hidden.py").write_text(
+        textwrap.dedent(REFERENCE_SUITES["test_hidden"])
+    )
+    submission = tiny_course.path / "work" / "add.py"
+    submission.parent.mkdir()
+    (tiny_course.path / "solutions" / "add.py").rename(submission)
+    result = tiny_course.runpytest_subprocess(
+        f"--submission={submission}", "-p", "no:cacheprovider", "tests/add/test_hidden.py"
+    )
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*staff: no reference solution at *solutions/add.py*copy solutions/*"])

@@ -265,9 +265,8 @@ def test_gradescope_autograder_runs_locally(released_course, tmp_path):
     autograder = tmp_path / "autograder"
     (autograder / "submission").mkdir(parents=True)
     with zipfile.ZipFile(archive) as opened:
-        assert {"setup.sh", "run_autograder", "source/course.yml", "source/tests/conv/test_hidden.py"} <= set(
-            opened.namelist()
-        )
+        expected = {"setup.sh", "run_autograder", "source/course.yml", "source/tests/conv/test_hidden.py"}
+        assert expected | {"source/solutions/conv.py"} <= set(opened.namelist())
         opened.extractall(autograder)
     bias_missing = next(
         m for m in load_catalogue(ROOT / "tests" / "conv" / "mistakes.py") if m["name"] == "bias missing"

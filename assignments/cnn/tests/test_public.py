@@ -64,11 +64,32 @@ def test_convnet_default_shapes(submission):
 
 @pytest.mark.points(1)
 @pytest.mark.function("train")
-def test_train_history(submission):
-    """Three epochs on 12 blank images give three entries in each list of the history."""
+def test_train_steps_on_blank_images(submission):
+    """Blank images and biases of -1 keep every ReLU off, so every score is b3 = 0 and only b3 has
+    a gradient: 1/10 (each class equally likely) minus each label's share of the batch. Labels
+    0..9, 0, 1 give classes 0 and 1 a share of 2/12 and the others 1/12, so one full batch at
+    lr 0.5 moves b3 to 0.5 * (share - 1/10): 1/30 for classes 0 and 1, -1/120 for the others.
+    Three epochs at lr 0 first give three history entries each and change nothing."""
     model = submission.ConvNet(seed=5)
+    start = {
+        "W1": np.full((8, 1, 3, 3), 0.1),
+        "b1": np.full(8, -1.0),
+        "W2": np.full((128, 64), 0.1),
+        "b2": np.full(64, -1.0),
+        "W3": np.full((64, 10), 0.1),
+        "b3": np.zeros(10),
+    }
+    model.params = {name: value.copy() for name, value in start.items()}
     X = np.zeros((12, 1, 8, 8))
     y = np.arange(12) % 10
-    history = submission.train(model, X, y, X[:4], y[:4], epochs=3, batch_size=4, lr=0.01)
+    history = submission.train(model, X, y, X[:4], y[:4], epochs=3, batch_size=12, lr=0.0)
+    assert isinstance(history, dict), f"train returned a {type(history).__name__}, expected a dict"
     for key in ("loss", "train_acc", "val_acc"):
-        assert len(history[key]) == 3, f"history[{key!r}] has {len(history[key])} entries, expected 3"
+        entries = history.get(key)
+        assert isinstance(entries, (list, tuple, np.ndarray)) and len(entries) == 3, (
+            f"history[{key!r}] should hold one entry per epoch (3), got {entries!r:.80}"
+        )
+    assert_close(model.params, start, what="params after three epochs at lr 0")
+    submission.train(model, X, y, X[:4], y[:4], epochs=1, batch_size=12, lr=0.5)
+    b3 = np.array([1 / 30] * 2 + [-1 / 120] * 8)
+    assert_close(model.params, start | {"b3": b3}, what="params after one step at lr 0.5")
