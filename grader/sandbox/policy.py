@@ -115,6 +115,12 @@ def _exactly(level: str, protected: list[Path]) -> Isolation:
                 f"the unprivileged-uid level needs the interpreter readable by other users, and "
                 f"{path} is not; install Python system-wide (or in a folder others can traverse)."
             )
+    scratch = Path(tempfile.gettempdir())
+    if not reachable_by_others(scratch):
+        raise IsolationRefused(
+            f"the unprivileged-uid level gives each child a folder in {scratch}, which other users "
+            "cannot reach; set TMPDIR to a folder they can (such as /tmp)."
+        )
     exposed = [path for path in protected if path.exists() and reachable_by_others(path)]
     if exposed:
         return Isolation(

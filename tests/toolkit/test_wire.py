@@ -103,3 +103,23 @@ def test_arrays_are_never_unpickled():
 def test_malformed_frames_are_wire_errors(payload):
     with pytest.raises(wire.WireError):
         wire.parse_frame(payload)
+
+
+def test_decoding_is_bounded_in_depth_values_and_header_size():
+    """A frame from a hostile child: nesting, item counts and header sizes past the limits are
+    refused with WireError (never RecursionError or MemoryError in the grading process)."""
+    import struct
+
+    deep: object = 1
+    for _ in range(wire.MAX_DEPTH + 2):
+        deep = [deep]
+    with pytest.raises(wire.WireError, match="nested deeper"):
+        wire.decode(deep, [])
+    with pytest.raises(wire.WireError, match="items"):
+        wire.decode(list(range(wire.MAX_VALUES + 1)), [])
+    nested = b"[" * 100_000 + b"]" * 100_000
+    with pytest.raises(wire.WireError, match="malformed frame"):
+        wire.parse_frame(struct.pack("<I", len(nested)) + nested)
+    with pytest.raises(wire.WireError, match="header of"):
+        wire.parse_frame(struct.pack("<I", wire.MAX_HEADER_BYTES + 1) + b"{}")
+    assert wire.decode([[1, {"tuple": [2, "x"]}]], []) == [[1, (2, "x")]]
