@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 
 from grader.analysis import order, shapes, values
-from grader.analysis.core import Case, Finding, Tolerance
+from grader.analysis.core import MIN_EVIDENCE, Case, Finding, Tolerance
 from grader.analysis.messages import LANGUAGES, PLACES, SENTENCES
 
 __all__ = ["LANGUAGES", "PLACES", "SENTENCES", "Finding", "explain"]
@@ -89,7 +89,7 @@ def _explain(case: Case) -> Finding | None:
     if not case.differ.any():
         return None
     found = values.nonfinite(case)
-    if found or not case.finite:
+    if found or not case.finite or case.got.size < MIN_EVIDENCE:
         return found or order.values_differ(case)
     return _first(case, _VALUE_CHECKS) or order.values_differ(case)
 

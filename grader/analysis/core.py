@@ -9,6 +9,7 @@ import numpy as np
 
 from grader.analysis.messages import say
 
+MIN_EVIDENCE = 4  # a pattern is named only when at least this many elements bear it out
 _SAMPLE_FROM = 4096  # arrays larger than this are compared on a sample first
 _SAMPLE_SIZE = 512
 

@@ -69,14 +69,15 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "把你的结果沿第 {axis} 轴求平均就得到期望结果：漏了对这个轴求平均。",
     },
     "padding_missing": {
-        "en": "Your output is the interior of the expected one, {pad} smaller on each side: "
-        "the zero padding is missing.",
-        "zh-CN": "你的输出只是期望输出的内部，每一侧少了 {pad} 行或列：缺少零填充。",
+        "en": "Your output is the interior of the expected one, {pad} smaller on each side along "
+        "{axes}: the zero padding is missing.",
+        "zh-CN": "你的输出只是期望输出的内部，沿{axes}每一侧少了 {pad} 个：缺少零填充。",
     },
     "padding_extra": {
-        "en": "Your output has {pad} extra on each side around the right values: zero padding "
-        "added twice, or the padded array returned?",
-        "zh-CN": "你的输出在正确数值的每一侧多了 {pad} 行或列：零填充做了两次，还是返回了填充后的数组？",
+        "en": "Your output has {pad} extra on each side along {axes} around the right values: "
+        "zero padding added twice or on the wrong axes, or the padded array returned?",
+        "zh-CN": "你的输出沿{axes}每一侧多了 {pad} 个，中间是正确的数值：零填充做了两次、"
+        "加在了不该加的轴上，还是返回了填充后的数组？",
     },
     "floor_ceil_extra": {
         "en": "Your output has one row or column too many at the end and is otherwise right: "
@@ -99,6 +100,12 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zero padding on one side only, or a loop bound off?",
         "zh-CN": "你的输出包含期望输出，但某一侧多了几行或几列：零填充只加在了一侧，还是循环边界不对？",
     },
+    "stride_missing": {
+        "en": "Keeping one entry in {stride} along {axes} of your output gives the expected output: "
+        "the stride is missing (the windows move one step at a time).",
+        "zh-CN": "把你的输出沿{axes}每 {stride} 个取一个，就正好是期望输出："
+        "漏了步长（窗口每次只移动了一格）。",
+    },
     "off_by_one": {
         "en": "The shape is {got_shape} instead of {expected_shape}, off by one: check the output-size "
         "formula (the + 1, floor against ceil) or a loop bound.",
@@ -106,10 +113,10 @@ SENTENCES: dict[str, dict[str, str]] = {
         "向下取整还是向上取整）或循环边界。",
     },
     "size_by_padding": {
-        "en": "The shape is {got_shape} instead of {expected_shape}, off by twice a padding width: "
-        "is the zero padding counted on both sides, and only once?",
-        "zh-CN": "形状是 {got_shape}，应为 {expected_shape}，正好差了两倍的零填充宽度：零填充是否两侧都算了，"
-        "而且只算了一次？",
+        "en": "The shape is {got_shape} instead of {expected_shape}, off by an even number: check the "
+        "zero padding (on both sides, once) and the stride in the output-size formula.",
+        "zh-CN": "形状是 {got_shape}，应为 {expected_shape}，差了一个偶数：检查输出尺寸公式里的零填充"
+        "（两侧都要算，而且只算一次）和步长。",
     },
     "shape_differs": {
         "en": "The shape is {got_shape} where {expected_shape} is expected.",

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from grader.analysis.core import Case, Finding
+from grader.analysis.core import MIN_EVIDENCE, Case, Finding
 from grader.analysis.messages import place
 from grader.analysis.shapes import permutations
 from grader.analysis.where import axes_names, axis_name, axis_parts, border_mask, summary
@@ -47,6 +47,8 @@ def border(case: Case) -> Finding | None:
         if band is None:
             return None
         if not (case.differ & ~band).any():
+            if (~band).sum() < MIN_EVIDENCE:  # too small an interior to vouch for anything
+                return None
             return case.finding("border", _border_where(case, width))
     return None
 
@@ -82,6 +84,8 @@ def shifted(case: Case) -> Finding | None:
     """got[i] == expected[i - k] on the overlap, for a shift k of up to 3 along one or both last axes."""
     for shift in _shifts(case.got.shape):
         got_part, expected_part = _overlap(shift)
+        if case.got[got_part].size < MIN_EVIDENCE:
+            continue
         if not case.agree(case.got[got_part], case.expected[got_part]) and case.agree(
             case.got[got_part], case.expected[expected_part]
         ):
@@ -139,7 +143,7 @@ def _shift_where(case: Case, shift: dict[int, int]) -> str:
 
 def layout(case: Case) -> Finding | None:
     """The same values (a multiset) in another order: a transpose and a reshape mixed up, or any order."""
-    if not case.same_values:
+    if case.got.size < MIN_EVIDENCE or not case.same_values:
         return None
     got, expected, language = case.got, case.expected, case.language
     fortran = tuple(reversed(range(expected.ndim)))

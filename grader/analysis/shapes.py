@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from grader.analysis.core import Case, Finding
+from grader.analysis.core import MIN_EVIDENCE, Case, Finding
 from grader.analysis.messages import place
 from grader.analysis.where import axes_names, axis_name
 
@@ -48,7 +48,9 @@ def _shapes(case: Case) -> dict[str, str]:
 def reshaped(case: Case) -> Finding | None:
     """The right values in C order, in another shape."""
     got, expected = case.got, case.expected
-    if got.size != expected.size or not case.agree(got.reshape(-1), expected.reshape(-1)):
+    if got.size != expected.size or got.size < MIN_EVIDENCE:
+        return None
+    if not case.agree(got.reshape(-1), expected.reshape(-1)):
         return None
     return case.finding("reshaped", place("everywhere", case.language), **_shapes(case))
 
@@ -56,7 +58,7 @@ def reshaped(case: Case) -> Finding | None:
 def transposed(case: Case) -> Finding | None:
     """got == expected.transpose(order) for an axis order other than the identity."""
     got, expected = case.got, case.expected
-    if got.ndim != expected.ndim or sorted(got.shape) != sorted(expected.shape):
+    if got.ndim != expected.ndim or sorted(got.shape) != sorted(expected.shape) or got.size < 2:
         return None
     for order in permutations(expected.ndim):
         candidate = expected.transpose(order)
@@ -129,18 +131,39 @@ def _kept_axis(case: Case, expected: np.ndarray, axis: int) -> Finding | None:
     return None
 
 
+def stride_missing(case: Case) -> Finding | None:
+    """expected is every k-th entry of got along the axes that differ (k = 2, 3 or 4)."""
+    got, expected = case.got, case.expected
+    if got.ndim != expected.ndim or expected.size < MIN_EVIDENCE:
+        return None
+    axes = [a for a in range(got.ndim) if got.shape[a] != expected.shape[a]]
+    if not axes or any(got.shape[a] < expected.shape[a] for a in axes):
+        return None
+    for stride in range(2, _MAX_BAND + 1):
+        every = tuple(slice(None, None, stride) if a in axes else slice(None) for a in range(got.ndim))
+        if case.agree(got[every], expected):
+            names = axes_names(axes, got.ndim, case.language)
+            return case.finding("stride_missing", names, stride=stride, axes=names)
+    return None
+
+
 def block(case: Case) -> Finding | None:
-    """One array is a sub-block of the other along one or two axes (padding, floor/ceil, a crop)."""
+    """One array is a sub-block of the other (padding, floor against ceil, a crop).
+
+    Every offset is tried along one or two axes; along more, only centred and at the start.
+    """
     got, expected = case.got, case.expected
     if got.ndim != expected.ndim:
         return None
     axes = [a for a in range(got.ndim) if got.shape[a] != expected.shape[a]]
     margins = [got.shape[a] - expected.shape[a] for a in axes]
-    if not 0 < len(axes) <= 2 or max(abs(m) for m in margins) > _MAX_BAND:
+    if not axes or max(abs(m) for m in margins) > _MAX_BAND:
         return None
     if not (all(m < 0 for m in margins) or all(m > 0 for m in margins)):
         return None
     small, large = (got, expected) if margins[0] < 0 else (expected, got)
+    if small.size < MIN_EVIDENCE:
+        return None
     for starts in _starts([abs(m) for m in margins]):
         window = [slice(None)] * large.ndim
         for axis, start in zip(axes, starts, strict=True):
@@ -154,7 +177,8 @@ def _starts(margins: list[int]) -> list[tuple[int, ...]]:
     """Offsets of the small block in the large one, most telling first (centred, at the start)."""
     centred = tuple(m // 2 for m in margins) if all(m % 2 == 0 for m in margins) else None
     ordered = [centred, tuple(0 for _ in margins)]
-    ordered += list(itertools.product(*(range(m + 1) for m in margins)))
+    if len(margins) <= 2:
+        ordered += list(itertools.product(*(range(m + 1) for m in margins)))
     return list(dict.fromkeys(start for start in ordered if start is not None))
 
 
@@ -166,7 +190,7 @@ def _block_finding(
     names = axes_names(axes, ndim, language)
     if all(s == e for s, e in zip(starts, ends, strict=True)):
         pad = place("list", language).join(str(s) for s in dict.fromkeys(starts))
-        return case.finding("padding_extra" if grown else "padding_missing", names, pad=pad)
+        return case.finding("padding_extra" if grown else "padding_missing", names, pad=pad, axes=names)
     if all(s == 0 for s in starts) and all(e == 1 for e in ends):
         return case.finding("floor_ceil_extra" if grown else "floor_ceil_missing", names)
     bands = [
@@ -208,4 +232,5 @@ CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
     transposed,
     reshaped,
     block,
+    stride_missing,
 )

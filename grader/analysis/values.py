@@ -1,8 +1,8 @@
 """Checks on the values of two arrays of one shape: non-finite numbers, rounding, offsets, scales.
 
-Each check takes a `Case` (same shapes, some values differ) and returns a `Finding` when its
-explanation fits, else None. Offsets and scales need at least two elements per constant, so
-that one number is never "explained" by itself.
+Each check takes a `Case` (same shapes, at least MIN_EVIDENCE elements, some values differ)
+and returns a `Finding` when its explanation fits, else None. A constant per channel needs at
+least two elements per channel, so that one number is never "explained" by itself.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def nonfinite(case: Case) -> Finding | None:
 def all_zero(case: Case) -> Finding | None:
     """got is all zeros and expected is not."""
     atol = case.tolerance.atol
-    if case.got.size < 2 or (np.abs(case.got) > atol).any() or not (np.abs(case.expected) > atol).any():
+    if (np.abs(case.got) > atol).any() or not (np.abs(case.expected) > atol).any():
         return None
     return case.finding("all_zero", summary(case.differ, case.language))
 
@@ -54,9 +54,7 @@ def integer_dtype(case: Case) -> Finding | None:
 
 def offset(case: Case) -> Finding | None:
     """got == expected + c for one constant c."""
-    if case.got.size < 2:
-        return None
-    constant = np.median(_head(case.got - case.expected))
+    constant = np.median(_head(case.got) - _head(case.expected))
     if not case.agree(case.got, case.expected + constant):
         return None
     return case.finding("offset", summary(case.differ, case.language))
@@ -65,7 +63,8 @@ def offset(case: Case) -> Finding | None:
 def channel_offset(case: Case) -> Finding | None:
     """got == expected + c[k] with one constant per index k along an axis (a bias per filter)."""
     for axis, others in slice_axes(case.got.shape):
-        constants = np.median(_head(case.got - case.expected, axis), axis=others, keepdims=True)
+        head = _head(case.got, axis) - _head(case.expected, axis)
+        constants = np.median(head, axis=others, keepdims=True)
         if case.agree(case.got, case.expected + constants):
             name = axis_name(axis, case.got.ndim, case.language)
             return case.finding("channel_offset", summary(case.differ, case.language), axis=name)
@@ -82,12 +81,13 @@ def sign(case: Case) -> Finding | None:
 def scale(case: Case) -> Finding | None:
     """got == c * expected for one constant c (least squares), c neither 0 nor 1."""
     norm = float(np.vdot(case.expected, case.expected))
-    if case.got.size < 2 or norm == 0.0:
+    if norm == 0.0:
         return None
     factor = float(np.vdot(case.got, case.expected)) / norm
     if factor == 0.0 or not np.isfinite(factor) or not case.agree(case.got, factor * case.expected):
         return None
-    return case.finding("scale", summary(case.differ, case.language), factor=describe_factor(factor))
+    text = describe_factor(factor, case.tolerance.rtol)
+    return case.finding("scale", summary(case.differ, case.language), factor=text)
 
 
 def channel_scale(case: Case) -> Finding | None:
@@ -105,7 +105,7 @@ def channel_scale(case: Case) -> Finding | None:
 def ties(case: Case) -> Finding | None:
     """The differences lie only where the caller's ties_mask is True, and elsewhere all agree."""
     mask = case.ties_mask
-    if mask is None or (case.differ & ~mask).any() or mask.all():
+    if mask is None or (case.differ & ~mask).any() or (~mask).sum() < 2:
         return None
     return case.finding("ties", summary(case.differ, case.language))
 
@@ -113,7 +113,7 @@ def ties(case: Case) -> Finding | None:
 def at_zero(case: Case) -> Finding | None:
     """The differences lie only where expected is 0, and expected is not all zeros."""
     zero = np.abs(case.expected) <= case.tolerance.atol
-    if (case.differ & ~zero).any() or zero.all():
+    if (case.differ & ~zero).any() or (~zero).sum() < 2:
         return None
     return case.finding("at_zero", summary(case.differ, case.language))
 
@@ -142,10 +142,18 @@ def _head(array: np.ndarray, keep: int | None = None) -> np.ndarray:
     return array[window]
 
 
-def describe_factor(factor: float) -> str:
-    """A factor as a student would write it: "4", "1/9", "2/3", else three significant digits."""
+def describe_factor(factor: float, rtol: float = 1e-9) -> str:
+    """A factor as a student would write it: "4", "1/9", "2/3", else three significant digits.
+
+    Args:
+        factor: a finite nonzero number.
+        rtol: how far (relatively) the factor may lie from the fraction that names it.
+
+    Returns:
+        the fraction when one with a denominator up to 1000 lies within rtol, else a decimal.
+    """
     fraction = Fraction(factor).limit_denominator(_MAX_DENOMINATOR)
-    if abs(float(fraction) - factor) <= 1e-9 * abs(factor) and abs(fraction.numerator) <= 10_000:
+    if abs(float(fraction) - factor) <= rtol * abs(factor) and abs(fraction.numerator) <= 10_000:
         return str(fraction)
     return np.format_float_positional(factor, precision=3, unique=False, fractional=False, trim="-")
 

@@ -171,9 +171,25 @@ def test_padding_missing_or_twice(data):
     x, w, b = data
     expected = conv(x, w, b, pad=(1, 1, 1, 1))
     found = check(conv(x, w, b), expected, "padding_missing", "row (axis 2) and column (axis 3)")
-    assert "1 smaller" in found.sentence
+    assert "1 smaller on each side along row (axis 2) and column (axis 3)" in found.sentence
     found = check(conv(x, w, b, pad=(2, 2, 2, 2)), expected, "padding_extra", "row (axis 2)")
     assert "zero padding added twice" in found.sentence
+
+
+def test_zero_pad_on_every_axis(data):
+    x, _, _ = data
+    expected = np.pad(x, ((0, 0), (0, 0), (2, 2), (2, 2)))
+    found = check(np.pad(x, 2), expected, "padding_extra", "sample (axis 0) and channel (axis 1)")
+    assert "2 extra on each side" in found.sentence
+
+
+def test_stride_ignored_gives_the_stride_1_output(data):
+    x, w, b = data
+    expected = conv(x, w, b, stride=2)
+    found = check(conv(x, w, b), expected, "stride_missing", "row (axis 2) and column (axis 3)")
+    assert "one entry in 2" in found.sentence
+    pooled = max_pool(x, size=2, stride=2)
+    check(max_pool(x, size=2, stride=1), pooled, "stride_missing")
 
 
 def test_padding_on_one_side_changes_the_size(data):
@@ -197,7 +213,8 @@ def test_shapes_alone(data):
     rng = np.random.default_rng(8)
     found = check(rng.standard_normal((2, 3, 4, 5)), rng.standard_normal((2, 3, 5, 6)), "off_by_one")
     assert found.where == "row (axis 2) and column (axis 3)"
-    check(rng.standard_normal((2, 3, 4, 4)), rng.standard_normal((2, 3, 6, 6)), "size_by_padding")
+    found = check(rng.standard_normal((2, 3, 4, 4)), rng.standard_normal((2, 3, 6, 6)), "size_by_padding")
+    assert "padding" in found.sentence and "stride" in found.sentence, "a guess names both suspects"
     check(rng.standard_normal((2, 3)), rng.standard_normal((4, 5, 6)), "shape_differs", "2 axes instead of 3")
     check(np.zeros((0, 3)), np.zeros((3, 3)), "shape_differs", "row (axis 0)")
 
