@@ -108,9 +108,9 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "off_by_one": {
         "en": "The shape is {got_shape} instead of {expected_shape}, off by one: check the output-size "
-        "formula (the + 1, floor against ceil) or a loop bound.",
-        "zh-CN": "形状是 {got_shape}，应为 {expected_shape}，差了 1：检查输出尺寸公式（是否 + 1、"
-        "向下取整还是向上取整）或循环边界。",
+        "formula (padding, stride, the + 1, floor against ceil) or a loop bound.",
+        "zh-CN": "形状是 {got_shape}，应为 {expected_shape}，差了 1：检查输出尺寸公式（零填充、步长、"
+        "是否 + 1、向下取整还是向上取整）或循环边界。",
     },
     "size_by_padding": {
         "en": "The shape is {got_shape} instead of {expected_shape}, off by an even number: check the "
@@ -175,10 +175,11 @@ SENTENCES: dict[str, dict[str, str]] = {
         "有多个最大值时，应按窗口内逐行的顺序取第一个（与 `np.argmax` 一致）。",
     },
     "at_zero": {
-        "en": "The values differ only where the expected value is 0: check the boundary case "
-        "(the ReLU gradient at exactly 0), or values written where none should go.",
-        "zh-CN": "只有在期望值为 0 的位置不同：检查边界情况（`ReLU` 在恰好为 0 处的梯度），"
-        "或者是否把值写到了不该写的位置。",
+        "en": "The values differ only where the expected value is 0: values are written where the "
+        "result should stay 0; check the condition or mask (x > 0 against x >= 0, as in the ReLU "
+        "gradient at exactly 0).",
+        "zh-CN": "只有在期望值为 0 的位置不同：本该保持为 0 的位置被写入了值；检查条件或掩码"
+        "（`x > 0` 还是 `x >= 0`，例如 `ReLU` 在恰好为 0 处的梯度）。",
     },
     "flipped": {
         "en": "Your array is the expected one reversed along {axes}: a flipped kernel or window, "

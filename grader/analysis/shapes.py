@@ -119,15 +119,14 @@ def _kept_axis(case: Case, expected: np.ndarray, axis: int) -> Finding | None:
     """case.got has an axis `axis` that `expected` (size 1 there) lacks or has reduced."""
     got = case.got
     where = axis_name(axis, got.ndim, case.language)
+    # Copies of the expected array along a new axis (checked first: their mean fits too).
+    if case.expected.ndim < got.ndim and case.agree(got, np.broadcast_to(expected, got.shape)):
+        return case.finding("axis_extra", where, axis=axis, size=got.shape[axis])
     if got.shape[axis] == 1:
-        if case.agree(got, expected):
-            return case.finding("axis_extra", where, axis=axis, size=1)
         return None
     for name, reduce in _REDUCTIONS[:2]:
         if case.agree(reduce(got, axis), expected):
             return case.finding(_KEPT[name], where, axis=axis)
-    if case.expected.ndim < got.ndim and case.agree(got, np.broadcast_to(expected, got.shape)):
-        return case.finding("axis_extra", where, axis=axis, size=got.shape[axis])
     return None
 
 

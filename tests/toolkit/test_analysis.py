@@ -144,6 +144,8 @@ def test_missing_and_extra_axes(data):
     one = conv(x[:1], w, b)
     check(one[0], one, "axis_missing", "sample (axis 0)")
     check(one[:, :, np.newaxis], one, "axis_extra", "axis 2")
+    found = check(np.stack([one, one, one]), one, "axis_extra", "axis 0")
+    assert "of size 3" in found.sentence, "copies along a new axis, not a missing mean"
     out = conv(x, w, b)
     check(out[0], out, "first_only", "sample (axis 0)")
     check(out.sum(axis=0), out, "axis_summed", "sample (axis 0)")
@@ -393,20 +395,27 @@ def test_independent_random_arrays_are_never_named(shape, seed):
     assert found is not None and found.kind in GENERIC, found
 
 
-@settings(max_examples=80, deadline=None)
+_ANY_FLOAT = st.floats(allow_nan=True, allow_infinity=True)
+_ANY_SHAPE = hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=4)
+
+
+@settings(max_examples=100, deadline=None)
 @given(
-    pair=hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4).flatmap(
+    pair=_ANY_SHAPE.flatmap(
         lambda shape: st.tuples(
-            hnp.arrays(np.float64, shape, elements=st.floats(allow_nan=True, allow_infinity=True)),
-            hnp.arrays(np.float64, shape, elements=st.floats(allow_nan=True, allow_infinity=True)),
+            hnp.arrays(np.float64, shape, elements=_ANY_FLOAT),
+            st.one_of(
+                hnp.arrays(np.float64, shape, elements=_ANY_FLOAT),
+                hnp.arrays(st.sampled_from([np.int64, np.uint8, np.bool_, np.float32]), _ANY_SHAPE),
+            ),
         )
     ),
     language=st.sampled_from(LANGUAGES),
 )
 def test_any_arrays_give_a_sentence_and_never_raise(pair, language):
-    got, expected = pair
-    found = explain(got, expected, language)
-    assert found is None or (isinstance(found, Finding) and found.sentence and found.where)
+    for got, expected in (pair, pair[::-1]):
+        found = explain(got, expected, language)
+        assert found is None or (isinstance(found, Finding) and found.sentence and found.where)
 
 
 def test_where_never_shows_a_value(data):
