@@ -1,0 +1,102 @@
+"""Structural analysis: how a result differs from the expected one, with no knowledge of the assignment.
+
+`explain(got, expected)` tries small checks, cheapest first, and returns the first that fits as a
+`Finding`: a kind, one sentence (English or Chinese) and where the differences are. Shapes are
+explained first (axes transposed, an axis missing or reduced, padding, floor against ceil), then
+values of one shape (NaN, rounding, an offset or scale, overall or per channel, ties, zeros),
+then places (flips, rotations, the border, shifts, layouts). When nothing fits, the finding is
+the generic "values_differ" (or "shape_differs") with where the differences are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from grader.analysis import order, shapes, values
+from grader.analysis.core import MIN_EVIDENCE, Case, Finding, Tolerance
+from grader.analysis.messages import LANGUAGES, PLACES, SENTENCES
+
+__all__ = ["LANGUAGES", "PLACES", "SENTENCES", "Finding", "explain"]
+
+_SHAPE_CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
+    *shapes.CHECKS,
+    order.layout,
+    shapes.size_only,
+)
+_VALUE_CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
+    *values.CHECKS,
+    shapes.transposed,
+    *order.CHECKS,
+)
+
+
+def explain(
+    got: np.ndarray,
+    expected: np.ndarray,
+    language: str = "en",
+    *,
+    ties_mask: np.ndarray | None = None,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+) -> Finding | None:
+    """Explain how `got` differs from `expected`, or return None when they agree.
+
+    Args:
+        got: the student's array, any shape, a numeric dtype (bool, integer or float).
+        expected: the reference array, any shape, a numeric dtype.
+        language: "en" or "zh-CN", the language of the sentence and of `where`.
+        ties_mask: optional bool array of expected's shape, True at outputs whose input has ties
+            (several equal maxima in a window); differences only there are reported as "ties".
+        rtol: relative tolerance, as in numpy.isclose (against expected).
+        atol: absolute tolerance.
+
+    Returns:
+        None when the shapes match and every element is close; else the first fitting `Finding`.
+
+    Raises:
+        ValueError: for an unknown language, a ties_mask of the wrong shape or non-numeric arrays.
+    """
+    if language not in LANGUAGES:
+        raise ValueError(f"explain: language must be one of {', '.join(LANGUAGES)}, not {language!r}.")
+    got_array, expected_array = np.asarray(got), np.asarray(expected)
+    for name, array in (("got", got_array), ("expected", expected_array)):
+        if array.dtype.kind not in "biuf":
+            raise ValueError(f"explain: {name} must be an array of numbers, not of {array.dtype}.")
+    mask = None if ties_mask is None else np.asarray(ties_mask, dtype=bool)
+    if mask is not None and mask.shape != expected_array.shape:
+        raise ValueError(
+            f"explain: ties_mask has shape {mask.shape}, expected's shape {expected_array.shape}."
+        )
+    case = Case(
+        got=got_array.astype(np.float64),
+        expected=expected_array.astype(np.float64),
+        got_dtype=got_array.dtype,
+        tolerance=Tolerance(rtol=rtol, atol=atol),
+        language=language,
+        ties_mask=mask,
+    )
+    with np.errstate(all="ignore"):  # overflow in a guess is no news: the guess just fails
+        return _explain(case)
+
+
+def _explain(case: Case) -> Finding | None:
+    if case.got.shape != case.expected.shape:
+        if case.got.size == 0 or case.expected.size == 0:
+            return shapes.size_only(case) or shapes.shape_differs(case)
+        return _first(case, _SHAPE_CHECKS) or shapes.shape_differs(case)
+    if not case.differ.any():
+        return None
+    found = values.nonfinite(case)
+    if found or not case.finite or case.got.size < MIN_EVIDENCE:
+        return found or order.values_differ(case)
+    return _first(case, _VALUE_CHECKS) or order.values_differ(case)
+
+
+def _first(case: Case, checks: tuple[Callable[[Case], Finding | None], ...]) -> Finding | None:
+    for check in checks:
+        found = check(case)
+        if found is not None:
+            return found
+    return None
