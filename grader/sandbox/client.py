@@ -286,6 +286,7 @@ class Channel:
             self.broken = f"importing your code took longer than {limit:g} s"
         except (EOFError, OSError, protocol.WireError):
             self.broken = f"importing your code ended the process: {self.child.exit_reason()}"
+            self.broken += self._sandbox_complaint()
         else:
             self.seccomp = bool(hello.get("seccomp"))
             if self.isolation.strong and sys.platform == "linux" and not self.seccomp:
@@ -301,6 +302,15 @@ class Channel:
                 self.broken += f" ({where})" if where else ""
         self.spent_s += time.monotonic() - started
         self._stop()
+
+    def _sandbox_complaint(self) -> str:
+        """bubblewrap's own error, when it could not set the sandbox up (a staff problem, named)."""
+        try:
+            lines = (self.base / "output.log").read_bytes()[-2000:].decode("utf-8", "replace").splitlines()
+        except OSError:
+            return ""
+        complaints = [line for line in lines if line.startswith("bwrap:")]
+        return f" ({complaints[-1][:200]})" if complaints else ""
 
     def _stop(self) -> None:
         if self.child is not None:

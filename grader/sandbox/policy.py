@@ -180,14 +180,17 @@ def child_environment(home: str) -> dict[str, str]:
 
 
 def bubblewrap_command(runner: Path, submission: Path, disk_bytes: int) -> list[str]:
-    """bwrap arguments: fresh namespaces, read-only system, one tmpfs of `disk_bytes` to write in.
+    """bwrap arguments: fresh namespaces, read-only system, `disk_bytes` of tmpfs to write in.
 
-    Inside, the runner is at /runner, the submission (read-only) at /sandbox/submission, and
-    /sandbox (the working folder), /tmp and /dev/shm are the same size-limited tmpfs.
+    Inside, the runner is at /runner, the submission (read-only) at /sandbox/submission; the
+    working folder /sandbox and /tmp are two tmpfs of half of `disk_bytes` each, and /dev is
+    read-only (no /dev/shm to fill). /tmp is mounted before the interpreter's folders, so that an
+    interpreter kept under /tmp (a virtual environment there) is still bound inside it.
     """
     command = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
     command += ["--uid", "65534", "--gid", "65534", "--clearenv"]
     command += ["--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev"]
+    command += ["--size", str(disk_bytes // 2), "--perms", "1777", "--tmpfs", "/tmp"]
     for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64"):
         if os.path.islink(top):
             command += ["--symlink", os.readlink(top), top]
@@ -198,8 +201,7 @@ def bubblewrap_command(runner: Path, submission: Path, disk_bytes: int) -> list[
     for root in python_roots():
         if not root.startswith("/usr/"):
             command += ["--ro-bind", root, root]
-    command += ["--size", str(disk_bytes), "--perms", "0777", "--tmpfs", "/sandbox"]
-    command += ["--perms", "0777", "--dir", "/sandbox/tmp", "--symlink", "/sandbox/tmp", "/tmp"]
+    command += ["--size", str(disk_bytes - disk_bytes // 2), "--perms", "0777", "--tmpfs", "/sandbox"]
     command += ["--ro-bind", str(submission), "/sandbox/submission", "--ro-bind", str(runner), "/runner"]
     command += ["--remount-ro", "/dev", "--chdir", "/sandbox"]
     for key, value in child_environment("/sandbox").items():

@@ -344,3 +344,21 @@ def test_the_attacks_do_score_where_nothing_isolates(tmp_path, monkeypatch):
     environ = f"stolen = {SECRET!r}.encode() in open(f'/proc/{{os.getppid()}}/environ', 'rb').read()"
     leaked, _ = grade_apart(root, submission_with(tmp_path / "b", environ, "import os\n"), official=False)
     assert leaked["score"] == pytest.approx(10.0)
+
+
+def test_an_interpreter_kept_under_tmp_is_still_bound(tmp_path, monkeypatch):
+    """A virtual environment under /tmp (a CI clone there) stays visible in the sandbox, whose
+    /tmp is a tmpfs of its own: the honest reference still scores full marks."""
+    if level_available("bubblewrap"):
+        pytest.skip(level_available("bubblewrap"))
+    extra = Path(tempfile.mkdtemp(dir="/tmp"))
+    try:
+        roots = policy.python_roots()
+        monkeypatch.setattr(policy, "python_roots", lambda: [*roots, str(extra)])
+        root = tmp_path / "course"
+        shutil.copytree(FIXTURE, root)
+        text = (root / "course.yml").read_text(encoding="utf-8")
+        (root / "course.yml").write_text(text.replace("isolation: auto", "isolation: bubblewrap"))
+        assert graded(root, root / "solutions" / "vec.py").score == pytest.approx(10.0)
+    finally:
+        shutil.rmtree(extra)
