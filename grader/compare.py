@@ -25,13 +25,17 @@ def set_default_tolerances(rtol: float, atol: float) -> None:
 class Mismatch(AssertionError):
     """A student's output differs from the expected one; the message says how.
 
-    For arrays of the same shape, `got` and `expected` keep both (the HTML report draws them).
+    For arrays of the same shape, `got` and `expected` keep both (the HTML report draws them);
+    `arrays` keeps any two arrays compared, whatever their shapes (the structural analysis reads them).
     """
 
-    def __init__(self, message: str, got: Any = None, expected: Any = None) -> None:
+    def __init__(
+        self, message: str, got: Any = None, expected: Any = None, arrays: tuple[Any, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.got = got
         self.expected = expected
+        self.arrays = arrays if arrays is not None else ((got, expected) if got is not None else None)
 
 
 def _type_name(value: Any) -> str:
@@ -129,7 +133,10 @@ def assert_close(
         if message:
             same_shape = got.shape == expected.shape
             raise Mismatch(
-                f"{what}: {message}", got if same_shape else None, expected if same_shape else None
+                f"{what}: {message}",
+                got if same_shape else None,
+                expected if same_shape else None,
+                arrays=(got, expected),
             )
         return
     _assert_scalar(got, expected, rtol, atol, what)

@@ -9,8 +9,9 @@ args, kwargs, state)` calls. Its calls are counted and its time is budgeted.
 
 An entry is named only when its variant and the reference differ on at least
 one recorded call (a discriminating call), the test's last call among them,
-and the student's outcome (the value returned, or the type of the exception
-raised) equals the variant's on every discriminating call.
+the student's outcome (the value returned, or the type of the exception
+raised) equals the variant's on every discriminating call, and on at least
+one of them the variant returned a value (an exception type alone is too weak).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import compare, i18n
+from grader import analysis, compare, i18n
 from grader.catalogue import load_catalogue
 from grader.config import Course, find_course_root, load_course
 from grader.diagnosis import Replayer, callees, diagnose
@@ -220,6 +220,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = sorted(items, key=depth)
 
 
+def _structure(error: BaseException, language: str) -> str | None:
+    """The structural analysis of a failed array comparison: a sentence and where, or None."""
+    if not isinstance(error, compare.Mismatch) or error.arrays is None:
+        return None
+    got, expected = error.arrays
+    if got.dtype.kind not in "biuf" or got.size > 10**6:
+        return None
+    finding = analysis.explain(got, expected, language)
+    return f"{finding.sentence} ({finding.where})" if finding else None
+
+
 def _rerun_with_reference_callees(item: pytest.Item, function: str) -> tuple[list[str], bool]:
     """Rerun a failed test with the failing callees answered by the reference child.
 
@@ -388,6 +399,9 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Non
     function = _function(item)
     language = item.config.getoption("--lang") or _course(item.config).course.language
     culprits: list[str] = []
+    finding = _structure(error, language)
+    if finding:
+        reason = f"{finding}\n{reason}"
     if report.when == "call" and status in ("failed", "timeout") and function is not None:
         culprits, passes = _rerun_with_reference_callees(item, function)
         if passes:  # the caller's own code is right: its points are kept, the callee is named

@@ -223,3 +223,10 @@ def test_course_check_reports_a_harmless_and_a_malformed_entry(tmp_path):
     catalogue.write_text(f"MISTAKES = {[{**harmless, 'function': 'conv_params'}]!r}\n", encoding="utf-8")
     problems = check_mistakes(root, course, course.assignment("params"))
     assert len(problems) == 1 and "its code does not define conv_params" in problems[0]
+
+
+def test_an_exception_type_alone_names_nothing(replayer):
+    """A student whose step raises TypeError on "x", like the variant, but whose other calls agree
+    with the reference: only exceptions match, which is too weak to name a mistake."""
+    only_raised = [recorded((2,), 4), recorded(("x",), error="TypeError")]
+    assert diagnose(replayer, [STEP_ADDS, ADD_FORGETS], "step", only_raised) is None
