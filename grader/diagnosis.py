@@ -204,10 +204,11 @@ def diagnose(
         for mistake in entries:
             variant = [replayer.outcome(mistake["name"], function, call) for call in calls]
             discriminating = [i for i in range(len(calls)) if not same(variant[i], reference[i])]
-            last_discriminates = bool(discriminating) and discriminating[-1] == len(calls) - 1
-            if last_discriminates and all(
-                same(student_outcome(calls[i]), variant[i]) for i in discriminating
-            ):
+            if not discriminating or discriminating[-1] != len(calls) - 1:
+                continue  # the failing (last) call must tell this variant from the reference
+            if not any(variant[i][0] == "ok" for i in discriminating):
+                continue  # an exception type alone (a broadcasting ValueError) is too weak to name
+            if all(same(student_outcome(calls[i]), variant[i]) for i in discriminating):
                 return mistake
     except SubmissionFailure:  # the replay child failed or its budget is spent: no name, no harm
         return None
