@@ -78,25 +78,27 @@ def write_student_repo(root: Path, course: Course, target: Path) -> None:
 
 
 def write_gradescope_zip(root: Path, course: Course, assignment_id: str, out: Path) -> None:
-    """The zip Gradescope's programming assignments expect: setup.sh, run_autograder, source/.
+    """The zip Gradescope's programming assignments expect, laid out as Gradescope unpacks it.
 
-    source/ holds course.yml, the grader, and tests/<id>/ with the hidden tests: Gradescope runs
-    the official grading.
+    Gradescope unzips the whole archive into /autograder/source, runs `setup.sh` from there once
+    per image and copies `run_autograder` to /autograder. So everything sits at the top of the zip:
+    setup.sh, run_autograder, pyproject.toml (setup.sh installs this folder), course.yml, the grader
+    and tests/<id>/ with the hidden tests (the mistake catalogue stays with the instructor).
     """
     assignment = course.assignment(assignment_id)
     environment = templates(root)
     staging = out.with_suffix(".staging")
     shutil.rmtree(staging, ignore_errors=True)
-    source = staging / "source"
-    source.mkdir(parents=True)
-    shutil.copyfile(root / "course.yml", source / "course.yml")
-    suites = root / "tests" / assignment.id
-    (source / "tests").mkdir()
+    staging.mkdir(parents=True)
+    shutil.copyfile(root / "course.yml", staging / "course.yml")
+    (staging / "tests").mkdir()
     shutil.copytree(
-        suites, source / "tests" / assignment.id, ignore=shutil.ignore_patterns("__pycache__", "mistakes.py")
+        root / "tests" / assignment.id,
+        staging / "tests" / assignment.id,
+        ignore=shutil.ignore_patterns("__pycache__", "mistakes.py"),
     )
-    _copy_package(source)
-    _write_pyproject(source, "course-autograder")
+    _copy_package(staging)
+    _write_pyproject(staging, "course-autograder")
     scripts = {
         "run_autograder": environment.get_template("run_autograder.j2").render(assignment=assignment),
         "setup.sh": environment.get_template("setup.sh.j2").render(),
