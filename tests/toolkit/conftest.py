@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = Path(__file__).resolve().parent / "files" / "course"  # two tiny assignments: vec, stats
 collect_ignore = ["files"]  # inputs of the toolkit's tests (a fixture course), not tests to run
+
+
+def fixture_course(folder: Path) -> Path:
+    """A copy of the fixture course (vec: 10 points, stats: 5) at `folder`, which must not exist."""
+    shutil.copytree(FIXTURE, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
 
 
 def write_course(folder: Path, time_limit: float = 2.0, startup_limit: float = 8.0) -> Path:
