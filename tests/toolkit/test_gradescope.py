@@ -24,7 +24,16 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def autograder(tmp_path_factory, request) -> tuple[Path, dict[str, str]]:
+def venv_folder():
+    """A folder outside /tmp for the venv: bubblewrap mounts a fresh /tmp over the interpreter's
+    folders (on Gradescope, Python lives under /usr)."""
+    folder = Path(tempfile.mkdtemp(prefix="gradescope-venv-", dir="/var/tmp"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def autograder(tmp_path_factory, venv_folder) -> tuple[Path, dict[str, str]]:
     """/autograder after Gradescope built the image: source/ unzipped, setup.sh run, in a new venv."""
     base = tmp_path_factory.mktemp("gradescope")
     course = fixture_course(base / "course")
@@ -42,10 +51,7 @@ def autograder(tmp_path_factory, request) -> tuple[Path, dict[str, str]]:
     for script in ("setup.sh", "run_autograder"):  # zipfile does not restore modes; Gradescope does
         (root / "source" / script).chmod(0o755)
     shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
-    # Outside /tmp: bubblewrap mounts a fresh /tmp over the interpreter's folders (as on Gradescope,
-    # where Python lives under /usr).
-    venv = Path(tempfile.mkdtemp(prefix="gradescope-venv-", dir="/var/tmp"))
-    request.addfinalizer(lambda: shutil.rmtree(venv, ignore_errors=True))
+    venv = venv_folder
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
     environment = {
         **os.environ,
