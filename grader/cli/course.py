@@ -11,6 +11,7 @@ from grader.check import run_checks
 from grader.cli.common import EXIT_BELOW_THRESHOLD, fail
 from grader.config import find_course_root, load_course
 from grader.errors import GraderError
+from grader.export import FORMATS, export_gradebook
 from grader.packaging import write_gradescope_zip, write_student_repo
 from grader.release import release, write_nbgrader_source
 
@@ -91,3 +92,29 @@ def check_command(course_dir, debug):
         fail(error, debug)
     if failed:
         sys.exit(EXIT_BELOW_THRESHOLD)
+
+
+@course_command.command("export")
+@click.argument("gradebook", type=click.Path(path_type=Path))
+@click.option(
+    "--format", "format_name", type=click.Choice(FORMATS), required=True, help="The LMS that imports it."
+)
+@click.option(
+    "--roster", type=click.Path(path_type=Path), help="CSV: student, name, lms_id, sis_id, section, email."
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path, dir_okay=False), help="Default: <format>.csv beside GRADEBOOK."
+)
+@click.option(
+    "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
+def export_command(gradebook, format_name, roster, out, course_dir, debug):
+    """Write grade-all's GRADEBOOK (gradebook.csv) as Canvas, Moodle or nbgrader import it."""
+    target = out or gradebook.with_name(f"{format_name}.csv")
+    try:
+        root = find_course_root(course_dir)
+        count = export_gradebook(gradebook, load_course(root / "course.yml"), format_name, target, roster)
+    except GraderError as error:
+        fail(error, debug)
+    click.echo(f"wrote {target} ({count} students, {format_name})")
