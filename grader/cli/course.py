@@ -14,6 +14,7 @@ from grader.errors import GraderError
 from grader.export import FORMATS, export_gradebook
 from grader.packaging import write_gradescope_zip, write_student_repo
 from grader.release import release, write_nbgrader_source
+from grader.scaffold import new_assignment
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -118,3 +119,27 @@ def export_command(gradebook, format_name, roster, out, course_dir, debug):
     except GraderError as error:
         fail(error, debug)
     click.echo(f"wrote {target} ({count} students, {format_name})")
+
+
+@course_command.command("new")
+@click.argument("assignment_id", metavar="ID")
+@click.option("--module", required=True, help="The file students write, such as stats.py.")
+@click.option("--title", help="The assignment's title (default: its id).")
+@click.option(
+    "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
+def new_command(assignment_id, module, title, course_dir, debug):
+    """Scaffold assignment ID: solution, suites, mistake catalogue and course.yml entry."""
+    try:
+        root = find_course_root(course_dir)
+        course = load_course(root / "course.yml")
+        written = new_assignment(root, course, assignment_id, module, title or assignment_id)
+    except GraderError as error:
+        fail(error, debug)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(
+        f"next: write solutions/{module} and tests/{assignment_id}/ (docs/authoring.md), "
+        "set the points and dates in course.yml, then `course release` and `course check`."
+    )
