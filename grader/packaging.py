@@ -6,6 +6,7 @@ exactly the grader the instructor tested.
 
 from __future__ import annotations
 
+import json
 import shutil
 import stat
 import zipfile
@@ -39,7 +40,8 @@ include = ["grader*"]
 grader = ["templates/*.j2", "grading.ini"]
 """
 DEPENDENCIES = ["numpy>=1.24", "pytest>=7.4", "jinja2>=3.1", "nbformat>=5.9", "pydantic>=2.5",
-                "pyyaml>=6.0", "rich>=13.0", "click>=8.1", "scikit-learn>=1.3"]  # fmt: skip
+                "pyyaml>=6.0", "rich>=13.0", "click>=8.1", "scikit-learn>=1.3", "matplotlib>=3.7",
+                "tzdata; sys_platform == 'win32'"]  # fmt: skip
 
 
 def _copy_package(target: Path) -> None:
@@ -47,7 +49,7 @@ def _copy_package(target: Path) -> None:
 
 
 def _write_pyproject(target: Path, name: str) -> None:
-    text = STUDENT_PYPROJECT.format(name=name, dependencies=repr(DEPENDENCIES).replace("'", '"'))
+    text = STUDENT_PYPROJECT.format(name=name, dependencies=json.dumps(DEPENDENCIES))  # a TOML array too
     (target / "pyproject.toml").write_text(text, encoding="utf-8")
 
 
@@ -68,12 +70,12 @@ def write_student_repo(root: Path, course: Course, target: Path) -> None:
     _write_pyproject(target, "course-student")
     workflow = target / ".github" / "workflows" / "grade.yml"
     workflow.parent.mkdir(parents=True, exist_ok=True)
-    workflow.write_text(templates(root).get_template("student_workflow.yml.j2").render(), encoding="utf-8")
-    (target / "README.md").write_text(
-        f"# {course.course.name}\n\nYour assignments are in `assignments/`; each folder has a handout.\n\n"
-        "```bash\npython3 -m venv .venv && . .venv/bin/activate && pip install -e .\n"
-        "cd assignments/conv && grade\n```\n",
-        encoding="utf-8",
+    environment = templates(root)
+    workflow.write_text(environment.get_template("student_workflow.yml.j2").render(), encoding="utf-8")
+    readme = environment.get_template("student_readme.md.j2").render(course=course, zone=course.course.zone)
+    (target / "README.md").write_text(readme, encoding="utf-8")
+    (target / ".gitignore").write_text(
+        environment.get_template("student_gitignore.j2").render(), encoding="utf-8"
     )
 
 
