@@ -34,7 +34,8 @@ def validate_command(course_dir):
     except GraderError as error:
         fail(error, False)
     for item in course.assignments:
-        click.echo(f"{item.id:8} {item.points:6g} points  due {item.due.isoformat()}  {item.title}")
+        due = item.due.astimezone(course.course.zone).strftime("%Y-%m-%d %H:%M %z")
+        click.echo(f"{item.id:8} {item.points:6g} points  due {due}  {item.title}")
 
 
 @course_command.command("release")
