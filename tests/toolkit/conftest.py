@@ -7,10 +7,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).resolve().parent / "files" / "course"  # two tiny assignments: vec, stats
 collect_ignore = ["files"]  # inputs of the toolkit's tests (a fixture course), not tests to run
+# hypothesis keeps no example database: nothing is written into the checkout
+settings.register_profile("toolkit", database=None)
+settings.load_profile("toolkit")
 
 
 def fixture_course(folder: Path) -> Path:
