@@ -16,6 +16,7 @@ from grader.config import Assignment, Course, find_course_root, load_course
 from grader.errors import GraderError, SubmissionError
 from grader.grading import default_submission, grade
 from grader.scoring import SCHEMA_VERSION, Report
+from grader.submission import resolve_source
 
 
 def assignment_from_folder(root: Path, course: Course, here: Path) -> str | None:
@@ -43,9 +44,10 @@ def chosen_assignments(root: Path, course: Course, name: str | None, every: bool
 
 def submission_for(root: Path, assignment: Assignment, given: Path | None) -> Path:
     if given is not None:
-        if not given.exists():
+        if not given.exists() and not given.is_symlink():
             raise SubmissionError(f"{given}: no such file or folder; check the path given to --submission.")
-        return given.resolve()
+        resolve_source(given.absolute(), assignment.module)  # a wrong path is one sentence, exit 2
+        return given.absolute()  # not resolve(): a link must be seen, and refused
     path = default_submission(root, assignment)
     if not path.exists():
         raise SubmissionError(
@@ -137,7 +139,12 @@ def grade_command(
             reports.print_report(report, console)
             found.append(report)
         options = {"json": json_path, "gradescope": gradescope, "junit": junit, "html": html}
-        write_outputs(found, options, course.course.language)
+        try:
+            write_outputs(found, options, course.course.language)
+        except OSError as error:
+            where = error.filename or "a report"
+            message = f"{where}: cannot be written ({error.strerror}); check the report's path."
+            raise GraderError(message) from None
     except GraderError as error:
         fail(error, debug)
     total = sum(r.score for r in found)

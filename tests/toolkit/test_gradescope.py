@@ -124,8 +124,8 @@ def test_an_unimportable_submission_gets_zero_with_one_reason_per_function(autog
 
 
 def test_a_missing_file_is_one_sentence_for_the_student(autograder):
+    """Nothing to grade: the grader's one sentence reaches the student (exit 2, no results of its own)."""
     results = run_autograder(autograder, "notes.txt", "my answers are in the wrong file\n")
-    assert results["score"] == 0 and len(results["tests"]) == 3
+    assert results["score"] == 0 and results["tests"] == []
     sentence = f"{autograder[0] / 'submission'}: no vec.py in this folder; submit it there."
-    assert f"vec: {sentence}" in results["output"].splitlines()
-    assert all(t["output"] == sentence for t in results["tests"])
+    assert results["output"] == f"{sentence} (contact the course staff if this is wrong)"
