@@ -1,5 +1,5 @@
 # One command runs everything CI runs: `make check` (what .ci/run calls).
-.PHONY: check lint test bench
+.PHONY: check lint test test-fast bench
 
 check: lint test
 
@@ -10,6 +10,10 @@ lint:
 
 test:
 	pytest
+
+# The inner loop: everything but the tests marked slow (installs, whole courses, clusters).
+test-fast:
+	pytest -m "not slow" -q
 
 bench:
 	python bench/conv.py
