@@ -143,6 +143,7 @@ def test_notebook_carries_valid_nbgrader_metadata():
                 assert not metadata.locked and "raise NotImplementedError" in cell.source
 
 
+@pytest.mark.slow  # grades the whole course's conv or params
 def test_notebook_with_solutions_filled_in_scores_full_marks(released_course, tmp_path):
     """A student who completes the notebook's solution cells gets every point, as with the .py file."""
     assignment = load_course(released_course / "course.yml").assignment("conv")
@@ -216,12 +217,14 @@ def test_check_catches_an_ungraded_helper(released_course, tmp_path):
     ]
 
 
+@pytest.mark.slow  # grades every assignment and mistake
 def test_course_check_passes_on_the_repository():
     result = CliRunner().invoke(course_command, ["check", "--course", str(ROOT)])
     assert result.exit_code == 0, result.output
     assert "✗" not in result.output and result.output.count("✓") == len(CHECKS) * len(COURSE.assignments)
 
 
+@pytest.mark.slow  # grades the whole course's conv or params
 def test_student_repository_grades_as_a_student_would(released_course, tmp_path):
     """The template holds assignments/, course.yml, the grader and a workflow; grade runs inside it."""
     import subprocess

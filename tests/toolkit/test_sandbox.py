@@ -81,6 +81,7 @@ def test_threat_fails_only_its_own_tests(course_copy, tmp_path, threat):
     assert_only_single_step_lost(report, reason)
 
 
+@pytest.mark.slow  # waits for time limits
 def test_infinite_loop_ignoring_sigterm_times_out(course_copy, tmp_path):
     """A loop that ignores SIGTERM is killed at the time limit; later calls of the same function
     fail at once instead of waiting again; the other functions still score."""
@@ -190,6 +191,7 @@ def test_import_error_fails_every_test_with_one_reason(course_copy, tmp_path):
     assert all("could not be imported: SyntaxError" in t.output for t in report.tests)
 
 
+@pytest.mark.slow  # waits for time limits
 def test_import_that_hangs_is_given_up_once(course_copy, tmp_path):
     """A module that loops at import time costs the start-up limit once, not once per test."""
     path = tmp_path / "conv.py"
