@@ -1,5 +1,5 @@
 # One command runs everything CI runs: `make check` (what .ci/run calls).
-.PHONY: check lint test bench
+.PHONY: check lint test test-fast bench
 
 check: lint test
 
@@ -10,6 +10,11 @@ lint:
 
 test:
 	pytest
+
+# The inner loop (about a minute on 2 cores): the toolkit's tests, without those marked slow
+# (installs, whole courses, clusters, every sandbox attack). `make test` runs everything.
+test-fast:
+	pytest tests/toolkit -m "not slow" -q
 
 bench:
 	python bench/conv.py

@@ -30,6 +30,7 @@ from grader.packaging import write_gradescope_zip, write_student_repo
 from grader.release import release, write_nbgrader_source
 from grader.scoring import SCHEMA_VERSION, Report
 from grader.similarity import Settings, similarity_report
+from grader.submission import resolve_source
 
 EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_USAGE = 0, 1, 2
 
@@ -73,9 +74,10 @@ def chosen_assignments(root: Path, course: Course, name: str | None, every: bool
 
 def submission_for(root: Path, assignment: Assignment, given: Path | None) -> Path:
     if given is not None:
-        if not given.exists():
+        if not given.exists() and not given.is_symlink():
             raise SubmissionError(f"{given}: no such file or folder; check the path given to --submission.")
-        return given.resolve()
+        resolve_source(given.absolute(), assignment.module)  # a wrong path is one sentence, exit 2
+        return given.absolute()  # not resolve(): a link must be seen, and refused
     path = default_submission(root, assignment)
     if not path.exists():
         raise SubmissionError(
@@ -175,7 +177,12 @@ def grade_command(
             reports.print_report(report, console)
             found.append(report)
         options = {"json": json_path, "gradescope": gradescope, "junit": junit, "html": html}
-        write_outputs(found, options, lang or course.course.language)
+        try:
+            write_outputs(found, options, lang or course.course.language)
+        except OSError as error:
+            where = error.filename or "a report"
+            message = f"{where}: cannot be written ({error.strerror}); check the report's path."
+            raise GraderError(message) from None
     except GraderError as error:
         _fail(error, debug)
     total = sum(r.score for r in found)
@@ -212,7 +219,8 @@ def validate_command(course_dir):
     except GraderError as error:
         _fail(error, False)
     for item in course.assignments:
-        click.echo(f"{item.id:8} {item.points:6g} points  due {item.due.isoformat()}  {item.title}")
+        due = item.due.astimezone(course.course.zone).strftime("%Y-%m-%d %H:%M %z")
+        click.echo(f"{item.id:8} {item.points:6g} points  due {due}  {item.title}")
 
 
 @course_command.command("release")
@@ -471,6 +479,10 @@ def similarity_command(
     except GraderError as error:
         _fail(error, debug)
     _echo_similarity(assignment_id, report, target)
+
+
+# `course export` and `course new` live in cli_tools.py (this module is long enough already)
+from grader import cli_tools  # noqa: E402, F401
 
 
 def grade_main() -> None:

@@ -7,9 +7,12 @@ Config is checked once, at load time; a wrong or missing field raises a
 from __future__ import annotations
 
 import difflib
-from datetime import datetime
+import re
+import typing
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -23,10 +26,46 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def parse_zone(text: str) -> tzinfo:
+    """A time zone from course.yml: an offset such as +08:00, Z, UTC, or a name such as Asia/Shanghai.
+
+    Raises:
+        ValueError: with a sentence saying what to write instead.
+    """
+    if text in ("Z", "UTC"):
+        return timezone.utc
+    offset = re.fullmatch(r"([+-])(\d{2}):(\d{2})", text)
+    if offset:
+        sign, hours, minutes = offset.groups()
+        if int(hours) > 23 or int(minutes) > 59:
+            raise ValueError(f"{text!r} is not an offset; write one such as +08:00")
+        delta = timedelta(hours=int(hours), minutes=int(minutes))
+        return timezone(-delta if sign == "-" else delta)
+    try:
+        return ZoneInfo(text)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ValueError(
+            f"{text!r} is not a time zone; write an offset such as +08:00 or a name such as Asia/Shanghai"
+        ) from None
+
+
 class CourseInfo(_Strict):
     name: str
     language: Literal["en", "zh-CN"] = "en"
-    timezone: str = "+00:00"
+    timezone: str = "+00:00"  # the zone handouts and commands show dates in
+    # the course's conventions, shown in every handout (in the course's language)
+    conventions: str = ""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        parse_zone(value)
+        return value
+
+    @property
+    def zone(self) -> tzinfo:
+        """The course's time zone."""
+        return parse_zone(self.timezone)
 
 
 class GradingSettings(_Strict):
@@ -114,6 +153,18 @@ def _field_path(loc: tuple[Any, ...], raw: Any) -> str:
     return ".".join(parts).replace("assignments.", "")
 
 
+def _fields_at(loc: tuple[Any, ...]) -> list[str]:
+    """The fields course.yml allows where the unknown field `loc[-1]` was found."""
+    model: Any = Course
+    for key in loc[:-1]:
+        if isinstance(key, int) or not hasattr(model, "model_fields") or key not in model.model_fields:
+            continue
+        annotation = model.model_fields[key].annotation
+        arguments = typing.get_args(annotation)
+        model = arguments[0] if arguments else annotation
+    return list(getattr(model, "model_fields", {}))
+
+
 def _describe(error: dict[str, Any], raw: Any, path: Path) -> str:
     where = _field_path(tuple(error["loc"]), raw)
     kind = error["type"]
@@ -122,9 +173,23 @@ def _describe(error: dict[str, Any], raw: Any, path: Path) -> str:
         under = f" under {parent[-1]}" if parent else ""
         return f"{path.name}: {where} is missing; add '{field}:'{under}."
     if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(error["loc"][-1]), _fields_at(tuple(error["loc"])), n=1)
+        if close:
+            return f"{path.name}: unknown field {where}; did you mean {close[0]!r}?"
         return f"{path.name}: unknown field {where}; remove it or check its spelling."
     message = error["msg"].removeprefix("Value error, ")
     return f"{path.name}: {where}: {message}."
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, leaving dates as text: pydantic reads them and names a bad one
+    (2026-09-31) with its field, where YAML would raise on its own."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def parse_course(text: str, path: Path = Path(COURSE_FILE)) -> Course:
@@ -134,7 +199,7 @@ def parse_course(text: str, path: Path = Path(COURSE_FILE)) -> Course:
         ConfigError: naming the file and the first wrong field.
     """
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_Loader)  # a SafeLoader that leaves dates as text
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""
@@ -144,7 +209,9 @@ def parse_course(text: str, path: Path = Path(COURSE_FILE)) -> Course:
     try:
         return Course.model_validate(raw)
     except ValidationError as error:
-        raise ConfigError(_describe(dict(error.errors()[0]), raw, path)) from None
+        # an unknown field first: a typo such as `piont:` also makes `points` missing
+        errors = sorted(error.errors(), key=lambda item: item["type"] != "extra_forbidden")
+        raise ConfigError(_describe(dict(errors[0]), raw, path)) from None
 
 
 def load_course(path: Path) -> Course:
@@ -155,7 +222,11 @@ def load_course(path: Path) -> Course:
     """
     if not path.is_file():
         raise ConfigError(f"{path}: no course file here; run from the course folder or pass --course.")
-    return parse_course(path.read_text(encoding="utf-8"), path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8.") from None
+    return parse_course(text, path)
 
 
 def find_course_root(start: Path | None = None) -> Path:

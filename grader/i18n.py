@@ -46,6 +46,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "late.unknown": "submission time unknown: no penalty",
         "late.file_time": "{days} started day(s) late by the file's time",
         "late.error": "submission time or extension to be checked by your instructor",
+        "every_test_failed": "every test failed for one reason: {reason}",
+        "tests_count": "{count} test(s)",
+        "not_graded": "not graded: see the reason above",
     },
     "zh-CN": {
         "test": "测试",
@@ -82,6 +85,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "late.unknown": "提交时间未知：不扣分",
         "late.file_time": "按文件时间迟交 {days} 天",
         "late.error": "提交时间或延期待教师核实",
+        "every_test_failed": "所有测试都因同一原因未通过：{reason}",
+        "tests_count": "{count} 个测试",
+        "not_graded": "未评分：原因见上",
     },
 }
 

@@ -6,6 +6,7 @@ exactly the grader the instructor tested.
 
 from __future__ import annotations
 
+import json
 import shutil
 import stat
 import zipfile
@@ -39,7 +40,8 @@ include = ["grader*"]
 grader = ["templates/*.j2", "grading.ini"]
 """
 DEPENDENCIES = ["numpy>=1.24", "pytest>=7.4", "jinja2>=3.1", "nbformat>=5.9", "pydantic>=2.5",
-                "pyyaml>=6.0", "rich>=13.0", "click>=8.1", "scikit-learn>=1.3"]  # fmt: skip
+                "pyyaml>=6.0", "rich>=13.0", "click>=8.1", "scikit-learn>=1.3", "matplotlib>=3.7",
+                "tzdata; sys_platform == 'win32'"]  # fmt: skip
 
 
 def _copy_package(target: Path) -> None:
@@ -47,7 +49,7 @@ def _copy_package(target: Path) -> None:
 
 
 def _write_pyproject(target: Path, name: str) -> None:
-    text = STUDENT_PYPROJECT.format(name=name, dependencies=repr(DEPENDENCIES).replace("'", '"'))
+    text = STUDENT_PYPROJECT.format(name=name, dependencies=json.dumps(DEPENDENCIES))  # a TOML array too
     (target / "pyproject.toml").write_text(text, encoding="utf-8")
 
 
@@ -68,38 +70,40 @@ def write_student_repo(root: Path, course: Course, target: Path) -> None:
     _write_pyproject(target, "course-student")
     workflow = target / ".github" / "workflows" / "grade.yml"
     workflow.parent.mkdir(parents=True, exist_ok=True)
-    workflow.write_text(templates(root).get_template("student_workflow.yml.j2").render(), encoding="utf-8")
-    (target / "README.md").write_text(
-        f"# {course.course.name}\n\nYour assignments are in `assignments/`; each folder has a handout.\n\n"
-        "```bash\npython3 -m venv .venv && . .venv/bin/activate && pip install -e .\n"
-        "cd assignments/conv && grade\n```\n",
-        encoding="utf-8",
+    environment = templates(root)
+    workflow.write_text(environment.get_template("student_workflow.yml.j2").render(), encoding="utf-8")
+    readme = environment.get_template("student_readme.md.j2").render(course=course, zone=course.course.zone)
+    (target / "README.md").write_text(readme, encoding="utf-8")
+    (target / ".gitignore").write_text(
+        environment.get_template("student_gitignore.j2").render(), encoding="utf-8"
     )
 
 
 def write_gradescope_zip(root: Path, course: Course, assignment_id: str, out: Path) -> None:
-    """The zip Gradescope's programming assignments expect: setup.sh, run_autograder, source/.
+    """The zip Gradescope's programming assignments expect, laid out as Gradescope unpacks it.
 
-    source/ holds course.yml, the grader, tests/<id>/ with the hidden tests and
-    solutions/<module> (hidden tests compute expected values with the reference): Gradescope runs
-    the official grading.
+    Gradescope unzips the whole archive into /autograder/source, runs `setup.sh` from there once
+    per image and copies `run_autograder` to /autograder. So everything sits at the top of the zip:
+    setup.sh, run_autograder, pyproject.toml (setup.sh installs this folder), course.yml, the grader
+    and tests/<id>/ with the hidden tests (the mistake catalogue stays with the instructor).
+    The reference solution goes too: hidden tests compute expected values with it.
     """
     assignment = course.assignment(assignment_id)
     environment = templates(root)
     staging = out.with_suffix(".staging")
     shutil.rmtree(staging, ignore_errors=True)
-    source = staging / "source"
-    source.mkdir(parents=True)
-    shutil.copyfile(root / "course.yml", source / "course.yml")
-    suites = root / "tests" / assignment.id
-    (source / "tests").mkdir()
+    staging.mkdir(parents=True)
+    shutil.copyfile(root / "course.yml", staging / "course.yml")
+    (staging / "tests").mkdir()
     shutil.copytree(
-        suites, source / "tests" / assignment.id, ignore=shutil.ignore_patterns("__pycache__", "mistakes.py")
+        root / "tests" / assignment.id,
+        staging / "tests" / assignment.id,
+        ignore=shutil.ignore_patterns("__pycache__", "mistakes.py"),
     )
-    (source / "solutions").mkdir()
-    shutil.copyfile(root / "solutions" / assignment.module, source / "solutions" / assignment.module)
-    _copy_package(source)
-    _write_pyproject(source, "course-autograder")
+    (staging / "solutions").mkdir()
+    shutil.copyfile(root / "solutions" / assignment.module, staging / "solutions" / assignment.module)
+    _copy_package(staging)
+    _write_pyproject(staging, "course-autograder")
     scripts = {
         "run_autograder": environment.get_template("run_autograder.j2").render(assignment=assignment),
         "setup.sh": environment.get_template("setup.sh.j2").render(),

@@ -392,10 +392,14 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Non
     status, reason = failure_reason(call.excinfo.value)
     if report.when != "call" and status == "failed":
         status = "error"
+    # the seed goes on the reason's first line after it is shortened, so no cut can take it away
+    lines = _shorten(reason).splitlines() or [""]
     seed = dict(item.user_properties).get("seed")
     if seed is not None:
-        reason += f" (seed {seed})"
+        lines[0] += f" (seed {seed})"
+        report.grader_seed = seed
         report.sections.append(("seed", f"rerun with --seed {seed} to reproduce"))
+    reason = "\n".join(lines)
     function = _function(item)
     language = item.config.getoption("--lang") or _course(item.config).course.language
     culprits: list[str] = []
@@ -429,4 +433,4 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Non
         )
         reason = f"{sentence}\n{reason}"
     report.grader_status = status
-    report.grader_reason = _shorten(reason)
+    report.grader_reason = reason

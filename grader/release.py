@@ -36,10 +36,21 @@ class Region:
     hints: list[str] = field(default_factory=list)
 
 
+def points_text(points: float) -> str:
+    """Points as a handout shows them: rounded to 2 decimals, without trailing zeros (4, 1.33)."""
+    return f"{round(points, 2):g}"
+
+
 def templates(root: Path) -> Environment:
-    """The package's templates, overridden by any of the same name in <course>/templates/."""
+    """The package's templates, overridden by any of the same name in <course>/templates/.
+
+    Filters: `points` (rounded to 2 decimals), `local(zone)` (a time in the course's zone).
+    """
     loader = ChoiceLoader([FileSystemLoader(str(root / "templates")), PackageLoader("grader")])
-    return Environment(loader=loader, keep_trailing_newline=True, autoescape=False)
+    environment = Environment(loader=loader, keep_trailing_newline=True, autoescape=False)
+    environment.filters["points"] = points_text
+    environment.filters["local"] = lambda moment, zone: moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %z")
+    return environment
 
 
 def function_lines(source: str) -> list[tuple[int, int]]:
@@ -253,7 +264,7 @@ def collect_points(files: list[Path], root: Path) -> list[dict[str, Any]]:
         )
     return [
         {
-            "name": item.name,
+            "name": collector.names[nodeid],
             "function": marker_value(item, "function"),
             "points": round(collector.points[nodeid], 6),
             "hidden": item.get_closest_marker("hidden") is not None,
@@ -270,15 +281,23 @@ def points_table(tests: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(rows.values())
 
 
+NO_PUBLIC_TESTS = '"""No public tests: every test of this assignment is hidden."""\n'
+
+
+def public_suite(suites: Path) -> str:
+    """The text of tests/<id>/test_public.py, or a module saying there is none (all tests hidden)."""
+    path = suites / "test_public.py"
+    return path.read_text(encoding="utf-8") if path.is_file() else NO_PUBLIC_TESTS
+
+
 def release_files(root: Path, course: Course, assignment: Assignment) -> dict[Path, str]:
     """Every released file of one assignment, path relative to the course folder -> text."""
     solution_path = root / "solutions" / assignment.module
     if not solution_path.is_file():
         raise ReleaseError(f"{solution_path}: no reference solution for assignment '{assignment.id}'.")
     suites = root / "tests" / assignment.id
-    public_path = suites / "test_public.py"
-    if not public_path.is_file():
-        raise ReleaseError(f"{public_path}: assignment '{assignment.id}' has no public tests; add them.")
+    if not suites.is_dir():
+        raise ReleaseError(f"{suites}: assignment '{assignment.id}' has no suites; add its tests there.")
     environment = templates(root)
     solution = solution_path.read_text(encoding="utf-8")
     stub = make_stub(solution, solution_path, environment)
@@ -288,11 +307,12 @@ def release_files(root: Path, course: Course, assignment: Assignment) -> dict[Pa
     handout = environment.get_template(name).render(
         assignment=assignment,
         course=course,
+        zone=course.course.zone,
         points=rows,
         public_total=sum(r["public"] for r in rows),
         hidden_total=sum(r["hidden"] for r in rows),
     )
-    public_source = public_path.read_text(encoding="utf-8")
+    public_source = public_suite(suites)
     public_points = {t["name"]: t["points"] for t in tests if not t["hidden"]}
     hidden = [{key: t[key] for key in ("name", "function", "points")} for t in tests if t["hidden"]]
     manifest = {"assignment": assignment.id, "tests": hidden}
@@ -312,7 +332,7 @@ def nbgrader_source_notebook(root: Path, course: Course, assignment: Assignment)
     """The instructor's notebook for nbgrader: solution cells hold the reference with its markers,
     which `nbgrader generate_assignment` turns into stubs."""
     solution = (root / "solutions" / assignment.module).read_text(encoding="utf-8")
-    public = (root / "tests" / assignment.id / "test_public.py").read_text(encoding="utf-8")
+    public = public_suite(root / "tests" / assignment.id)
     tests = collect_points(sorted((root / "tests" / assignment.id).glob("test_*.py")), root)
     points = {t["name"]: t["points"] for t in tests if not t["hidden"]}
     return make_notebook(assignment, solution, solution, public, f"# {assignment.title}", points)

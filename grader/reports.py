@@ -9,6 +9,7 @@ import base64
 import io
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader import i18n
-from grader.scoring import FinalScore, Report
+from grader.scoring import FinalScore, Report, TestResult
 
 STATUS_STYLE = {"passed": "green", "failed": "red", "error": "red", "timeout": "red", "pending": "dim"}
 STATUS_MARK = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⌛", "pending": "·"}
@@ -27,6 +28,51 @@ STATUS_MARK = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⌛",
 def _first_line(text: str, width: int = 110) -> str:
     line = text.strip().splitlines()[0] if text.strip() else ""
     return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def reason_line(test: TestResult) -> str:
+    """The reason a person reads first: the output's first line, whole, with the test's seed."""
+    line = test.output.strip().splitlines()[0] if test.output.strip() else ""
+    if test.seed is not None and f"seed {test.seed}" not in line:
+        line += f" (seed {test.seed})"
+    return line
+
+
+def _without_seed(test: TestResult) -> str:
+    return reason_line(test).replace(f" (seed {test.seed})", "")
+
+
+def common_failure(report: Report) -> str | None:
+    """The one reason every test that ran failed for (the code could not be imported, the
+    process ended at start), or None when the tests failed or passed on their own."""
+    ran = [t for t in report.tests if t.status != "pending"]
+    reasons = {_without_seed(t) for t in ran}
+    if len(ran) < 2 or any(t.status == "passed" for t in ran) or len(reasons) != 1:
+        return None
+    return reasons.pop()
+
+
+@dataclass
+class FunctionRow:
+    """The tests of one graded function, added up (a submission that failed for one reason)."""
+
+    function: str
+    score: float = 0.0
+    max_score: float = 0.0
+    tests: int = 0
+    pending: float = 0.0
+
+
+def function_rows(report: Report) -> list[FunctionRow]:
+    """One row per graded function, in the order of the report's tests."""
+    rows: dict[str, FunctionRow] = {}
+    for test in report.tests:
+        row = rows.setdefault(test.function or test.name, FunctionRow(test.function or test.name))
+        row.score += test.score
+        row.max_score += test.max_score
+        row.tests += 1
+        row.pending += test.max_score if test.status == "pending" else 0.0
+    return list(rows.values())
 
 
 def _total(report: Report) -> str:
@@ -39,21 +85,44 @@ def _total(report: Report) -> str:
     )
 
 
-def score_table(report: Report) -> Table:
-    """A rich table of tests, points and one-line reasons, with the total as its caption."""
+def _table(report: Report, first_column: str) -> Table:
     language = report.language
     # every text that may come from a submission is a Text, never rich markup
     table = Table(title=Text(f"{report.assignment}: {report.submission}"), title_justify="left", expand=False)
     table.add_column("", width=1)
-    table.add_column(i18n.text(language, "test"))
-    table.add_column(i18n.text(language, "points"), justify="right")
-    table.add_column(i18n.text(language, "reason"), overflow="fold")
-    for test in report.tests:
-        style = STATUS_STYLE[test.status]
-        name = Text(test.name + (f" ({i18n.text(language, 'hidden')})" if test.hidden else ""))
-        points = f"{test.score:.2f}/{test.max_score:.2f}"
-        reason = _first_line(test.output)  # a passed test may carry a note (a callee to fix)
-        table.add_row(Text(STATUS_MARK[test.status], style=style), name, points, Text(reason))
+    table.add_column(i18n.text(language, first_column))
+    table.add_column(i18n.text(language, "points"), justify="right", no_wrap=True)
+    table.add_column(i18n.text(language, "reason"), overflow="fold", ratio=1)
+    return table
+
+
+def score_table(report: Report) -> Table:
+    """A rich table of tests, points and reasons (wrapped, never cut), with the total as its caption.
+
+    When every test failed for one reason (code that cannot be imported), that reason is the
+    table's first line and the rows are the graded functions, one each.
+    """
+    language = report.language
+    common = common_failure(report)
+    if common is not None:
+        table = _table(report, "function")
+        every = i18n.text(language, "every_test_failed", reason=common)
+        table.title = Text(f"{report.assignment}: {report.submission}\n{every}")
+        for row in function_rows(report):
+            status = "pending" if row.pending == row.max_score else "failed"
+            name = f"{row.function} ({i18n.text(language, 'tests_count', count=row.tests)})"
+            points = f"{row.score:.2f}/{row.max_score:.2f}"
+            reason = i18n.text(language, "pending_reason" if status == "pending" else "not_graded")
+            table.add_row(Text(STATUS_MARK[status], style=STATUS_STYLE[status]), name, points, reason)
+    else:
+        table = _table(report, "test")
+        for test in report.tests:
+            style = STATUS_STYLE[test.status]
+            label = Text(test.name + (f" ({i18n.text(language, 'hidden')})" if test.hidden else ""))
+            points = f"{test.score:.2f}/{test.max_score:.2f}"
+            # a passed test may carry a note (the callee to fix); submission text is never markup
+            reason = reason_line(test) if test.status != "passed" or test.output else ""
+            table.add_row(Text(STATUS_MARK[test.status], style=style), label, points, Text(reason))
     pending = sum(t.max_score for t in report.tests if t.status == "pending")
     caption = _total(report)
     if pending:
@@ -77,28 +146,48 @@ def to_json(report: Report) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
 
 
+def _gradescope_tests(report: Report) -> list[dict[str, Any]]:
+    common = common_failure(report)
+    if common is not None:  # one reason, given once per graded function
+        return [
+            {
+                "name": f"{report.assignment}: {row.function}",
+                "score": round(row.score, 6),
+                "max_score": round(row.max_score, 6),
+                "status": "failed",
+                "output": common,
+                "visibility": "visible",
+            }
+            for row in function_rows(report)
+        ]
+    return [
+        {
+            "name": f"{report.assignment}: {test.name}",
+            "score": round(test.score, 6),
+            "max_score": round(test.max_score, 6),
+            "status": "passed" if test.status == "passed" else "failed",
+            "output": test.output if not test.mistake else f"{test.output}\nmistake: {test.mistake}",
+            "visibility": "after_published" if test.hidden else "visible",
+        }
+        for test in report.tests
+        if test.status != "pending"
+    ]
+
+
 def to_gradescope(reports: list[Report]) -> dict[str, Any]:
-    """Gradescope's results.json: hidden tests are visible after grades are published."""
-    tests: list[dict[str, Any]] = []
+    """Gradescope's results.json: hidden tests are visible after grades are published.
+
+    A submission whose every test failed for one reason (it cannot be imported) gets that reason
+    once in `output` and one entry per graded function.
+    """
+    tests = [entry for report in reports for entry in _gradescope_tests(report)]
     total = sum(t.score for report in reports for t in report.tests)
-    for report in reports:
-        for test in report.tests:
-            if test.status == "pending":
-                continue
-            tests.append(
-                {
-                    "name": f"{report.assignment}: {test.name}",
-                    "score": round(test.score, 6),
-                    "max_score": round(test.max_score, 6),
-                    "status": "passed" if test.status == "passed" else "failed",
-                    "output": test.output if not test.mistake else f"{test.output}\nmistake: {test.mistake}",
-                    "visibility": "after_published" if test.hidden else "visible",
-                }
-            )
+    lines = [f"{r.assignment}: isolation {r.isolation}" for r in reports]
+    lines += [f"{r.assignment}: {reason}" for r in reports if (reason := common_failure(r))]
     return {
         "score": round(total, 4),
         "execution_time": round(sum(r.duration_s for r in reports), 2),
-        "output": "; ".join(f"{r.assignment}: isolation {r.isolation}" for r in reports),
+        "output": "\n".join(lines),
         "visibility": "visible",
         "tests": tests,
     }
@@ -239,18 +328,29 @@ def to_html(report: Report, final: FinalScore | None = None) -> str:
 
 
 def to_markdown(reports: list[Report]) -> str:
-    """A markdown summary for GitHub Actions' job summary."""
+    """A markdown summary for GitHub Actions' job summary (one row per function when every test
+    failed for one reason)."""
     lines = []
     for report in reports:
         lines += [
             f"### {report.assignment}: {report.score:.2f} / {report.max_score:.2f} ({report.percent:.0f} %)",
             "",
         ]
-        header = [i18n.text(report.language, key) for key in ("test", "points", "reason")]
+        common = common_failure(report)
+        first = "function" if common is not None else "test"
+        if common is not None:
+            lines += [i18n.text(report.language, "every_test_failed", reason=common), ""]
+        header = [i18n.text(report.language, key) for key in (first, "points", "reason")]
         lines += [f"| | {' | '.join(header)} |", "|---|---|---|---|"]
-        for test in report.tests:
-            reason = _first_line(test.output).replace("|", "\\|") if test.status != "passed" else ""
-            points = f"{test.score:.2f}/{test.max_score:.2f}"
-            lines.append(f"| {STATUS_MARK[test.status]} | {test.name} | {points} | {reason} |")
+        if common is not None:
+            for row in function_rows(report):
+                points = f"{row.score:.2f}/{row.max_score:.2f}"
+                reason = i18n.text(report.language, "not_graded")
+                lines.append(f"| {STATUS_MARK['failed']} | {row.function} | {points} | {reason} |")
+        else:
+            for test in report.tests:
+                reason = reason_line(test).replace("|", "\\|") if test.status != "passed" else ""
+                points = f"{test.score:.2f}/{test.max_score:.2f}"
+                lines.append(f"| {STATUS_MARK[test.status]} | {test.name} | {points} | {reason} |")
         lines.append("")
     return "\n".join(lines)

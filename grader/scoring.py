@@ -35,6 +35,7 @@ class TestResult:
     output: str = ""
     mistake: str | None = None
     duration_s: float = 0.0
+    seed: int | None = None  # the seed of the test's random inputs, when it failed and had one
     # for the HTML report only (never in JSON): the arrays of a failed comparison, a training history
     arrays: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     curve: dict[str, list[float]] | None = field(default=None, repr=False, compare=False)
@@ -51,6 +52,7 @@ class TestResult:
             "output",
             "mistake",
             "duration_s",
+            "seed",
         )
         return {key: getattr(self, key) for key in fields}
 
@@ -166,6 +168,25 @@ def group_key(item: pytest.Item) -> tuple[str, str]:
     return (str(item.path), getattr(item, "originalname", item.name))
 
 
+def shown_names(items: list[pytest.Item]) -> dict[str, str]:
+    """nodeid -> the name reports show: a hidden parametrized test is `test_x[case-2]`.
+
+    pytest names a parametrized test after its parameter values, and a hidden test's values
+    (inputs and expected answers) must never reach a student: its cases are numbered instead,
+    in collection order, from 1. Public tests keep pytest's names.
+    """
+    seen: Counter[tuple[str, str]] = Counter()
+    names = {}
+    for item in items:
+        hidden = item.get_closest_marker("hidden") is not None
+        if hidden and getattr(item, "callspec", None) is not None:
+            seen[group_key(item)] += 1
+            names[item.nodeid] = f"{group_key(item)[1]}[case-{seen[group_key(item)]}]"
+        else:
+            names[item.nodeid] = item.name
+    return names
+
+
 def load_manifest(path: Path) -> list[dict[str, Any]]:
     """The hidden tests' manifest (tests/hidden.json): ids, functions and points only."""
     if not path.is_file():
@@ -180,10 +201,12 @@ class ResultCollector:
         self.results: dict[str, TestResult] = {}
         self.points: dict[str, float] = {}
         self.items: dict[str, pytest.Item] = {}
+        self.names: dict[str, str] = {}
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         sizes = Counter(group_key(item) for item in items)
+        self.names = shown_names(items)
         for item in items:
             self.points[item.nodeid] = item_points(item, sizes)
             self.items[item.nodeid] = item
@@ -201,7 +224,7 @@ class ResultCollector:
         status = getattr(report, "grader_status", None) or ("passed" if report.passed else "error")
         fraction = 1.0 if status == "passed" else float(properties.get("partial", 0.0))
         return TestResult(
-            name=item.name,
+            name=self.names[item.nodeid],
             function=marker_value(item, "function"),
             score=max_score * fraction,
             max_score=max_score,
@@ -210,6 +233,7 @@ class ResultCollector:
             output=getattr(report, "grader_reason", "") or ("" if report.passed else "failed"),
             mistake=getattr(report, "grader_mistake", None),
             duration_s=round(report.duration, 4),
+            seed=getattr(report, "grader_seed", None),
             arrays=getattr(report, "grader_arrays", None),
             curve=getattr(report, "grader_curve", None),
         )

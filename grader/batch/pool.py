@@ -148,8 +148,9 @@ def run_dask(function: JobFunction, calls: list[Call], scheduler: str | None, da
     if scheduler:
         client = Client(scheduler)
     else:
+        # a free port for the scheduler's HTTP server: 8787 may be another cluster's on a shared machine
         cluster = LocalCluster(
-            n_workers=dask_local, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=dask_local, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
         client = Client(cluster)
     try:

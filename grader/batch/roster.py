@@ -82,7 +82,7 @@ def _extension(text: str, where: str) -> tuple[timedelta, str | None]:
 def read_roster(path: Path) -> dict[str, RosterEntry]:
     """student id -> entry, from a roster CSV (columns: student, optional extension_hours, ...).
 
-    Other columns (name, LMS ids, section, email) are kept for exports and ignored here.
+    Other columns (name, lms_id, sis_id, section, email) are for exports (`read_profiles`).
 
     Raises:
         GraderError: if the file as a whole cannot be used (see `read_rows`).
@@ -103,6 +103,24 @@ def read_roster(path: Path) -> dict[str, RosterEntry]:
             problem = earlier.problem or problem or f"{where}: {student!r} is listed twice, differently"
         roster[student] = RosterEntry(student, extension, problem)
     return roster
+
+
+PROFILE_COLUMNS = ("name", "lms_id", "sis_id", "section", "email")  # optional, for LMS exports
+
+
+def read_profiles(path: Path) -> dict[str, dict[str, str]]:
+    """student id -> their optional roster columns (name, lms_id, sis_id, section, email), as given.
+
+    A column the roster does not have is absent from every profile; an empty cell is "".
+
+    Raises:
+        GraderError: if the file as a whole cannot be used (see `read_rows`).
+    """
+    profiles: dict[str, dict[str, str]] = {}
+    for row in read_rows(path, ("student",), "roster"):
+        if row["student"]:
+            profiles[row["student"]] = {key: row[key] for key in PROFILE_COLUMNS if key in row}
+    return profiles
 
 
 def read_times(path: Path) -> Times:

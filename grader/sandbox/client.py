@@ -126,8 +126,10 @@ class Child:
         """End the child and everything it started, whatever it is doing."""
         self.closed = True
         self.outbox.put(None)
+        kill_group = getattr(os, "killpg", None)  # POSIX; on Windows the child starts nothing
         with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+            if kill_group is not None:
+                kill_group(self.process.pid, signal.SIGKILL)
         with contextlib.suppress(OSError):
             self.process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):

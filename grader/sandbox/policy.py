@@ -19,7 +19,6 @@ The child's half of the policy (seccomp allowlist, rlimits, audit hook) is
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import os
 import shutil
@@ -224,6 +223,8 @@ class UserIds:
         Raises:
             IsolationRefused: when every uid of UID_RANGE is taken.
         """
+        import fcntl  # POSIX only, like this level; the module itself must import on Windows
+
         cls.folder.mkdir(mode=0o700, exist_ok=True)
         os.chmod(cls.folder, 0o700)
         for uid in UID_RANGE:

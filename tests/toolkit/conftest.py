@@ -3,19 +3,34 @@
 import ast
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = Path(__file__).resolve().parent / "files" / "course"  # two tiny assignments: vec, stats
 collect_ignore = ["files"]  # inputs of the toolkit's tests (a fixture course), not tests to run
+# hypothesis keeps no example database: nothing is written into the checkout
+settings.register_profile("toolkit", database=None)
+settings.load_profile("toolkit")
+
+
+def fixture_course(folder: Path) -> Path:
+    """A copy of the fixture course (vec: 10 points, stats: 5) at `folder`, which must not exist."""
+    shutil.copytree(FIXTURE, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
 
 
 def write_course(folder: Path, time_limit: float = 2.0, startup_limit: float = 8.0) -> Path:
     """Copy course.yml (with short limits), solutions/ and tests/<assignment>/ into `folder`."""
     text = (ROOT / "course.yml").read_text(encoding="utf-8")
-    text = text.replace("time_limit_s: 30", f"time_limit_s: {time_limit}")
-    text = text.replace("startup_limit_s: 20", f"startup_limit_s: {startup_limit}")
+    for setting in ("time_limit_s: 30", "startup_limit_s: 20"):
+        assert text.count(f"  {setting}") == 1, f"course.yml no longer says {setting!r}; update write_course"
+    text = text.replace("  time_limit_s: 30", f"  time_limit_s: {time_limit}")
+    text = text.replace("  startup_limit_s: 20", f"  startup_limit_s: {startup_limit}")
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "course.yml").write_text(text, encoding="utf-8")
     shutil.copytree(ROOT / "solutions", folder / "solutions")
     for suite in (ROOT / "tests").iterdir():
@@ -24,6 +39,31 @@ def write_course(folder: Path, time_limit: float = 2.0, startup_limit: float = 8
                 suite, folder / "tests" / suite.name, ignore=shutil.ignore_patterns("__pycache__")
             )
     return folder
+
+
+def checkout_state() -> str | None:
+    """git's view of the checkout (changed and untracked files), or None without git."""
+    try:
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return status.stdout if status.returncode == 0 else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_untouched():
+    """No test writes into the checkout: git sees the same changes after the tests as before."""
+    before = checkout_state()
+    yield
+    after = checkout_state()
+    if before is not None and after is not None:
+        assert after == before, f"the tests changed the checkout:\n{after}"
 
 
 @pytest.fixture(scope="session")

@@ -52,6 +52,7 @@ def graded(course_copy, tmp_path_factory):
     return folder, out, summary
 
 
+@pytest.mark.slow  # grades a class
 def test_gradebook_scores_every_variant(graded):
     _, out, summary = graded
     rows = {row["student"]: row for row in gradebook(out)}
@@ -70,6 +71,7 @@ def test_gradebook_scores_every_variant(graded):
     assert summary["most_failed_tests"]
 
 
+@pytest.mark.slow  # grades a class
 def test_dask_local_cluster_gives_the_same_gradebook(course_copy, graded, tmp_path):
     folder, out, _ = graded
     course = load_course(course_copy / "course.yml")
@@ -77,6 +79,7 @@ def test_dask_local_cluster_gives_the_same_gradebook(course_copy, graded, tmp_pa
     assert gradebook(tmp_path / "dask") == gradebook(out)
 
 
+@pytest.mark.slow  # grades a class
 def test_rerun_resumes_and_regrades_only_what_changed(course_copy, graded, tmp_path):
     folder, out, _ = graded
     course = load_course(course_copy / "course.yml")
@@ -105,6 +108,7 @@ def test_rerun_resumes_and_regrades_only_what_changed(course_copy, graded, tmp_p
         (folder / "s00" / "params.py").write_text(VARIANTS["correct"], encoding="utf-8")
 
 
+@pytest.mark.slow  # grades a class
 def test_zip_export_and_roster(course_copy, tmp_path):
     folder = make_class(tmp_path / "class", students=3)
     archive = tmp_path / "export.zip"

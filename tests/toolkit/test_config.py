@@ -1,5 +1,6 @@
 """course.yml: the repository's file loads; each wrong field is named in one sentence."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -7,15 +8,17 @@ import pytest
 from grader.config import find_course_root, load_course, parse_course
 from grader.errors import ConfigError, UnknownAssignmentError
 
-from .conftest import ROOT
+from .conftest import FIXTURE, ROOT
 
 TEXT = (ROOT / "course.yml").read_text(encoding="utf-8")
 
 
-def test_the_course_file_loads():
-    course = load_course(ROOT / "course.yml")
-    assert [a.id for a in course.assignments] == ["conv", "im2col", "pool", "params", "cnn"]
-    assert course.assignment("pool").module_name == "pool"
+def test_the_course_files_load():
+    """This course's file and the fixture course's."""
+    assert load_course(ROOT / "course.yml").course.zone.utcoffset(None) == timedelta(hours=8)
+    course = load_course(FIXTURE / "course.yml")
+    assert [a.id for a in course.assignments] == ["vec", "stats"]
+    assert course.assignment("stats").module_name == "stats"
 
 
 @pytest.mark.parametrize(
@@ -29,7 +32,32 @@ def test_the_course_file_loads():
             TEXT.replace("language: en", "language: fr"),
             "course.yml: course.language: Input should be 'en' or 'zh-CN'.",
         ),
-        (TEXT.replace("  rtol:", "  rtoll:"), "course.yml: unknown field grading.rtoll; remove it"),
+        (
+            TEXT.replace("  rtol:", "  rtoll:"),
+            "course.yml: unknown field grading.rtoll; did you mean 'rtol'?",
+        ),
+        (
+            TEXT.replace("    points: 43\n", "    piont: 43\n", 1),
+            "course.yml: unknown field assignment 'pool'.piont; did you mean 'points'?",
+        ),
+        (
+            TEXT.replace("  rtol:", "  colour:"),
+            "course.yml: unknown field grading.colour; remove it or check",
+        ),
+        (
+            TEXT.replace("due: 2026-10-19T23:59:00+08:00", "due: 2026-09-31T23:59:00+08:00"),
+            "course.yml: assignment 'pool'.due: Input should be a valid datetime or date, day value is "
+            "outside expected range.",
+        ),
+        (
+            TEXT.replace('timezone: "+08:00"', "timezone: Mars/Olympus"),
+            "course.yml: course.timezone: 'Mars/Olympus' is not a time zone; write an offset such as "
+            "+08:00 or a name such as Asia/Shanghai.",
+        ),
+        (
+            TEXT.replace('timezone: "+08:00"', 'timezone: "+25:00"'),
+            "course.yml: course.timezone: '+25:00' is not an offset; write one such as +08:00.",
+        ),
         (
             TEXT.replace("points: 45", "points: -1"),
             "course.yml: assignment 'conv'.points: Input should be greater than 0.",
@@ -67,4 +95,10 @@ def test_missing_course_file(tmp_path):
     with pytest.raises(ConfigError, match="no course.yml in"):
         find_course_root(tmp_path)
     with pytest.raises(ConfigError, match="no course file here"):
+        load_course(tmp_path / "course.yml")
+
+
+def test_a_course_file_that_is_not_utf8(tmp_path):
+    (tmp_path / "course.yml").write_bytes("course: {name: 卷积}\n".encode("gb18030"))
+    with pytest.raises(ConfigError, match=r"course.yml: not UTF-8 text; save it as UTF-8.$"):
         load_course(tmp_path / "course.yml")

@@ -73,6 +73,7 @@ def test_public_tests_reuse_no_lecture_number():
             assert not re.search(rf"(?<![\d.]){re.escape(number)}(?![\d])", text), (assignment.id, number)
 
 
+@pytest.mark.slow  # trains the network
 def test_reference_reaches_97_percent_on_digits():
     """The reference ConvNet, trained as the hidden test trains it, reaches at least 97 %."""
     cnn = reference("cnn")

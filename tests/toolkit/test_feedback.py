@@ -42,11 +42,12 @@ def test_catalogue_has_twenty_mistakes_with_both_languages():
 def test_every_message_exists_in_both_languages():
     assert set(i18n.MESSAGES["en"]) == set(i18n.MESSAGES["zh-CN"])
     for key in i18n.MESSAGES["en"]:
-        values = {"score": 1, "max_score": 2, "percent": 50, "points": 1, "name": "x", "hint": "y", "days": 1}
-        values |= {"function": "f", "callees": "g"}
+        values = {"score": 1, "max_score": 2, "percent": 50, "points": 1, "name": "x", "hint": "y", "days": 1,
+                  "reason": "z", "count": 3, "function": "f", "callees": "g"}  # fmt: skip
         assert i18n.text("zh-CN", key, **values)
 
 
+@pytest.mark.slow  # a browser, or the whole conv suite
 def test_mistake_is_named_in_table_json_and_html(course_copy, tmp_path):
     json_path, html_path = tmp_path / "r.json", tmp_path / "r.html"
     result = CliRunner().invoke(
@@ -86,6 +87,7 @@ def find_chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
+@pytest.mark.slow  # a browser, or the whole conv suite
 def test_html_report_renders_in_headless_chromium(course_copy, tmp_path):
     """The page opens in a real browser: the DOM has every row, and the screenshot is not blank."""
     browser = find_chromium()

@@ -28,6 +28,8 @@ from grader.grading import grade
 from grader.sandbox import policy
 from grader.sandbox.client import Channel
 
+pytestmark = pytest.mark.slow  # every attack at every strong level: minutes
+
 FIXTURE = Path(__file__).parent / "files" / "course"
 HONEST = 6.0  # add (3) + scale (3); norm's 4 points need the attack to succeed
 CORRECT = "float(np.sqrt(np.sum(x * x)))"

@@ -12,7 +12,9 @@ from click.testing import CliRunner
 
 from grader.cli import course_command
 
-from .conftest import ROOT
+from .conftest import ROOT, write_course
+
+pytestmark = pytest.mark.slow  # installs nbgrader from PyPI
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +47,11 @@ def nbgrader(venv: Path, course: Path, *arguments: str) -> subprocess.CompletedP
 
 
 def test_nbgrader_generates_and_validates_our_notebook(nbgrader_venv, tmp_path):
+    """On a copy of the course: `course release` rewrites assignments/, never the checkout's."""
+    copy = write_course(tmp_path / "copy")
     course = tmp_path / "nbgrader-course"
     result = CliRunner().invoke(
-        course_command, ["release", "--course", str(ROOT), "--nbgrader-source", str(course)]
+        course_command, ["release", "--course", str(copy), "--nbgrader-source", str(course)]
     )
     assert result.exit_code == 0, result.output
     (course / "nbgrader_config.py").write_text(

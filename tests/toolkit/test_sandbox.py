@@ -6,6 +6,7 @@ the other conv functions must still pass: 45 points minus the 4 of conv_single_s
 """
 
 import json
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from grader.config import load_course
 from grader.errors import SubmissionError
 from grader.grading import grade
+from grader.sandbox import client
 from grader.sandbox.policy import bubblewrap_works
 
 from .conftest import ROOT, reference_with
@@ -81,6 +83,7 @@ def test_threat_fails_only_its_own_tests(course_copy, tmp_path, threat):
     assert_only_single_step_lost(report, reason)
 
 
+@pytest.mark.slow  # waits for time limits
 def test_infinite_loop_ignoring_sigterm_times_out(course_copy, tmp_path):
     """A loop that ignores SIGTERM is killed at the time limit; later calls of the same function
     fail at once instead of waiting again; the other functions still score."""
@@ -190,14 +193,25 @@ def test_import_error_fails_every_test_with_one_reason(course_copy, tmp_path):
     assert all("could not be imported: SyntaxError" in t.output for t in report.tests)
 
 
-def test_import_that_hangs_is_given_up_once(course_copy, tmp_path):
-    """A module that loops at import time costs the start-up limit once, not once per test."""
+@pytest.mark.slow  # waits for time limits
+def test_import_that_hangs_is_given_up_once(course_copy, tmp_path, monkeypatch):
+    """A module that loops at import time costs the start-up limit once, not once per test: one
+    child is started for the whole run (counted, not timed)."""
+    started = []
+    real = subprocess.Popen
+
+    def counting(command, **options):
+        if any(str(part).endswith("/child.py") for part in command):  # not bubblewrap's probe
+            started.append(command)
+        return real(command, **options)
+
+    monkeypatch.setattr(client.subprocess, "Popen", counting)
     path = tmp_path / "conv.py"
     path.write_text("while True:\n    pass\n", encoding="utf-8")
     report = grade_conv(course_copy, path)
     assert report.score == 0
     assert all("importing your code took longer than 8 s" in t.output for t in report.tests)
-    assert report.duration_s < 30
+    assert len(started) == 1, f"{len(started)} children started for one hanging import"
 
 
 def test_notebook_cells_run_in_order(course_copy, tmp_path):

@@ -1,0 +1,64 @@
+"""`course export` and `course new`: registered on `course` by grader.cli, which prints and exits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from grader.cli import _fail as fail
+from grader.cli import course_command
+from grader.config import find_course_root, load_course
+from grader.errors import GraderError
+from grader.export import FORMATS, export_gradebook
+from grader.scaffold import new_assignment
+
+
+@course_command.command("export")
+@click.argument("gradebook", type=click.Path(path_type=Path))
+@click.option(
+    "--format", "format_name", type=click.Choice(FORMATS), required=True, help="The LMS that imports it."
+)
+@click.option(
+    "--roster", type=click.Path(path_type=Path), help="CSV: student, name, lms_id, sis_id, section, email."
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path, dir_okay=False), help="Default: <format>.csv beside GRADEBOOK."
+)
+@click.option(
+    "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
+def export_command(gradebook, format_name, roster, out, course_dir, debug):
+    """Write grade-all's GRADEBOOK (gradebook.csv) as Canvas, Moodle or nbgrader import it."""
+    target = out or gradebook.with_name(f"{format_name}.csv")
+    try:
+        root = find_course_root(course_dir)
+        count = export_gradebook(gradebook, load_course(root / "course.yml"), format_name, target, roster)
+    except GraderError as error:
+        fail(error, debug)
+    click.echo(f"wrote {target} ({count} students, {format_name})")
+
+
+@course_command.command("new")
+@click.argument("assignment_id", metavar="ID")
+@click.option("--module", required=True, help="The file students write, such as stats.py.")
+@click.option("--title", help="The assignment's title (default: its id).")
+@click.option(
+    "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
+def new_command(assignment_id, module, title, course_dir, debug):
+    """Scaffold assignment ID: solution, suites, mistake catalogue and course.yml entry."""
+    try:
+        root = find_course_root(course_dir)
+        course = load_course(root / "course.yml")
+        written = new_assignment(root, course, assignment_id, module, title or assignment_id)
+    except GraderError as error:
+        fail(error, debug)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(
+        f"next: write solutions/{module} and tests/{assignment_id}/ (docs/authoring.md), "
+        "set the points and dates in course.yml, then `course release` and `course check`."
+    )

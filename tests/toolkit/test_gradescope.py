@@ -1,0 +1,131 @@
+"""The Gradescope autograder as Gradescope runs it: the zip unpacked into /autograder/source,
+setup.sh run there in a fresh virtual environment, run_autograder copied to /autograder and
+run on /autograder/submission, results in /autograder/results/results.json. /autograder is a
+temporary folder (GRADESCOPE_ROOT); everything else is the real layout."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader.cli import course_command
+from grader.release import make_stub, templates
+
+from .conftest import fixture_course
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def venv_folder():
+    """A folder outside /tmp for the venv: bubblewrap mounts a fresh /tmp over the interpreter's
+    folders (on Gradescope, Python lives under /usr)."""
+    folder = Path(tempfile.mkdtemp(prefix="gradescope-venv-", dir="/var/tmp"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def autograder(tmp_path_factory, venv_folder) -> tuple[Path, dict[str, str]]:
+    """/autograder after Gradescope built the image: source/ unzipped, setup.sh run, in a new venv."""
+    base = tmp_path_factory.mktemp("gradescope")
+    course = fixture_course(base / "course")
+    archive = base / "vec.zip"
+    result = CliRunner().invoke(
+        course_command, ["release", "--course", str(course), "--gradescope", "vec", "--out", str(archive)]
+    )
+    assert result.exit_code == 0, result.output
+    root = base / "autograder"
+    with zipfile.ZipFile(archive) as opened:
+        names = set(opened.namelist())
+        opened.extractall(root / "source")
+    assert {"setup.sh", "run_autograder", "pyproject.toml", "course.yml", "tests/vec/test_hidden.py"} <= names
+    assert not any(name.startswith(("solutions/", "source/")) or "mistakes" in name for name in names)
+    for script in ("setup.sh", "run_autograder"):  # zipfile does not restore modes; Gradescope does
+        (root / "source" / script).chmod(0o755)
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    venv = venv_folder
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+    environment = {
+        **os.environ,
+        "GRADESCOPE_ROOT": str(root),
+        "PATH": f"{venv / 'bin'}:{os.environ['PATH']}",
+        "CI": "",
+    }
+    setup = subprocess.run(
+        ["bash", str(root / "source" / "setup.sh")],
+        cwd=root / "source",
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if setup.returncode != 0 and not os.environ.get("CI") and "No matching distribution" in setup.stderr:
+        pytest.skip("the grader's dependencies could not be installed (no access to PyPI?)")
+    assert setup.returncode == 0, setup.stdout[-2000:] + setup.stderr[-2000:]
+    installed = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import grader.cli, numpy"], capture_output=True, text=True
+    )
+    assert installed.returncode == 0, installed.stderr
+    return root, environment
+
+
+def run_autograder(autograder: tuple[Path, dict[str, str]], name: str, text: str) -> dict:
+    """Gradescope's run for one submission: a fresh submission/ and results/, then run_autograder."""
+    root, environment = autograder
+    for folder in ("submission", "results"):
+        shutil.rmtree(root / folder, ignore_errors=True)
+    (root / "submission").mkdir()
+    (root / "submission" / name).write_text(text, encoding="utf-8")
+    run = subprocess.run(
+        ["bash", str(root / "run_autograder")], env=environment, capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+
+
+def reference() -> str:
+    from .conftest import FIXTURE
+
+    return (FIXTURE / "solutions" / "vec.py").read_text(encoding="utf-8")
+
+
+def test_the_reference_gets_full_marks(autograder):
+    results = run_autograder(autograder, "vec.py", reference())
+    assert results["score"] == pytest.approx(10.0)
+    assert len(results["tests"]) == 4 and all(t["status"] == "passed" for t in results["tests"])
+    assert {t["visibility"] for t in results["tests"]} == {"after_published"}
+    assert "isolation bubblewrap" in results["output"]
+
+
+def test_the_stub_gets_zero(autograder):
+    stub = make_stub(reference(), Path("vec.py"), templates(Path("/nonexistent")))
+    results = run_autograder(autograder, "vec.py", stub)
+    assert results["score"] == 0
+    assert len(results["tests"]) == 4 and all(t["status"] == "failed" for t in results["tests"])
+    assert all("NotImplementedError" in t["output"] for t in results["tests"])
+
+
+def test_an_unimportable_submission_gets_zero_with_one_reason_per_function(autograder):
+    results = run_autograder(autograder, "vec.py", "import numpy as np\n\ndef add(x, y)\n    return x + y\n")
+    assert results["score"] == 0
+    assert [t["name"] for t in results["tests"]] == ["vec: add", "vec: scale", "vec: norm"]
+    assert [t["max_score"] for t in results["tests"]] == [3, 3, 4]
+    for test in results["tests"]:
+        assert test["output"].startswith("your code could not be imported: SyntaxError")
+    assert "your code could not be imported: SyntaxError" in results["output"]
+
+
+def test_a_missing_file_is_one_sentence_for_the_student(autograder):
+    """Nothing to grade: the grader's one sentence reaches the student (exit 2, no results of its own)."""
+    results = run_autograder(autograder, "notes.txt", "my answers are in the wrong file\n")
+    assert results["score"] == 0 and results["tests"] == []
+    sentence = f"{autograder[0] / 'submission'}: no vec.py in this folder; submit it there."
+    assert results["output"] == f"{sentence} (contact the course staff if this is wrong)"

