@@ -138,7 +138,7 @@ def grade(
         raise CourseBroken(
             f"{assignment.id}: a suite cannot be collected ({watcher.broken_suites[0]}); fix the course."
         )
-    tests: list[TestResult] = list(collector.results.values())
+    tests: list[TestResult] = [collector.results[n] for n in collector.items if n in collector.results]
     present = {test.name for test in tests}
     if only_functions is None:
         tests += pending_results(load_manifest(manifest_path(root, assignment)), present, language)

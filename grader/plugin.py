@@ -208,10 +208,12 @@ def _callees(config: pytest.Config, assignment_id: str) -> dict[str, set[str]]:
     return graphs[assignment_id]
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+@pytest.hookimpl(hookwrapper=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Iterator[None]:
     """Run the tests of called functions first (zero_pad before conv_forward), so that when a
-    caller fails, the grader already knows whether its callees pass."""
+    caller fails, the grader already knows whether its callees pass. A wrapper, so that every
+    other plugin (the result collector) sees the suites' own order, which reports keep."""
+    yield
 
     def depth(item: pytest.Item) -> int:
         graph = _callees(config, assignment_of(Path(str(item.path))))
@@ -389,48 +391,49 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Non
     error = call.excinfo.value
     if isinstance(error, compare.Mismatch) and error.got is not None:
         report.grader_arrays = {"expected": error.expected, "got": error.got}
-    status, reason = failure_reason(call.excinfo.value)
+    status, reason = failure_reason(error)
     if report.when != "call" and status == "failed":
         status = "error"
-    # the seed goes on the reason's first line after it is shortened, so no cut can take it away
+    function = _function(item)
+    language = item.config.getoption("--lang") or _course(item.config).course.language
+    finding = _structure(error, language)
+    reason = f"{finding}\n{reason}" if finding else reason
+    culprits: list[str] = []
+    if report.when == "call" and status in ("failed", "timeout") and function is not None:
+        culprits, passes = _rerun_with_reference_callees(item, function)
+        if passes:  # the caller's own code is right: its points are kept, the callee is named
+            report.outcome, report.longrepr, report.grader_arrays = "passed", None, None
+            report.grader_status = "passed"
+            named = ", ".join(culprits)
+            report.grader_reason = i18n.text(language, "callee_cause", function=function, callees=named)
+            return
+        if culprits:
+            named = ", ".join(culprits)
+            reason += "\n" + i18n.text(language, "callee_also_fails", function=function, callees=named)
+    if function is not None:
+        item.config.stash.setdefault(FAILED_FUNCTIONS, set()).add(function)
+    mistake = _named_mistake(item) if report.when == "call" and status == "failed" and not culprits else None
+    if mistake:
+        report.grader_mistake = mistake["name"]
+        hint = i18n.hint(mistake, language)
+        reason = i18n.text(language, "known_mistake", name=mistake["name"], hint=hint) + "\n" + reason
+    report.grader_status = status
+    report.grader_reason = _with_seed(item, report, reason)
+
+
+def _named_mistake(item: pytest.Item) -> dict[str, Any] | None:
+    try:
+        return diagnosis(item)
+    except Exception:  # a diagnosis that fails leaves the plain reason
+        return None
+
+
+def _with_seed(item: pytest.Item, report: Any, reason: str) -> str:
+    """The reason, shortened, with the test's seed on its first line, so no cut can take it away."""
     lines = _shorten(reason).splitlines() or [""]
     seed = dict(item.user_properties).get("seed")
     if seed is not None:
         lines[0] += f" (seed {seed})"
         report.grader_seed = seed
         report.sections.append(("seed", f"rerun with --seed {seed} to reproduce"))
-    reason = "\n".join(lines)
-    function = _function(item)
-    language = item.config.getoption("--lang") or _course(item.config).course.language
-    culprits: list[str] = []
-    finding = _structure(error, language)
-    if finding:
-        reason = f"{finding}\n{reason}"
-    if report.when == "call" and status in ("failed", "timeout") and function is not None:
-        culprits, passes = _rerun_with_reference_callees(item, function)
-        if passes:  # the caller's own code is right: its points are kept, the callee is named
-            report.outcome, report.longrepr, report.grader_arrays = "passed", None, None
-            report.grader_status = "passed"
-            report.grader_reason = i18n.text(
-                language, "callee_cause", function=function, callees=", ".join(culprits)
-            )
-            return
-        if culprits:
-            reason += "\n" + i18n.text(
-                language, "callee_also_fails", function=function, callees=", ".join(culprits)
-            )
-    if function is not None:
-        item.config.stash.setdefault(FAILED_FUNCTIONS, set()).add(function)
-    try:
-        failed_call = report.when == "call" and status == "failed" and not culprits
-        mistake = diagnosis(item) if failed_call else None
-    except Exception:  # a diagnosis that fails leaves the plain reason
-        mistake = None
-    if mistake:
-        report.grader_mistake = mistake["name"]
-        sentence = i18n.text(
-            language, "known_mistake", name=mistake["name"], hint=i18n.hint(mistake, language)
-        )
-        reason = f"{sentence}\n{reason}"
-    report.grader_status = status
-    report.grader_reason = reason
+    return "\n".join(lines)

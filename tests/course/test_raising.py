@@ -1,8 +1,9 @@
 """A function that always raises the ValueError its bad-input test expects earns nothing: each
 such test also checks the function on valid input.
 
-The lost tests are those of the replaced function and of the graded functions that call it in
-the reference (the raising function is their helper there); every other test passes.
+The lost tests are those of the replaced function only: a graded function that calls it (in the
+student's code as in the reference) is rerun with the reference's version answering and keeps its
+points (one mistake costs its own points, once); every other test passes.
 """
 
 import pytest
@@ -25,16 +26,8 @@ def {name}(*args, **kwargs):
 # the test that expects its ValueError
 CASES = {
     "conv": ("padded_output_size", {"padded_output_size"}, "test_padded_output_size_rejects_unknown_mode"),
-    "im2col": (
-        "im2col",
-        {"im2col", "conv_forward_im2col", "conv_backward_im2col"},
-        "test_bad_geometry_raises",
-    ),
-    "pool": (
-        "pool_output_size",
-        {"pool_output_size", "max_pool_forward", "avg_pool_forward"},
-        "test_bad_geometry_raises",
-    ),
+    "im2col": ("im2col", {"im2col"}, "test_bad_geometry_raises"),
+    "pool": ("pool_output_size", {"pool_output_size"}, "test_bad_geometry_raises"),
     "params": ("summarize", {"summarize"}, "test_unknown_layer_type_raises"),
 }
 

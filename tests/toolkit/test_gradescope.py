@@ -47,7 +47,9 @@ def autograder(tmp_path_factory, venv_folder) -> tuple[Path, dict[str, str]]:
         names = set(opened.namelist())
         opened.extractall(root / "source")
     assert {"setup.sh", "run_autograder", "pyproject.toml", "course.yml", "tests/vec/test_hidden.py"} <= names
-    assert not any(name.startswith(("solutions/", "source/")) or "mistakes" in name for name in names)
+    # the reference module goes along (hidden tests compute expected values with it); no catalogue
+    assert not any(name.startswith("source/") or "mistakes" in name for name in names)
+    assert {name for name in names if name.startswith("solutions/")} <= {"solutions/", "solutions/vec.py"}
     for script in ("setup.sh", "run_autograder"):  # zipfile does not restore modes; Gradescope does
         (root / "source" / script).chmod(0o755)
     shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
