@@ -114,7 +114,10 @@ class GitHub:
         """
         url = f"{self.api}/repos/{quote(full_name, safe='/')}/commits/{commit}/comments"
         response = self._send("POST", url, {"body": body}, f"commenting on {full_name}@{commit[:7]}")
-        answer = json.loads(response.body or b"{}")
+        try:
+            answer = json.loads(response.body or b"{}")
+        except ValueError:
+            return ""  # posted; GitHub's answer is only used for the link
         return str(answer.get("html_url", "")) if isinstance(answer, dict) else ""
 
 

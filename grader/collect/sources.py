@@ -98,7 +98,7 @@ class GitHubSource:
         return sorted(found, key=lambda repository: repository.student)
 
 
-def github_source(org: str, http: Http = urllib_http) -> GitHubSource:
+def github_source(org: str, http: Http | None = None) -> GitHubSource:
     """A GitHub organisation as a source, with the token from the environment.
 
     Raises:
@@ -110,4 +110,4 @@ def github_source(org: str, http: Http = urllib_http) -> GitHubSource:
             f"--github needs a token in the {TOKEN_VARIABLE} environment variable "
             "(one that can read the organisation's repositories)."
         )
-    return GitHubSource(org, GitHub(token, http), Credentials(token))
+    return GitHubSource(org, GitHub(token, http or urllib_http), Credentials(token))
