@@ -25,7 +25,7 @@ from grader.check import run_checks
 from grader.config import Assignment, Course, find_course_root, load_course
 from grader.errors import GraderError, SubmissionError
 from grader.grading import default_submission, grade
-from grader.packaging import write_gradescope_zip, write_instructor_workflow, write_student_repo
+from grader.packaging import check_org, write_gradescope_zip, write_instructor_workflow, write_student_repo
 from grader.release import release, write_nbgrader_source
 from grader.scoring import SCHEMA_VERSION, Report
 
@@ -231,6 +231,8 @@ def release_command(
 ):
     """Turn solutions/ into assignments/: stubs, notebooks, public tests, manifests, handouts."""
     try:
+        if instructor_workflow:  # before anything is written
+            check_org(github_org)
         root = find_course_root(course_dir)
         course = load_course(root / "course.yml")
         for path in release(root, course):
@@ -246,8 +248,6 @@ def release_command(
             for path in write_nbgrader_source(root, course, nbgrader_source):
                 click.echo(f"wrote {path}")
         if instructor_workflow:
-            if not github_org:
-                raise GraderError("--instructor-workflow needs --github-org ORG: the students' organisation.")
             path = write_instructor_workflow(root, github_org)
             click.echo(f"wrote the instructor's grading workflow {path}")
     except GraderError as error:

@@ -118,6 +118,19 @@ def write_gradescope_zip(root: Path, course: Course, assignment_id: str, out: Pa
 INSTRUCTOR_WORKFLOW = Path(".github") / "workflows" / "official-grading.yml"
 
 
+def check_org(org: str | None) -> str:
+    """The GitHub organisation named for the instructor's workflow, checked.
+
+    Raises:
+        GraderError: if it is missing or cannot be a GitHub organisation's name.
+    """
+    if not org:
+        raise GraderError("--instructor-workflow needs --github-org ORG: the students' organisation.")
+    if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?", org):
+        raise GraderError(f"{org!r} is not a GitHub organisation name (letters, digits and inner hyphens).")
+    return org
+
+
 def write_instructor_workflow(root: Path, org: str) -> Path:
     """The private course repository's workflow: collect the class hourly and grade it officially.
 
@@ -131,8 +144,7 @@ def write_instructor_workflow(root: Path, org: str) -> Path:
     Raises:
         GraderError: if `org` cannot be a GitHub organisation's name.
     """
-    if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?", org):
-        raise GraderError(f"{org!r} is not a GitHub organisation name (letters, digits and inner hyphens).")
+    check_org(org)
     target = root / INSTRUCTOR_WORKFLOW
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(
