@@ -31,7 +31,8 @@ from grader.errors import GraderError, IsolationRefused
 from grader.scoring import LatePenalty
 
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)  # zip entries carry no real time: the same course, the same bytes
-WORKER_WAIT_S = 60
+CONNECT_TIMEOUT_S = 30  # to reach the scheduler
+WORKER_WAIT_S = 60  # for its first worker
 
 
 def bundle_files(root: Path) -> list[Path]:
@@ -144,7 +145,7 @@ def _connect(scheduler: str | None, dask_local: int) -> tuple[Any, Any]:
         )
         return Client(cluster), cluster
     try:
-        client = Client(scheduler, timeout=30)
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT_S)
         client.wait_for_workers(1, timeout=WORKER_WAIT_S)
     except (OSError, TimeoutError) as error:
         raise GraderError(

@@ -20,8 +20,17 @@ from pathlib import Path
 import pytest
 
 from grader.batch import grade_class
-from grader.batch.cluster import bundle_files, course_bundle, digest_of, shipped_job, unpack_course
+from grader.batch.cluster import (
+    _check_workers,
+    bundle_files,
+    course_bundle,
+    digest_of,
+    shipped_job,
+    unpack_course,
+    worker_isolation,
+)
 from grader.config import load_course
+from grader.errors import GraderError, IsolationRefused
 from grader.sandbox import bubblewrap_works
 from grader.scoring import LatePenalty
 
@@ -79,6 +88,31 @@ def test_course_is_unpacked_once_per_worker_by_hash(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == [first.name]  # no staging folder left
     with pytest.raises(ValueError, match="arrived damaged"):
         unpack_course(bundle[:-1] + b"x", digest_of(bundle[:-1] + b"y"))
+
+
+def test_an_unreachable_scheduler_stops_the_run_in_one_sentence(tmp_path, monkeypatch):
+    monkeypatch.setattr("grader.batch.cluster.CONNECT_TIMEOUT_S", 1)
+    make_class(tmp_path / "class")
+    course = load_course(FIXTURE / "course.yml")
+    with pytest.raises(
+        GraderError, match=r"^the Dask scheduler at tcp://127.0.0.1:9 cannot be reached or has no"
+    ):
+        grade_class(
+            FIXTURE, course, tmp_path / "class", tmp_path / "out", ["vec"], scheduler="tcp://127.0.0.1:9"
+        )
+    assert not (tmp_path / "out" / "gradebook.csv").exists()
+
+
+def test_a_worker_without_strong_isolation_refuses_the_run():
+    class Client:
+        def run(self, function, preference):
+            assert function is worker_isolation and preference == "auto"
+            return {"tcp://10.0.0.5:4000": None, "tcp://10.0.0.6:4000": "bubblewrap does not work here"}
+
+    with pytest.raises(
+        IsolationRefused, match=r"^Dask worker tcp://10.0.0.6:4000 of tcp://s:8786: bubblewrap"
+    ):
+        _check_workers(Client(), "tcp://s:8786", "auto")
 
 
 def seen_by_job(root, assignment_id, submission, penalty, shown_as):
