@@ -184,3 +184,20 @@ def test_feedback_is_posted_on_each_graded_commit(tmp_path):
     assert len(problems) == 1 and problems[0].startswith(
         "bob/vec: commenting on cnn-course/vec-bob@bbbbbbb: "
     )
+
+
+def test_post_feedback_command_dry_run_and_missing_token(tmp_path, monkeypatch):
+    feedback_record(tmp_path / "grades" / "feedback" / "alice", 0.0)
+    students = {"alice": {"repository": "cnn-course/vec-alice", "commit": "c" * 40, "file": "vec.py"}}
+    (tmp_path / "collect.json").write_text(json.dumps({"students": {"vec": students}}))
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    arguments = ["post-feedback", str(tmp_path / "grades"), "--collected", str(tmp_path / "collect.json")]
+    shown = CliRunner().invoke(course_command, [*arguments, "--dry-run"])
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.startswith("--- cnn-course/vec-alice@ccccccc\n### vec: 3.00 / 6.00 (50 %)")
+    assert "**final score: 3.0**" in shown.output and shown.output.endswith("1 comments to post\n")
+    refused = CliRunner().invoke(course_command, arguments)
+    assert refused.exit_code == 2
+    assert (
+        refused.output == "error: posting feedback needs a token in the GITHUB_TOKEN environment variable.\n"
+    )
