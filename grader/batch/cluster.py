@@ -147,7 +147,7 @@ def _connect(scheduler: str | None, dask_local: int) -> tuple[Any, Any]:
     try:
         client = Client(scheduler, timeout=CONNECT_TIMEOUT_S)
         client.wait_for_workers(1, timeout=WORKER_WAIT_S)
-    except (OSError, TimeoutError) as error:
+    except (OSError, TimeoutError, ValueError) as error:
         raise GraderError(
             f"the Dask scheduler at {scheduler} cannot be reached or has no worker ({error});"
             " start one with `dask scheduler` and workers with `dask worker ADDRESS`."

@@ -177,9 +177,10 @@ def _check_all(
         for done in pool.map(lambda repository: check(repository, out, source, clock), repositories):
             student = done.repository.student
             if done.problem:
-                found.problems.append(
-                    f"{student}/{assignment.id}: {done.problem}; its last seen commit stands"
-                )
+                found.problems.append(f"{student}/{assignment.id}: {done.problem}; its last tip stands")
+                if record.entry(assignment.id, student) is None:  # never seen: say so, guess nothing
+                    row = {"repository": done.repository.name, "note": done.problem}
+                    found.students.setdefault(assignment.id, {})[student] = row
                 continue
             new = record.observe(
                 assignment.id, student, done.repository.name, done.tip, done.commits, done.seen_at

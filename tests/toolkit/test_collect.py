@@ -260,3 +260,19 @@ def test_cli_mistakes_are_one_sentence(tmp_path, monkeypatch, arguments, sentenc
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and sentence in lines[0], result.output
+
+
+def test_a_broken_repository_or_roster_row_harms_only_its_student(tmp_path):
+    org = Organisation(tmp_path / "org")
+    org.push("alice", {MODULE: REFERENCE}, "2026-01-10T09:00:00+00:00")
+    org.push("bob", {MODULE: REFERENCE}, "2026-01-10T09:00:00+00:00")
+    (org.folder / "vec-zed.git").mkdir()  # not a repository at all
+    (tmp_path / "roster.csv").write_text("student,extension_hours\nalice,soon\nbob,\n", encoding="utf-8")
+    summary = run_collection(org, tmp_path / "out", C1, tmp_path / "roster.csv")
+    problems = sorted(summary["problems"])
+    assert len(problems) == 2
+    assert problems[0].startswith("alice/vec: roster.csv row 2: extension_hours 'soon' is not a number")
+    assert problems[0].endswith("; picked with no extension, grade-all leaves it open")
+    assert problems[1].startswith("zed/vec: vec-zed.git cannot be fetched: ")
+    assert summary["students"]["vec"]["zed"]["note"].startswith("vec-zed.git cannot be fetched: ")
+    assert sorted(p.name for p in (tmp_path / "out" / "class").iterdir()) == ["alice", "bob"]
