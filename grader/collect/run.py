@@ -24,7 +24,7 @@ from typing import Any
 from grader.batch.lateness import cutoff, deadline
 from grader.batch.roster import RosterEntry, read_roster
 from grader.collect.git import LINK, GitFailed, fetch_tip, reachable, read_entry
-from grader.collect.record import Record, stamp
+from grader.collect.record import Record, Seen, stamp
 from grader.collect.sources import Repository, Source
 from grader.config import Assignment, Course
 from grader.errors import GraderError
@@ -117,6 +117,18 @@ def export(mirror: Path, commit: str, assignment: Assignment, folder: Path) -> s
     return None
 
 
+def ambiguity(graded: Seen, due: datetime) -> str | None:
+    """Why a commit charged as late may have been on time: it was pushed between a check before
+    the deadline (or before any check) and the check after it that saw it; None if it is clear."""
+    if graded.seen <= due or (graded.after is not None and graded.after >= due):
+        return None
+    since = f"after the check at {stamp(graded.after)}" if graded.after else "before the first check"
+    return (
+        f"commit {graded.commit[:7]} was pushed {since} and first seen at {stamp(graded.seen)},"
+        f" so it may have been on time (deadline {stamp(due)}); it is charged as late"
+    )
+
+
 def _pick(
     course: Course,
     assignment: Assignment,
@@ -150,13 +162,9 @@ def _pick(
     if path is None:
         row["note"] = f"no {assignment.module} in commit {graded.commit[:7]}"
         return
-    due = deadline(course, assignment, extension)
-    if graded.seen > due and (graded.after is None or graded.after < due):
-        since = f"after the check at {stamp(graded.after)}" if graded.after else "before the first check"
-        found.warnings.append(
-            f"{name}: commit {graded.commit[:7]} was pushed {since} and first seen at {stamp(graded.seen)},"
-            f" so it may have been on time (deadline {stamp(due)}); it is charged as late"
-        )
+    warning = ambiguity(graded, deadline(course, assignment, extension))
+    if warning:
+        found.warnings.append(f"{name}: {warning}")
     found.times.append(
         {
             "student": student,
