@@ -26,7 +26,7 @@ from grader.check import run_checks
 from grader.config import Assignment, Course, find_course_root, load_course
 from grader.errors import GraderError, SubmissionError
 from grader.grading import default_submission, grade
-from grader.packaging import write_gradescope_zip, write_student_repo
+from grader.packaging import check_org, write_gradescope_zip, write_instructor_workflow, write_student_repo
 from grader.release import release, write_nbgrader_source
 from grader.scoring import SCHEMA_VERSION, Report
 from grader.similarity import Settings, similarity_report
@@ -237,10 +237,20 @@ def validate_command(course_dir):
     type=click.Path(path_type=Path, file_okay=False),
     help="Also write nbgrader source notebooks.",
 )
+@click.option(
+    "--instructor-workflow",
+    is_flag=True,
+    help="Also write .github/workflows/official-grading.yml: collect and grade the class in CI.",
+)
+@click.option("--github-org", help="The GitHub Classroom organisation (for --instructor-workflow).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
-def release_command(course_dir, student_repo, gradescope_id, out, nbgrader_source, debug):
+def release_command(
+    course_dir, student_repo, gradescope_id, out, nbgrader_source, instructor_workflow, github_org, debug
+):
     """Turn solutions/ into assignments/: stubs, notebooks, public tests, manifests, handouts."""
     try:
+        if instructor_workflow:  # before anything is written
+            check_org(github_org)
         root = find_course_root(course_dir)
         course = load_course(root / "course.yml")
         for path in release(root, course):
@@ -255,6 +265,9 @@ def release_command(course_dir, student_repo, gradescope_id, out, nbgrader_sourc
         if nbgrader_source:
             for path in write_nbgrader_source(root, course, nbgrader_source):
                 click.echo(f"wrote {path}")
+        if instructor_workflow:
+            path = write_instructor_workflow(root, github_org)
+            click.echo(f"wrote the instructor's grading workflow {path}")
     except GraderError as error:
         _fail(error, debug)
 
@@ -483,6 +496,16 @@ def similarity_command(
 
 # `course export` and `course new` live in cli_tools.py (this module is long enough already)
 from grader import cli_tools  # noqa: E402, F401
+
+
+def _add_class_commands() -> None:
+    from grader.cli_collect import collect_command, post_feedback_command
+
+    course_command.add_command(collect_command)
+    course_command.add_command(post_feedback_command)
+
+
+_add_class_commands()
 
 
 def grade_main() -> None:

@@ -7,6 +7,7 @@ exactly the grader the instructor tested.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import stat
 import zipfile
@@ -119,3 +120,41 @@ def write_gradescope_zip(root: Path, course: Course, assignment_id: str, out: Pa
                 info.external_attr = ((0o755 if executable else 0o644) | stat.S_IFREG) << 16
                 archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
     shutil.rmtree(staging)
+
+
+INSTRUCTOR_WORKFLOW = Path(".github") / "workflows" / "official-grading.yml"
+
+
+def check_org(org: str | None) -> str:
+    """The GitHub organisation named for the instructor's workflow, checked.
+
+    Raises:
+        GraderError: if it is missing or cannot be a GitHub organisation's name.
+    """
+    if not org:
+        raise GraderError("--instructor-workflow needs --github-org ORG: the students' organisation.")
+    if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?", org):
+        raise GraderError(f"{org!r} is not a GitHub organisation name (letters, digits and inner hyphens).")
+    return org
+
+
+def write_instructor_workflow(root: Path, org: str) -> Path:
+    """The private course repository's workflow: collect the class hourly and grade it officially.
+
+    Args:
+        root: the course folder (the private course repository).
+        org: the GitHub Classroom organisation holding the students' repositories.
+
+    Returns:
+        the path written (.github/workflows/official-grading.yml under the course root).
+
+    Raises:
+        GraderError: if `org` cannot be a GitHub organisation's name.
+    """
+    check_org(org)
+    target = root / INSTRUCTOR_WORKFLOW
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(
+        templates(root).get_template("instructor_workflow.yml.j2").render(org=org), encoding="utf-8"
+    )
+    return target

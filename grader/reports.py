@@ -354,3 +354,44 @@ def to_markdown(reports: list[Report]) -> str:
                 lines.append(f"| {STATUS_MARK[test.status]} | {test.name} | {points} | {reason} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def report_from_record(record: dict[str, Any]) -> Report:
+    """A Report rebuilt from its JSON record (a grade-all feedback file), for rendering again."""
+    from grader.scoring import TestResult
+
+    fields = ("name", "function", "score", "max_score", "status", "hidden", "output", "mistake", "duration_s")
+    return Report(
+        assignment=str(record.get("assignment", "")),
+        submission=str(record.get("submission", "")),
+        isolation=str(record.get("isolation", "")),
+        tests=[TestResult(**{key: test.get(key) for key in fields}) for test in record.get("tests", [])],
+        duration_s=float(record.get("duration_s", 0.0)),
+        language=str(record.get("language", "en")),
+    )
+
+
+def to_comment(record: dict[str, Any], commit: str) -> str:
+    """A student's feedback as a markdown comment on their graded commit: the score table, then
+    the raw score, the late penalty and the final score exactly as the gradebook has them.
+
+    Args:
+        record: feedback/<student>/<id>.json as grade-all wrote it (the student's copy).
+        commit: the graded commit's sha.
+    """
+    report = report_from_record(record)
+    language = report.language
+    lines = [to_markdown([report]).rstrip(), "", f"graded commit `{commit[:12]}`"]
+    final = record.get("final")
+    if isinstance(final, dict):
+        decided = final.get("final_score")
+        penalty = final.get("penalty_points")
+        lines += [
+            "",
+            f"- {i18n.text(language, 'raw_score')}: {final.get('raw_score')} / {final.get('max_score')}",
+            f"- {i18n.text(language, 'late_penalty')}: {'-' if penalty is None else penalty}"
+            f" ({final.get('detail', '')})",
+            f"- **{i18n.text(language, 'final_score')}: "
+            f"{i18n.text(language, 'not_decided') if decided is None else decided}**",
+        ]
+    return "\n".join(lines) + "\n"

@@ -33,11 +33,37 @@ def late_penalty_pct(
         (percent, days): the percent is capped at the policy's max_penalty_pct.
     """
     policy = course.late_policy
-    late = submitted_at - (assignment.due + timedelta(minutes=policy.grace_minutes) + extension)
+    late = submitted_at - deadline(course, assignment, extension)
     if late <= timedelta(0):
         return 0.0, 0
     days = math.ceil(late / timedelta(days=1))
     return min(policy.max_penalty_pct, days * policy.penalty_per_day_pct), days
+
+
+def late_window(course: Course) -> timedelta | None:
+    """How late work may still come in: the lateness at which max_penalty_pct is reached.
+
+    The penalty grows by penalty_per_day_pct per started day, so it reaches the cap on day
+    ceil(max / per_day); work later than that whole day is not graded. None: the cap is never
+    reached (no penalty per day), so there is no end.
+    """
+    policy = course.late_policy
+    if policy.max_penalty_pct <= 0:
+        return timedelta()
+    if policy.penalty_per_day_pct <= 0:
+        return None
+    return timedelta(days=math.ceil(policy.max_penalty_pct / policy.penalty_per_day_pct))
+
+
+def deadline(course: Course, assignment: Assignment, extension: timedelta = timedelta()) -> datetime:
+    """The due date plus the grace minutes plus the student's extension: later work is late."""
+    return assignment.due + timedelta(minutes=course.late_policy.grace_minutes) + extension
+
+
+def cutoff(course: Course, assignment: Assignment, extension: timedelta = timedelta()) -> datetime | None:
+    """The end of the late window: the graded commit is the last one seen before it (None: no end)."""
+    window = late_window(course)
+    return None if window is None else deadline(course, assignment, extension) + window
 
 
 def _from_time(

@@ -8,7 +8,7 @@ suspect: it runs once more, alone in a process of its own, so that a crash there
 own, and its result then says how that process ended. So no job runs more than twice.
 
 A job function takes plain arguments and returns a plain dict; {"error": reason} says that
-the submission could not be graded.
+the submission could not be graded. (Dask, which ships data instead of paths, is in cluster.py.)
 """
 
 from __future__ import annotations
@@ -133,35 +133,3 @@ def run_local(function: JobFunction, calls: list[Call], workers: int, markers: P
             suspects, remaining = remaining, []
         for index in suspects:
             yield index, run_alone(function, calls[index])
-
-
-def run_dask(function: JobFunction, calls: list[Call], scheduler: str | None, dask_local: int) -> Finished:
-    """Run every call on a Dask cluster: the one at `scheduler`, or a local one of `dask_local` workers.
-
-    Dask replaces a dead worker itself and retries its tasks; a task that keeps killing
-    workers fails, and that failure is its own result.
-    """
-    from distributed import Client, LocalCluster
-    from distributed import as_completed as dask_completed
-
-    cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        # a free port for the scheduler's HTTP server: 8787 may be another cluster's on a shared machine
-        cluster = LocalCluster(
-            n_workers=dask_local, threads_per_worker=1, processes=True, dashboard_address=":0"
-        )
-        client = Client(cluster)
-    try:
-        futures = {client.submit(function, *call, pure=False): index for index, call in enumerate(calls)}
-        for future in dask_completed(futures):
-            try:
-                result = future.result()
-            except Exception as error:
-                result = failure(f"the grading task failed on Dask: {type(error).__name__}: {error}")
-            yield futures[future], result
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()

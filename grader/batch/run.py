@@ -18,9 +18,10 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
+from grader.batch.cluster import run_shipped
 from grader.batch.gradebook import ClassResults, write_outputs
 from grader.batch.lateness import decide_penalty
-from grader.batch.pool import JobFunction, failure, run_dask, run_local
+from grader.batch.pool import JobFunction, failure, run_local
 from grader.batch.roster import read_roster, read_times
 from grader.batch.submissions import Job, content_hash, find_jobs, find_students, unpack
 from grader.config import Course
@@ -41,7 +42,9 @@ def course_version(root: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def grade_job(root: str, assignment_id: str, submission: str, penalty: LatePenalty) -> dict[str, Any]:
+def grade_job(
+    root: str, assignment_id: str, submission: str, penalty: LatePenalty, shown_as: str | None = None
+) -> dict[str, Any]:
     """Grade one submission (in a worker process): the report as a dict, never an exception.
 
     Args:
@@ -49,6 +52,8 @@ def grade_job(root: str, assignment_id: str, submission: str, penalty: LatePenal
         assignment_id: the assignment to grade.
         submission: the submission's path.
         penalty: its late penalty, shown in the HTML feedback (key "html") with the final score.
+        shown_as: the submission's name in the report (default: its path); a Dask worker grades
+            a copy, and reports the client's path.
 
     Returns:
         the JSON report with "html" added, or {"error": reason} when it could not be graded.
@@ -61,6 +66,7 @@ def grade_job(root: str, assignment_id: str, submission: str, penalty: LatePenal
     try:
         assignment = load_course(Path(root) / "course.yml").assignment(assignment_id)
         report = grade(root=Path(root), assignment=assignment, submission=Path(submission), official=True)
+        report.submission = shown_as or report.submission
         data = report.to_dict()
         data["html"] = reports.to_html(report, final=FinalScore(report.score, assignment.points, penalty))
     except KeyboardInterrupt:
@@ -99,6 +105,7 @@ class Options:
     scheduler: str | None = None
     dask_local: int = 0
     job: JobFunction = grade_job
+    isolation: str = "auto"  # course.yml's grading.isolation, checked on a scheduler's workers
 
 
 def _prepare_out(out: Path) -> None:
@@ -143,10 +150,13 @@ def _grade(
     """Grade every gradable job not in the cache; results go into `found.results`."""
     cache = ResultCache(out / "cache.jsonl")
     todo = _not_cached(root, found, cache)
-    calls = [(str(root), job.assignment, str(job.path), found.penalties[job.key]) for job, _ in todo]
-    if options.scheduler or options.dask_local:
-        finished = run_dask(options.job, calls, options.scheduler, options.dask_local)
+    if options.scheduler or options.dask_local:  # workers may share no file with us: ship data
+        shipments = [(job.assignment, Path(str(job.path)), found.penalties[job.key]) for job, _ in todo]
+        finished = run_shipped(
+            options.job, root, shipments, options.scheduler, options.dask_local, options.isolation
+        )
     else:
+        calls = [(str(root), job.assignment, str(job.path), found.penalties[job.key]) for job, _ in todo]
         (work / "markers").mkdir()
         finished = run_local(options.job, calls, options.workers or os.cpu_count() or 1, work / "markers")
     done = failed = 0
@@ -210,13 +220,16 @@ def grade_class(
     Raises:
         GraderError: for a mistake that concerns the whole run (a path, the roster or times
             file as a whole, a class folder without student folders); nothing is written then.
-        IsolationRefused: grade-all is official, and strong isolation is not available here.
+            With a scheduler: it cannot be reached or has no worker.
+        IsolationRefused: grade-all is official, and strong isolation is not available here (or,
+            with a scheduler, on one of its workers).
     """
     from grader.plugin import protected_paths
     from grader.sandbox import choose
 
-    choose(course.grading.isolation, [*protected_paths(root), source], official=True)  # or exit 3
-    options = Options(penalise_file_times, workers, scheduler, dask_local, job)
+    if not scheduler:  # the workers of a scheduler run the student code, and are checked instead
+        choose(course.grading.isolation, [*protected_paths(root), source], official=True)  # or exit 3
+    options = Options(penalise_file_times, workers, scheduler, dask_local, job, course.grading.isolation)
     assignments = (
         [course.assignment(i) for i in assignment_ids] if assignment_ids else list(course.assignments)
     )

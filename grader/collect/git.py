@@ -1,0 +1,110 @@
+"""The git side of collection: fetch a repository's default branch, list its commits, read a file.
+
+Each student repository is fetched into a bare repository of our own (`mirrors/`), from its
+URL given on the command line, never stored as a remote: nothing written to disk holds a
+credential. On GitHub the token goes to git as an HTTP header through the environment of the
+git process (GIT_CONFIG_COUNT), so it is in no URL, no file and no command line, and every
+message git prints passes through `redact`.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+TIP_REF = "refs/collect/tip"
+FILE, LINK = "100644", "120000"
+
+
+class GitFailed(Exception):
+    """A git command failed; the message is git's, with any credential removed."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A token for HTTPS fetches from one host, sent as a header (GitHub's `x-access-token`)."""
+
+    token: str
+    host: str = "https://github.com/"
+
+    def header(self) -> str:
+        basic = base64.b64encode(f"x-access-token:{self.token}".encode()).decode()
+        return f"AUTHORIZATION: basic {basic}"
+
+    def environment(self) -> dict[str, str]:
+        """Variables that make git send the header to this host only, added after any given ones."""
+        count = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)
+        return {
+            "GIT_CONFIG_COUNT": str(count + 1),
+            f"GIT_CONFIG_KEY_{count}": f"http.{self.host}.extraheader",
+            f"GIT_CONFIG_VALUE_{count}": self.header(),
+        }
+
+    def redact(self, text: str) -> str:
+        """`text` with the token, and the header that carries it, replaced by ***."""
+        for secret in (self.header().split()[-1], self.token):
+            text = text.replace(secret, "***")
+        return text
+
+
+def _git(arguments: list[str], credentials: Credentials | None = None, timeout: float = 300) -> bytes:
+    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "/bin/false", "LC_ALL": "C"}
+    if credentials is not None:
+        environment.update(credentials.environment())
+    try:
+        done = subprocess.run(
+            ["git", *arguments], capture_output=True, env=environment, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise GitFailed(f"git {arguments[0]} took more than {timeout:g} s") from None
+    if done.returncode != 0:
+        message = done.stderr.decode(errors="replace").strip().splitlines()
+        text = message[-1] if message else f"git {arguments[0]} exited with {done.returncode}"
+        if credentials is not None:
+            text = credentials.redact(text)
+        raise GitFailed(text)
+    return done.stdout
+
+
+def fetch_tip(mirror: Path, url: str, credentials: Credentials | None = None) -> str | None:
+    """Fetch the default branch of `url` into the bare repository `mirror` (made if needed).
+
+    Returns:
+        the sha of its tip, or None when the repository has no commit on its default branch.
+
+    Raises:
+        GitFailed: if the repository cannot be reached or read.
+    """
+    if not (mirror / "HEAD").is_file():
+        mirror.mkdir(parents=True, exist_ok=True)
+        _git(["init", "--quiet", "--bare", str(mirror)])
+    try:
+        _git(
+            ["--git-dir", str(mirror), "fetch", "--quiet", "--no-tags", url, f"+HEAD:{TIP_REF}"],
+            credentials,
+        )
+    except GitFailed as error:
+        if "couldn't find remote ref HEAD" in str(error):
+            return None
+        raise
+    return _git(["--git-dir", str(mirror), "rev-parse", TIP_REF]).decode().strip()
+
+
+def reachable(mirror: Path, tip: str) -> list[str]:
+    """Every commit reachable from `tip`, newest first."""
+    return _git(["--git-dir", str(mirror), "rev-list", tip]).decode().split()
+
+
+def read_entry(mirror: Path, commit: str, path: str) -> tuple[str, bytes] | None:
+    """The mode and bytes of `path` in `commit` (a link's bytes are its target), or None if absent."""
+    listing = _git(["--git-dir", str(mirror), "ls-tree", "-z", commit, "--", path]).decode()
+    if not listing:
+        return None
+    meta, _, _ = listing.rstrip("\0").partition("\t")
+    mode, kind, sha = meta.split()
+    if kind != "blob":
+        return None
+    return mode, _git(["--git-dir", str(mirror), "cat-file", "blob", sha])
