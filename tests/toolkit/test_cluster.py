@@ -67,7 +67,16 @@ def test_bundle_holds_what_grading_needs_and_nothing_else(tmp_path):
     (root / "tests" / "vec" / "__pycache__" / "x.pyc").write_bytes(b"\0")
     (root / "tests" / "vec" / "mistakes.py").write_text("MISTAKES = []\n")
     names = [path.relative_to(root).as_posix() for path in bundle_files(root)]
-    assert names == ["course.yml", "solutions/vec.py", "tests/vec/mistakes.py", "tests/vec/test_hidden.py"]
+    assert names == [
+        "course.yml",
+        "solutions/stats.py",
+        "solutions/vec.py",
+        "tests/stats/mistakes.py",
+        "tests/stats/test_hidden.py",
+        "tests/stats/test_public.py",
+        "tests/vec/mistakes.py",
+        "tests/vec/test_hidden.py",
+    ]  # not the course's pyproject.toml, tests/toolkit or caches
     assert course_bundle(root) == course_bundle(root)  # the same course, the same bytes, the same hash
 
 

@@ -208,15 +208,17 @@ def test_a_record_alone_decides_again_with_a_corrected_roster(collected, tmp_pat
 
 
 def test_open_assignments_follow_release_and_late_window():
-    course = load_course(FIXTURE / "course.yml")  # vec: released 2026-01-05T09:00Z
+    course = load_course(FIXTURE / "course.yml")  # vec: released 01-05 09:00Z; stats: 01-12 09:00Z
 
     def ids(text, roster=None):
         return [a.id for a in open_assignments(course, roster or {}, datetime.fromisoformat(text))]
 
     assert ids("2026-01-05T08:59:00+00:00") == []
     assert ids(C1) == ["vec"]
-    assert ids("2026-01-17T23:59:00+00:00") == ["vec"]
-    assert ids("2026-01-18T00:00:00+00:00") == []
+    assert ids("2026-01-17T23:59:00+00:00") == ["vec", "stats"]
+    assert ids("2026-01-18T00:00:00+00:00") == ["stats"]  # vec's late window ended (due + 5 days)
+    assert ids("2026-01-24T23:59:00+00:00") == ["stats"]
+    assert ids("2026-01-25T00:00:00+00:00") == []
 
 
 def test_nothing_open_collects_nothing(tmp_path):
