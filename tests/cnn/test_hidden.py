@@ -348,7 +348,8 @@ def test_convnet_seed_decides_the_weights(submission, reference):
     other = weights_of(reference, submission.ConvNet(seed=4), {})
     assert_close(again, first, what="a second ConvNet(seed=3)")
     assert any(not np.allclose(other[k], first[k]) for k in ("W1", "W2", "W3")), (
-        "ConvNet(seed=4) starts with the weights of ConvNet(seed=3): draw them from np.random.default_rng(seed)"
+        "ConvNet(seed=4) starts with the weights of ConvNet(seed=3): "
+        "draw them from np.random.default_rng(seed)"
     )
 
 
@@ -399,45 +400,8 @@ def trained(submission, reference, params, X, y, **options):
     return weights_of(reference, model, TINY)
 
 
-def gradient_oracle(submission, reference, params, X, y):
-    """The gradients train's tests replay SGD with, and whether they are the student's.
-
-    train only drives the model it is given. The model's gradients are the reference ConvNet's,
-    unless the student's ConvNet computes others at the starting weights: then the replay uses the
-    student's own model, so that train is judged on its own code and a mistake in ConvNet costs
-    only ConvNet's points. Returns (grads(weights, batch) -> dict, is_own).
-    """
-    net = reference_net(reference, TINY, copies(params))
-
-    def reference_grads(weights, batch):
-        net.params = weights
-        return net.loss(X[list(batch)], y[list(batch)])[1]
-
-    expected = reference_grads(copies(params), range(len(X)))
-    probe = submission.ConvNet(**TINY)
-    try:
-        probe.params = copies(params)
-        grads = checked_arrays(loss_and_grads(probe.loss(X, y))[1], TINY_SHAPES, "grads")
-    except Exception:  # a model that cannot even be probed: the reference's gradients stand
-        return reference_grads, False
-    if all(np.allclose(grads[name], expected[name], rtol=1e-6, atol=1e-9) for name in TINY_SHAPES):
-        return reference_grads, False
-
-    def own_grads(weights, batch):
-        probe.params = copies(weights)
-        _, grads = loss_and_grads(probe.loss(X[list(batch)], y[list(batch)]))
-        return checked_arrays(grads, TINY_SHAPES, "grads")
-
-    return own_grads, True
-
-
-def sgd(grads, params, batches, lr):
-    """Plain SGD, computed here: one step of -lr * gradient per batch, in the given order."""
-    weights = copies(params)
-    for batch in batches:
-        step = grads(weights, batch)
-        weights = {name: weights[name] - lr * step[name] for name in weights}
-    return weights
+def same_weights(first, second):
+    return all(np.allclose(first[name], second[name], rtol=1e-6, atol=1e-8) for name in first)
 
 
 def epoch_orders(n, batch_size):
@@ -450,12 +414,54 @@ def epoch_orders(n, batch_size):
     return sorted(orders)
 
 
-def same_weights(first, second):
-    return all(np.allclose(first[name], second[name], rtol=1e-6, atol=1e-8) for name in first)
+class Replay:
+    """SGD on the inputs the student's train gets, computed by the grader.
 
+    train only drives the model it is given. The model's gradients are the reference ConvNet's,
+    unless the student's ConvNet computes others at the starting weights: then the replay uses the
+    student's own model, so that train is judged on its own code and a mistake in ConvNet costs
+    only ConvNet's points. A model whose gradients leave the weights where they were cannot judge
+    train: the replay then falls back to the reference's gradients.
+    """
 
-def replay_note(own):
-    return " (replayed with your ConvNet's own gradients, which differ from the reference's)" if own else ""
+    def __init__(self, submission, reference, params, X, y):
+        self.X, self.y = X, y
+        self.net = reference_net(reference, TINY, copies(params))
+        self.probe = submission.ConvNet(**TINY)
+        expected = self.reference_grads(copies(params), range(len(X)))
+        try:
+            self.probe.params = copies(params)
+            grads = checked_arrays(loss_and_grads(self.probe.loss(X, y))[1], TINY_SHAPES, "grads")
+        except Exception:  # a model that cannot even be probed: the reference's gradients stand
+            grads = expected
+        differs = any(not np.allclose(grads[k], expected[k], rtol=1e-6, atol=1e-9) for k in TINY_SHAPES)
+        self.own = differs and any(np.any(grads[k] != 0) for k in TINY_SHAPES)
+
+    def reference_grads(self, weights, batch):
+        self.net.params = weights
+        return self.net.loss(self.X[list(batch)], self.y[list(batch)])[1]
+
+    def own_grads(self, weights, batch):
+        self.probe.params = copies(weights)
+        _, grads = loss_and_grads(self.probe.loss(self.X[list(batch)], self.y[list(batch)]))
+        return checked_arrays(grads, TINY_SHAPES, "grads")
+
+    def sgd(self, params, batches, lr):
+        """Plain SGD: one step of -lr * gradient per batch, in the given order."""
+        weights = copies(params)
+        for batch in batches:
+            step = (self.own_grads if self.own else self.reference_grads)(weights, batch)
+            weights = {name: weights[name] - lr * step[name] for name in weights}
+        if self.own and same_weights(weights, params):
+            self.own = False  # the student's model does not move: judge train with the reference's
+            return self.sgd(params, batches, lr)
+        return weights
+
+    def note(self):
+        """Said in a failure when the student's own gradients were replayed."""
+        if not self.own:
+            return ""
+        return " (replayed with your ConvNet's own gradients, which differ from the reference's)"
 
 
 @pytest.mark.points(1)
@@ -482,20 +488,20 @@ def test_train_one_epoch_is_a_shuffled_pass(submission, reference, rng):
     SGD over the examples in some order, each once with its own label (the grader replays all 90
     orders from the same start), and not always the order given."""
     X, y, params = tiny_problem(rng, 6)
-    grads, own = gradient_oracle(submission, reference, params, X, y)
-    results = {order: sgd(grads, params, order, STEP) for order in epoch_orders(6, 2)}
+    replay = Replay(submission, reference, params, X, y)
+    results = {order: replay.sgd(params, order, STEP) for order in epoch_orders(6, 2)}
     shuffled = 0
     for seed in (0, 1):
         weights = trained(submission, reference, params, X, y, epochs=1, batch_size=2, lr=STEP, seed=seed)
         assert any(same_weights(weights, result) for result in results.values()), (
             f"seed {seed}: the weights after one epoch are not those of SGD over the 6 examples in any "
             "order, 2 per step at lr 0.5: does each step take batch_size examples, each example once "
-            "per epoch with its own label, and subtract lr * gradient?" + replay_note(own)
+            "per epoch with its own label, and subtract lr * gradient?" + replay.note()
         )
         shuffled += not same_weights(weights, results[UNSHUFFLED])
     assert shuffled, (
         "with seeds 0 and 1 one epoch visits the examples in the order given: shuffle them every "
-        "epoch with a generator seeded by `seed`" + replay_note(own)
+        "epoch with a generator seeded by `seed`" + replay.note()
     )
 
 
@@ -505,9 +511,9 @@ def test_train_reshuffles_every_epoch(submission, reference, rng):
     """Two epochs with seeds 0 and 1: the second epoch continues from the first (as train(epochs=1)
     runs it) and visits the examples in a new order, not the first epoch's again."""
     X, y, params = tiny_problem(rng, 6)
-    grads, own = gradient_oracle(submission, reference, params, X, y)
+    replay = Replay(submission, reference, params, X, y)
     orders = epoch_orders(6, 2)
-    first = {order: sgd(grads, params, order, STEP) for order in orders}
+    first = {order: replay.sgd(params, order, STEP) for order in orders}
     repeated = 0
     for seed in (0, 1):
         options = {"batch_size": 2, "lr": STEP, "seed": seed}
@@ -515,19 +521,19 @@ def test_train_reshuffles_every_epoch(submission, reference, rng):
         start = next((order for order in orders if same_weights(one, first[order])), None)
         assert start is not None, (
             f"seed {seed}: the weights after one epoch are not those of SGD over the 6 examples in any "
-            "order" + replay_note(own)
+            "order" + replay.note()
         )
         two = trained(submission, reference, params, X, y, epochs=2, **options)
-        after = [order for order in orders if same_weights(two, sgd(grads, first[start], order, STEP))]
+        after = [order for order in orders if same_weights(two, replay.sgd(first[start], order, STEP))]
         assert after, (
             f"seed {seed}: after two epochs the weights are not those of the first epoch followed by "
             "a pass over the 6 examples in some order: draw every epoch's shuffle from one generator "
-            "seeded once with `seed`" + replay_note(own)
+            "seeded once with `seed`" + replay.note()
         )
         repeated += start in after
     assert repeated < 2, (
         "with seeds 0 and 1 the second epoch visits the examples in the first epoch's order again: "
-        "draw a new permutation every epoch" + replay_note(own)
+        "draw a new permutation every epoch" + replay.note()
     )
 
 
@@ -537,7 +543,7 @@ def test_train_defaults(submission, reference, rng):
     """train(model, X, y, X_val, y_val) alone runs 10 epochs of batches of 32 at lr 0.1: on 32
     examples, 10 full-batch steps, whatever the shuffles (replayed here)."""
     X, y, params = tiny_problem(rng, 32)
-    grads, own = gradient_oracle(submission, reference, params, X, y)
-    expected = sgd(grads, params, [range(32)] * 10, 0.1)
+    replay = Replay(submission, reference, params, X, y)
+    expected = replay.sgd(params, [range(32)] * 10, 0.1)
     weights = trained(submission, reference, params, X, y)
-    assert_close(weights, expected, what="weights after train with its defaults" + replay_note(own))
+    assert_close(weights, expected, what="weights after train with its defaults" + replay.note())

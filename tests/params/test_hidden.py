@@ -1,7 +1,8 @@
 """Hidden tests of assignment 4 (params): every parameter count and layer table of the notes.
 
-Sources: shared/seeds/000 §1.6-1.7, 002 (LeNet, 參數少), 003 (CS231n: 3,072 and 120,000 weights of one neuron, 760,
-AlexNet, 27C^2 against 49C^2, FC as conv), 004 (the 512x512 image, 8 filters 5x5).
+Sources: shared/seeds/000 §1.1 and §1.6-1.7, 002 (LeNet, 參數少), 003 (CS231n: one neuron's 3,072
+and 120,000 weights, 760, AlexNet, CIFAR-10's layers, 27C^2 against 49C^2, FC as conv), 004 (the
+512x512 image, 8 filters 5x5).
 Where the notes count weights only, the test passes bias=False.
 """
 

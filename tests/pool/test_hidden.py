@@ -280,7 +280,8 @@ def test_pool_output_size_floors_strides_that_do_not_fit(submission):
     for n in range(5, 10):
         for f, stride in [(2, 2), (3, 2), (2, 3), (3, 4)]:
             expected = len(range(0, n - f + 1, stride))
-            assert_close(submission.pool_output_size(n, f, stride), expected, what=f"n={n}, f={f}, s={stride}")
+            got = submission.pool_output_size(n, f, stride)
+            assert_close(got, expected, what=f"n={n}, f={f}, stride={stride}")
 
 
 # two images, 3 channels, 7x6: the default 2x2 windows at stride 2 leave the last row out, and
@@ -321,7 +322,7 @@ def test_avg_pool_backward_defaults(submission, rng):
     for size, call in [(2, {}), (3, {"size": 3})]:
         dout = rng.standard_normal(slow_avg_pool(x, size, 2).shape)
         dx = submission.avg_pool_backward(dout, x.shape, **call)
-        expected = numerical_gradient(lambda value, size=size: slow_avg_pool(value, size, 2), x.copy(), dout, 1e-3)
+        expected = numerical_gradient(lambda v, size=size: slow_avg_pool(v, size, 2), x.copy(), dout, 1e-3)
         error = relative_error(dx, expected)
         assert error < 1e-7, f"dx with size {size}: relative error {error:.2e} against the numerical gradient"
 

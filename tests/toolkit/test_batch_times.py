@@ -1,8 +1,8 @@
 """grade-all's submission times and roster: penalties from trusted times only, bad rows stay local.
 
-params is due 2026-11-02T23:59+08:00 with 15 minutes of grace, 10 % of its 39 points per
+params is due 2026-11-02T23:59+08:00 with 15 minutes of grace, 10 % of its 47 points per
 started day and at most 50 % (course.yml): the deadline is 2026-11-03T00:14+08:00, and each
-started day late takes off 3.9 points.
+started day late takes off 4.7 points.
 """
 
 import json
@@ -226,15 +226,15 @@ def test_feedback_shows_raw_penalty_and_final_score_equal_to_the_gradebook(cours
     course = load_course(course_copy / "course.yml")
     grade_class(course_copy, course, folder, out, ["params"], workers=1, times_path=tmp_path / "times.csv")
     cell = rows(out)["late"]["params"]
-    assert cell == "31.2"  # 39 - 2 * 3.9
+    assert cell == "37.6"  # 47 - 2 * 4.7
     record = json.loads((out / "feedback" / "late" / "params.json").read_text())
-    assert record["score"] == 39.0
+    assert record["score"] == 47.0
     assert record["final"] == {
-        "raw_score": 39.0,
-        "max_score": 39.0,
+        "raw_score": 47.0,
+        "max_score": 47.0,
         "penalty_pct": 20.0,
-        "penalty_points": 7.8,
-        "final_score": 31.2,
+        "penalty_points": 9.4,
+        "final_score": 37.6,
         "time": "late",
         "days_late": 2,
         "detail": "submitted 2026-11-04T12:00:00+08:00 (times.csv)",
@@ -244,6 +244,6 @@ def test_feedback_shows_raw_penalty_and_final_score_equal_to_the_gradebook(cours
         key: re.search(f'id="{key}">([^<]*)<', html).group(1)
         for key in ("raw-score", "penalty", "final-score")
     }
-    assert shown == {"raw-score": "39.00", "penalty": "-7.80", "final-score": "31.20"}
+    assert shown == {"raw-score": "47.00", "penalty": "-9.40", "final-score": "37.60"}
     assert float(shown["final-score"]) == float(cell) == record["final"]["final_score"]
     assert "2 started day(s) late" in html

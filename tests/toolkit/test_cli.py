@@ -23,7 +23,7 @@ def test_grade_all_on_the_reference_prints_full_marks(tmp_path):
     course = write_course(tmp_path, time_limit=30)
     result = run("--all", "--submission", course / "solutions", "--course", course)
     assert result.exit_code == 0, result.output
-    assert "course total 208.00 / 208.00 (100 %)" in result.output
+    assert "course total 245.00 / 245.00 (100 %)" in result.output
     for assignment in ("conv", "im2col", "pool", "params", "cnn"):
         assert f"{assignment}:" in result.output
 
@@ -41,7 +41,7 @@ def test_every_report_format(course_copy, tmp_path, monkeypatch):
 
     report = json.loads(paths["json"].read_text(encoding="utf-8"))
     assert report["schema_version"] == 1 and report["assignment"] == "conv"
-    assert report["score"] == pytest.approx(41) and report["max_score"] == pytest.approx(45)
+    assert report["score"] == pytest.approx(48) and report["max_score"] == pytest.approx(52)
     assert {
         "name",
         "function",
@@ -60,13 +60,13 @@ def test_every_report_format(course_copy, tmp_path, monkeypatch):
     assert suite.get("failures") == str(len(failed)) and suite.find("testcase/failure") is not None
 
     gradescope = json.loads(paths["gradescope"].read_text(encoding="utf-8"))
-    assert gradescope["score"] == pytest.approx(41)
+    assert gradescope["score"] == pytest.approx(48)
     assert {t["visibility"] for t in gradescope["tests"]} == {"visible", "after_published"}
     assert set(gradescope["tests"][0]) == {"name", "score", "max_score", "status", "output", "visibility"}
 
     html = paths["html"].read_text(encoding="utf-8")
-    assert html.count('<tr class="failed">') == len(failed) and "41.00 / 45.00" in html
-    assert "### conv: 41.00 / 45.00" in summary.read_text(encoding="utf-8")
+    assert html.count('<tr class="failed">') == len(failed) and "48.00 / 52.00" in html
+    assert "### conv: 48.00 / 52.00" in summary.read_text(encoding="utf-8")
 
 
 def test_fail_under_sets_the_exit_code(course_copy, tmp_path):
@@ -110,7 +110,7 @@ def test_grade_finds_the_assignment_from_the_working_folder(course_copy, tmp_pat
     monkeypatch.chdir(folder)
     result = run()
     assert result.exit_code == 0, result.output
-    assert "total 39.00 / 39.00 (100 %)" in result.output
+    assert "total 47.00 / 47.00 (100 %)" in result.output
 
 
 def test_python_dash_m_grader_is_the_grade_command():
@@ -122,4 +122,4 @@ def test_python_dash_m_grader_is_the_grade_command():
 
 def test_course_validate_lists_assignments():
     result = CliRunner().invoke(course_command, ["validate", "--course", str(ROOT)])
-    assert result.exit_code == 0 and "pool" in result.output and "43 points" in result.output
+    assert result.exit_code == 0 and "pool" in result.output and "52 points" in result.output

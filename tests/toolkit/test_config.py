@@ -22,7 +22,7 @@ def test_the_course_file_loads():
     ("broken", "message"),
     [
         (
-            TEXT.replace("    points: 43\n", "", 1),
+            TEXT.replace("    module: pool.py\n    points: 52\n", "    module: pool.py\n", 1),
             "course.yml: assignment 'pool'.points is missing; add 'points:'",
         ),
         (
@@ -31,7 +31,7 @@ def test_the_course_file_loads():
         ),
         (TEXT.replace("  rtol:", "  rtoll:"), "course.yml: unknown field grading.rtoll; remove it"),
         (
-            TEXT.replace("points: 45", "points: -1"),
+            TEXT.replace("    module: conv.py\n    points: 52\n", "    module: conv.py\n    points: -1\n", 1),
             "course.yml: assignment 'conv'.points: Input should be greater than 0.",
         ),
         (
