@@ -108,7 +108,7 @@ def test_relu_forward(submission, rng):
     assert_close(submission.relu_forward(x), np.where(x > 0, x, 0.0))
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(2)
 @pytest.mark.function("relu_backward")
 def test_relu_backward(submission, rng):
     """The gradient passes dout where the input x was positive (not where it was 0), whatever the

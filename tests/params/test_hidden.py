@@ -106,7 +106,7 @@ def test_eight_filters_five_by_five(submission):
     assert_close(submission.conv_params(5, 1, 8, bias=False), 200)
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(2)
 @pytest.mark.function("conv_params")
 def test_fully_connected_layer_as_a_convolution(submission):
     """003 §4.4: the FC layer on 7x7x512 with 4096 outputs is a conv with F=7, K=4096:

@@ -23,7 +23,7 @@ def test_grade_all_on_the_reference_prints_full_marks(tmp_path):
     course = write_course(tmp_path, time_limit=30)
     result = run("--all", "--submission", course / "solutions", "--course", course)
     assert result.exit_code == 0, result.output
-    assert "course total 245.00 / 245.00 (100 %)" in result.output
+    assert "course total 247.00 / 247.00 (100 %)" in result.output
     for assignment in ("conv", "im2col", "pool", "params", "cnn"):
         assert f"{assignment}:" in result.output
 
@@ -110,7 +110,7 @@ def test_grade_finds_the_assignment_from_the_working_folder(course_copy, tmp_pat
     monkeypatch.chdir(folder)
     result = run()
     assert result.exit_code == 0, result.output
-    assert "total 47.00 / 47.00 (100 %)" in result.output
+    assert "total 48.00 / 48.00 (100 %)" in result.output
 
 
 def test_python_dash_m_grader_is_the_grade_command():

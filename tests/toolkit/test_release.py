@@ -170,7 +170,7 @@ def test_student_sees_hidden_tests_as_pending(released_course, tmp_path):
     )
     pending = [t for t in report.tests if t.status == "pending"]
     assert pending and all(t.hidden for t in pending), [(t.name, t.max_score, t.status) for t in report.tests]
-    assert report.max_score == pytest.approx(47)
+    assert report.max_score == pytest.approx(48)
     assert report.score == pytest.approx(sum(t.max_score for t in report.tests if not t.hidden))
 
 
@@ -246,7 +246,7 @@ def test_student_repository_grades_as_a_student_would(released_course, tmp_path)
     )
     assert completed.returncode == 0, completed.stderr
     report = json.loads((repo / "assignments" / "params" / "report.json").read_text(encoding="utf-8"))
-    assert report["score"] == pytest.approx(5) and report["max_score"] == pytest.approx(47)
+    assert report["score"] == pytest.approx(5) and report["max_score"] == pytest.approx(48)
 
 
 def test_gradescope_autograder_runs_locally(released_course, tmp_path):

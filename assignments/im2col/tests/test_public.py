@@ -57,9 +57,9 @@ def test_backward_by_hand(submission):
     With dout [0.5, -1] and [2, 1]: dx = 2 * dout, dw = 0.5 - 2 + 6 + 4 = 8.5, db = 2.5."""
     x = np.array([[[[1.0, 2.0]]], [[[3.0, 4.0]]]])
     w, b = np.array([[[[2.0]]]]), np.array([-1.0])
-    cache = (x, w, b, 1, 0, np.array([[1.0, 2.0, 3.0, 4.0]]))
+    written_out = (x, w, b, 1, 0, np.array([[1.0, 2.0, 3.0, 4.0]]))
     dout = np.array([[[[0.5, -1.0]]], [[[2.0, 1.0]]]])
-    dx, dw, db = submission.conv_backward_im2col(dout, cache)
+    dx, dw, db = submission.conv_backward_im2col(dout, written_out)
     assert_close(dx, 2 * dout, what="dx")
     assert_close(dw, np.array([[[[8.5]]]]), what="dw")
     assert_close(db, np.array([2.5]), what="db")
