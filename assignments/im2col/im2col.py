@@ -103,7 +103,8 @@ def conv_backward_im2col(dout, cache):
 
     Args:
         dout: upstream gradient, shape (N, F, H', W').
-        cache: what conv_forward_im2col returned with out.
+        cache: (x, w, b, stride, pad, cols), as conv_forward_im2col returns it; the tests
+            pass the reference's, so read it in this layout.
 
     Returns:
         dx: shape (N, C, H, W).

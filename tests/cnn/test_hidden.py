@@ -10,6 +10,7 @@ chose or on weights it has checked), never from another of the student's functio
 training is judged by the weights it leaves, never by the history it returns.
 """
 
+import itertools
 import math
 
 import numpy as np
@@ -92,15 +93,29 @@ def accuracy(net, X, y):
     return float(np.mean(net.loss(X).argmax(axis=1) == y))
 
 
+def with_zeros(rng, shape):
+    """Normal numbers with about a fifth set to exactly 0 (not positive: ReLU passes nothing there)."""
+    x = rng.standard_normal(shape)
+    x[rng.random(shape) < 0.2] = 0.0
+    return x
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("relu_forward")
+def test_relu_forward(submission, rng):
+    """ReLU keeps positives and turns negatives and zeros into 0, on a (3, 4, 5) array."""
+    x = with_zeros(rng, (3, 4, 5))
+    assert_close(submission.relu_forward(x), np.where(x > 0, x, 0.0))
+
+
 @pytest.mark.points(2)
 @pytest.mark.function("relu_backward")
-def test_relu_forward_and_backward(submission, rng):
-    """ReLU keeps positives; its gradient passes dout where the input x was positive,
-    whatever the sign of dout."""
-    x = rng.standard_normal((3, 4, 5))
+def test_relu_backward(submission, rng):
+    """The gradient passes dout where the input x was positive (not where it was 0), whatever the
+    sign of dout."""
+    x = with_zeros(rng, (3, 4, 5))
     dout = rng.standard_normal(x.shape)
-    assert_close(submission.relu_forward(x), np.where(x > 0, x, 0.0), what="relu_forward")
-    assert_close(submission.relu_backward(dout, x), np.where(x > 0, dout, 0.0), what="relu_backward")
+    assert_close(submission.relu_backward(dout, x), np.where(x > 0, dout, 0.0))
 
 
 @pytest.mark.points(2)
@@ -240,12 +255,14 @@ def test_regularisation_adds_half_reg_sum_of_squares(submission, rng):
     assert_close(regular - plain, 0.5 * 0.7 * weights, what="loss(reg=0.7) - loss(reg=0)")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 @pytest.mark.function("train")
 def test_overfits_fifty_examples(submission, reference, rng):
     """A net that can learn fits 50 digits perfectly, even with labels drawn at random, which
     nothing written in advance can predict: 150 epochs at lr 0.1, batch 10. The grader computes
-    the training accuracy itself, from the weights train leaves in the model: 100 %."""
+    the training accuracy itself, from the weights train leaves in the model: 100 %.
+    The chain is the lesson here (your train drives your ConvNet), so it is worth few points;
+    train's own behaviour is tested alone by the replay tests below."""
     X_train, _, X_val, y_val = digits_split()
     labels = rng.integers(0, 10, size=50)
     config = {"weight_scale": 0.2, "seed": 1}
@@ -258,14 +275,15 @@ def test_overfits_fifty_examples(submission, reference, rng):
     assert fitted == 1.0, f"the trained weights fit {fitted:.2f} of the 50 examples, expected 1.00"
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(4)
 @pytest.mark.function("train")
 def test_trains_to_95_percent_on_digits(submission, reference, rng, credit):
     """On scikit-learn's 8x8 digits, the ten labels renamed at random: 20 epochs at lr 0.1 then 5
     at lr 0.01, batch 16. The grader computes the accuracy itself, from the trained weights, on
     200 validation digits that train never sees: at least 95 % (90 % earns half the points).
     The training set also holds 32 noise images with random labels: a net trained on it fits at
-    least half of them, one trained elsewhere about one in ten (no credit then)."""
+    least half of them, one trained elsewhere about one in ten (no credit then).
+    Like the test above, an integration test of your train and your ConvNet together."""
     X_train, y_train, X_val, y_val = digits_split()
     rename = rng.permutation(10)
     noise = rng.random((NOISE_IMAGES, 1, 8, 8))
@@ -287,3 +305,245 @@ def test_trains_to_95_percent_on_digits(submission, reference, rng, credit):
     if held_out >= 0.90:
         credit.award(0.5)
     assert held_out >= 0.95, f"accuracy {held_out:.3f} on digits train never saw, expected at least 0.95"
+
+
+def copies(params):
+    return {name: np.array(value, dtype=np.float64) for name, value in params.items()}
+
+
+def standard_deviations_near(weights, scale, tolerance, what):
+    """W1, W2 and W3 have a standard deviation within `tolerance` (relative) of `scale`, and the
+    biases are zero."""
+    for name in ("W1", "W2", "W3"):
+        ratio = float(np.std(weights[name])) / scale
+        assert abs(ratio - 1) < tolerance, (
+            f"{what}: {name} has a standard deviation of {ratio:.3g} x weight_scale, expected about 1: "
+            "draw the weights from a normal distribution times weight_scale"
+        )
+    for name in ("b1", "b2", "b3"):
+        assert_close(weights[name], np.zeros_like(weights[name]), what=f"{what}: {name}")
+
+
+WIDE = {"input_dim": (3, 8, 8), "num_filters": 16, "filter_size": 5, "hidden_dim": 32, "weight_scale": 0.5}
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("ConvNet")
+def test_convnet_initial_weight_scale(submission, reference):
+    """W1, W2 and W3 start with a standard deviation of weight_scale and the biases at zero: with
+    the defaults (1e-2; W1 has only 72 weights, so within 35 %) and with weight_scale=0.5 on a wider
+    net (1,200, 8,192 and 320 weights, within 20 %)."""
+    default = weights_of(reference, submission.ConvNet(), {})
+    standard_deviations_near(default, 1e-2, 0.35, "ConvNet()")
+    wide = weights_of(reference, submission.ConvNet(**WIDE, seed=2), WIDE)
+    standard_deviations_near(wide, 0.5, 0.2, "weight_scale=0.5")
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("ConvNet")
+def test_convnet_seed_decides_the_weights(submission, reference):
+    """Two nets built with seed 3 start with the same weights; one built with seed 4 does not."""
+    first = weights_of(reference, submission.ConvNet(seed=3), {})
+    again = weights_of(reference, submission.ConvNet(seed=3), {})
+    other = weights_of(reference, submission.ConvNet(seed=4), {})
+    assert_close(again, first, what="a second ConvNet(seed=3)")
+    assert any(not np.allclose(other[k], first[k]) for k in ("W1", "W2", "W3")), (
+        "ConvNet(seed=4) starts with the weights of ConvNet(seed=3): "
+        "draw them from np.random.default_rng(seed)"
+    )
+
+
+RECTANGULAR = {"input_dim": (2, 6, 4), "num_filters": 3, "filter_size": 5, "hidden_dim": 5, "num_classes": 4}
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("ConvNet")
+def test_convnet_five_by_five_filters_on_rectangular_images(submission, reference, rng):
+    """5x5 filters need pad 2 to keep 6x4 images 6x4, pooled to 3x2, so W2 has 3*3*2 = 18 rows:
+    the scores, the loss (reg 0.1) and every gradient are the reference network's at the same
+    weights, on three images."""
+    shapes = {name: value.shape for name, value in reference.ConvNet(**RECTANGULAR).params.items()}
+    params = {name: rng.standard_normal(shape) * 0.5 for name, shape in shapes.items()}
+    model = submission.ConvNet(**RECTANGULAR, reg=0.1)
+    model.params = copies(params)
+    net = reference_net(reference, RECTANGULAR | {"reg": 0.1}, copies(params))
+    X = rng.standard_normal((3, 2, 6, 4))
+    y = rng.integers(0, 4, size=3)
+    assert_close(model.loss(X), net.loss(X), what="scores")
+    loss, grads = loss_and_grads(model.loss(X, y))
+    grads = checked_arrays(grads, shapes, "grads")
+    expected_loss, expected_grads = net.loss(X, y)
+    assert_close(loss, expected_loss, what="loss")
+    for name in shapes:
+        assert_close(grads[name], expected_grads[name], what=f"grads[{name!r}]")
+
+
+# train's own behaviour, on a tiny net the grader replays: it takes little time to try every order
+TINY = {"input_dim": (1, 4, 4), "num_filters": 2, "filter_size": 3, "hidden_dim": 4, "num_classes": 3}
+TINY_SHAPES = {"W1": (2, 1, 3, 3), "b1": (2,), "W2": (8, 4), "b2": (4,), "W3": (4, 3), "b3": (3,)}
+STEP = 0.5  # the learning rate of the replayed epochs
+UNSHUFFLED = ((0, 1), (2, 3), (4, 5))  # six examples, two per step, in the order given
+
+
+def tiny_problem(rng, n):
+    """n random 4x4 images with labels 0..2, and the weights a TINY net starts from."""
+    X = rng.standard_normal((n, 1, 4, 4))
+    y = rng.integers(0, 3, size=n)
+    return X, y, {name: rng.standard_normal(shape) * 0.5 for name, shape in TINY_SHAPES.items()}
+
+
+def trained(submission, reference, params, X, y, **options):
+    """The weights the student's train leaves in a TINY ConvNet that starts at `params`."""
+    model = submission.ConvNet(**TINY)
+    model.params = copies(params)
+    submission.train(model, X, y, X[:2], y[:2], **options)
+    return weights_of(reference, model, TINY)
+
+
+def same_weights(first, second):
+    return all(np.allclose(first[name], second[name], rtol=1e-6, atol=1e-8) for name in first)
+
+
+def epoch_orders(n, batch_size):
+    """Every sequence of batches one epoch over n examples can take (the order inside a batch
+    changes only round-off, so each batch is sorted)."""
+    orders = {
+        tuple(tuple(sorted(order[i : i + batch_size])) for i in range(0, n, batch_size))
+        for order in itertools.permutations(range(n))
+    }
+    return sorted(orders)
+
+
+class Replay:
+    """SGD on the inputs the student's train gets, computed by the grader.
+
+    train only drives the model it is given. The model's gradients are the reference ConvNet's,
+    unless the student's ConvNet computes others at the starting weights: then the replay uses the
+    student's own model, so that train is judged on its own code and a mistake in ConvNet costs
+    only ConvNet's points. A model whose gradients leave the weights where they were cannot judge
+    train: the replay then falls back to the reference's gradients.
+    """
+
+    def __init__(self, submission, reference, params, X, y):
+        self.X, self.y = X, y
+        self.net = reference_net(reference, TINY, copies(params))
+        self.probe = submission.ConvNet(**TINY)
+        expected = self.reference_grads(copies(params), range(len(X)))
+        try:
+            self.probe.params = copies(params)
+            grads = checked_arrays(loss_and_grads(self.probe.loss(X, y))[1], TINY_SHAPES, "grads")
+        except Exception:  # a model that cannot even be probed: the reference's gradients stand
+            grads = expected
+        differs = any(not np.allclose(grads[k], expected[k], rtol=1e-6, atol=1e-9) for k in TINY_SHAPES)
+        self.own = differs and any(np.any(grads[k] != 0) for k in TINY_SHAPES)
+
+    def reference_grads(self, weights, batch):
+        self.net.params = weights
+        return self.net.loss(self.X[list(batch)], self.y[list(batch)])[1]
+
+    def own_grads(self, weights, batch):
+        self.probe.params = copies(weights)
+        _, grads = loss_and_grads(self.probe.loss(self.X[list(batch)], self.y[list(batch)]))
+        return checked_arrays(grads, TINY_SHAPES, "grads")
+
+    def sgd(self, params, batches, lr):
+        """Plain SGD: one step of -lr * gradient per batch, in the given order."""
+        weights = copies(params)
+        for batch in batches:
+            step = (self.own_grads if self.own else self.reference_grads)(weights, batch)
+            weights = {name: weights[name] - lr * step[name] for name in weights}
+        if self.own and same_weights(weights, params):
+            self.own = False  # the student's model does not move: judge train with the reference's
+            return self.sgd(params, batches, lr)
+        return weights
+
+    def note(self):
+        """Said in a failure when the student's own gradients were replayed."""
+        if not self.own:
+            return ""
+        return " (replayed with your ConvNet's own gradients, which differ from the reference's)"
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("train")
+def test_train_seed_decides_the_shuffles(submission, reference, rng):
+    """Trained twice with seed 3 (two epochs of 8 examples, 2 per step), a net ends with the same
+    weights; trained with seed 4, with others: the shuffles come from `seed`, and nowhere else."""
+    X, y, params = tiny_problem(rng, 8)
+    options = {"epochs": 2, "batch_size": 2, "lr": STEP}
+    first = trained(submission, reference, params, X, y, seed=3, **options)
+    assert not same_weights(first, params), "two epochs at lr 0.5 left the weights where they started"
+    again = trained(submission, reference, params, X, y, seed=3, **options)
+    assert_close(again, first, what="weights after training again with seed 3")
+    other = trained(submission, reference, params, X, y, seed=4, **options)
+    assert not same_weights(other, first), (
+        "seeds 3 and 4 give the same weights: shuffle with a generator seeded by `seed`"
+    )
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("train")
+def test_train_one_epoch_is_a_shuffled_pass(submission, reference, rng):
+    """One epoch over 6 examples, 2 per step at lr 0.5, with seeds 0 and 1: the weights are those of
+    SGD over the examples in some order, each once with its own label (the grader replays all 90
+    orders from the same start), and not always the order given."""
+    X, y, params = tiny_problem(rng, 6)
+    replay = Replay(submission, reference, params, X, y)
+    results = {order: replay.sgd(params, order, STEP) for order in epoch_orders(6, 2)}
+    shuffled = 0
+    for seed in (0, 1):
+        weights = trained(submission, reference, params, X, y, epochs=1, batch_size=2, lr=STEP, seed=seed)
+        assert any(same_weights(weights, result) for result in results.values()), (
+            f"seed {seed}: the weights after one epoch are not those of SGD over the 6 examples in any "
+            "order, 2 per step at lr 0.5: does each step take batch_size examples, each example once "
+            "per epoch with its own label, and subtract lr * gradient?" + replay.note()
+        )
+        shuffled += not same_weights(weights, results[UNSHUFFLED])
+    assert shuffled, (
+        "with seeds 0 and 1 one epoch visits the examples in the order given: shuffle them every "
+        "epoch with a generator seeded by `seed`" + replay.note()
+    )
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("train")
+def test_train_reshuffles_every_epoch(submission, reference, rng):
+    """Two epochs with seeds 0 and 1: the second epoch continues from the first (as train(epochs=1)
+    runs it) and visits the examples in a new order, not the first epoch's again."""
+    X, y, params = tiny_problem(rng, 6)
+    replay = Replay(submission, reference, params, X, y)
+    orders = epoch_orders(6, 2)
+    first = {order: replay.sgd(params, order, STEP) for order in orders}
+    repeated = 0
+    for seed in (0, 1):
+        options = {"batch_size": 2, "lr": STEP, "seed": seed}
+        one = trained(submission, reference, params, X, y, epochs=1, **options)
+        start = next((order for order in orders if same_weights(one, first[order])), None)
+        assert start is not None, (
+            f"seed {seed}: the weights after one epoch are not those of SGD over the 6 examples in any "
+            "order" + replay.note()
+        )
+        two = trained(submission, reference, params, X, y, epochs=2, **options)
+        after = [order for order in orders if same_weights(two, replay.sgd(first[start], order, STEP))]
+        assert after, (
+            f"seed {seed}: after two epochs the weights are not those of the first epoch followed by "
+            "a pass over the 6 examples in some order: draw every epoch's shuffle from one generator "
+            "seeded once with `seed`" + replay.note()
+        )
+        repeated += start in after
+    assert repeated < 2, (
+        "with seeds 0 and 1 the second epoch visits the examples in the first epoch's order again: "
+        "draw a new permutation every epoch" + replay.note()
+    )
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("train")
+def test_train_defaults(submission, reference, rng):
+    """train(model, X, y, X_val, y_val) alone runs 10 epochs of batches of 32 at lr 0.1: on 32
+    examples, 10 full-batch steps, whatever the shuffles (replayed here)."""
+    X, y, params = tiny_problem(rng, 32)
+    replay = Replay(submission, reference, params, X, y)
+    expected = replay.sgd(params, [range(32)] * 10, 0.1)
+    weights = trained(submission, reference, params, X, y)
+    assert_close(weights, expected, what="weights after train with its defaults" + replay.note())

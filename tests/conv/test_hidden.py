@@ -149,7 +149,7 @@ def test_convolution_as_sparse_neuron_example(submission):
 @pytest.mark.points(3)
 @pytest.mark.function("conv_forward")
 def test_cs231n_demo(submission, rng):
-    """003 §5 卷积层演示: 5x5x3 input, K=2 filters, F=3, S=2, P=1, so (5-3+2)/2+1 = 3.
+    """003 §4.1 5) 卷积层演示: 5x5x3 input, K=2 filters, F=3, S=2, P=1, so (5-3+2)/2+1 = 3.
 
     The demo's numbers were an animation; the input is drawn from the printed
     seed (small integers, as in the demo) and checked against a loop implementation.
@@ -213,6 +213,9 @@ def test_conv_forward_random_shapes(submission, rng):
         (12, 7, 0, 1, 6, "003 FC as conv: (12-7)/1+1 = 6"),
         (384, 224, 0, 32, 6, "003 FC as conv: (384-224)/32+1 = 6"),
         (224, 3, 1, 1, 224, "003: 64 filters 3x3, pad 1, keep 224x224"),
+        (4, 3, 0, 1, 2, "002: input (4, 4) and filter (3, 3) give output (2, 2)"),
+        (32, 3, 0, 1, 30, "003 §5.1: stacked 3x3 layers take 32 to 30 (32-30-28)"),
+        (30, 3, 0, 1, 28, "003 §5.1: ... and the second 3x3 layer 30 to 28 (32-30-28)"),
     ],
 )
 def test_conv_output_size_lecture_values(submission, n, f, pad, stride, expected, source):
@@ -300,8 +303,86 @@ def test_bad_geometry_raises(submission, rng):
         submission.conv_forward(x, small, b, stride=0)
     with pytest.raises(ValueError):  # noqa: PT011
         submission.conv_forward(x, large, b, pad=1)
-    with pytest.raises(ValueError):  # noqa: PT011
-        submission.conv_output_size(7, 3, stride=0)
     assert_close(submission.conv_forward(x, small, b), slow_conv(x, small, b, 1, 0), what="stride 1")
     assert_close(submission.conv_forward(x, large, b, pad=2), slow_conv(x, large, b, 1, 2), what="7x7, pad 2")
+
+
+def window_positions(n, f, pad, stride):
+    """How many places a window of size f takes on n + 2*pad cells, moving by the stride (counted,
+    not computed with the formula under test)."""
+    return len(range(0, n + 2 * pad - f + 1, stride))
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("conv_output_size")
+def test_conv_output_size_rejects_bad_geometry(submission):
+    """Stride 0, or a filter wider than the padded input, is a ValueError; the same filter fits
+    once padded (3 + 2 = 5), and stride 1 works."""
+    with pytest.raises(ValueError):  # noqa: PT011 (any message)
+        submission.conv_output_size(7, 3, stride=0)
+    with pytest.raises(ValueError):  # noqa: PT011
+        submission.conv_output_size(3, 5)
+    assert_close(submission.conv_output_size(3, 5, pad=1), 1, what="n=3, f=5, pad 1")
     assert_close(submission.conv_output_size(7, 3, stride=1), 5, what="n=7, f=3, stride 1")
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("conv_output_size")
+def test_conv_output_size_floors_strides_that_do_not_fit(submission):
+    """When the stride does not divide n + 2*pad - f, the last partial step is dropped (floor, not
+    round or ceil), and the result is an int: counted window positions for n = 8..11."""
+    for n in (8, 9, 10, 11):
+        for f, pad, stride in [(2, 0, 3), (3, 1, 2), (3, 0, 4), (4, 1, 3)]:
+            expected = window_positions(n, f, pad, stride)
+            got = submission.conv_output_size(n, f, pad=pad, stride=stride)
+            assert_close(got, expected, what=f"n={n}, f={f}, pad={pad}, stride={stride}")
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("conv_output_size")
+def test_conv_output_size_defaults(submission):
+    """pad defaults to 0 and stride to 1, each on its own: 9 with a 4-wide filter gives 6; with
+    pad=1 only, 8; with stride=2 only, floor(5/2) + 1 = 3."""
+    assert_close(submission.conv_output_size(9, 4), 6, what="n=9, f=4")
+    assert_close(submission.conv_output_size(9, 4, pad=1), 8, what="n=9, f=4, pad=1")
+    assert_close(submission.conv_output_size(9, 4, stride=2), 3, what="n=9, f=4, stride=2")
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("padded_output_size")
+def test_padded_output_size_even_filters_and_uneven_strides(submission):
+    """ "same" is ceil(n / stride) for any filter, even ones included (padding f-1 split unevenly),
+    and "valid" ceil((n - f + 1) / stride): positions counted for strides that do not divide n."""
+    for n, f, stride in [(9, 4, 2), (10, 2, 3), (11, 4, 3), (13, 6, 4)]:
+        same = len(range(0, n, stride))
+        valid = len(range(0, n - f + 1, stride))
+        got_same = submission.padded_output_size(n, f, stride, "same")
+        assert_close(got_same, same, what=f'"same", n={n}, f={f}, stride={stride}')
+        got_valid = submission.padded_output_size(n, f, stride, "valid")
+        assert_close(got_valid, valid, what=f'"valid", n={n}, f={f}, stride={stride}')
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("zero_pad")
+def test_zero_pad_rectangular_by_two(submission, rng):
+    """Two rings of zeros around a batch of 3x5 images: (2, 3, 7, 9), the images in the middle;
+    pad 0 leaves the batch as it is."""
+    x = rng.standard_normal((2, 3, 3, 5))
+    expected = np.zeros((2, 3, 7, 9))
+    expected[:, :, 2:5, 2:7] = x
+    assert_close(submission.zero_pad(x, 2), expected, what="pad 2")
+    assert_close(submission.zero_pad(x, 0), x, what="pad 0")
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("conv_forward")
+def test_conv_forward_rectangular_filters_and_uneven_strides(submission, rng):
+    """Two 5x7 images, 2 channels, three 2x3 filters (height and width differ), strides that do not
+    divide the input: stride 2, pad 1 gives 3x4, stride 3 gives 2x2, stride 2 gives 2x3."""
+    x = rng.standard_normal((2, 2, 5, 7))
+    w = rng.standard_normal((3, 2, 2, 3))
+    b = rng.standard_normal(3)
+    for stride, pad in [(2, 1), (3, 0), (2, 0)]:
+        expected = slow_conv(x, w, b, stride, pad)
+        out = submission.conv_forward(x, w, b, stride=stride, pad=pad)
+        assert_close(out, expected, what=f"stride={stride} pad={pad}, 2x3 filters")

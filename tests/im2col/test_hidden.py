@@ -52,18 +52,34 @@ def random_geometry(rng):
     return (n, c, h, w), fh, fw, int(rng.integers(1, 3)), int(rng.integers(0, 2))
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 @pytest.mark.function("im2col")
-def test_alexnet_first_layer_shapes(submission):
-    """003 §4.2 (im2col): a 227x227x3 input, 11x11x3 filters, stride 4: X_col is 363 x 3025,
-    W_row is 96 x 363, and their product is 96 x 3025, reshaped to 55 x 55 x 96."""
-    x = np.zeros((1, 3, 227, 227))
+def test_alexnet_first_layer_columns(submission, rng):
+    """003 §4.1 6) 用矩阵乘法实现卷积 (im2col): a 227x227x3 input, 11x11x3 windows, stride 4: X_col is
+    363 x 3025; column 0 is the top-left window, column 55 the first one of the second row (4 pixels
+    down) and column 3024 the bottom-right one, each stretched to 363 numbers."""
+    x = rng.standard_normal((1, 3, 227, 227))
     cols = submission.im2col(x, 11, 11, stride=4)
     assert cols.shape == (363, 3025), f"X_col has shape {cols.shape}, expected (363, 3025)"
-    w = np.zeros((96, 3, 11, 11))
-    out, _ = submission.conv_forward_im2col(x, w, np.ones(96), stride=4)
+    for column, (top, left) in [(0, (0, 0)), (55, (4, 0)), (3024, (216, 216))]:
+        window = x[0, :, top : top + 11, left : left + 11].ravel()
+        assert_close(cols[:, column], window, what=f"column {column}")
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("conv_forward_im2col")
+def test_alexnet_first_layer_output(submission, rng):
+    """003 §4.1 6): W_row is 96 x 363 and W_row @ X_col is 96 x 3025, reshaped to 55 x 55 x 96; the
+    scores at the first and last position are each filter's dot product with that window, plus its
+    bias."""
+    x = rng.standard_normal((1, 3, 227, 227))
+    w = rng.standard_normal((96, 3, 11, 11))
+    b = rng.standard_normal(96)
+    out, _ = submission.conv_forward_im2col(x, w, b, stride=4)
     assert out.shape == (1, 96, 55, 55), f"out has shape {out.shape}, expected (1, 96, 55, 55)"
-    assert_close(out[0, :, 0, 0], np.ones(96), what="bias only")
+    for row, column in [(0, 0), (54, 54)]:
+        window = x[0, :, 4 * row : 4 * row + 11, 4 * column : 4 * column + 11].ravel()
+        assert_close(out[0, :, row, column], w.reshape(96, -1) @ window + b, what=f"out at ({row}, {column})")
 
 
 @pytest.mark.points(3)
@@ -172,22 +188,31 @@ def test_convolutional_classifier_slides_over_a_bigger_image(submission, rng):
 
 
 def gradient_case(rng, stride, pad):
-    x = rng.standard_normal((2, 3, 5, 5))
-    w = rng.standard_normal((4, 3, 3, 3))
+    """Two 6x5 images, 3 channels, four 3x2 filters: with stride 2 and pad 1 the height does not
+    divide ((6 + 2 - 3) / 2 = 2.5), so the last padded row is in no window."""
+    x = rng.standard_normal((2, 3, 6, 5))
+    w = rng.standard_normal((4, 3, 3, 2))
     b = rng.standard_normal(4)
     return x, w, b, stride, pad
+
+
+def reference_cache(reference, x, w, b, stride=1, pad=0):
+    """The reference's forward pass: (out, cache), the cache laid out as the handout documents,
+    (x, w, b, stride, pad, cols). The backward tests take it, so that a mistake in the student's
+    forward pass costs only the forward pass's points."""
+    return reference.conv_forward_im2col(x, w, b, stride=stride, pad=pad)
 
 
 @pytest.mark.points(4)
 @pytest.mark.function("conv_backward_im2col")
 @pytest.mark.parametrize(("stride", "pad"), [(1, 1), (2, 1)])
-def test_backward_matches_numerical_gradient(submission, rng, stride, pad):
+def test_backward_matches_numerical_gradient(submission, reference, rng, stride, pad):
     """dx, dw and db against central differences of a convolution computed here (loop im2col
-    and one product); relative error below 1e-7.
+    and one product); relative error below 1e-7. The cache is the reference forward pass's.
 
     The layer is linear in each of x, w and b, so a step of 1e-3 is exact up to round-off."""
     x, w, b, stride, pad = gradient_case(rng, stride, pad)
-    out, cache = submission.conv_forward_im2col(x, w, b, stride=stride, pad=pad)
+    out, cache = reference_cache(reference, x, w, b, stride=stride, pad=pad)
     dout = rng.standard_normal(out.shape)
     dx, dw, db = submission.conv_backward_im2col(dout, cache)
 
@@ -204,22 +229,37 @@ def test_backward_matches_numerical_gradient(submission, rng, stride, pad):
 
 @pytest.mark.points(2)
 @pytest.mark.function("conv_backward_im2col")
-def test_weight_gradient_sums_over_the_batch(submission, rng):
-    """003 §4.2 (parameter sharing): the gradients of every position and every image add up;
-    two copies of one image give twice its dw."""
+def test_weight_gradient_sums_over_the_batch(submission, reference, rng):
+    """003 §4.1 4) 参数共享 (parameter sharing): the gradients of every position and every image add up;
+    two copies of one image give twice its dw. The caches are the reference forward pass's."""
     x = rng.standard_normal((1, 2, 4, 4))
     w = rng.standard_normal((3, 2, 3, 3))
     b = np.zeros(3)
-    out, cache = submission.conv_forward_im2col(x, w, b, pad=1)
+    out, cache = reference_cache(reference, x, w, b, pad=1)
     dout = rng.standard_normal(out.shape)
     _, dw_one, db_one = submission.conv_backward_im2col(dout, cache)
-    _, cache_two = submission.conv_forward_im2col(np.concatenate([x, x]), w, b, pad=1)
+    _, cache_two = reference_cache(reference, np.concatenate([x, x]), w, b, pad=1)
     _, dw_two, db_two = submission.conv_backward_im2col(np.concatenate([dout, dout]), cache_two)
     expected_dw = weight_gradient(x, dout, w.shape, stride=1, pad=1)
     assert_close(dw_one, expected_dw, what="dw of one image")
     assert_close(db_one, dout.sum(axis=(0, 2, 3)), what="db of one image")
     assert_close(dw_two, 2 * expected_dw, what="dw of two copies")
     assert_close(db_two, 2 * dout.sum(axis=(0, 2, 3)), what="db of two copies")
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("conv_backward_im2col")
+def test_backward_on_your_own_forward_cache(submission, reference, rng):
+    """The chain students run: conv_forward_im2col's own cache goes back into conv_backward_im2col,
+    and gives the reference's gradients (stride 2, pad 1, on two 6x5 images)."""
+    x, w, b, stride, pad = gradient_case(rng, 2, 1)
+    out, cache = reference_cache(reference, x, w, b, stride, pad)
+    dout = rng.standard_normal(out.shape)
+    expected = reference.conv_backward_im2col(dout, cache)
+    _, own_cache = submission.conv_forward_im2col(x, w, b, stride=stride, pad=pad)
+    dx, dw, db = submission.conv_backward_im2col(dout, own_cache)
+    for name, got, value in zip(("dx", "dw", "db"), (dx, dw, db), expected, strict=True):
+        assert_close(got, value, what=name)
 
 
 @pytest.mark.points(1)
@@ -234,3 +274,58 @@ def test_bad_geometry_raises(submission, rng):
         submission.im2col(x, 2, 2, stride=0)
     assert_close(submission.im2col(x, 2, 2), slow_im2col(x, 2, 2, 1, 0), what="2x2 windows, stride 1")
     assert_close(submission.im2col(x, 5, 5, pad=1), slow_im2col(x, 5, 5, 1, 1), what="5x5 window, pad 1")
+
+
+def slow_col2im(cols, x_shape, fh, fw, stride, pad):
+    """Loop implementation: every column entry is added back to the pixel it came from."""
+    n, c, h, w = x_shape
+    padded = np.zeros((n, c, h + 2 * pad, w + 2 * pad))
+    out_h, out_w = (h + 2 * pad - fh) // stride + 1, (w + 2 * pad - fw) // stride + 1
+    for i in range(n):
+        for r in range(out_h):
+            for s in range(out_w):
+                window = cols[:, (i * out_h + r) * out_w + s].reshape(c, fh, fw)
+                padded[i, :, r * stride : r * stride + fh, s * stride : s * stride + fw] += window
+    return padded[:, :, pad : pad + h, pad : pad + w]
+
+
+# two 5x7 images, 2 channels, 2x3 windows; strides that do not divide the padded input
+UNEVEN_GEOMETRIES = [(2, 1), (3, 0), (2, 0)]
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("im2col")
+def test_im2col_batch_of_rectangular_windows(submission, rng):
+    """Two 5x7 images, 2 channels, 2x3 windows, with strides that leave the last rows or columns
+    out (stride 2 with pad 1 gives 3x4 windows per image, stride 3 gives 2x2, stride 2 gives 2x3):
+    the columns of image 1 follow all of image 0's, against a loop implementation."""
+    x = rng.standard_normal((2, 2, 5, 7))
+    for stride, pad in UNEVEN_GEOMETRIES:
+        got = submission.im2col(x, 2, 3, stride=stride, pad=pad)
+        assert_close(got, slow_im2col(x, 2, 3, stride, pad), what=f"stride {stride}, pad {pad}")
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("col2im")
+def test_col2im_batch_of_rectangular_windows(submission, rng):
+    """The same geometries the other way: every column entry goes back to its pixel in its own
+    image, overlaps add up, pixels in no window get 0 and the padding is cut off (against a loop
+    implementation)."""
+    shape = (2, 2, 5, 7)
+    for stride, pad in UNEVEN_GEOMETRIES:
+        cols = rng.standard_normal(slow_im2col(np.zeros(shape), 2, 3, stride, pad).shape)
+        got = submission.col2im(cols, shape, 2, 3, stride=stride, pad=pad)
+        assert_close(got, slow_col2im(cols, shape, 2, 3, stride, pad), what=f"stride {stride}, pad {pad}")
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("conv_forward_im2col")
+def test_forward_batch_of_rectangular_filters(submission, rng):
+    """Two 5x7 images, 2 channels, three 2x3 filters with their biases, the same uneven strides:
+    out is (N, F, H', W'), image by image and filter by filter (a product with the loop im2col)."""
+    x = rng.standard_normal((2, 2, 5, 7))
+    w = rng.standard_normal((3, 2, 2, 3))
+    b = rng.standard_normal(3)
+    for stride, pad in UNEVEN_GEOMETRIES:
+        out, _ = submission.conv_forward_im2col(x, w, b, stride=stride, pad=pad)
+        assert_close(out, conv_by_columns(x, w, b, stride, pad), what=f"stride {stride}, pad {pad}")

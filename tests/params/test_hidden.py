@@ -1,7 +1,8 @@
 """Hidden tests of assignment 4 (params): every parameter count and layer table of the notes.
 
-Sources: shared/seeds/000 §1.6-1.7, 002 (LeNet, 參數少), 003 (CS231n: 760,
-AlexNet, 27C^2 against 49C^2, FC as conv), 004 (the 512x512 image, 8 filters 5x5).
+Sources: shared/seeds/000 §1.1 and §1.6-1.7, 002 (LeNet, 參數少), 003 (CS231n: one neuron's 3,072
+and 120,000 weights, 760, AlexNet, CIFAR-10's layers, 27C^2 against 49C^2, FC as conv), 004 (the
+512x512 image, 8 filters 5x5).
 Where the notes count weights only, the test passes bias=False.
 """
 
@@ -32,7 +33,7 @@ def test_ten_filters_three_by_three_by_three(submission):
 @pytest.mark.points(2)
 @pytest.mark.function("conv_params")
 def test_cs231n_ten_filters_five_by_five(submission):
-    """003 §4.2: 5x5x3+1 = 76 parameters per neuron, and 10 filters have 760."""
+    """003 §4.1 3) and 4): 5x5x3+1 = 76 parameters per neuron, and 10 filters have 760."""
     assert_close(submission.conv_params(5, 3, 1), 76)
     assert_close(submission.conv_params(5, 3, 10), 760)
 
@@ -40,14 +41,14 @@ def test_cs231n_ten_filters_five_by_five(submission):
 @pytest.mark.points(3)
 @pytest.mark.function("conv_params")
 def test_alexnet_first_layer_shared(submission):
-    """003 §4.2 (parameter sharing): 96 x (11x11x3 + 1) = 34,944 parameters."""
+    """003 §4.1 4) 参数共享 (parameter sharing): 96 x (11x11x3 + 1) = 34,944 parameters."""
     assert_close(submission.conv_params(11, 3, 96), 34_944)
 
 
 @pytest.mark.points(3)
 @pytest.mark.function("unshared_conv_params")
 def test_alexnet_first_layer_unshared(submission):
-    """003 §4.2: without sharing, 55x55x96 = 290,400 neurons of 364 parameters: 105,705,600."""
+    """003 §4.1 4): without sharing, 55x55x96 = 290,400 neurons of 364 parameters: 105,705,600."""
     assert_close(submission.unshared_conv_params(55, 55, 11, 3, 96), 105_705_600)
     assert_close(submission.unshared_conv_params(55, 55, 1, 1, 96, bias=False), 290_400)
 
@@ -107,10 +108,17 @@ def test_eight_filters_five_by_five(submission):
 
 @pytest.mark.points(2)
 @pytest.mark.function("conv_params")
-def test_fully_connected_equals_its_convolution(submission):
+def test_fully_connected_layer_as_a_convolution(submission):
     """003 §4.4: the FC layer on 7x7x512 with 4096 outputs is a conv with F=7, K=4096:
-    both have 4096 x (7x7x512 + 1) = 102,764,544 parameters."""
+    4096 x (7x7x512 + 1) = 102,764,544 parameters."""
     assert_close(submission.conv_params(7, 512, 4096), 102_764_544)
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("fc_params")
+def test_fully_connected_layer_on_seven_by_seven_by_512(submission):
+    """003 §4.4: the first fully connected layer after 7x7x512 needs 7x7x512 weights per neuron;
+    with 4096 neurons and their biases, 102,764,544 parameters, as many as its convolution."""
     assert_close(submission.fc_params(7 * 7 * 512, 4096), 102_764_544)
 
 
@@ -191,3 +199,106 @@ def test_unknown_layer_type_raises(submission):
         submission.summarize((1, 8, 8), [{"type": "dropout"}])
     rows = submission.summarize((1, 8, 8), [{"type": "flatten"}])
     assert_close(rows, [{"type": "flatten", "output_shape": (64,), "params": 0}], what="flatten")
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("fc_params")
+def test_one_fully_connected_neuron(submission):
+    """003 §2.2: one fully connected neuron on a 32x32x3 CIFAR-10 image has 32x32x3 = 3,072
+    weights, and on a 200x200x3 image 120,000; with its bias (the default), 3,073."""
+    assert_close(submission.fc_params(32 * 32 * 3, 1, bias=False), 3_072, what="32x32x3, weights only")
+    assert_close(submission.fc_params(200 * 200 * 3, 1, bias=False), 120_000, what="200x200x3, weights only")
+    assert_close(submission.fc_params(32 * 32 * 3, 1), 3_073, what="32x32x3, with the bias")
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("summarize")
+def test_fully_connected_straight_after_a_volume(submission):
+    """A fully connected layer right after a (C, H, W) layer sees all C*H*W numbers, as in the
+    notes, which flatten nowhere: 003 §3, CIFAR-10: [32x32x3] -> 12 filters -> [32x32x12] -> pool
+    -> [16x16x12] -> FC -> 10 scores, so 10 x (16x16x12 + 1) = 30,730 (the notes give no filter
+    size; 3x3 with pad 1 keeps 32x32, with 12 x 28 = 336 parameters). 003 §4.4: an FC layer of 4096
+    on 7x7x512 has 102,764,544. 003 §2.2: one neuron on the 32x32x3 input has 3,072 weights + 1."""
+    cifar = [conv(12, 3, pad=1), pool(2, 2), {"type": "fc", "units": 10}]
+    expected = [
+        {"type": "conv", "output_shape": (12, 32, 32), "params": 336},
+        {"type": "pool", "output_shape": (12, 16, 16), "params": 0},
+        {"type": "fc", "output_shape": (10,), "params": 30_730},
+    ]
+    assert_close(submission.summarize((3, 32, 32), cifar), expected, what="CIFAR-10 network")
+    assert_close(
+        submission.summarize((512, 7, 7), [{"type": "fc", "units": 4096}]),
+        [{"type": "fc", "output_shape": (4096,), "params": 102_764_544}],
+        what="FC on 7x7x512",
+    )
+    assert_close(
+        submission.summarize((3, 32, 32), [{"type": "fc", "units": 1}]),
+        [{"type": "fc", "output_shape": (1,), "params": 3_073}],
+        what="one neuron on 32x32x3",
+    )
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("summarize")
+def test_alexnet_pools_224_down_to_7(submission):
+    """003 §4.4: five pooling layers, each halving the size, take 224 to 7 (224/2/2/2/2/2 = 7);
+    the depth stays, and pooling has no parameters."""
+    sizes = [112, 56, 28, 14, 7]
+    expected = [{"type": "pool", "output_shape": (64, n, n), "params": 0} for n in sizes]
+    assert_close(submission.summarize((64, 224, 224), [pool(2, 2)] * 5), expected, what="five pools")
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("summarize")
+def test_stacked_three_by_three_layers(submission):
+    """003 §5.1: stacked 3x3 convolutions take 32 to 30 to 28 (32-30-28), and a third to 26; with
+    3 filters on 3 channels each layer has 3 x (27 + 1) = 84 parameters."""
+    expected = [{"type": "conv", "output_shape": (3, n, n), "params": 84} for n in (30, 28, 26)]
+    assert_close(submission.summarize((3, 32, 32), [conv(3, 3)] * 3), expected, what="three 3x3 layers")
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("summarize")
+def test_image_as_a_feature_vector(submission):
+    """000 §1.1: a 64x64x3 image is 64x64x3 = 12,288 inputs, and a 1000x1000x3 one 3 million."""
+    flatten = [{"type": "flatten"}]
+    small = [{"type": "flatten", "output_shape": (12_288,), "params": 0}]
+    large = [{"type": "flatten", "output_shape": (3_000_000,), "params": 0}]
+    assert_close(submission.summarize((3, 64, 64), flatten), small, what="64x64x3")
+    assert_close(submission.summarize((3, 1000, 1000), flatten), large, what="1000x1000x3")
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("summarize")
+def test_summarize_defaults(submission):
+    """As documented, a convolution without stride and pad has stride 1 and pad 0, and a pooling
+    layer without stride moves by its size: (2, 13, 10) -> 4 filters 3x3 -> (4, 11, 8) with
+    4 x (18 + 1) = 76 -> pool 3 (stride 3) -> (4, 3, 2), floor(8/3) + 1 and floor(5/3) + 1 ->
+    fc 5 on 24 inputs: 5 x 25 = 125."""
+    layers = [
+        {"type": "conv", "filters": 4, "size": 3},
+        {"type": "pool", "size": 3},
+        {"type": "fc", "units": 5},
+    ]
+    expected = [
+        {"type": "conv", "output_shape": (4, 11, 8), "params": 76},
+        {"type": "pool", "output_shape": (4, 3, 2), "params": 0},
+        {"type": "fc", "output_shape": (5,), "params": 125},
+    ]
+    assert_close(submission.summarize((2, 13, 10), layers), expected, what="layers with defaults")
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("summarize")
+def test_summarize_rectangular_uneven_strides(submission):
+    """Height and width apart, and strides that do not divide: (3, 15, 10) -> 6 filters 5x5,
+    stride 2, pad 1 -> (6, 7, 4), floor(12/2) + 1 and floor(7/2) + 1, with 6 x 76 = 456 ->
+    pool 2, stride 2 -> (6, 3, 2) -> flatten 36 -> fc 7: 7 x 37 = 259."""
+    layers = [conv(6, 5, stride=2, pad=1), pool(2, 2), {"type": "flatten"}, {"type": "fc", "units": 7}]
+    expected = [
+        {"type": "conv", "output_shape": (6, 7, 4), "params": 456},
+        {"type": "pool", "output_shape": (6, 3, 2), "params": 0},
+        {"type": "flatten", "output_shape": (36,), "params": 0},
+        {"type": "fc", "output_shape": (7,), "params": 259},
+    ]
+    assert_close(submission.summarize((3, 15, 10), layers), expected, what="15x10 network")

@@ -1,7 +1,7 @@
 """Hidden tests of assignment 3 (pool): the lecture's pooling examples, switches, gradients.
 
 Sources: shared/seeds/000 §1.9 (池化层), 001 (pooling slides), 002 (池化),
-003 §4.3 (CS231n pooling layer and switches).
+003 §4.2 (CS231n pooling layer and switches).
 """
 
 import numpy as np
@@ -116,16 +116,23 @@ def test_average_pool_example(submission):
     assert_close(out, plane(np.array([[3.75, 1.25], [4.0, 2.0]])))
 
 
-@pytest.mark.points(2)
-@pytest.mark.function("avg_pool_forward")
-def test_max_and_mean_of_one_window(submission):
-    """001 二维最大池化/平均池化: max(1, 1, 5, 6) = 6 and mean(1, 1, 5, 6) = 3.25."""
+@pytest.mark.points(1)
+@pytest.mark.function("max_pool_forward")
+def test_max_of_one_window(submission):
+    """001 二维最大池化: max(1, 1, 5, 6) = 6, the bottom-right input (switch 3)."""
     window = plane(np.array([[1.0, 1.0], [5.0, 6.0]]))
-    out, _ = submission.max_pool_forward(window, size=2, stride=2)
+    out, switches = submission.max_pool_forward(window, size=2, stride=2)
     assert_close(out, plane(np.array([[6.0]])), what="max")
-    assert_close(
-        submission.avg_pool_forward(window, size=2, stride=2), plane(np.array([[3.25]])), what="mean"
-    )
+    assert_close(switches, plane(np.array([[3]])), what="switches")
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("avg_pool_forward")
+def test_mean_of_one_window(submission):
+    """001 平均池化: mean(1, 1, 5, 6) = 3.25."""
+    window = plane(np.array([[1.0, 1.0], [5.0, 6.0]]))
+    out = submission.avg_pool_forward(window, size=2, stride=2)
+    assert_close(out, plane(np.array([[3.25]])), what="mean")
 
 
 @pytest.mark.points(2)
@@ -138,8 +145,10 @@ def test_max_and_mean_of_one_window(submission):
         (28, 2, 2, 14, "002 LeNet: 28x28x6 pooled to 14x14x6"),
         (10, 2, 2, 5, "002 LeNet: 10x10x16 pooled to 5x5x16"),
         (100, 2, 2, 50, "002: 100x100 pooled without overlap to 50x50"),
-        (224, 2, 2, 112, "003 §4.3: 224x224x64 pooled to 112x112x64"),
-        (7, 3, 2, 3, "003 §4.3: overlapping pooling F=3, S=2 on 7x7"),
+        (224, 2, 2, 112, "003 §4.2: 224x224x64 pooled to 112x112x64"),
+        (7, 3, 2, 3, "003 §4.2: overlapping pooling F=3, S=2 on 7x7"),
+        (32, 2, 2, 16, "003 §3: CIFAR-10's pooling layer takes [32x32x12] to [16x16x12]"),
+        (7, 7, 7, 1, "000 §1.9: global average pooling takes 7x7x1000 to 1x1x1000"),
     ],
 )
 def test_pool_output_size_lecture_values(submission, n, f, stride, expected, source):
@@ -171,7 +180,7 @@ def test_switches_take_the_first_maximum(submission):
 @pytest.mark.points(3)
 @pytest.mark.function("max_pool_backward")
 def test_max_pool_backward_needs_no_x(submission, rng):
-    """003 §4.3 (switches): the backward pass routes each gradient by its switch alone;
+    """003 §4.2 (switches): the backward pass routes each gradient by its switch alone;
     in the 5x5, f=3, s=1 example the 9 at (1, 1) is chosen by four windows and gets their sum.
     The switches are computed here, so this test does not depend on max_pool_forward."""
     _, switches = slow_max_pool(plane(FIVE_BY_FIVE), size=3, stride=1)
@@ -233,14 +242,114 @@ def test_avg_pool_backward_numerical_gradient(submission, rng, size, stride):
 
 @pytest.mark.points(1)
 @pytest.mark.function("pool_output_size")
-def test_bad_geometry_raises(submission, rng):
+def test_bad_geometry_raises(submission):
     """A window larger than the input, or stride 0, is a ValueError; a window that just fits, and
     stride 1, work."""
-    x = rng.standard_normal((1, 2, 4, 4))
     with pytest.raises(ValueError):  # noqa: PT011
         submission.pool_output_size(3, 4, 1)
     with pytest.raises(ValueError):  # noqa: PT011
-        submission.max_pool_forward(x, size=2, stride=0)
+        submission.pool_output_size(8, 2, 0)
     assert_close(submission.pool_output_size(3, 3, 1), 1, what="a 3-wide window on 3")
+    assert_close(submission.pool_output_size(8, 2, 1), 7, what="a 2-wide window on 8, stride 1")
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("max_pool_forward")
+def test_max_pool_bad_geometry_raises(submission, rng):
+    """Stride 0 is a ValueError; the same input with stride 1 is pooled."""
+    x = rng.standard_normal((1, 2, 4, 4))
+    with pytest.raises(ValueError):  # noqa: PT011
+        submission.max_pool_forward(x, size=2, stride=0)
     out, switches = submission.max_pool_forward(x, size=2, stride=1)
     assert_close((out, switches), slow_max_pool(x, 2, 1), what="size 2, stride 1")
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("pool_output_size")
+def test_alexnet_halves_224_five_times(submission):
+    """003 §4.4: AlexNet's five 2x2 pooling layers halve 224 each time: 224/2/2/2/2/2 = 7."""
+    for n, expected in [(224, 112), (112, 56), (56, 28), (28, 14), (14, 7)]:
+        assert_close(submission.pool_output_size(n, 2, 2), expected, what=f"{n} pooled 2x2, stride 2")
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("pool_output_size")
+def test_pool_output_size_floors_strides_that_do_not_fit(submission):
+    """When the stride does not divide n - f, the last partial window is dropped (floor, not round
+    or ceil), and the result is an int: counted window positions for n = 5..9."""
+    for n in range(5, 10):
+        for f, stride in [(2, 2), (3, 2), (2, 3), (3, 4)]:
+            expected = len(range(0, n - f + 1, stride))
+            got = submission.pool_output_size(n, f, stride)
+            assert_close(got, expected, what=f"n={n}, f={f}, stride={stride}")
+
+
+# two images, 3 channels, 7x6: the default 2x2 windows at stride 2 leave the last row out, and
+# size=3 alone keeps the default stride 2 (003 §4.2's overlapping pooling, F=3, S=2)
+DEFAULTS_SHAPE = (2, 3, 7, 6)
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("max_pool_forward")
+def test_max_pool_defaults(submission, rng):
+    """max_pool_forward(x) pools 2x2 windows at stride 2; max_pool_forward(x, size=3) keeps stride
+    2 (overlapping pooling, F=3, S=2): outputs and switches against a loop implementation."""
+    x = rng.standard_normal(DEFAULTS_SHAPE)
+    for size, call in [(2, {}), (3, {"size": 3})]:
+        out, switches = submission.max_pool_forward(x, **call)
+        expected_out, expected_switches = slow_max_pool(x, size, 2)
+        what = "defaults" if size == 2 else "size=3 only"
+        assert_close(out, expected_out, what=f"out, {what}")
+        assert_close(switches, expected_switches, what=f"switches, {what}")
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("avg_pool_forward")
+def test_avg_pool_defaults(submission, rng):
+    """avg_pool_forward(x) averages 2x2 windows at stride 2; with size=3 alone the stride stays 2."""
+    x = rng.standard_normal(DEFAULTS_SHAPE)
+    assert_close(submission.avg_pool_forward(x), slow_avg_pool(x, 2, 2), what="defaults")
+    assert_close(submission.avg_pool_forward(x, size=3), slow_avg_pool(x, 3, 2), what="size=3 only")
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("avg_pool_backward")
+def test_avg_pool_backward_defaults(submission, rng):
+    """avg_pool_backward(dout, x_shape) spreads over 2x2 windows at stride 2 (the last row, in no
+    window, gets 0); with size=3 alone the stride stays 2 and overlaps add up (against central
+    differences of average pooling computed here)."""
+    x = rng.standard_normal(DEFAULTS_SHAPE)
+    for size, call in [(2, {}), (3, {"size": 3})]:
+        dout = rng.standard_normal(slow_avg_pool(x, size, 2).shape)
+        dx = submission.avg_pool_backward(dout, x.shape, **call)
+        expected = numerical_gradient(lambda v, size=size: slow_avg_pool(v, size, 2), x.copy(), dout, 1e-3)
+        error = relative_error(dx, expected)
+        assert error < 1e-7, f"dx with size {size}: relative error {error:.2e} against the numerical gradient"
+
+
+@pytest.mark.points(2)
+@pytest.mark.function("max_pool_backward")
+def test_max_pool_backward_rectangular_planes(submission, rng):
+    """On 5x7 planes (H != W) a switch h*W + w is read with W = 7: each gradient goes back to its
+    switch, for 2x2 windows at stride 2 (the last row and column in no window) and overlapping 3x3
+    ones at stride 2. The switches are computed here."""
+    x = rng.permutation(2 * 2 * 5 * 7).reshape(2, 2, 5, 7).astype(np.float64)
+    for size in (2, 3):
+        _, switches = slow_max_pool(x, size, 2)
+        dout = rng.standard_normal(switches.shape)
+        expected = np.zeros(x.shape)
+        for index in np.ndindex(switches.shape):
+            row, column = divmod(int(switches[index]), 7)
+            expected[index[0], index[1], row, column] += dout[index]
+        dx = submission.max_pool_backward(dout, switches, x.shape)
+        assert_close(dx, expected, what=f"dx, size {size}, stride 2")
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("avg_pool_forward")
+def test_global_average_pooling(submission, rng):
+    """000 §1.9: average pooling over the whole 7x7 plane takes 7x7x1000 to 1x1x1000, one mean per
+    channel (two images here)."""
+    x = rng.standard_normal((2, 1000, 7, 7))
+    out = submission.avg_pool_forward(x, size=7, stride=7)
+    assert_close(out, x.mean(axis=(2, 3)).reshape(2, 1000, 1, 1))

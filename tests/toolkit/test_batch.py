@@ -58,10 +58,10 @@ def test_gradebook_scores_every_variant(graded):
     rows = {row["student"]: row for row in gradebook(out)}
     assert len(rows) == 10 and summary["students"] == 10
     unknown = "params: time unknown, no penalty"  # no --times: nobody is charged a penalty
-    assert rows["s00"] == {"student": "s00", "params": "39.0", "total": "39.0", "notes": unknown}
+    assert rows["s00"] == {"student": "s00", "params": "48.0", "total": "48.0", "notes": unknown}
     assert rows["s01"] == {"student": "s01", "params": "0.0", "total": "0.0", "notes": unknown}  # exits
-    assert 0 < float(rows["s02"]["params"]) < 39  # one function hangs: the others still score
-    assert 0 < float(rows["s03"]["params"]) < 39 and 0 < float(rows["s04"]["params"]) < 39
+    assert 0 < float(rows["s02"]["params"]) < 48  # one function hangs: the others still score
+    assert 0 < float(rows["s03"]["params"]) < 48 and 0 < float(rows["s04"]["params"]) < 48
     assert (out / "histogram.png").stat().st_size > 1000
     assert (out / "feedback" / "s03" / "params.html").is_file()
     record = json.loads((out / "feedback" / "s03" / "params.json").read_text())
@@ -103,7 +103,7 @@ def test_rerun_resumes_and_regrades_only_what_changed(course_copy, graded, tmp_p
             progress=lambda d, f, t: totals.append(t),
         )
         assert totals[-1] == 1
-        assert float({r["student"]: r for r in gradebook(copy)}["s00"]["params"]) < 39
+        assert float({r["student"]: r for r in gradebook(copy)}["s00"]["params"]) < 48
     finally:
         (folder / "s00" / "params.py").write_text(VARIANTS["correct"], encoding="utf-8")
 
@@ -127,7 +127,7 @@ def test_zip_export_and_roster(course_copy, tmp_path):
         "total": "0.0",
         "notes": "params: nothing submitted",
     }
-    assert rows["s00"]["params"] == "39.0"
+    assert rows["s00"]["params"] == "48.0"
 
 
 def test_late_penalty_per_started_day_with_grace_extension_and_cap():

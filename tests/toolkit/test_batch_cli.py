@@ -90,7 +90,7 @@ def test_the_terminal_lists_roster_problems_and_refusals(course_copy, tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     expected = [
-        "4 students · mean 9.75 · median 0.0",
+        "4 students · mean 12.0 · median 0.0",
         "in the class folder but not on the roster (graded all the same): bob",
         "nothing submitted: cat, dan",
         "problem: bob/params: refused: bob/params.py is a symbolic link; submit plain files and folders,"

@@ -20,7 +20,7 @@ from grader.scoring import LatePenalty, Report, TestResult
 from .conftest import ROOT
 
 COURSE = ROOT  # read only: the jobs below never grade for real
-POINTS = 39.0  # params in course.yml
+POINTS = 48.0  # params in course.yml
 
 
 def scripted_job(root, assignment_id, submission, penalty):
@@ -196,8 +196,8 @@ def test_grade_job_renders_the_final_score_into_the_html(monkeypatch):
     monkeypatch.setattr("grader.grading.grade", _one_test_report)
     result = grade_job(str(ROOT), "params", "x.py", LatePenalty("late", 10.0, 1, "submitted ..."))
     assert result["score"] == 0.5
-    assert 'id="final-score">0.00<' in result["html"]  # 0.5 - 3.9, never below 0
-    assert 'id="penalty">-3.90<' in result["html"]
+    assert 'id="final-score">0.00<' in result["html"]  # 0.5 - 4.8, never below 0
+    assert 'id="penalty">-4.80<' in result["html"]
 
 
 def crash_or_grade(root, assignment_id, submission, penalty):
@@ -214,7 +214,7 @@ def test_real_grading_survives_a_killed_worker(course_copy, tmp_path):
     course = load_course(course_copy / "course.yml")
     grade_class(course_copy, course, folder, out, ["params"], workers=2, job=crash_or_grade)
     found = rows(out)
-    assert {s: r["params"] for s, r in found.items()} == {"a": "39.0", "b": "", "c": "39.0"}
+    assert {s: r["params"] for s, r in found.items()} == {"a": "48.0", "b": "", "c": "48.0"}
     assert "killed by SIGKILL" in found["b"]["notes"]
     assert (out / "feedback" / "a" / "params.html").is_file() and (
         out / "feedback" / "c" / "params.html"

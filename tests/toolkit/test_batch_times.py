@@ -1,8 +1,8 @@
 """grade-all's submission times and roster: penalties from trusted times only, bad rows stay local.
 
-params is due 2026-11-02T23:59+08:00 with 15 minutes of grace, 10 % of its 39 points per
+params is due 2026-11-02T23:59+08:00 with 15 minutes of grace, 10 % of its 48 points per
 started day and at most 50 % (course.yml): the deadline is 2026-11-03T00:14+08:00, and each
-started day late takes off 3.9 points.
+started day late takes off 4.8 points.
 """
 
 import json
@@ -50,17 +50,17 @@ TIMES = {
     "in_grace": ("2026-11-03T00:10:00+08:00", "30.0", ""),
     "one_day": (
         "2026-11-03T00:15:00+08:00",
-        "26.1",
+        "25.2",
         "params: late -10% (submitted 2026-11-03T00:15:00+08:00 (times.csv))",
     ),
     "utc_z": (
         "2026-11-03T16:20:00Z",
-        "22.2",
+        "20.4",
         "params: late -20% (submitted 2026-11-03T16:20:00+00:00 (times.csv))",
     ),
     "capped": (
         "2026-12-30T00:00:00+08:00",
-        "10.5",
+        "6.0",
         "params: late -50% (submitted 2026-12-30T00:00:00+08:00 (times.csv))",
     ),
     "no_zone": (
@@ -118,7 +118,7 @@ def test_penalise_file_times_uses_the_file_time_with_a_warning(tmp_path):
         ROOT, course, folder, out, ["params"], workers=1, job=scripted_job, penalise_file_times=True
     )
     found = rows(out)
-    assert found["late"]["params"] == "22.2"  # 1 day 11 h 46 min after the deadline: 2 started days
+    assert found["late"]["params"] == "20.4"  # 1 day 11 h 46 min after the deadline: 2 started days
     assert found["late"]["notes"] == "params: late -20% (file time 2026-11-04T04:00:00+00:00)"
     assert found["early"]["params"] == "30.0"
     assert found["early"]["notes"] == "params: on time by the file time 2026-11-01T04:00:00+00:00"
@@ -131,11 +131,11 @@ def test_penalise_file_times_uses_the_file_time_with_a_warning(tmp_path):
 # roster row (after the header), expected cell and notes of student "x" who submitted SCORE 30,
 # one day late by the LMS
 ROSTER_ROWS = {
-    "no extension": ("x,", "26.1", "params: late -10% (submitted 2026-11-03T12:00:00+08:00 (times.csv))"),
+    "no extension": ("x,", "25.2", "params: late -10% (submitted 2026-11-03T12:00:00+08:00 (times.csv))"),
     "extension covers it": ("x,24", "30.0", ""),
     "fractional hours": (
         "x,11.5",
-        "26.1",
+        "25.2",
         "params: late -10% (submitted 2026-11-03T12:00:00+08:00 (times.csv))",
     ),
     "not a number": (
@@ -166,7 +166,7 @@ def test_a_bad_roster_row_harms_only_its_own_student(tmp_path, case):
     roster = f"student,extension_hours\n{row}\ny,\n"
     found, _ = grade(tmp_path, {"x": "SCORE 30", "y": "SCORE 30"}, times, roster)
     assert (found["x"]["params"], found["x"]["notes"]) == (cell, notes)
-    assert found["y"]["params"] == "26.1"
+    assert found["y"]["params"] == "25.2"
 
 
 def test_excel_roster_with_bom_unlisted_and_absent_students(tmp_path):
@@ -226,15 +226,15 @@ def test_feedback_shows_raw_penalty_and_final_score_equal_to_the_gradebook(cours
     course = load_course(course_copy / "course.yml")
     grade_class(course_copy, course, folder, out, ["params"], workers=1, times_path=tmp_path / "times.csv")
     cell = rows(out)["late"]["params"]
-    assert cell == "31.2"  # 39 - 2 * 3.9
+    assert cell == "38.4"  # 48 - 2 * 4.8
     record = json.loads((out / "feedback" / "late" / "params.json").read_text())
-    assert record["score"] == 39.0
+    assert record["score"] == 48.0
     assert record["final"] == {
-        "raw_score": 39.0,
-        "max_score": 39.0,
+        "raw_score": 48.0,
+        "max_score": 48.0,
         "penalty_pct": 20.0,
-        "penalty_points": 7.8,
-        "final_score": 31.2,
+        "penalty_points": 9.6,
+        "final_score": 38.4,
         "time": "late",
         "days_late": 2,
         "detail": "submitted 2026-11-04T12:00:00+08:00 (times.csv)",
@@ -244,6 +244,6 @@ def test_feedback_shows_raw_penalty_and_final_score_equal_to_the_gradebook(cours
         key: re.search(f'id="{key}">([^<]*)<', html).group(1)
         for key in ("raw-score", "penalty", "final-score")
     }
-    assert shown == {"raw-score": "39.00", "penalty": "-7.80", "final-score": "31.20"}
+    assert shown == {"raw-score": "48.00", "penalty": "-9.60", "final-score": "38.40"}
     assert float(shown["final-score"]) == float(cell) == record["final"]["final_score"]
     assert "2 started day(s) late" in html

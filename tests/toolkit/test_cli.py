@@ -52,7 +52,7 @@ def test_every_report_format(course_copy, tmp_path, monkeypatch):
 
     report = json.loads(paths["json"].read_text(encoding="utf-8"))
     assert report["schema_version"] == 1 and report["assignment"] == "conv"
-    assert report["score"] == pytest.approx(41) and report["max_score"] == pytest.approx(45)
+    assert report["score"] == pytest.approx(48) and report["max_score"] == pytest.approx(52)
     assert {
         "name",
         "function",
@@ -71,13 +71,13 @@ def test_every_report_format(course_copy, tmp_path, monkeypatch):
     assert suite.get("failures") == str(len(failed)) and suite.find("testcase/failure") is not None
 
     gradescope = json.loads(paths["gradescope"].read_text(encoding="utf-8"))
-    assert gradescope["score"] == pytest.approx(41)
+    assert gradescope["score"] == pytest.approx(48)
     assert {t["visibility"] for t in gradescope["tests"]} == {"visible", "after_published"}
     assert set(gradescope["tests"][0]) == {"name", "score", "max_score", "status", "output", "visibility"}
 
     html = paths["html"].read_text(encoding="utf-8")
-    assert html.count('<tr class="failed">') == len(failed) and "41.00 / 45.00" in html
-    assert "### conv: 41.00 / 45.00" in summary.read_text(encoding="utf-8")
+    assert html.count('<tr class="failed">') == len(failed) and "48.00 / 52.00" in html
+    assert "### conv: 48.00 / 52.00" in summary.read_text(encoding="utf-8")
 
 
 def test_fail_under_sets_the_exit_code(course_copy, tmp_path):
@@ -121,7 +121,7 @@ def test_grade_finds_the_assignment_from_the_working_folder(course_copy, tmp_pat
     monkeypatch.chdir(folder)
     result = run()
     assert result.exit_code == 0, result.output
-    assert "total 39.00 / 39.00 (100 %)" in result.output
+    assert "total 48.00 / 48.00 (100 %)" in result.output
 
 
 def test_python_dash_m_grader_is_the_grade_command():

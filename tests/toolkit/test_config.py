@@ -25,7 +25,7 @@ def test_the_course_files_load():
     ("broken", "message"),
     [
         (
-            TEXT.replace("    points: 43\n", "", 1),
+            TEXT.replace("    module: pool.py\n    points: 52\n", "    module: pool.py\n", 1),
             "course.yml: assignment 'pool'.points is missing; add 'points:'",
         ),
         (
@@ -59,7 +59,7 @@ def test_the_course_files_load():
             "course.yml: course.timezone: '+25:00' is not an offset; write one such as +08:00.",
         ),
         (
-            TEXT.replace("points: 45", "points: -1"),
+            TEXT.replace("    module: conv.py\n    points: 52\n", "    module: conv.py\n    points: -1\n", 1),
             "course.yml: assignment 'conv'.points: Input should be greater than 0.",
         ),
         (

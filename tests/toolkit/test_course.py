@@ -62,7 +62,8 @@ def test_every_test_names_a_function_of_the_reference(collected):
 
 
 LECTURE_NUMBERS = ["-16", "91, 100", "127", "3.75", "1.25", "34_944", "105_705_600", "2_097_160", "3_000_000",
-                   "280", "760", "1960", "363", "3025", "227", "[9.0, 2.0]", "3.25"]  # fmt: skip
+                   "280", "760", "1960", "363", "3025", "227", "[9.0, 2.0]", "3.25", "12_288", "3_072",
+                   "120_000", "30_730"]  # fmt: skip
 
 
 def test_public_tests_reuse_no_lecture_number():

@@ -154,7 +154,7 @@ def test_notebook_with_solutions_filled_in_scores_full_marks(released_course, tm
         make_notebook(assignment, solution, solution, public, "# conv", {}), encoding="utf-8"
     )
     report = grade(released_course, assignment, completed)
-    assert report.score == pytest.approx(45)
+    assert report.score == pytest.approx(52)
     stub_report = grade(released_course, assignment, released_course / "assignments" / "conv" / "conv.ipynb")
     assert stub_report.score == 0 and not any("could not be imported" in t.output for t in stub_report.tests)
 
@@ -170,7 +170,7 @@ def test_student_sees_hidden_tests_as_pending(released_course, tmp_path):
     )
     pending = [t for t in report.tests if t.status == "pending"]
     assert pending and all(t.hidden for t in pending), [(t.name, t.max_score, t.status) for t in report.tests]
-    assert report.max_score == pytest.approx(39)
+    assert report.max_score == pytest.approx(48)
     assert report.score == pytest.approx(sum(t.max_score for t in report.tests if not t.hidden))
 
 
@@ -248,4 +248,4 @@ def test_student_repository_grades_as_a_student_would(released_course, tmp_path)
     )
     assert completed.returncode == 0, completed.stderr
     report = json.loads((repo / "assignments" / "params" / "report.json").read_text(encoding="utf-8"))
-    assert report["score"] == pytest.approx(5) and report["max_score"] == pytest.approx(39)
+    assert report["score"] == pytest.approx(5) and report["max_score"] == pytest.approx(48)

@@ -2,7 +2,7 @@
 the report is complete, and the score is exactly what the honest part of the submission earns.
 
 The hostile code replaces conv_single_step in an otherwise correct conv.py, so every test of
-the other conv functions must still pass: 45 points minus the 4 of conv_single_step.
+the other conv functions must still pass: 52 points minus the 4 of conv_single_step.
 """
 
 import json
@@ -21,7 +21,7 @@ from grader.sandbox.policy import bubblewrap_works
 
 from .conftest import ROOT, reference_with
 
-HONEST_SCORE = 45 - 4  # conv's total minus the points of conv_single_step's tests
+HONEST_SCORE = 52 - 4  # conv's total minus the points of conv_single_step's tests
 
 
 def grade_conv(course: Path, submission: Path):
@@ -136,7 +136,7 @@ def test_fake_results_files_and_output_change_nothing(course_copy, tmp_path):
             with open(name, "w") as handle:
                 handle.write(text)
         print("==== 130 passed in 0.01s ====")
-        sys.__stdout__.write('{"score": 45, "max_score": 45}\\n')
+        sys.__stdout__.write('{"score": 52, "max_score": 52}\\n')
         os.write(1, b"PASSED tests/conv/test_hidden.py\\n")
         return 1.0
         """
@@ -190,7 +190,7 @@ def test_import_error_fails_every_test_with_one_reason(course_copy, tmp_path):
     path = tmp_path / "conv.py"
     path.write_text("def conv_forward(x, w, b\n    return x\n", encoding="utf-8")
     report = grade_conv(course_copy, path)
-    assert report.score == 0 and report.max_score == pytest.approx(45)
+    assert report.score == 0 and report.max_score == pytest.approx(52)
     assert all("could not be imported: SyntaxError" in t.output for t in report.tests)
 
 
@@ -231,7 +231,7 @@ def test_notebook_cells_run_in_order(course_copy, tmp_path):
     path = tmp_path / "conv.ipynb"
     nbformat.write(notebook, path)
     report = grade_conv(course_copy, path)
-    assert report.score == pytest.approx(45)
+    assert report.score == pytest.approx(52)
     assert any("IPython line '%matplotlib inline'" in note for note in report.notes)
     assert any("cell 2 raised EOFError" in note for note in report.notes)
     assert any("cell 3 raised ZeroDivisionError" in note for note in report.notes)
@@ -256,13 +256,13 @@ def test_folder_submission_with_a_helper_module(course_copy, tmp_path):
     (folder / "helpers.py").write_text("def add(a, b):\n    return a + b\n", encoding="utf-8")
     body = "import helpers\nreturn float(helpers.add(np.sum(a_slice * w), b))"
     (folder / "conv.py").write_text(reference_with("conv_single_step", body), encoding="utf-8")
-    assert grade_conv(course_copy, folder).score == pytest.approx(45)
+    assert grade_conv(course_copy, folder).score == pytest.approx(52)
 
 
 def test_reference_through_the_child_scores_full_marks(course_copy):
     """The reference through the isolated child: every test passes; the report names the isolation."""
     report = grade_conv(course_copy, ROOT / "solutions" / "conv.py")
-    assert report.score == report.max_score == pytest.approx(45)
+    assert report.score == report.max_score == pytest.approx(52)
     expected = "bubblewrap" if bubblewrap_works() else "child process"
     assert expected in report.isolation
     json.dumps(report.to_dict())

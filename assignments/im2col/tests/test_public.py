@@ -51,11 +51,15 @@ def test_forward_by_hand(submission):
 
 @pytest.mark.points(1)
 @pytest.mark.function("conv_backward_im2col")
-def test_backward_shapes_and_bias(submission):
-    """The gradients have the shapes of x, w and b; db sums dout over the batch and positions."""
-    x = np.zeros((2, 3, 4, 4))
-    out, cache = submission.conv_forward_im2col(x, np.zeros((5, 3, 3, 3)), np.zeros(5), pad=1)
-    dx, dw, db = submission.conv_backward_im2col(np.ones(out.shape), cache)
-    assert dx.shape == x.shape, f"dx has shape {dx.shape}, expected {x.shape}"
-    assert dw.shape == (5, 3, 3, 3), f"dw has shape {dw.shape}, expected (5, 3, 3, 3)"
-    assert_close(db, np.full(5, 32.0), what="db (2 images x 16 positions)")
+def test_backward_by_hand(submission):
+    """Two 1x2 images [1, 2] and [3, 4], the 1x1 filter 2, bias -1: the cache, written out as
+    conv_forward_im2col documents it, is (x, w, b, stride, pad, cols) with cols = [[1, 2, 3, 4]].
+    With dout [0.5, -1] and [2, 1]: dx = 2 * dout, dw = 0.5 - 2 + 6 + 4 = 8.5, db = 2.5."""
+    x = np.array([[[[1.0, 2.0]]], [[[3.0, 4.0]]]])
+    w, b = np.array([[[[2.0]]]]), np.array([-1.0])
+    written_out = (x, w, b, 1, 0, np.array([[1.0, 2.0, 3.0, 4.0]]))
+    dout = np.array([[[[0.5, -1.0]]], [[[2.0, 1.0]]]])
+    dx, dw, db = submission.conv_backward_im2col(dout, written_out)
+    assert_close(dx, 2 * dout, what="dx")
+    assert_close(dw, np.array([[[[8.5]]]]), what="dw")
+    assert_close(db, np.array([2.5]), what="db")
