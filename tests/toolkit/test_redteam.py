@@ -222,6 +222,8 @@ ATTACK_LIST = [
         escapes=("bubblewrap",),
         why="bubblewrap: no RLIMIT_NPROC, 2,000 threads (host pids) start; a few children exhaust pid_max",
     ),
+    Attack("environment_everywhere.py"),
+    Attack("network.py"),
     Attack("stop_itself.py"),
     Attack("raise_limits.py"),
     Attack("odd_objects.py", honest=3.0),
@@ -451,7 +453,10 @@ def test_a_deep_folder_submission_is_graded(tmp_path, watch):
     folder.mkdir()
     submission = load_generated().deep_folder_submission(folder)
     digest = fingerprint(root)
-    report = grade(root, load_course(root / "course.yml").assignment("vec"), submission, official=True)
+    try:
+        report = grade(root, load_course(root / "course.yml").assignment("vec"), submission, official=True)
+    finally:
+        remove(submission)  # pytest's own clean-up of tmp_path recurses too
     assert_held(report, 6.0, root, digest, watch)
 
 
@@ -609,3 +614,37 @@ def test_sandbox_uids_are_not_shared_between_temporary_folders(tmp_path, monkeyp
         for _, descriptor in taken:
             os.close(descriptor)
     assert taken[0][0] != taken[1][0]
+
+
+@pytest.mark.parametrize(
+    "level",
+    level_cases(
+        ("uid",),
+        "uid level: only course.yml, tests/ and solutions/ are checked; the course's "
+        ".git (found from the grader's --course in /proc) holds every solution, readable by all",
+    ),
+)
+def test_the_course_history_is_not_readable(level, tmp_path, watch):
+    """A course in a git checkout whose root others may traverse, its three protected paths
+    private: course_git_history.py through the CLI, as the README runs it."""
+    if level_available(level) or shutil.which("git") is None:
+        pytest.skip(level_available(level) or "git is not installed")
+    public = Path(tempfile.mkdtemp(dir=tempfile.gettempdir()))
+    try:
+        os.chmod(public, 0o755)
+        root = private_course(public / "open", level)
+        os.chmod(public / "open", 0o755)
+        git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-C", str(root)]
+        for arguments in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "course"]):
+            subprocess.run(git + arguments, check=True, capture_output=True)
+        for path, mode in (("tests", 0o700), ("solutions", 0o700), ("course.yml", 0o600)):
+            os.chmod(root / path, mode)
+        submission = submit(tmp_path / "student", ATTACKS / "course_git_history.py")
+        command = [sys.executable, "-m", "grader", "vec", "--course", str(root), "--submission"]
+        command += [str(submission), "--official", "--json", str(tmp_path / "report.json")]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr[-2000:]
+        report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    finally:
+        shutil.rmtree(public)
+    assert report["score"] == pytest.approx(6.0), report
