@@ -44,7 +44,6 @@ FIXTURE = FILES / "course"
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "redteam-secret-5d1e"
 LEVELS = ("bubblewrap", "uid")
-SANDBOX_UIDS = policy.UID_RANGE
 
 
 def level_available(level: str) -> str | None:
@@ -183,7 +182,6 @@ class Attack:
     literal: str = ""  # text of the student's that every report must show as it is
 
 
-HOLE_UID_DISK = "uid level: the disk check and clean-up"
 ATTACK_LIST = [
     Attack(
         "deep_folders_work.py",
