@@ -83,7 +83,7 @@ def assignment_of(path: Path) -> str:
 
 def protected_paths(root: Path) -> list[Path]:
     """What a child must never reach: the course file, its suites, catalogue and solutions."""
-    return [root / "course.yml", root / "tests", root / "solutions"]
+    return [root / "course.yml", root / "tests", root / "solutions", root / ".git"]
 
 
 def open_for(config: pytest.Config, assignment_id: str) -> Submission:
@@ -398,6 +398,10 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Non
     language = item.config.getoption("--lang") or _course(item.config).course.language
     finding = _structure(error, language)
     reason = f"{finding}\n{reason}" if finding else reason
+    # what a student may see of a hidden test: the diagnosis, and what their own code did
+    safe = [finding] if finding else []
+    if isinstance(error, (SubmissionFailure, StudentException)):
+        safe.append(str(error))
     culprits: list[str] = []
     if report.when == "call" and status in ("failed", "timeout") and function is not None:
         culprits, passes = _rerun_with_reference_callees(item, function)
@@ -409,14 +413,17 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Non
             return
         if culprits:
             named = ", ".join(culprits)
-            reason += "\n" + i18n.text(language, "callee_also_fails", function=function, callees=named)
+            note = i18n.text(language, "callee_also_fails", function=function, callees=named)
+            reason, safe = f"{reason}\n{note}", [*safe, note]
     if function is not None:
         item.config.stash.setdefault(FAILED_FUNCTIONS, set()).add(function)
     mistake = _named_mistake(item) if report.when == "call" and status == "failed" and not culprits else None
     if mistake:
         report.grader_mistake = mistake["name"]
         hint = i18n.hint(mistake, language)
-        reason = i18n.text(language, "known_mistake", name=mistake["name"], hint=hint) + "\n" + reason
+        sentence = i18n.text(language, "known_mistake", name=mistake["name"], hint=hint)
+        reason, safe = f"{sentence}\n{reason}", [sentence, *safe]
+    report.grader_explanation = _shorten("\n".join(safe))
     report.grader_status = status
     report.grader_reason = _with_seed(item, report, reason)
 

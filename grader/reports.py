@@ -6,6 +6,7 @@ This is the only module that turns result records into text.
 from __future__ import annotations
 
 import base64
+import html
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -180,6 +181,7 @@ def to_gradescope(reports: list[Report]) -> dict[str, Any]:
     A submission whose every test failed for one reason (it cannot be imported) gets that reason
     once in `output` and one entry per graded function.
     """
+    reports = [report.student_copy() for report in reports]  # what students see on Gradescope
     tests = [entry for report in reports for entry in _gradescope_tests(report)]
     total = sum(t.score for report in reports for t in report.tests)
     lines = [f"{r.assignment}: isolation {r.isolation}" for r in reports]
@@ -327,6 +329,12 @@ def to_html(report: Report, final: FinalScore | None = None) -> str:
     )
 
 
+def _markdown_text(text: str) -> str:
+    """Text from a submission inside GitHub's markdown: no HTML, no table break, no markup."""
+    escaped = "".join("\\" + c if c in "\\`*_[]#!~" else c for c in html.escape(text, quote=False))
+    return escaped.replace("|", "\\|")
+
+
 def to_markdown(reports: list[Report]) -> str:
     """A markdown summary for GitHub Actions' job summary (one row per function when every test
     failed for one reason)."""
@@ -339,7 +347,7 @@ def to_markdown(reports: list[Report]) -> str:
         common = common_failure(report)
         first = "function" if common is not None else "test"
         if common is not None:
-            lines += [i18n.text(report.language, "every_test_failed", reason=common), ""]
+            lines += [_markdown_text(i18n.text(report.language, "every_test_failed", reason=common)), ""]
         header = [i18n.text(report.language, key) for key in (first, "points", "reason")]
         lines += [f"| | {' | '.join(header)} |", "|---|---|---|---|"]
         if common is not None:
@@ -349,7 +357,7 @@ def to_markdown(reports: list[Report]) -> str:
                 lines.append(f"| {STATUS_MARK['failed']} | {row.function} | {points} | {reason} |")
         else:
             for test in report.tests:
-                reason = reason_line(test).replace("|", "\\|") if test.status != "passed" else ""
+                reason = _markdown_text(reason_line(test)) if test.status != "passed" else ""
                 points = f"{test.score:.2f}/{test.max_score:.2f}"
                 lines.append(f"| {STATUS_MARK[test.status]} | {test.name} | {points} | {reason} |")
         lines.append("")

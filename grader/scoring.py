@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,8 @@ class TestResult:
     mistake: str | None = None
     duration_s: float = 0.0
     seed: int | None = None  # the seed of the test's random inputs, when it failed and had one
+    # what a student may see of a hidden test's failure: diagnosis sentences, never inputs or values
+    explanation: str = field(default="", repr=False)
     # for the HTML report only (never in JSON): the arrays of a failed comparison, a training history
     arrays: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     curve: dict[str, list[float]] | None = field(default=None, repr=False, compare=False)
@@ -55,6 +57,21 @@ class TestResult:
             "seed",
         )
         return {key: getattr(self, key) for key in fields}
+
+
+HIDDEN_DETAIL = {
+    "en": "the inputs and expected values of hidden tests are not shown",
+    "zh-CN": "隐藏测试的输入和期望值不予显示",
+}
+
+
+def student_test(test: TestResult, language: str) -> TestResult:
+    """What a student may see of a test: all of a public one; of a hidden one its name, points,
+    status and the diagnosis (DESIGN.md), never its inputs, expected values or seed."""
+    if not test.hidden or test.status in ("passed", "pending"):
+        return test
+    shown = test.explanation or HIDDEN_DETAIL.get(language, HIDDEN_DETAIL["en"])
+    return replace(test, output=shown, seed=None, arrays=None)
 
 
 @dataclass
@@ -81,6 +98,11 @@ class Report:
     @property
     def percent(self) -> float:
         return 100.0 * self.score / self.max_score if self.max_score else 0.0
+
+    def student_copy(self) -> Report:
+        """The report a student may see (Gradescope, grade-all feedback): hidden tests without
+        their inputs, expected values or seeds."""
+        return replace(self, tests=[student_test(test, self.language) for test in self.tests])
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report: the records of "Results and reports" in DESIGN.md."""
@@ -234,6 +256,7 @@ class ResultCollector:
             mistake=getattr(report, "grader_mistake", None),
             duration_s=round(report.duration, 4),
             seed=getattr(report, "grader_seed", None),
+            explanation=getattr(report, "grader_explanation", ""),
             arrays=getattr(report, "grader_arrays", None),
             curve=getattr(report, "grader_curve", None),
         )

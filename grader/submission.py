@@ -7,7 +7,6 @@ caller asks for `in_process` (the reference, benchmarks: trusted code only).
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 import warnings
 from pathlib import Path
@@ -31,24 +30,43 @@ def reference_path(root: Path, assignment: Assignment) -> Path:
     return root / "solutions" / assignment.module
 
 
+MAX_SUBMISSION_BYTES = 64 * 2**20  # a whole submission, as its files say (sparse files count whole)
+MAX_DEPTH = 16  # folders inside a folder submission
+MAX_FILES = 2_000  # files and folders in a folder submission
+MAX_NOTEBOOK_BYTES = 32 * 2**20  # a notebook is parsed in the grading process: keep it small
+
+
 def refuse_links(path: Path) -> None:
     """Refuse a submission that is, or contains, a symbolic link (a link to the solutions is easy
-    to guess, and a git clone keeps links).
+    to guess, and a git clone keeps links), or that is too large, too deep or has too many files
+    to be copied into a sandbox.
 
     Raises:
-        SubmissionError: naming the first link found.
+        SubmissionError: naming the first link found, or the limit passed.
     """
     if path.is_symlink():
         raise SubmissionError(f"{path}: a submission may not be a symbolic link; submit the file itself.")
-    if path.is_dir():
-        for folder, folders, files in os.walk(path, followlinks=False):
-            for name in sorted(folders + files):
-                if os.path.islink(os.path.join(folder, name)):
-                    inside = Path(folder, name).relative_to(path)
-                    raise SubmissionError(
-                        f"{path}: {inside} is a symbolic link; submissions may not contain links, "
-                        "replace it with the file itself."
-                    )
+    total, count, stack = 0, 0, [(path, 0)]
+    while stack:  # by hand, not os.walk: a folder 1,000 levels deep must not exhaust the recursion
+        folder, depth = stack.pop()
+        entries = sorted(folder.iterdir()) if folder.is_dir() else [folder]
+        for entry in entries:
+            info = entry.lstat()
+            count, total = count + 1, total + info.st_size
+            if entry.is_symlink():
+                raise SubmissionError(
+                    f"{path}: {entry.relative_to(path)} is a symbolic link; submissions may not contain "
+                    "links, replace it with the file itself."
+                )
+            if total > MAX_SUBMISSION_BYTES or count > MAX_FILES:
+                raise SubmissionError(
+                    f"{path}: larger than {MAX_SUBMISSION_BYTES // 2**20} MB or {MAX_FILES:,} files; "
+                    "submit your code without data files."
+                )
+            if entry.is_dir() and entry != folder:
+                if depth + 1 > MAX_DEPTH:
+                    raise SubmissionError(f"{path}: folders nested deeper than {MAX_DEPTH}; flatten them.")
+                stack.append((entry, depth + 1))
 
 
 def resolve_source(path: Path, module_file: str) -> Path:
@@ -143,6 +161,9 @@ def notebook_code_cells(path: Path) -> list[str]:
     """
     import nbformat
 
+    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+        limit = MAX_NOTEBOOK_BYTES // 2**20
+        raise SubmissionError(f"{path.name} is larger than {limit} MB; clear its outputs and save it again.")
     try:
         with warnings.catch_warnings():  # an older Jupyter's notebook (no cell ids) is fine
             warnings.simplefilter("ignore")

@@ -65,7 +65,10 @@ def grade_job(
 
     try:
         assignment = load_course(Path(root) / "course.yml").assignment(assignment_id)
-        report = grade(root=Path(root), assignment=assignment, submission=Path(submission), official=True)
+        # the feedback a student receives is the student copy (no hidden inputs or expected values)
+        report = grade(
+            root=Path(root), assignment=assignment, submission=Path(submission), official=True
+        ).student_copy()
         report.submission = shown_as or report.submission
         data = report.to_dict()
         data["html"] = reports.to_html(report, final=FinalScore(report.score, assignment.points, penalty))

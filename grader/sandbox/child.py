@@ -199,6 +199,8 @@ def main() -> None:
     import protocol
 
     requests_fd, replies_fd = take_channel()
+    if config.get("parent_pid"):
+        confine.die_with_parent(config["parent_pid"])
     confine.set_limits(config["limits"])
     seccomp = confine.install_seccomp()
     if config.get("audit_hook", True):

@@ -16,6 +16,7 @@ import json
 import math
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -29,7 +30,13 @@ from typing import Any
 
 from grader.config import GradingSettings
 from grader.sandbox import policy, protocol
-from grader.sandbox.errors import ChannelCorrupted, SubmissionCrashed, SubmissionFailure, SubmissionTimeout
+from grader.sandbox.errors import (
+    ChannelCorrupted,
+    SubmissionCrashed,
+    SubmissionFailure,
+    SubmissionTimeout,
+    clean,
+)
 
 RUNNER_FILES = ("child.py", "confine.py", "protocol.py")
 TIMEOUTS_BEFORE_GIVING_UP = 2  # per function: later calls fail at once instead of waiting again
@@ -65,6 +72,21 @@ def _copy_submission(source: Path, folder: Path | None, target: Path) -> None:
         return {n for n in names if n.startswith(".") or n == "__pycache__" or not plain(n)}
 
     shutil.copytree(folder, target, ignore=ignored)
+
+
+NOTE = re.compile(r"cell \d+(?: raised \w+: |: skipped the IPython line )")  # what the loader writes
+MAX_NOTES = 20
+
+
+def loading_notes(notes: Any) -> list[str]:
+    """The child's loading notes, as its loader writes them and nothing else.
+
+    The submission runs in the child before the hello is sent and may write frames itself, so a
+    note is text of the student's, never the grader's: only the loader's two forms are kept.
+    """
+    if not isinstance(notes, list):
+        return []
+    return [clean(note, 300) for note in notes if isinstance(note, str) and NOTE.match(note)][:MAX_NOTES]
 
 
 class Child:
@@ -210,7 +232,7 @@ class Channel:
         """Fresh runner files and a fresh copy of the submission; returns the command's inside paths."""
         runner, work = self.base / "runner", self.work
         for folder in (runner, work):
-            shutil.rmtree(folder, ignore_errors=True)
+            policy.remove_tree(folder)
             folder.mkdir(mode=0o755)
         for name in RUNNER_FILES:
             shutil.copyfile(Path(__file__).with_name(name), runner / name)
@@ -223,10 +245,11 @@ class Channel:
             source_name = f"{self.module_name}.py"
         for path in (runner, submission, *submission.rglob("*"), *runner.iterdir()):
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
-        if self.isolation.level == policy.USER_ID:
+        if self.isolation.level == policy.USER_ID:  # only this child's uid may enter its folders
             assert self.uid is not None
-            os.chown(work, self.uid[0], self.uid[0])
-            os.chmod(work, 0o700)
+            for folder, mode in ((work, 0o700), (runner, 0o500)):
+                os.chown(folder, self.uid[0], self.uid[0])
+                os.chmod(folder, mode)
         inside_work = "/sandbox" if self.isolation.level == policy.BUBBLEWRAP else str(work)
         inside_runner = "/runner" if self.isolation.level == policy.BUBBLEWRAP else str(runner)
         self._write_config(runner, inside_work, f"{inside_work}/submission/{source_name}")
@@ -248,6 +271,8 @@ class Channel:
             "max_array_bytes": self.limits.array_bytes,
             "limits": limits,
             "audit_hook": self.audit_hook,
+            # outside namespaces the child dies with the grader (bubblewrap's init sees to it inside)
+            "parent_pid": None if self.isolation.level == policy.BUBBLEWRAP else os.getpid(),
         }
         (runner / "config.json").write_text(json.dumps(config), encoding="utf-8")
         os.chmod(runner / "config.json", 0o644)
@@ -269,7 +294,8 @@ class Channel:
             self.uid = policy.UserIds.take()
         runner, inside_runner = self._prepare()
         command, options = self._command(runner, inside_runner)
-        with open(self.base / "output.log", "ab") as output:  # the student's prints (bounded by rlimit)
+        log = os.open(self.base / "output.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with open(log, "ab") as output:  # the student's prints (bounded by rlimit), for the grader only
             process = subprocess.Popen(
                 command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=output, bufsize=0, **options
             )
@@ -294,13 +320,15 @@ class Channel:
             if self.isolation.strong and sys.platform == "linux" and not self.seccomp:
                 self.broken = "the sandbox could not install its system-call filter here"
             elif hello.get("ready"):
-                self.notes = [str(note) for note in hello.get("notes", [])]
+                self.notes = loading_notes(hello.get("notes"))
                 self.spent_s += time.monotonic() - started
                 return
             else:
-                error = hello.get("import_error") or {}
-                where = "; ".join(error.get("where") or [])
-                self.broken = f"your code could not be imported: {error.get('type')}: {error.get('message')}"
+                found = hello.get("import_error")
+                error: dict[str, Any] = found if isinstance(found, dict) else {}
+                where = "; ".join(clean(line, 300) for line in error.get("where") or [])
+                self.broken = f"your code could not be imported: {clean(error.get('type'), 100)}: "
+                self.broken += clean(error.get("message"))
                 self.broken += f" ({where})" if where else ""
         self.spent_s += time.monotonic() - started
         self._stop()
@@ -324,7 +352,7 @@ class Channel:
     def close(self) -> None:
         """Kill the child, remove its folders and give its uid back."""
         self._stop()
-        shutil.rmtree(self.base, ignore_errors=True)
+        policy.remove_tree(self.base)
         if self.uid is not None:
             os.close(self.uid[1])
             self.uid = None
@@ -413,10 +441,11 @@ class Channel:
             return
         self.last_disk_check = now
         if self.uid is not None:
-            written = policy.written_bytes(self.uid[0], self.work)
+            written, entries = policy.written_usage(self.uid[0], self.work)
         else:
-            written = policy.folder_bytes(self.work)
-        if written > self.disk_bytes:
+            written, entries = policy.folder_usage(self.work, skip="submission")
+        if written > self.disk_bytes or entries > policy.MAX_ENTRIES:
             self._stop()
             cap = self.settings.disk_limit_mb
-            raise SubmissionFailure(f"{label} wrote more than {cap} MB of files (the limit); it was stopped")
+            limit = f"{cap} MB or {policy.MAX_ENTRIES:,} files"
+            raise SubmissionFailure(f"{label} wrote more than {limit} (the limit); it was stopped")

@@ -176,6 +176,20 @@ def install_seccomp() -> bool:
     return libc.prctl(pr_set_seccomp, mode_filter, ctypes.byref(fprog), 0, 0) == 0
 
 
+def die_with_parent(parent_pid: int) -> None:
+    """Be killed when the grading process ends, however it ends (Linux); exit now if it already has.
+
+    Without this, a child whose grader was killed would live on under its uid, and could wait
+    for the next submission graded under the same uid.
+    """
+    if sys.platform != "linux":
+        return
+    pr_set_pdeathsig, sigkill = 1, 9
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, sigkill, 0, 0, 0)
+    if os.getppid() != parent_pid:
+        os._exit(70)
+
+
 def set_limits(limits: dict[str, int]) -> None:
     """Address space, file size, CPU time, open files, core dumps and, when given, threads."""
     wanted = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 
@@ -49,10 +50,20 @@ def _student_error_class(base: type[BaseException]) -> type[BaseException]:
     return type(base.__name__, (base, StudentException), {"__module__": "submission"})
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+
+
+def clean(text: Any, limit: int = 2000) -> str:
+    """Text from a submission, safe to show: valid UTF-8 (a lone surrogate becomes U+FFFD), no
+    control characters or bidirectional overrides (escape sequences, NUL), at most `limit` long."""
+    text = str(text)[:limit].encode("utf-8", "replace").decode("utf-8")
+    return CONTROL.sub("\ufffd", text)
+
+
 def raise_student_error(function: str, error: dict[str, Any]) -> None:
     """Re-raise an exception from the child: builtin types as themselves, others described."""
-    name, message = str(error.get("type")), str(error.get("message", ""))
-    where = "; ".join(str(line) for line in error.get("where") or [])
+    name, message = clean(error.get("type"), 100), clean(error.get("message", ""))
+    where = "; ".join(clean(line, 300) for line in error.get("where") or [])
     detail = f" ({where})" if where else ""
     if name == "NotImplementedError":
         raise _student_error_class(NotImplementedError)(f"{function} is not implemented yet{detail}")

@@ -22,6 +22,7 @@ import contextlib
 import functools
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -34,7 +35,9 @@ from grader.errors import IsolationRefused
 BUBBLEWRAP, USER_ID, PROCESS = "bubblewrap", "unprivileged uid", "child process"
 CHOICES = {"auto": None, "bubblewrap": BUBBLEWRAP, "uid": USER_ID, "process": PROCESS}
 UID_RANGE = range(61000, 62000)  # uids (and gids) handed to children, one per concurrent child
-SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")  # where any user may write, outside namespaces
+# where any user may write, outside namespaces (the uid level measures and cleans these)
+SCRATCH = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock", "/dev/mqueue")
+MAX_ENTRIES = 20_000  # files and folders a child may make at the uid level (each costs kernel memory)
 INSTALL = "install bubblewrap (apt-get install bubblewrap) or run the grader as root"
 AS_YOURSELF = f"student code would run as your own user, without namespaces: {INSTALL}"
 
@@ -211,10 +214,12 @@ def bubblewrap_command(runner: Path, submission: Path, disk_bytes: int) -> list[
 class UserIds:
     """Hands out a uid (and gid of the same number) per concurrent child, across processes.
 
-    A lock file per uid in a folder only root can enter; the lock is held while the child lives.
+    A lock file per uid in one folder of the machine that only root can enter (the same for
+    every grader, whatever its TMPDIR); the lock is held while the child lives. A uid is handed
+    out only after whatever an earlier child of it left is gone: processes killed, files removed.
     """
 
-    folder = Path(tempfile.gettempdir()) / "grader-uids"
+    folder = Path("/run/grader-uids" if os.path.isdir("/run") else "/tmp/grader-uids")
 
     @classmethod
     def take(cls) -> tuple[int, int]:
@@ -234,41 +239,86 @@ class UserIds:
             except OSError:
                 os.close(fd)
                 continue
-            clean_scratch(uid)  # whatever an earlier child of this uid left
+            kill_processes(uid)  # a child that outlived a grader killed abruptly
+            clean_scratch(uid)
             return uid, fd
         raise IsolationRefused(f"all {len(UID_RANGE)} sandbox uids are in use; grade fewer at once.")
 
 
+def kill_processes(uid: int) -> None:
+    """SIGKILL every process whose real or effective uid is `uid` (Linux /proc)."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            with open(f"/proc/{entry}/status", encoding="ascii", errors="replace") as status:
+                line = next((text for text in status if text.startswith("Uid:")), "")
+            if str(uid) in line.split()[1:3]:
+                os.kill(int(entry), signal.SIGKILL)
+
+
 def _owned_entries(uid: int) -> list[str]:
     entries = []
-    for folder in SCRATCH:
+    for folder in dict.fromkeys(os.path.realpath(folder) for folder in SCRATCH):  # /var/lock -> /run/lock
         with contextlib.suppress(OSError), os.scandir(folder) as scan:
             entries += [e.path for e in scan if e.stat(follow_symlinks=False).st_uid == uid]
     return entries
 
 
-def folder_bytes(path: str | Path) -> int:
-    """Bytes on disk under `path` (st_blocks, so sparse files count as written), links not followed."""
-    with contextlib.suppress(OSError):
+def folder_usage(path: str | Path, skip: str | None = None) -> tuple[int, int]:
+    """(bytes on disk, entries) under `path`, walked with folder descriptors (so no path is ever
+    too long or too deep to measure), links not followed; the top-level entry `skip` is left out.
+
+    Bytes are st_blocks, so sparse files count as written.
+    """
+    try:
         info = os.lstat(path)
-        total = info.st_blocks * 512
-        if stat.S_ISDIR(info.st_mode):
-            with os.scandir(path) as scan:
-                total += sum(folder_bytes(entry.path) for entry in scan)
-        return total
-    return 0
+    except OSError:
+        return 0, 0
+    if not stat.S_ISDIR(info.st_mode):
+        return info.st_blocks * 512, 1
+    total, entries = info.st_blocks * 512, 1
+    stack = [os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)]
+    first = True
+    while stack:
+        fd = stack.pop()
+        try:
+            for entry in os.scandir(fd):
+                if first and entry.name == skip:
+                    continue
+                with contextlib.suppress(OSError):
+                    child = entry.stat(follow_symlinks=False)
+                    total, entries = total + child.st_blocks * 512, entries + 1
+                    if stat.S_ISDIR(child.st_mode):
+                        flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+                        stack.append(os.open(entry.name, flags, dir_fd=fd))
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+            first = False
+    return total, entries
 
 
-def written_bytes(uid: int, work: Path) -> int:
-    """What a child of `uid` has written: its work folder and its entries in the scratch folders."""
-    return folder_bytes(work) + sum(folder_bytes(path) for path in _owned_entries(uid))
+def folder_bytes(path: str | Path) -> int:
+    """Bytes on disk under `path` (see folder_usage)."""
+    return folder_usage(path)[0]
+
+
+def written_usage(uid: int, work: Path) -> tuple[int, int]:
+    """(bytes, entries) a child of `uid` wrote: its work folder (not the submission the grader
+    copied there) and its entries in the scratch folders."""
+    usages = [folder_usage(work, skip="submission"), *(folder_usage(p) for p in _owned_entries(uid))]
+    return sum(u[0] for u in usages), sum(u[1] for u in usages)
+
+
+def remove_tree(path: str | Path) -> None:
+    """Remove a file or folder however deep or long its paths (rm works with descriptors)."""
+    if os.path.lexists(path):
+        subprocess.run(["rm", "-rf", "--one-file-system", "--", str(path)], capture_output=True, check=False)
 
 
 def clean_scratch(uid: int) -> None:
     """Remove what `uid` left in the scratch folders."""
     for path in _owned_entries(uid):
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
+        remove_tree(path)

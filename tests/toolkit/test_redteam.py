@@ -34,6 +34,7 @@ from rich.console import Console
 
 from grader import reports
 from grader.config import load_course
+from grader.errors import SubmissionError
 from grader.grading import grade
 from grader.sandbox import policy
 from grader.sandbox.client import Channel
@@ -185,34 +186,31 @@ class Attack:
 ATTACK_LIST = [
     Attack(
         "deep_folders_work.py",
-        escapes=("uid",),
         why="uid level: rmtree of a 3,000-deep work folder raises RecursionError in close(): "
         "grading crashes with no report and the folder stays",
     ),
     Attack(
         "deep_folders_tmp.py",
-        escapes=("uid",),
         why="uid level: 3,000 nested folders in /tmp crash grading (RecursionError in clean_scratch) "
         "and stay, so the next grading given that uid loses a test",
         traces=("/tmp/redteam-deep",),
     ),
     Attack(
         "long_path_hides_files.py",
-        escapes=("uid",),
         why="uid level: files below a path longer than PATH_MAX are invisible to the disk check "
         "(lstat fails, counted as 0): 128 MB written to /dev/shm against an 8 MB cap",
     ),
     Attack(
         "unwatched_writable_folder.py",
-        escapes=("uid",),
         why="uid level: /run/lock (world-writable) is neither measured nor cleaned: 16 MB written "
         "and left behind",
         traces=("/run/lock/redteam-*", "/var/lock/redteam-*"),
     ),
     Attack(
         "empty_files_flood.py",
-        escapes=LEVELS,
-        why="empty files cost no bytes but ~1.3 KB of kernel memory each: 80,000 made, no inode cap",
+        escapes=("bubblewrap",),
+        why="bubblewrap: empty files cost no bytes but ~1.3 KB of kernel memory each, and bwrap's "
+        "tmpfs has no inode cap: 80,000 made (the uid level counts entries and stops the child)",
         traces=("/dev/shm/flood-*",),
     ),
     Attack(
@@ -231,40 +229,33 @@ ATTACK_LIST = [
     Attack("shadowing_folder", traces=("/tmp/redteam-shadow-*",)),
     Attack(
         "markup_in_reason.py",
-        escapes=LEVELS,
         why="rich parses the reason as markup: '[/]' raises MarkupError in print_report (no report "
         "at all from the CLI)",
         literal="[/][bold green]looks fine",
     ),
     Attack(
         "markup_in_notebook_notes.ipynb",
-        escapes=LEVELS,
         why="loading notes are printed as rich markup: a cell raising '[/]' crashes print_report",
         literal="[/] closing tag",
     ),
     Attack(
         "escape_sequences_in_reason.py",
-        escapes=LEVELS,
         why="ESC reaches the terminal table as it is (and makes the JUnit file invalid XML)",
     ),
     Attack(
         "control_characters_in_reason.py",
-        escapes=LEVELS,
         why="control characters are written into the JUnit XML as they are: not well-formed",
     ),
     Attack(
         "lone_surrogate_in_reason.py",
-        escapes=LEVELS,
         why="a lone surrogate cannot be encoded as UTF-8: writing the reports raises",
     ),
     Attack(
         "html_in_summary.py",
-        escapes=LEVELS,
         why="the GitHub job summary (markdown) carries the student's HTML as it is",
     ),
     Attack(
         "forged_hello.py",
-        escapes=LEVELS,
         why="the submission writes its own hello frame during import: its notes appear as the grader's",
     ),
 ]
@@ -313,9 +304,7 @@ LEAK = (
 )
 
 
-@pytest.mark.parametrize(
-    "level", [pytest.param(x, marks=pytest.mark.xfail(strict=True, reason=LEAK)) for x in LEVELS]
-)
+@pytest.mark.parametrize("level", LEVELS)
 def test_hidden_expected_values_do_not_leak(level, tmp_path, watch):
     """expected_values_leak.py, then a submission built from its report that computes nothing."""
     root = private_course(tmp_path / "private", level)
@@ -326,7 +315,7 @@ def test_hidden_expected_values_do_not_leak(level, tmp_path, watch):
     assert first.score == pytest.approx(6.0)
     numbers = [
         float(m.group(1))
-        for t in first.tests
+        for t in first.student_copy().tests  # what a student sees (Gradescope, grade-all feedback)
         for m in re.finditer(r"expected (-?[\d.]+(?:e[-+]?\d+)?)", t.output)
     ]
     source = (ATTACKS / "expected_values_leak.py").read_text(encoding="utf-8")
@@ -410,7 +399,6 @@ def cnn_course(folder: Path, level: str) -> Path:
 def test_cnn_diagnosis_keeps_the_grader_small(name, why, tmp_path, watch, request):
     """The real course's cnn suite on a hostile ConvNet: the grading process stays under 1 GB,
     four times the course's max_array_mb (the README: "a small multiple of max_array_mb")."""
-    request.applymarker(pytest.mark.xfail(strict=True, reason=why))
     root = cnn_course(tmp_path / "private", strongest_level())
     submission = tmp_path / "student" / "cnn.py"
     submission.parent.mkdir()
@@ -419,19 +407,15 @@ def test_cnn_diagnosis_keeps_the_grader_small(name, why, tmp_path, watch, reques
     assert peak < 1024, f"the grading process reached {peak:.0f} MB (max_array_mb is 256)"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a 90 MB notebook of empty cells takes the grading process to ~1.5 GB "
-    "and 25 s while nbformat reads it, before any sandbox",
-)
 def test_a_notebook_of_many_cells_keeps_the_grader_small(tmp_path, watch):
+    """A 90 MB notebook of empty cells is refused with one sentence before nbformat reads it
+    (it would take the grading process to ~1.5 GB)."""
     generated = load_generated()
     root = private_course(tmp_path / "private", strongest_level())
     folder = tmp_path / "student"
     folder.mkdir()
-    report, peak = grade_apart(root, "vec", generated.notebook_cell_flood(folder))
-    assert report["score"] == pytest.approx(6.0)
-    assert peak < 1024, f"the grading process reached {peak:.0f} MB"
+    with pytest.raises(SubmissionError, match="larger than"):
+        grade(root, load_course(root / "course.yml").assignment("vec"), generated.notebook_cell_flood(folder))
 
 
 def load_generated():
@@ -442,28 +426,21 @@ def load_generated():
     return module
 
 
-@pytest.mark.xfail(
-    strict=True, reason="os.walk in refuse_links recurses per folder: RecursionError, no report"
-)
-def test_a_deep_folder_submission_is_graded(tmp_path, watch):
+def test_a_deep_folder_submission_is_refused(tmp_path, watch):
+    """1,500 nested folders: refused with one sentence (no RecursionError, nothing copied)."""
     root = private_course(tmp_path / "private", strongest_level())
     folder = tmp_path / "student"
     folder.mkdir()
     submission = load_generated().deep_folder_submission(folder)
-    digest = fingerprint(root)
     try:
-        report = grade(root, load_course(root / "course.yml").assignment("vec"), submission, official=True)
+        with pytest.raises(SubmissionError, match="nested deeper than"):
+            grade(root, load_course(root / "course.yml").assignment("vec"), submission, official=True)
     finally:
         remove(submission)  # pytest's own clean-up of tmp_path recurses too
-    assert_held(report, 6.0, root, digest, watch)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the submission is copied whole (sparse file written out) into the "
-    "grader's temporary folder before every start: 256 MB for an 8 MB cap",
-)
 def test_a_large_submission_is_not_copied_whole(tmp_path, watch):
+    """A folder with a sparse 256 MB file is refused with one sentence before anything is copied."""
     root = private_course(tmp_path / "private", strongest_level())
     folder = tmp_path / "student"
     folder.mkdir()
@@ -479,11 +456,11 @@ def test_a_large_submission_is_not_copied_whole(tmp_path, watch):
     sampler = threading.Thread(target=sample)
     sampler.start()
     try:
-        report = grade(root, load_course(root / "course.yml").assignment("vec"), submission, official=True)
+        with pytest.raises(SubmissionError, match="larger than 64 MB"):
+            grade(root, load_course(root / "course.yml").assignment("vec"), submission, official=True)
     finally:
         done.append(True)
         sampler.join()
-    assert report.score == pytest.approx(6.0)
     assert peak[0] < 16 * 2**20, f"the grader's folder held {peak[0] / 2**20:.0f} MB"
 
 
@@ -514,7 +491,7 @@ def victim_is_running(before: set[str]) -> bool:
 @pytest.mark.parametrize(
     "level",
     level_cases(
-        ("uid",),
+        (),
         "uid level: another child's runner/config.json (a notebook's cells) and "
         "output.log are world-readable in a grader folder found by listing the temporary folder",
     ),
@@ -565,7 +542,7 @@ def alive(pid: int) -> bool:
 @pytest.mark.parametrize(
     "level",
     level_cases(
-        ("uid",),
+        (),
         "uid level: a child outlives a grader killed with SIGKILL (a non-daemon thread), "
         "its uid is handed to the next student, whose submission it replaces: 6 instead of 10",
     ),
@@ -593,20 +570,15 @@ def test_a_killed_grader_takes_its_child_along(level, tmp_path, watch):
     assert report.score == pytest.approx(10.0), [(t.name, t.output) for t in report.tests]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the uid locks live in $TMPDIR/grader-uids: two graders with different "
-    "TMPDIRs hand the same uid to two children at once (same owner: each reaches the other)",
-)
 def test_sandbox_uids_are_not_shared_between_temporary_folders(tmp_path, monkeypatch):
     if level_available("uid"):
         pytest.skip(level_available("uid"))
     monkeypatch.setattr(policy, "clean_scratch", lambda uid: None)  # never touch another run's files
     taken = []
     try:
-        for name in ("one", "two"):
-            monkeypatch.setattr(policy.UserIds, "folder", tmp_path / name / "grader-uids")
+        for name in ("one", "two"):  # two graders with different temporary folders
             (tmp_path / name).mkdir()
+            monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / name))
             taken.append(policy.UserIds.take())
     finally:
         for _, descriptor in taken:
@@ -617,7 +589,7 @@ def test_sandbox_uids_are_not_shared_between_temporary_folders(tmp_path, monkeyp
 @pytest.mark.parametrize(
     "level",
     level_cases(
-        ("uid",),
+        (),
         "uid level: only course.yml, tests/ and solutions/ are checked; the course's "
         ".git (found from the grader's --course in /proc) holds every solution, readable by all",
     ),
@@ -641,8 +613,13 @@ def test_the_course_history_is_not_readable(level, tmp_path, watch):
         command = [sys.executable, "-m", "grader", "vec", "--course", str(root), "--submission"]
         command += [str(submission), "--official", "--json", str(tmp_path / "report.json")]
         result = subprocess.run(command, capture_output=True, text=True, timeout=300)
-        assert result.returncode == 0, result.stderr[-2000:]
-        report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     finally:
         shutil.rmtree(public)
-    assert report["score"] == pytest.approx(6.0), report
+    if level == "bubblewrap":  # the checkout is not even visible in the sandbox
+        assert result.returncode == 0, result.stderr[-2000:]
+        report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+        assert report["score"] == pytest.approx(6.0), report
+        return
+    # at the uid level the course's .git is protected too: an official run refuses, naming it
+    assert result.returncode == 3, result.stderr[-2000:]
+    assert ".git" in result.stderr and "chmod o-rx" in result.stderr
