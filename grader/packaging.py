@@ -40,9 +40,14 @@ include = ["grader*"]
 [tool.setuptools.package-data]
 grader = ["templates/*.j2", "grading.ini"]
 """
-DEPENDENCIES = ["numpy>=1.24", "pytest>=7.4", "jinja2>=3.1", "nbformat>=5.9", "pydantic>=2.5",
-                "pyyaml>=6.0", "rich>=13.0", "click>=8.1", "scikit-learn>=1.3", "matplotlib>=3.7",
-                "tzdata; sys_platform == 'win32'"]  # fmt: skip
+
+
+def dependencies() -> list[str]:
+    """The toolkit's own requirements (pyproject.toml's, as installed), extras left out: what a
+    copy of the grader needs wherever it goes."""
+    from importlib.metadata import requires
+
+    return [line for line in requires("grader") or [] if "extra ==" not in line]
 
 
 def _copy_package(target: Path) -> None:
@@ -50,7 +55,7 @@ def _copy_package(target: Path) -> None:
 
 
 def _write_pyproject(target: Path, name: str) -> None:
-    text = STUDENT_PYPROJECT.format(name=name, dependencies=json.dumps(DEPENDENCIES))  # a TOML array too
+    text = STUDENT_PYPROJECT.format(name=name, dependencies=json.dumps(dependencies()))  # a TOML array too
     (target / "pyproject.toml").write_text(text, encoding="utf-8")
 
 

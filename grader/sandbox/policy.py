@@ -205,7 +205,9 @@ def bubblewrap_command(runner: Path, submission: Path, disk_bytes: int) -> list[
             command += ["--ro-bind", root, root]
     command += ["--size", str(disk_bytes - disk_bytes // 2), "--perms", "0777", "--tmpfs", "/sandbox"]
     command += ["--ro-bind", str(submission), "/sandbox/submission", "--ro-bind", str(runner), "/runner"]
-    command += ["--remount-ro", "/dev", "--chdir", "/sandbox"]
+    # bubblewrap's own root (where it made /opt, /work... as mount points) is a tmpfs without a cap:
+    # read-only, like /dev; only /sandbox and /tmp take writes
+    command += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/sandbox"]
     for key, value in child_environment("/sandbox").items():
         command += ["--setenv", key, value]
     return command

@@ -37,7 +37,7 @@ def test_the_course_files_load():
             "course.yml: unknown field grading.rtoll; did you mean 'rtol'?",
         ),
         (
-            TEXT.replace("    points: 43\n", "    piont: 43\n", 1),
+            TEXT.replace("    module: pool.py\n    points: 52\n", "    module: pool.py\n    piont: 52\n", 1),
             "course.yml: unknown field assignment 'pool'.piont; did you mean 'points'?",
         ),
         (
@@ -79,6 +79,7 @@ def test_the_course_files_load():
     ],
 )
 def test_a_wrong_field_is_one_sentence(broken, message):
+    assert broken != TEXT, "the edit no longer matches course.yml; update it"
     with pytest.raises(ConfigError) as error:
         parse_course(broken, Path("course.yml"))
     text = str(error.value)

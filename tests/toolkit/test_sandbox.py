@@ -47,7 +47,8 @@ def assert_only_single_step_lost(report, reason_part: str, status: str = "failed
     lost = single_step_results(report)
     assert lost, "the conv_single_step tests are missing from the report"
     assert all(t.score == 0 for t in lost)
-    assert any(reason_part in t.output for t in lost), [t.output for t in lost]
+    parts = (reason_part,) if isinstance(reason_part, str) else reason_part
+    assert any(part in t.output for part in parts for t in lost), [t.output for t in lost]
     assert any(t.status == status for t in lost), [t.status for t in lost]
 
 
@@ -182,7 +183,8 @@ def test_threads_that_keep_running(course_copy, tmp_path):
         """
     )
     report = grade_conv(course_copy, hostile(tmp_path, body, "import os\nimport threading\nimport time\n"))
-    assert_only_single_step_lost(report, "expected")
+    # the junk may land before the retried call's reply too (the same race): either way, no points
+    assert_only_single_step_lost(report, ("expected", "broke the channel"))
 
 
 def test_import_error_fails_every_test_with_one_reason(course_copy, tmp_path):
