@@ -40,7 +40,7 @@ def single_step_results(report):
     return [t for t in report.tests if t.function == "conv_single_step"]
 
 
-def assert_only_single_step_lost(report, reason_part: str, status: str = "failed"):
+def assert_only_single_step_lost(report, reason_part: str | tuple[str, ...], status: str = "failed"):
     assert report.score == pytest.approx(HONEST_SCORE), [
         (t.name, t.output) for t in report.tests if t.score < t.max_score
     ]
