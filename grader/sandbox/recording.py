@@ -31,7 +31,9 @@ class Call:
 
     @property
     def size(self) -> int:
-        return sum(len(blob) for blob in (*self.blobs, *self.reply_blobs))
+        """Bytes this call keeps alive: its arrays each way, and the object's state (its arrays)."""
+        state = sum(getattr(value, "nbytes", 0) for value in (self.state or {}).values())
+        return state + sum(len(blob) for blob in (*self.blobs, *self.reply_blobs))
 
     def decoded(self) -> tuple[Any, ...]:
         """(args, kwargs, result) or, for a method, (args, kwargs, result, state)."""
