@@ -308,7 +308,7 @@ def diagnosis(item: pytest.Item) -> dict[str, Any] | None:
     if replayer is None or handle is None or not replayer.catalogue:
         return None
     for name in [function, *handle.recorded_methods(function)]:
-        found = diagnose(replayer, replayer.catalogue, name, handle.calls.calls.get(name, []))
+        found = diagnose(replayer, replayer.catalogue, name, handle.calls.of(name))
         if found:
             return found
     return None

@@ -302,11 +302,6 @@ def folder_usage(path: str | Path, skip: str | None = None) -> tuple[int, int]:
     return total, entries
 
 
-def folder_bytes(path: str | Path) -> int:
-    """Bytes on disk under `path` (see folder_usage)."""
-    return folder_usage(path)[0]
-
-
 def written_usage(uid: int, work: Path) -> tuple[int, int]:
     """(bytes, entries) a child of `uid` wrote: its work folder (not the submission the grader
     copied there) and its entries in the scratch folders."""

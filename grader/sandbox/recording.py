@@ -61,6 +61,10 @@ class CallLog:
     def _size(self) -> int:
         return sum(call.size for calls in self.calls.values() for call in calls)
 
+    def of(self, name: str) -> list[Call]:
+        """The recorded calls of `name` (returned or raised), oldest first."""
+        return list(self.calls.get(name, []))
+
     def decoded(self, name: str) -> list[tuple[Any, ...]]:
         """The recorded calls of `name` that returned, decoded."""
         return [call.decoded() for call in self.calls.get(name, []) if call.error is None]

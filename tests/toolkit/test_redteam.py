@@ -450,7 +450,7 @@ def test_a_large_submission_is_not_copied_whole(tmp_path, watch):
     def sample() -> None:
         while not done:
             new = grader_folders() - before
-            peak[0] = max([peak[0], *(policy.folder_bytes(path) for path in new)])
+            peak[0] = max([peak[0], *(policy.folder_usage(path)[0] for path in new)])
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample)
