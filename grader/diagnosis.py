@@ -54,6 +54,18 @@ def replay(name, function, args, kwargs, state=None):
     instance = cls.__new__(cls)
     vars(instance).update(state)
     return getattr(instance, method)(*args, **kwargs)
+
+
+def stand_in(name, function, args, kwargs, state):
+    """A method of a substituted class on an instance holding `state`: [value, new state]."""
+    class_name, method = function.split(".", 1)
+    cls = _namespace(name)[class_name]
+    instance = cls.__new__(cls)
+    vars(instance).update(state)
+    if method == "__init__":
+        instance.__init__(*args, **kwargs)
+        return [None, dict(vars(instance))]
+    return [getattr(instance, method)(*args, **kwargs), dict(vars(instance))]
 '''
 
 
@@ -113,9 +125,15 @@ class Replayer:
         except StudentException as error:
             return "raised", type(error).__name__
 
-    def answer(self, function: str, args: list[Any], kwargs: dict[str, Any]) -> tuple[str, Any]:
-        """The reference's ("ok", value) or ("raised", type) for a call-out of a substituted function."""
+    def answer(
+        self, function: str, args: list[Any], kwargs: dict[str, Any], state: dict[str, Any] | None = None
+    ) -> tuple[str, Any]:
+        """The reference's ("ok", value) or ("raised", type) for a call-out of a substituted
+        function, or of a substituted class's method on an instance holding `state`
+        (then the value is [value, new state])."""
         try:
+            if state is not None:
+                return "ok", self._open().stand_in(REFERENCE, function, args, kwargs, state)
             return "ok", self._open().replay(REFERENCE, function, args, kwargs, None)
         except StudentException as error:
             return "raised", type(error).__name__
@@ -128,13 +146,14 @@ class Replayer:
 
 
 def callees(reference_source: str) -> dict[str, set[str]]:
-    """For each top-level function of the reference, the top-level functions it calls, transitively.
+    """For each top-level function or class of the reference, the top-level functions and classes
+    it (or one of its methods) calls, transitively.
 
     Read from the syntax tree (the reference is never run here): `conv_forward` -> {"zero_pad",
     "conv_single_step", "conv_output_size"}.
     """
     tree = ast.parse(reference_source)
-    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    functions = {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
     direct = {
         name: {
             call.func.id

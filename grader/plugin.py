@@ -20,6 +20,7 @@ import pytest
 from grader import analysis, compare, i18n
 from grader.catalogue import load_catalogue
 from grader.config import Course, find_course_root, load_course
+from grader.containment import dependencies, run_ranks, suite_uses
 from grader.diagnosis import Replayer, callees, diagnose
 from grader.errors import GraderError
 from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure, SubmissionTimeout
@@ -29,6 +30,7 @@ OPEN_SUBMISSIONS = pytest.StashKey[dict[tuple[str, str], Submission]]()
 REPLAYERS = pytest.StashKey[dict[str, Replayer]]()  # one replay child per assignment
 CALL_GRAPHS = pytest.StashKey[dict[str, dict[str, set[str]]]]()  # the reference's, per assignment
 FAILED_FUNCTIONS = pytest.StashKey[set[str]]()  # graded functions with a failed test so far
+SUITE_USES = pytest.StashKey[dict[str, dict[str, set[str]]]]()  # per suite file: test -> names used
 MAX_REASON_LINES = 8
 
 MARKERS = {
@@ -208,18 +210,44 @@ def _callees(config: pytest.Config, assignment_id: str) -> dict[str, set[str]]:
     return graphs[assignment_id]
 
 
+def _uses(item: pytest.Item) -> set[str]:
+    """The names the test reads from `submission`, directly or through its suite's helpers."""
+    suites = item.config.stash.setdefault(SUITE_USES, {})
+    path = str(item.path)
+    if path not in suites:
+        try:
+            suites[path] = suite_uses(Path(path).read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, UnicodeDecodeError):
+            suites[path] = {}
+    return suites[path].get(getattr(item, "originalname", item.name), set())
+
+
+def _dependencies(item: pytest.Item) -> set[str]:
+    """The graded functions the test relies on besides its own (`grader.containment`)."""
+    function = _function(item)
+    if function is None:
+        return set()
+    graph = _callees(item.config, assignment_of(Path(str(item.path))))
+    return dependencies(function, _uses(item), graph)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Iterator[None]:
-    """Run the tests of called functions first (zero_pad before conv_forward), so that when a
-    caller fails, the grader already knows whether its callees pass. A wrapper, so that every
-    other plugin (the result collector) sees the suites' own order, which reports keep."""
+    """Run the tests of the functions a test relies on first (zero_pad before conv_forward,
+    ConvNet before train), so that when a test fails, the grader already knows whether those
+    pass. A wrapper, so that every other plugin (the result collector) sees the suites' own
+    order, which reports keep."""
     yield
 
-    def depth(item: pytest.Item) -> int:
-        graph = _callees(config, assignment_of(Path(str(item.path))))
-        return len(graph.get(_function(item) or "", ()))
+    def key(item: pytest.Item) -> str:
+        return f"{assignment_of(Path(str(item.path)))}/{_function(item) or ''}"
 
-    items[:] = sorted(items, key=depth)
+    needs: dict[str, set[str]] = {}
+    for item in items:
+        assignment = assignment_of(Path(str(item.path)))
+        needs.setdefault(key(item), set()).update(f"{assignment}/{name}" for name in _dependencies(item))
+    ranks = run_ranks(needs)
+    items[:] = sorted(items, key=lambda item: ranks.get(key(item), 0))
 
 
 def _structure(error: BaseException, language: str) -> str | None:
@@ -242,7 +270,7 @@ def _rerun_with_reference_callees(item: pytest.Item, function: str) -> tuple[lis
     config = item.config
     assignment_id = assignment_of(Path(str(item.path)))
     failed = config.stash.get(FAILED_FUNCTIONS, set())
-    culprits = sorted(_callees(config, assignment_id).get(function, set()) & failed)
+    culprits = sorted(_dependencies(item) & failed)
     replayer = _replayer(config, assignment_id)
     handle = _open_handle(config, assignment_id)
     if not culprits or replayer is None or handle is None:

@@ -45,32 +45,63 @@ class Runner:
     def substitute(self, name: str, on: bool) -> None:
         """Answer `name` from the reference (on) or from the student's own code again (off)."""
         if on and name not in self.substituted:
-            self.substituted[name] = self.namespace.get(name)
-            self.namespace[name] = self._call_out(name)
+            original = self.namespace.get(name)
+            self.substituted[name] = original
+            stand_in = self._stand_in_class if isinstance(original, type) else self._call_out
+            self.namespace[name] = stand_in(name)
         elif not on and name in self.substituted:
             self.namespace[name] = self.substituted.pop(name)
 
-    def _call_out(self, name: str) -> Any:
+    def _ask_reference(self, name: str, args: Any, kwargs: Any, state: Any = None) -> Any:
+        """Send a call-out frame for `name` and return the decoded answer (or raise its type)."""
         wire = self.wire
+        blobs: list[bytes] = []
+        header = {
+            "id": self.request_id,
+            "callout": name,
+            "args": wire.encode(list(args), blobs, self.max_bytes),
+            "kwargs": wire.encode(dict(kwargs), blobs, self.max_bytes),
+        }
+        if state is not None:
+            header["state"] = wire.encode(state, blobs, self.max_bytes)
+        wire.write_frame(self.replies_fd, header, blobs)
+        answer, answer_blobs = wire.read_frame(self.requests_fd, self.max_frame)
+        if "raised" in answer:
+            error = getattr(builtins, str(answer["raised"]), None)
+            kind = error if isinstance(error, type) and issubclass(error, Exception) else RuntimeError
+            raise kind(f"the reference's {name} raised {answer['raised']} on these arguments")
+        return wire.decode(answer.get("answer"), answer_blobs)
 
+    def _call_out(self, name: str) -> Any:
         def answered_by_the_reference(*args: Any, **kwargs: Any) -> Any:
-            blobs: list[bytes] = []
-            header = {
-                "id": self.request_id,
-                "callout": name,
-                "args": wire.encode(list(args), blobs, self.max_bytes),
-                "kwargs": wire.encode(kwargs, blobs, self.max_bytes),
-            }
-            wire.write_frame(self.replies_fd, header, blobs)
-            answer, answer_blobs = wire.read_frame(self.requests_fd, self.max_frame)
-            if "raised" in answer:
-                error = getattr(builtins, str(answer["raised"]), None)
-                kind = error if isinstance(error, type) and issubclass(error, Exception) else RuntimeError
-                raise kind(f"the reference's {name} raised {answer['raised']} on these arguments")
-            return wire.decode(answer.get("answer"), answer_blobs)
+            return self._ask_reference(name, args, kwargs)
 
         answered_by_the_reference.__name__ = name
         return answered_by_the_reference
+
+    def _stand_in_class(self, name: str) -> type:
+        """A class whose instances keep their attributes here, as data, and run every method in
+        the reference: each call sends the instance's attributes and takes back the new ones."""
+        runner = self
+
+        def method_of(instance: Any, method: str) -> Any:
+            def answered_by_the_reference(*args: Any, **kwargs: Any) -> Any:
+                result, state = runner._ask_reference(f"{name}.{method}", args, kwargs, dict(vars(instance)))
+                vars(instance).clear()
+                vars(instance).update(state)
+                return result
+
+            return answered_by_the_reference
+
+        def __init__(instance: Any, *args: Any, **kwargs: Any) -> None:  # noqa: N807
+            method_of(instance, "__init__")(*args, **kwargs)
+
+        def __getattr__(instance: Any, attribute: str) -> Any:  # noqa: N807
+            if attribute.startswith("__"):
+                raise AttributeError(attribute)
+            return method_of(instance, attribute)
+
+        return type(name, (), {"__init__": __init__, "__getattr__": __getattr__})
 
     def to_handle(self, value: Any) -> Any:
         kind = type(value)

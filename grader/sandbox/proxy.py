@@ -20,7 +20,8 @@ from grader.sandbox.client import Channel
 from grader.sandbox.errors import SubmissionFailure, raise_student_error
 from grader.sandbox.recording import Call, CallLog
 
-Answer = Callable[[str, list[Any], dict[str, Any]], tuple[str, Any]]
+# (name, args, kwargs, the instance's attributes for a method of a substituted class, else None)
+Answer = Callable[[str, list[Any], dict[str, Any], dict[str, Any] | None], tuple[str, Any]]
 
 
 class Connection:
@@ -210,8 +211,11 @@ class SandboxedSubmission:
 
     @contextlib.contextmanager
     def substituted(self, names: list[str], answer: Answer) -> Iterator[None]:
-        """Within the block, the child's `names` are answered by `answer(name, args, kwargs)`
-        (the reference), so that a caller is tested on its own code alone.
+        """Within the block, the child's `names` are answered by `answer(name, args, kwargs,
+        state)` (the reference), so that a caller is tested on its own code alone. A substituted
+        class keeps its instances' attributes in the child; its methods ("ConvNet.loss", and
+        "ConvNet.__init__") are answered with the attributes as `state`, and return
+        [value, new attributes].
 
         `answer` returns ("ok", value) or ("raised", exception type name).
         """
@@ -221,7 +225,10 @@ class SandboxedSubmission:
             try:
                 args = protocol.decode(callout.get("args"), blobs)
                 kwargs = protocol.decode(callout.get("kwargs"), blobs)
-                kind, value = answer(str(callout["callout"]), list(args), dict(kwargs))
+                state = protocol.decode(callout["state"], blobs) if "state" in callout else None
+                if state is not None and not isinstance(state, dict):
+                    raise TypeError("an instance's attributes are a dict")
+                kind, value = answer(str(callout["callout"]), list(args), dict(kwargs), state)
             except (protocol.WireError, TypeError, ValueError, SubmissionFailure):
                 kind, value = "raised", "RuntimeError"
             if kind == "raised":
