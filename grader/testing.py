@@ -6,10 +6,14 @@ they work the same on the reference and on an isolated student submission.
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+
+from grader.sandbox import SandboxedSubmission
 
 
 def numerical_gradient(
@@ -57,6 +61,33 @@ def relative_error(got: np.ndarray, expected: np.ndarray) -> float:
         return 0.0
     scale = np.maximum(1e-8, np.abs(got) + np.abs(expected))
     return float(np.max(np.abs(got - expected) / scale))
+
+
+def call_watching_inputs(submission: Any, function: str, *args: Any, **kwargs: Any) -> tuple[Any, list[str]]:
+    """Call `submission.<function>(*args, **kwargs)`; return its result and the array arguments it
+    changed in place: "0" for the first positional one, "x" for a keyword, "1[0]" inside a tuple.
+
+    A sandboxed submission works on copies of the arguments, so the caller's arrays never show
+    the change: the child reports it (`Call.modified`). A trusted in-process one is compared here.
+    """
+    if isinstance(submission, SandboxedSubmission):
+        result = getattr(submission, function)(*args, **kwargs)
+        calls = submission.calls.of(function)
+        return result, list(calls[-1].modified) if calls else []
+    before = copy.deepcopy((args, kwargs))
+    result = getattr(submission, function)(*args, **kwargs)
+    labelled = [(str(i), old, new) for i, (old, new) in enumerate(zip(before[0], args, strict=True))]
+    labelled += [(name, before[1][name], kwargs[name]) for name in kwargs]
+    changed = [label for label, old, new in labelled if not _same_arrays(old, new)]
+    return result, changed
+
+
+def _same_arrays(old: Any, new: Any) -> bool:
+    if isinstance(old, np.ndarray):
+        return old.shape == new.shape and bool(np.array_equal(old, new, equal_nan=True))
+    if isinstance(old, (tuple, list)):
+        return all(_same_arrays(a, b) for a, b in zip(old, new, strict=True))
+    return True
 
 
 DIGITS_TRAIN_SIZE = 1440  # 45 full batches of 32, 90 of 16: no tiny last batch

@@ -13,6 +13,7 @@ It sees only the standard library, NumPy, and the runner files beside it
 from __future__ import annotations
 
 import builtins
+import hashlib
 import importlib.util
 import json
 import os
@@ -41,6 +42,7 @@ class Runner:
         self.ids: dict[int, int] = {}
         self.substituted: dict[str, Any] = {}
         self.request_id = 0
+        self.modified: list[str] = []  # the arguments the last call changed in place
 
     def substitute(self, name: str, on: bool) -> None:
         """Answer `name` from the reference (on) or from the student's own code again (off)."""
@@ -143,7 +145,33 @@ class Runner:
             return {"callable": True} if callable(attribute) else {"value": attribute}
         args = self.wire.decode(request["args"], blobs, self.from_handle)
         kwargs = self.wire.decode(request["kwargs"], blobs, self.from_handle)
-        return attribute(*args, **kwargs)
+        before = array_digests(args, kwargs)
+        self.modified = []
+        try:
+            return attribute(*args, **kwargs)
+        finally:
+            after = array_digests(args, kwargs)
+            self.modified = [label for label, digest in before.items() if after.get(label) != digest]
+
+
+def array_digests(args: list[Any], kwargs: dict[str, Any]) -> dict[str, bytes]:
+    """A digest of each NumPy array among the arguments, and inside a tuple, list or dict
+    argument, by label ("0", "x", "1[2]"): a call that changes one in place changes its digest."""
+    import numpy
+
+    digests: dict[str, bytes] = {}
+    tops = [(str(i), value) for i, value in enumerate(args)] + [(str(k), v) for k, v in kwargs.items()]
+    for label, value in tops:
+        inner: Any = ()
+        if isinstance(value, dict):
+            inner = value.items()
+        elif isinstance(value, (list, tuple)):
+            inner = enumerate(value)
+        for where, array in [(label, value), *((f"{label}[{key!r}]", item) for key, item in inner)]:
+            if isinstance(array, numpy.ndarray) and array.dtype.kind in "biufc":
+                data = numpy.ascontiguousarray(array).tobytes()
+                digests[where] = hashlib.blake2b(data, digest_size=16).digest() + repr(array.shape).encode()
+    return digests
 
 
 def load_namespace(
@@ -215,6 +243,8 @@ def serve(runner: Runner, source_path: str, requests_fd: int, replies_fd: int, m
             try:
                 tree = wire.encode(result, reply_blobs, runner.max_bytes, runner.to_handle)
                 reply = {"id": header["id"], "ok": tree}
+                if runner.modified:
+                    reply["modified"] = runner.modified[:16]
             except (wire.WireError, RecursionError) as error:
                 reply_blobs = []
                 reply = {"id": header["id"], "invalid": str(error)}

@@ -64,6 +64,8 @@ class Connection:
             )
         if call is not None:
             call.result, call.reply_blobs = reply.get("ok"), reply_blobs
+            modified = reply.get("modified")
+            call.modified = [str(label) for label in modified[:16]] if isinstance(modified, list) else []
         try:
             return protocol.decode(reply.get("ok"), reply_blobs, self._remote_object)
         except protocol.WireError as error:

@@ -9,7 +9,7 @@ grading process keeps at most `max_bytes` of it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from grader.sandbox import protocol
@@ -28,6 +28,7 @@ class Call:
     reply_blobs: list[Any]
     error: str | None = None  # the type of the exception the call raised
     state: dict[str, Any] | None = None  # an object's attributes before a method call
+    modified: list[str] = field(default_factory=list)  # arguments it changed in place ("0", "x")
 
     @property
     def size(self) -> int:

@@ -17,7 +17,13 @@ import numpy as np
 import pytest
 
 from grader.compare import assert_close
-from grader.testing import digits_split, numerical_gradient, numerical_gradient_scalar, relative_error
+from grader.testing import (
+    call_watching_inputs,
+    digits_split,
+    numerical_gradient,
+    numerical_gradient_scalar,
+    relative_error,
+)
 
 pytestmark = pytest.mark.hidden
 
@@ -93,6 +99,18 @@ def accuracy(net, X, y):
     return float(np.mean(net.loss(X).argmax(axis=1) == y))
 
 
+def leaving_inputs_alone(submission, function, names, *args):
+    """submission.<function>(*args), which must not change its array arguments in place (its
+    caller keeps using them: a cache, the scores of a batch); `names` name the arguments."""
+    result, changed = call_watching_inputs(submission, function, *args)
+    named = [names[int(label)] if label.isdigit() else label for label in changed]
+    assert not named, (
+        f"{function} changed its argument {named[0]} in place: the caller's array is modified too; "
+        "work on a copy (np.maximum(x, 0), scores - scores.max(...)) instead of assigning into it"
+    )
+    return result
+
+
 def with_zeros(rng, shape):
     """Normal numbers with about a fifth set to exactly 0 (not positive: ReLU passes nothing there)."""
     x = rng.standard_normal(shape)
@@ -103,9 +121,11 @@ def with_zeros(rng, shape):
 @pytest.mark.points(1)
 @pytest.mark.function("relu_forward")
 def test_relu_forward(submission, rng):
-    """ReLU keeps positives and turns negatives and zeros into 0, on a (3, 4, 5) array."""
+    """ReLU keeps positives and turns negatives and zeros into 0, on a (3, 4, 5) array, and leaves
+    that array as it was."""
     x = with_zeros(rng, (3, 4, 5))
-    assert_close(submission.relu_forward(x), np.where(x > 0, x, 0.0))
+    expected = np.where(x > 0, x, 0.0)
+    assert_close(leaving_inputs_alone(submission, "relu_forward", ["x"], x), expected)
 
 
 @pytest.mark.points(2)
@@ -115,7 +135,8 @@ def test_relu_backward(submission, rng):
     sign of dout."""
     x = with_zeros(rng, (3, 4, 5))
     dout = rng.standard_normal(x.shape)
-    assert_close(submission.relu_backward(dout, x), np.where(x > 0, dout, 0.0))
+    expected = np.where(x > 0, dout, 0.0)
+    assert_close(leaving_inputs_alone(submission, "relu_backward", ["dout", "x"], dout, x), expected)
 
 
 @pytest.mark.points(2)
@@ -160,10 +181,10 @@ def test_softmax_loss_value_and_gradient(submission, rng):
 @pytest.mark.points(2)
 @pytest.mark.function("softmax_loss")
 def test_softmax_loss_is_stable_and_averaged(submission):
-    """Scores of 1000 and more must not overflow; the loss is a mean, so a batch repeated
-    twice has the same loss and half the gradient per row."""
+    """Scores of 1000 and more must not overflow, and stay as they were (the caller's array); the
+    loss is a mean, so a batch repeated twice has the same loss and half the gradient per row."""
     scores = np.array([[1000.0, 1001.0, 1002.0]])
-    loss, dscores = submission.softmax_loss(scores, np.array([2]))
+    loss, dscores = leaving_inputs_alone(submission, "softmax_loss", ["scores", "y"], scores, np.array([2]))
     expected_loss = math.log(1 + math.exp(-1) + math.exp(-2))
     assert_close(loss, expected_loss, what="loss at scores ~1000")
     assert np.all(np.isfinite(dscores)), "dscores has inf or nan: subtract the row maximum first"
