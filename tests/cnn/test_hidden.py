@@ -243,24 +243,28 @@ def small_model(submission, params, reg):
 @pytest.mark.points(5)
 @pytest.mark.function("ConvNet")
 def test_convnet_gradient_check(submission, reference, rng):
-    """The loss and every gradient of ConvNet.loss, with L2 regularisation, against the reference
-    network's loss at the same weights and its central differences."""
+    """Every gradient ConvNet.loss returns, with L2 regularisation (reg 0.3), is the gradient of
+    the loss it returns: central differences of your own loss, as the lecture's gradient check
+    does. Without regularisation that loss is the reference network's at the same weights, so a
+    loss that is consistent but wrong (all zeros) cannot pass. What regularisation adds to the
+    loss is tested on its own below."""
     params = small_params(rng)
-    model = small_model(submission, params, reg=0.3)
     X = rng.standard_normal((3, 2, 4, 4))
     y = rng.integers(0, 4, size=3)
-    loss, grads = loss_and_grads(model.loss(X, y))
+    plain, _ = loss_and_grads(small_model(submission, params, reg=0.0).loss(X, y))
+    net = reference_net(reference, SMALL | {"reg": 0.0}, dict(params))
+    assert_close(plain, net.loss(X, y)[0], what="loss with reg=0")
+    model = small_model(submission, params, reg=0.3)
+    _, grads = loss_and_grads(model.loss(X, y))
     grads = checked_arrays(grads, SMALL_SHAPES, "grads")
-    net = reference_net(reference, SMALL | {"reg": 0.3}, dict(params))
-    assert_close(loss, net.loss(X, y)[0], what="loss")
     for name in SMALL_SHAPES:
 
         def loss_at(value, name=name):
-            net.params = params | {name: value}
-            return net.loss(X, y)[0]
+            model.params = params | {name: value}
+            return loss_and_grads(model.loss(X, y))[0]
 
         expected = numerical_gradient_scalar(loss_at, params[name].copy(), step=1e-6)
-        assert_gradient(f"grads[{name!r}]", grads[name], expected, limit=1e-6)
+        assert_gradient(f"grads[{name!r}] (reg 0.3)", grads[name], expected, limit=1e-6)
 
 
 @pytest.mark.points(2)
@@ -382,9 +386,11 @@ RECTANGULAR = {"input_dim": (2, 6, 4), "num_filters": 3, "filter_size": 5, "hidd
 def test_convnet_five_by_five_filters_on_rectangular_images(submission, reference, rng):
     """5x5 filters need pad 2 to keep 6x4 images 6x4, pooled to 3x2, so W2 has 3*3*2 = 18 rows:
     the scores, the loss (reg 0.1) and every gradient are the reference network's at the same
-    weights, on three images."""
+    weights, on three images. The first filter's bias is -50, so its responses are all negative:
+    ReLU stops its gradient (whole pooling windows of zeros), which a backward pass must respect."""
     shapes = {name: value.shape for name, value in reference.ConvNet(**RECTANGULAR).params.items()}
     params = {name: rng.standard_normal(shape) * 0.5 for name, shape in shapes.items()}
+    params["b1"][0] = -50.0
     model = submission.ConvNet(**RECTANGULAR, reg=0.1)
     model.params = copies(params)
     net = reference_net(reference, RECTANGULAR | {"reg": 0.1}, copies(params))
