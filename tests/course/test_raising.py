@@ -1,10 +1,11 @@
 """A function that always raises the ValueError its bad-input test expects earns nothing: each
 such test also checks the function on valid input.
 
-The lost tests are those of the replaced function, and the integration tests that run it through
-another graded function on purpose. The graded functions that call it in the reference keep their
-points: their failing tests pass again with the reference's function answering (issue 11). Every
-other test passes.
+The lost tests are those of the replaced function. Every test that relies on it keeps its points:
+a graded function that calls it in the reference, and an integration test that runs it through
+another graded function (backward on your own forward cache), pass again with the reference's
+function answering, and their reason names it (issue 11: one mistake costs its own points, once).
+Every other test passes.
 """
 
 import pytest
@@ -34,6 +35,7 @@ CASES = {
 
 # integration tests that run the raising function through another graded function on purpose
 CHAINED = {"im2col": {"test_backward_on_your_own_forward_cache"}}
+KEPT_BECAUSE = "it failed only because {function} fails its own tests"
 
 
 @pytest.mark.parametrize("assignment", sorted(CASES))
@@ -41,7 +43,9 @@ def test_always_raising_value_error_earns_nothing(course, tmp_path, assignment):
     function, failing, error_test = CASES[assignment]
     source = replace_definition(reference_source(assignment), function, ALWAYS_RAISES.format(name=function))
     submission = write_submission(tmp_path / "student", assignment, source)
-    lost = names_of_tests_for(course, assignment, failing) | CHAINED.get(assignment, set())
+    lost = names_of_tests_for(course, assignment, failing)
     assert error_test in lost
     _, results = grade_and_check(course, assignment, submission, lost)
     assert all("bad geometry" in t.output for name in lost for t in results[name])
+    kept = [t for name in CHAINED.get(assignment, set()) for t in results[name]]
+    assert all(KEPT_BECAUSE.format(function=function) in t.output for t in kept)
