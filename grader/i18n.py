@@ -144,7 +144,10 @@ def message(en: str, zh: str, **values: Any) -> Message:
     >>> message("{what}: shape {got}", "{what}：形状为 {got}", what=message("dx", "dx"), got=(2, 3)).zh
     'dx：形状为 (2, 3)'
     """
-    return Message(
-        en.format(**{key: render(value, "en") for key, value in values.items()}),
-        zh.format(**{key: render(value, "zh-CN") for key, value in values.items()}),
-    )
+
+    def filled(template: str, language: str) -> str:
+        return template.format(
+            **{k: v.text(language) if isinstance(v, Message) else v for k, v in values.items()}
+        )
+
+    return Message(filled(en, "en"), filled(zh, "zh-CN"))

@@ -56,15 +56,48 @@ def _exit(text: str) -> str:
     return _quote(text)
 
 
+WIRE: list[tuple[str, str | Fill]] = [  # protocol.WireError: what a call returned that cannot cross
+    (r"an array of (?P<d>\S+), not numbers", "{d} 数组（不是数值）"),
+    (r"an array of (?P<mb>\S+) MB \(the limit is (?P<limit>\S+) MB\)", "{mb} MB 的数组（上限 {limit} MB）"),
+    (r"a dict with keys that are not all str", "键不全是 str 的 dict"),
+    (
+        r"a value nested deeper than (?P<d>\d+) or with over (?P<n>\S+) items",
+        "嵌套超过 {d} 层或多于 {n} 项的值",
+    ),
+    (r"an unreadable array \((?P<e>.*)\)", lambda m: f"无法读取的数组（{_quote(m['e'])}）"),
+    (r"an array whose size does not match its header", "大小与头部不符的数组"),
+    (r"a frame of (?P<mb>\S+) MB \(the limit is (?P<limit>\S+) MB\)", "{mb} MB 的数据帧（上限 {limit} MB）"),
+    (r"a header of (?P<mb>\S+) MB", "{mb} MB 的头部"),
+    (r"a malformed value \((?P<e>.*)\)|a malformed value", "格式错误的值"),
+    (r"a malformed frame \((?P<e>.*)\)|a malformed frame", "格式错误的数据帧"),
+    (r"an? (?P<t>\S+)", "{t} 类型的对象"),
+]
+CHILD: list[tuple[str, str | Fill]] = [  # the child's own words in an exception the student's code gets
+    (r"your submission defines no (?P<n>\S+); check its name", "你的提交中没有定义 {n}：请检查名字是否拼对"),
+    (r"input\(\) has no one to answer it while grading", "评分时没有人回答 input()：请删掉 input() 调用"),
+    (
+        r"writing outside the sandbox is not allowed: (?P<p>.*)",
+        lambda m: f"不允许在沙箱外写文件：{_quote(m['p'])}",
+    ),
+    (r"(?P<e>\S+) outside the sandbox is not allowed", "不允许在沙箱外做 {e}"),
+    (r"(?P<e>\S+) is not allowed while grading", "评分时不允许 {e}"),
+    (r"an object from before your code was restarted", "这个对象来自你的代码重新启动之前，已经不存在了"),
+    (r"cannot import (?P<p>.*)", lambda m: f"无法导入 {_quote(m['p'])}"),
+    (
+        r"the reference's (?P<f>\S+) raised (?P<t>\S+) on these arguments",
+        "参考答案的 {f} 在这些参数上抛出了 {t}",
+    ),
+]
+
+
+def _child(text: str) -> str:
+    """An exception's message: the child's own words in Chinese, the student's quoted."""
+    return _say(CHILD_RULES, text) or _quote(text)
+
+
 def _returned(text: str) -> str:
-    """What a call returned that cannot cross to the grader (protocol.WireError's words)."""
-    found = re.fullmatch(r"an? (\S+)", text)
-    if found:
-        return f"{found[1]} 类型的对象"
-    found = re.fullmatch(r"an array of (\S+), not numbers", text)
-    if found:
-        return f"{found[1]} 数组（不是数值）"
-    return _quote(text)
+    """What a call returned that cannot cross to the grader, in Chinese (or quoted)."""
+    return _say(WIRE_RULES, text) or _quote(text)
 
 
 SANDBOX: list[tuple[str, str | Fill]] = [
@@ -116,7 +149,7 @@ SANDBOX: list[tuple[str, str | Fill]] = [
     ),
     (
         r"(?P<f>\S+) raised (?P<type>[\w.]+): (?P<m>.*?)(?: \((?P<where>line \d+ in .*)\))?",
-        lambda m: f"{m['f']} 抛出了 {m['type']}：{_quote(m['m'])}{_detail(m['where'])}",
+        lambda m: f"{m['f']} 抛出了 {m['type']}：{_child(m['m'])}{_detail(m['where'])}",
     ),
 ]
 RAISED_BY = re.compile(r"(?P<m>.*) \[raised by (?P<f>[^\s\]]+)(?: \((?P<where>.*)\))?\]", re.DOTALL)
@@ -126,24 +159,26 @@ def _template(template: str) -> Fill:
     return lambda found: template.format(**found.groupdict())
 
 
-def _rules() -> list[Rule]:
-    compiled: list[Rule] = []
-    for pattern, zh in SANDBOX:
-        fill = zh if callable(zh) else _template(zh)
-        compiled.append((re.compile(pattern, re.DOTALL), fill))
-    return compiled
+def _rules(table: list[tuple[str, str | Fill]]) -> list[Rule]:
+    return [(re.compile(pattern, re.DOTALL), zh if callable(zh) else _template(zh)) for pattern, zh in table]
 
 
-RULES = _rules()
-
-
-def sandbox_zh(text: str) -> str | None:
-    """The Chinese of a sentence made by grader/sandbox/, or None when it is not one of them."""
-    for pattern, fill in RULES:
+def _say(rules: list[Rule], text: str) -> str | None:
+    for pattern, fill in rules:
         found = pattern.fullmatch(text)
         if found:
             return fill(found)
     return None
+
+
+RULES: list[Rule] = _rules(SANDBOX)
+WIRE_RULES: list[Rule] = _rules(WIRE)
+CHILD_RULES: list[Rule] = _rules(CHILD)
+
+
+def sandbox_zh(text: str) -> str | None:
+    """The Chinese of a sentence made by grader/sandbox/, or None when it is not one of them."""
+    return _say(RULES, text)
 
 
 def _student(error: BaseException, language: str) -> str:
@@ -154,7 +189,7 @@ def _student(error: BaseException, language: str) -> str:
         return text
     if found is None:
         return sandbox_zh(text) or text
-    return f"{found['f']} 抛出了 {type(error).__name__}：{_quote(found['m'])}{_detail(found['where'])}"
+    return f"{found['f']} 抛出了 {type(error).__name__}：{_child(found['m'])}{_detail(found['where'])}"
 
 
 def _plain(error: BaseException, language: str) -> str:
