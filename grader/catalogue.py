@@ -2,7 +2,8 @@
 
 Each entry of MISTAKES is a dict:
 
-    {"name": "flipped kernel", "function": "conv_forward", "hint": "...", "hint_zh": "...",
+    {"name": "flipped kernel", "name_zh": "卷积核被翻转", "function": "conv_forward",
+     "hint": "...", "hint_zh": "...",
      "code": '''
     def conv_forward(x, w, b, stride=1, pad=0):
         ...a complete wrong version, written as a student would...

@@ -16,6 +16,7 @@ from grader.catalogue import load_catalogue, variant_source
 from grader.config import Assignment, Course
 from grader.errors import CatalogueError
 from grader.grading import default_submission, grade
+from grader.lint import english_only
 from grader.release import collect_points, find_regions, outdated, solution_lines
 
 Check = Callable[[Path, Course, Assignment], list[str]]
@@ -50,7 +51,7 @@ def check_stub(root: Path, course: Course, assignment: Assignment) -> list[str]:
     problems = [
         f"{assignment.id}: the stub does not import: {t.output}"
         for t in report.tests[:1]
-        if "could not be imported" in t.output
+        if "could not be imported" in t.output or "无法导入" in t.output
     ]
     problems += [
         f"{assignment.id}: the stub earns points on {t.name}; put that code in a solution region."
@@ -170,6 +171,20 @@ def check_mistakes(root: Path, course: Course, assignment: Assignment) -> list[s
     return problems
 
 
+def check_chinese(root: Path, course: Course, assignment: Assignment) -> list[str]:
+    """In a zh-CN course, every failure text of the suites and every catalogue name and hint has
+    its Chinese (grader.lint)."""
+    if course.course.language != "zh-CN":
+        return []
+    suites = sorted((root / "tests" / assignment.id).glob("test_*.py"))
+    problems = [f"{problem}." for suite in suites for problem in english_only(suite)]
+    for mistake in load_catalogue(root / "tests" / assignment.id / "mistakes.py"):
+        missing = [key for key in ("name_zh", "hint_zh") if not mistake.get(key)]
+        if missing:
+            problems.append(f"{assignment.id}: the mistake {mistake['name']!r} has no {missing[0]}; add it.")
+    return problems
+
+
 CHECKS: list[tuple[str, Check]] = [
     ("course.yml points equal the suites'", check_points),
     ("the reference scores full marks", check_reference),
@@ -178,6 +193,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("nothing hidden was released", check_no_leaks),
     ("helpers are given or graded", check_helpers),
     ("every known mistake loses points", check_mistakes),
+    ("Chinese feedback is Chinese", check_chinese),
 ]
 
 

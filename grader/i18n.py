@@ -1,11 +1,13 @@
 """Feedback in the students' language: English and Chinese (zh-CN), chosen by course.yml.
 
-Plain dictionaries, one per language, with the same keys (a test checks it). Mistake hints
-come from the course's catalogue: `hint` in English, `hint_zh` in Chinese.
+Plain dictionaries, one per language, with the same keys (a test checks it). Mistake names and
+hints come from the course's catalogue: `name` and `hint` in English, `name_zh` and `hint_zh` in
+Chinese. A test's own findings are `Message`s, which carry both languages (`message()` builds one).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 LANGUAGES = ("en", "zh-CN")
@@ -101,3 +103,51 @@ def text(language: str, key: str, **values: Any) -> str:
 def hint(mistake: dict[str, Any], language: str) -> str:
     """A catalogue entry's hint in the students' language."""
     return str(mistake.get("hint_zh") if language == "zh-CN" and mistake.get("hint_zh") else mistake["hint"])
+
+
+def mistake_name(mistake: dict[str, Any], language: str) -> str:
+    """A catalogue entry's name in the students' language (`name_zh` in Chinese, else `name`).
+
+    The English `name` stays the entry's identifier in reports (the `mistake` field)."""
+    chinese = mistake.get("name_zh")
+    return str(chinese if language == "zh-CN" and chinese else mistake["name"])
+
+
+@dataclass(frozen=True)
+class Message:
+    """One sentence in English and in Chinese; `str()` is the English, so logs and staff tools
+    that read `str(error)` are unchanged. Build one with `message()`."""
+
+    en: str
+    zh: str
+
+    def __str__(self) -> str:
+        return self.en
+
+    def text(self, language: str) -> str:
+        """The sentence in `language` (English unless zh-CN)."""
+        return self.zh if language == "zh-CN" else self.en
+
+
+Text = str | Message  # what a test may say: plain text (numbers, code) or a sentence in both languages
+
+
+def render(value: Any, language: str) -> str:
+    """A Message in `language`; anything else as str()."""
+    return value.text(language) if isinstance(value, Message) else str(value)
+
+
+def message(en: str, zh: str, **values: Any) -> Message:
+    """Both templates (str.format syntax) filled with the same values; a Message value is filled
+    in each language, anything else as it is.
+
+    >>> message("{what}: shape {got}", "{what}：形状为 {got}", what=message("dx", "dx"), got=(2, 3)).zh
+    'dx：形状为 (2, 3)'
+    """
+
+    def filled(template: str, language: str) -> str:
+        return template.format(
+            **{k: v.text(language) if isinstance(v, Message) else v for k, v in values.items()}
+        )
+
+    return Message(filled(en, "en"), filled(zh, "zh-CN"))

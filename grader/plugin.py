@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import analysis, compare, i18n
+from grader import analysis, compare, i18n, reasons
 from grader.catalogue import load_catalogue
 from grader.config import Course, find_course_root, load_course
 from grader.containment import dependencies, run_ranks, suite_uses
 from grader.diagnosis import Replayer, callees, diagnose
 from grader.errors import GraderError
-from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure, SubmissionTimeout
+from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure
 from grader.submission import Submission, open_submission, reference_path
 
 OPEN_SUBMISSIONS = pytest.StashKey[dict[tuple[str, str], Submission]]()
@@ -376,18 +376,9 @@ def _numbers(values: Any) -> list[float] | None:
     return numbers
 
 
-def failure_reason(error: BaseException) -> tuple[str, str]:
-    """The status and a short reason for an exception raised by a test."""
-    if isinstance(error, SubmissionTimeout):
-        return "timeout", str(error)
-    if isinstance(error, (compare.Mismatch, SubmissionFailure, StudentException)):
-        return "failed", str(error)
-    if isinstance(error, AssertionError):
-        text = str(error).split("\nassert ")[0].strip()
-        return "failed", text or "assertion failed"
-    if isinstance(error, pytest.fail.Exception):
-        return "failed", str(error)
-    return "error", f"{type(error).__name__}: {error}"
+def failure_reason(error: BaseException, language: str = "en") -> tuple[str, str]:
+    """The status and a short reason, in `language`, for an exception raised by a test."""
+    return reasons.failure_reason(error, language)
 
 
 def _shorten(text: str) -> str:
@@ -419,17 +410,17 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Non
     error = call.excinfo.value
     if isinstance(error, compare.Mismatch) and error.got is not None:
         report.grader_arrays = {"expected": error.expected, "got": error.got}
-    status, reason = failure_reason(error)
+    language = item.config.getoption("--lang") or _course(item.config).course.language
+    status, reason = failure_reason(error, language)
     if report.when != "call" and status == "failed":
         status = "error"
     function = _function(item)
-    language = item.config.getoption("--lang") or _course(item.config).course.language
     finding = _structure(error, language)
     reason = f"{finding}\n{reason}" if finding else reason
     # what a student may see of a hidden test: the diagnosis, and what their own code did
     safe = [finding] if finding else []
     if isinstance(error, (SubmissionFailure, StudentException)):
-        safe.append(str(error))
+        safe.append(reason)
     culprits: list[str] = []
     if report.when == "call" and status in ("failed", "timeout") and function is not None:
         culprits, passes = _rerun_with_reference_callees(item, function)
@@ -449,7 +440,7 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Non
     if mistake:
         report.grader_mistake = mistake["name"]
         hint = i18n.hint(mistake, language)
-        sentence = i18n.text(language, "known_mistake", name=mistake["name"], hint=hint)
+        sentence = i18n.text(language, "known_mistake", name=i18n.mistake_name(mistake, language), hint=hint)
         reason, safe = f"{sentence}\n{reason}", [sentence, *safe]
     report.grader_explanation = _shorten("\n".join(safe))
     report.grader_status = status

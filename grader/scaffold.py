@@ -94,6 +94,7 @@ grades each one and requires it to lose points on its function's tests and be na
 MISTAKES = [
     {{
         "name": "added instead of doubled",
+        "name_zh": "加 2 而不是乘 2",
         "function": "double",
         "hint": "double each value: multiply by 2, do not add 2",
         "hint_zh": "把每个值乘以 2，而不是加 2",

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from grader import i18n
+from grader.compare import Mismatch, assert_shape, message
 from grader.sandbox import SandboxedSubmission
 
 
@@ -88,6 +90,35 @@ def _same_arrays(old: Any, new: Any) -> bool:
     if isinstance(old, (tuple, list)):
         return all(_same_arrays(a, b) for a, b in zip(old, new, strict=True))
     return True
+
+
+def assert_gradient(got: np.ndarray, expected: np.ndarray, *, what: i18n.Text, limit: float = 1e-7) -> None:
+    """Assert that an analytic gradient matches a numerical one: relative error below `limit`.
+
+    Args:
+        got: the student's gradient, any shape.
+        expected: the numerical gradient, same shape.
+        what: its name in the message ("dx").
+        limit: the largest relative error accepted (`relative_error`).
+
+    Raises:
+        Mismatch: naming the shape or the relative error, in both languages, with both arrays kept
+            for the structural analysis.
+    """
+    assert_shape(got, expected.shape, what=what)
+    error = relative_error(got, expected)
+    if not error < limit:
+        raise Mismatch(
+            message(
+                "{what}: relative error {error} against the numerical gradient (the limit is {limit})",
+                "{what}：与数值梯度的相对误差为 {error}（上限 {limit}）",
+                what=what,
+                error=f"{error:.2e}",
+                limit=f"{limit:g}",
+            ),
+            got,
+            expected,
+        )
 
 
 DIGITS_TRAIN_SIZE = 1440  # 45 full batches of 32, 90 of 16: no tiny last batch

@@ -7,6 +7,7 @@ a mistake in a method is a subclass of the same name that overrides it.
 MISTAKES = [
     {
         "name": "softmax without subtracting the maximum",
+        "name_zh": "softmax 没有先减去最大值",
         "function": "softmax_loss",
         "hint": "exp overflows for large scores: subtract each row's maximum first",
         "hint_zh": "分数很大时 exp 会溢出：先减去每行的最大值",
@@ -22,9 +23,10 @@ def softmax_loss(scores, y):
     },
     {
         "name": "loss summed instead of averaged",
+        "name_zh": "损失求和而不是取平均",
         "function": "softmax_loss",
         "hint": "the loss and its gradient are means over the batch",
-        "hint_zh": "损失和它的梯度是对批次的平均",
+        "hint_zh": "损失和它的梯度是对批量的平均",
         "code": """
 def softmax_loss(scores, y):
     shifted = scores - scores.max(axis=1, keepdims=True)
@@ -38,6 +40,7 @@ def softmax_loss(scores, y):
     },
     {
         "name": "ReLU backward gated on dout",
+        "name_zh": "ReLU 反向传播按 dout 的符号放行",
         "function": "relu_backward",
         "hint": "the gradient passes where the forward input x was positive, whatever dout's sign",
         "hint_zh": "梯度在前向输入 x 为正的地方通过，与 dout 的符号无关",
@@ -48,6 +51,7 @@ def relu_backward(dout, x):
     },
     {
         "name": "regularisation missing from the gradient",
+        "name_zh": "梯度中漏了正则化项",
         "function": "ConvNet.loss",
         "hint": "the gradient of 0.5 * reg * sum(W**2) is reg * W",
         "hint_zh": "0.5 * reg * sum(W**2) 的梯度是 reg * W",

@@ -16,24 +16,19 @@ import math
 import numpy as np
 import pytest
 
-from grader.compare import assert_close
+from grader.compare import assert_close, assert_shape, expect, fail, message
 from grader.testing import (
+    assert_gradient,
     call_watching_inputs,
     digits_split,
     numerical_gradient,
     numerical_gradient_scalar,
-    relative_error,
 )
 
 pytestmark = pytest.mark.hidden
 
 SHOWN_VALIDATION = 157  # train sees X_val[:157] for its history; the other 200 stay in the grader
 NOISE_IMAGES = 32  # 1440 digits + 32 noise images = 92 batches of 16
-
-
-def assert_gradient(name, got, expected, limit=1e-7):
-    error = relative_error(got, expected)
-    assert error < limit, f"{name}: relative error {error:.2e} against the numerical gradient"
 
 
 def affine(x, w, b):
@@ -51,31 +46,51 @@ def cross_entropy(scores, y):
 def checked_arrays(value, shapes, what):
     """A dict of float arrays with exactly the keys and shapes of `shapes`, finite, as float64
     copies; anything else fails the test before reference code runs on it."""
-    assert isinstance(value, dict), f"{what} is a {type(value).__name__}, expected a dict of arrays"
+    expect(
+        isinstance(value, dict),
+        "{what} is a {kind}, expected a dict of arrays",
+        "{what} 是 {kind}，应为由数组组成的 dict",
+        what=what,
+        kind=type(value).__name__,
+    )
     missing, extra = sorted(set(shapes) - set(value)), sorted(set(value) - set(shapes), key=str)
-    assert not missing, f"{what} has no {missing[0]!r}"
-    assert not extra, f"{what} has an unexpected key {extra[0]!r}"
+    if missing:
+        fail("{what} has no {key}", "{what} 缺少键 {key}", what=what, key=repr(missing[0]))
+    if extra:
+        fail("{what} has an unexpected key {key}", "{what} 多了键 {key}", what=what, key=repr(extra[0]))
     checked = {}
     for name, shape in shapes.items():
-        array = value[name]
-        kind = f"an array of {array.dtype}" if isinstance(array, np.ndarray) else f"a {type(array).__name__}"
-        assert isinstance(array, np.ndarray) and array.dtype.kind == "f", (
-            f"{what}[{name!r}] is {kind}, expected a float array"
+        array, item = value[name], f"{what}[{name!r}]"
+        kind = array.dtype if isinstance(array, np.ndarray) else type(array).__name__
+        expect(
+            isinstance(array, np.ndarray) and array.dtype.kind == "f",
+            "{item} is a {kind}, expected a float array",
+            "{item} 是 {kind}，应为浮点数组",
+            item=item,
+            kind=kind,
         )
-        assert array.shape == shape, f"{what}[{name!r}] has shape {array.shape}, expected {shape}"
-        assert np.all(np.isfinite(array)), f"{what}[{name!r}] holds inf or nan"
+        assert_shape(array, shape, what=item)
+        expect(np.all(np.isfinite(array)), "{item} holds inf or nan", "{item} 中有 inf 或 nan", item=item)
         checked[name] = array.astype(np.float64)
     return checked
 
 
 def loss_and_grads(result, what="ConvNet.loss(X, y)"):
     """The (loss, grads) pair a loss call returned, checked to be a number and a dict."""
-    assert isinstance(result, (tuple, list)) and len(result) == 2, (
-        f"{what} returned a {type(result).__name__}, expected a tuple (loss, grads)"
+    expect(
+        isinstance(result, (tuple, list)) and len(result) == 2,
+        "{what} returned a {kind}, expected a tuple (loss, grads)",
+        "{what} 返回的是 {kind}，应为二元组 (loss, grads)",
+        what=what,
+        kind=type(result).__name__,
     )
     loss, grads = result
-    assert isinstance(loss, (int, float)) and not isinstance(loss, bool), (
-        f"{what} returned a loss of type {type(loss).__name__}, expected a number"
+    expect(
+        isinstance(loss, (int, float)) and not isinstance(loss, bool),
+        "{what} returned a loss of type {kind}, expected a number",
+        "{what} 返回的 loss 是 {kind} 类型，应为一个数",
+        what=what,
+        kind=type(loss).__name__,
     )
     return float(loss), grads
 
@@ -104,9 +119,14 @@ def leaving_inputs_alone(submission, function, names, *args):
     caller keeps using them: a cache, the scores of a batch); `names` name the arguments."""
     result, changed = call_watching_inputs(submission, function, *args)
     named = [names[int(label)] if label.isdigit() else label for label in changed]
-    assert not named, (
-        f"{function} changed its argument {named[0]} in place: the caller's array is modified too; "
-        "work on a copy (np.maximum(x, 0), scores - scores.max(...)) instead of assigning into it"
+    expect(
+        not named,
+        "{function} changed its argument {name} in place: the caller's array is modified too; work on "
+        "a copy (np.maximum(x, 0), scores - scores.max(...)) instead of assigning into it",
+        "{function} 原地修改了参数 {name}：调用者的数组也被改变了；请在副本上计算"
+        "（`np.maximum(x, 0)`、`scores - scores.max(...)`），不要直接赋值修改它",
+        function=function,
+        name=named[0] if named else "",
     )
     return result
 
@@ -161,9 +181,9 @@ def test_affine_backward_numerical_gradient(submission, rng):
     b = rng.standard_normal(5)
     dout = rng.standard_normal((4, 5))
     dx, dw, db = submission.affine_backward(dout, x, w, b)
-    assert_gradient("dx", dx, numerical_gradient(lambda v: affine(v, w, b), x.copy(), dout, 1e-3))
-    assert_gradient("dw", dw, numerical_gradient(lambda v: affine(x, v, b), w.copy(), dout, 1e-3))
-    assert_gradient("db", db, numerical_gradient(lambda v: affine(x, w, v), b.copy(), dout, 1e-3))
+    assert_gradient(dx, numerical_gradient(lambda v: affine(v, w, b), x.copy(), dout, 1e-3), what="dx")
+    assert_gradient(dw, numerical_gradient(lambda v: affine(x, v, b), w.copy(), dout, 1e-3), what="dw")
+    assert_gradient(db, numerical_gradient(lambda v: affine(x, w, v), b.copy(), dout, 1e-3), what="db")
 
 
 @pytest.mark.points(3)
@@ -175,7 +195,7 @@ def test_softmax_loss_value_and_gradient(submission, rng):
     loss, dscores = submission.softmax_loss(scores, y)
     assert_close(loss, cross_entropy(scores, y), what="loss")
     expected = numerical_gradient_scalar(lambda s: cross_entropy(s, y), scores.copy())
-    assert_gradient("dscores", dscores, expected)
+    assert_gradient(dscores, expected, what="dscores")
 
 
 @pytest.mark.points(2)
@@ -186,13 +206,29 @@ def test_softmax_loss_is_stable_and_averaged(submission):
     scores = np.array([[1000.0, 1001.0, 1002.0]])
     loss, dscores = leaving_inputs_alone(submission, "softmax_loss", ["scores", "y"], scores, np.array([2]))
     expected_loss = math.log(1 + math.exp(-1) + math.exp(-2))
-    assert_close(loss, expected_loss, what="loss at scores ~1000")
-    assert np.all(np.isfinite(dscores)), "dscores has inf or nan: subtract the row maximum first"
+    assert_close(loss, expected_loss, what=message("loss at scores ~1000", "分数约为 1000 时的 loss"))
+    expect(
+        np.all(np.isfinite(dscores)),
+        "dscores has inf or nan: subtract the row maximum first",
+        "dscores 中有 inf 或 nan：先减去每行的最大值",
+    )
     probabilities = np.exp([-2.0, -1.0, 0.0]) / np.sum(np.exp([-2.0, -1.0, 0.0]))
-    assert_close(dscores, (probabilities - [0.0, 0.0, 1.0])[None], what="dscores at scores ~1000")
+    assert_close(
+        dscores,
+        (probabilities - [0.0, 0.0, 1.0])[None],
+        what=message("dscores at scores ~1000", "分数约为 1000 时的 dscores"),
+    )
     loss_twice, dscores_twice = submission.softmax_loss(np.concatenate([scores, scores]), np.array([2, 2]))
-    assert_close(loss_twice, expected_loss, what="loss of the batch repeated twice")
-    assert_close(dscores_twice[0], dscores[0] / 2, what="dscores of the batch repeated twice")
+    assert_close(
+        loss_twice,
+        expected_loss,
+        what=message("loss of the batch repeated twice", "同一批量重复两次时的 loss"),
+    )
+    assert_close(
+        dscores_twice[0],
+        dscores[0] / 2,
+        what=message("dscores of the batch repeated twice", "同一批量重复两次时的 dscores"),
+    )
 
 
 @pytest.mark.points(2)
@@ -215,9 +251,13 @@ def test_initial_loss_is_near_log_ten(submission, reference, rng):
     X = rng.standard_normal((20, 1, 8, 8))
     y = rng.integers(0, 10, size=20)
     expected_loss = net.loss(X, y)[0]
-    assert abs(expected_loss - math.log(10)) < 0.02, (
-        f"with weight_scale=1e-3 your initial weights give a loss of {expected_loss:.4f}, "
-        "expected about ln(10) = 2.3026: are they scaled by weight_scale?"
+    expect(
+        abs(expected_loss - math.log(10)) < 0.02,
+        "with weight_scale=1e-3 your initial weights give a loss of {loss}, expected about ln(10) = 2.3026: "
+        "are they scaled by weight_scale?",
+        "weight_scale=1e-3 时你的初始权重给出的 loss 是 {loss}，应约为 ln(10) = 2.3026："
+        "权重乘上 weight_scale 了吗？",
+        loss=f"{expected_loss:.4f}",
     )
     loss, _ = loss_and_grads(model.loss(X, y))
     assert_close(loss, expected_loss, what="loss")
@@ -253,7 +293,7 @@ def test_convnet_gradient_check(submission, reference, rng):
     y = rng.integers(0, 4, size=3)
     plain, _ = loss_and_grads(small_model(submission, params, reg=0.0).loss(X, y))
     net = reference_net(reference, SMALL | {"reg": 0.0}, dict(params))
-    assert_close(plain, net.loss(X, y)[0], what="loss with reg=0")
+    assert_close(plain, net.loss(X, y)[0], what=message("loss with reg=0", "reg=0 时的 loss"))
     model = small_model(submission, params, reg=0.3)
     _, grads = loss_and_grads(model.loss(X, y))
     grads = checked_arrays(grads, SMALL_SHAPES, "grads")
@@ -264,7 +304,7 @@ def test_convnet_gradient_check(submission, reference, rng):
             return loss_and_grads(model.loss(X, y))[0]
 
         expected = numerical_gradient_scalar(loss_at, params[name].copy(), step=1e-6)
-        assert_gradient(f"grads[{name!r}] (reg 0.3)", grads[name], expected, limit=1e-6)
+        assert_gradient(grads[name], expected, what=f"grads[{name!r}] (reg 0.3)", limit=1e-6)
 
 
 @pytest.mark.points(2)
@@ -297,7 +337,12 @@ def test_overfits_fifty_examples(submission, reference, rng):
     )
     net = reference_net(reference, config, weights_of(reference, model, config))
     fitted = accuracy(net, X_train[:50], labels)
-    assert fitted == 1.0, f"the trained weights fit {fitted:.2f} of the 50 examples, expected 1.00"
+    expect(
+        fitted == 1.0,
+        "the trained weights fit {fitted} of the 50 examples, expected 1.00",
+        "训练后的权重在这 50 个样本上的准确率是 {fitted}，应为 1.00",
+        fitted=f"{fitted:.2f}",
+    )
 
 
 @pytest.mark.points(4)
@@ -322,14 +367,22 @@ def test_trains_to_95_percent_on_digits(submission, reference, rng, credit):
     submission.train(model, X, y, X_shown, y_shown, epochs=5, batch_size=16, lr=0.01, seed=1)
     net = reference_net(reference, config, weights_of(reference, model, config))
     fitted = accuracy(net, noise, noise_labels)
-    assert fitted >= 0.5, (
-        f"the trained weights fit {fitted:.2f} of the noise images in the training set, expected "
-        "at least 0.50: were they trained on the data given to train?"
+    expect(
+        fitted >= 0.5,
+        "the trained weights fit {fitted} of the noise images in the training set, expected at least 0.50: "
+        "were they trained on the data given to train?",
+        "训练后的权重在训练集的噪声图像上的准确率是 {fitted}，应至少 0.50：是用传给 train 的数据训练的吗？",
+        fitted=f"{fitted:.2f}",
     )
     held_out = accuracy(net, X_val[SHOWN_VALIDATION:], rename[y_val[SHOWN_VALIDATION:]])
     if held_out >= 0.90:
         credit.award(0.5)
-    assert held_out >= 0.95, f"accuracy {held_out:.3f} on digits train never saw, expected at least 0.95"
+    expect(
+        held_out >= 0.95,
+        "accuracy {accuracy} on digits train never saw, expected at least 0.95",
+        "在 train 没见过的手写数字上准确率是 {accuracy}，应至少 0.95",
+        accuracy=f"{held_out:.3f}",
+    )
 
 
 def copies(params):
@@ -341,9 +394,15 @@ def standard_deviations_near(weights, scale, tolerance, what):
     biases are zero."""
     for name in ("W1", "W2", "W3"):
         ratio = float(np.std(weights[name])) / scale
-        assert abs(ratio - 1) < tolerance, (
-            f"{what}: {name} has a standard deviation of {ratio:.3g} x weight_scale, expected about 1: "
-            "draw the weights from a normal distribution times weight_scale"
+        expect(
+            abs(ratio - 1) < tolerance,
+            "{what}: {name} has a standard deviation of {ratio} x weight_scale, expected about 1: "
+            "draw the weights from a normal distribution times weight_scale",
+            "{what}：{name} 的标准差是 {ratio} x weight_scale，应约为 1 倍："
+            "权重应从正态分布中抽取，再乘以 weight_scale",
+            what=what,
+            name=name,
+            ratio=f"{ratio:.3g}",
         )
     for name in ("b1", "b2", "b3"):
         assert_close(weights[name], np.zeros_like(weights[name]), what=f"{what}: {name}")
@@ -371,10 +430,12 @@ def test_convnet_seed_decides_the_weights(submission, reference):
     first = weights_of(reference, submission.ConvNet(seed=3), {})
     again = weights_of(reference, submission.ConvNet(seed=3), {})
     other = weights_of(reference, submission.ConvNet(seed=4), {})
-    assert_close(again, first, what="a second ConvNet(seed=3)")
-    assert any(not np.allclose(other[k], first[k]) for k in ("W1", "W2", "W3")), (
+    assert_close(again, first, what=message("a second ConvNet(seed=3)", "第二个 ConvNet(seed=3)"))
+    expect(
+        any(not np.allclose(other[k], first[k]) for k in ("W1", "W2", "W3")),
         "ConvNet(seed=4) starts with the weights of ConvNet(seed=3): "
-        "draw them from np.random.default_rng(seed)"
+        "draw them from np.random.default_rng(seed)",
+        "ConvNet(seed=4) 的初始权重和 ConvNet(seed=3) 的一样：权重应从 np.random.default_rng(seed) 抽取",
     )
 
 
@@ -487,8 +548,11 @@ class Replay:
     def note(self):
         """Said in a failure when the student's own gradients were replayed."""
         if not self.own:
-            return ""
-        return " (replayed with your ConvNet's own gradients, which differ from the reference's)"
+            return message("", "")
+        return message(
+            " (replayed with your ConvNet's own gradients, which differ from the reference's)",
+            "（重放时用的是你的 ConvNet 自己算出的梯度，它和参考答案的不同）",
+        )
 
 
 @pytest.mark.points(1)
@@ -499,12 +563,20 @@ def test_train_seed_decides_the_shuffles(submission, reference, rng):
     X, y, params = tiny_problem(rng, 8)
     options = {"epochs": 2, "batch_size": 2, "lr": STEP}
     first = trained(submission, reference, params, X, y, seed=3, **options)
-    assert not same_weights(first, params), "two epochs at lr 0.5 left the weights where they started"
+    expect(
+        not same_weights(first, params),
+        "two epochs at lr 0.5 left the weights where they started",
+        "以学习率 0.5 训练两个 epoch 后，权重还是初始值",
+    )
     again = trained(submission, reference, params, X, y, seed=3, **options)
-    assert_close(again, first, what="weights after training again with seed 3")
+    assert_close(
+        again, first, what=message("weights after training again with seed 3", "用 seed 3 再训练一次后的权重")
+    )
     other = trained(submission, reference, params, X, y, seed=4, **options)
-    assert not same_weights(other, first), (
-        "seeds 3 and 4 give the same weights: shuffle with a generator seeded by `seed`"
+    expect(
+        not same_weights(other, first),
+        "seeds 3 and 4 give the same weights: shuffle with a generator seeded by `seed`",
+        "seed 3 和 seed 4 得到的权重相同：打乱顺序要用以 `seed` 为种子的随机数生成器",
     )
 
 
@@ -520,15 +592,25 @@ def test_train_one_epoch_is_a_shuffled_pass(submission, reference, rng):
     shuffled = 0
     for seed in (0, 1):
         weights = trained(submission, reference, params, X, y, epochs=1, batch_size=2, lr=STEP, seed=seed)
-        assert any(same_weights(weights, result) for result in results.values()), (
-            f"seed {seed}: the weights after one epoch are not those of SGD over the 6 examples in any "
+        expect(
+            any(same_weights(weights, result) for result in results.values()),
+            "seed {seed}: the weights after one epoch are not those of SGD over the 6 examples in any "
             "order, 2 per step at lr 0.5: does each step take batch_size examples, each example once "
-            "per epoch with its own label, and subtract lr * gradient?" + replay.note()
+            "per epoch with its own label, and subtract lr * gradient?{note}",
+            "seed {seed}：一个 epoch 后的权重不是按任何顺序对这 6 个样本做 SGD（每步 2 个，学习率 0.5）"
+            "的结果：每一步是否取 batch_size 个样本、每个 epoch 每个样本恰好用一次且配自己的标签，"
+            "并减去 lr * 梯度？{note}",
+            seed=seed,
+            note=replay.note(),
         )
         shuffled += not same_weights(weights, results[UNSHUFFLED])
-    assert shuffled, (
+    expect(
+        shuffled,
         "with seeds 0 and 1 one epoch visits the examples in the order given: shuffle them every "
-        "epoch with a generator seeded by `seed`" + replay.note()
+        "epoch with a generator seeded by `seed`{note}",
+        "seed 0 和 seed 1 时，一个 epoch 都按给定的顺序访问样本：每个 epoch 都要用以 `seed` "
+        "为种子的随机数生成器打乱顺序{note}",
+        note=replay.note(),
     )
 
 
@@ -546,21 +628,33 @@ def test_train_reshuffles_every_epoch(submission, reference, rng):
         options = {"batch_size": 2, "lr": STEP, "seed": seed}
         one = trained(submission, reference, params, X, y, epochs=1, **options)
         start = next((order for order in orders if same_weights(one, first[order])), None)
-        assert start is not None, (
-            f"seed {seed}: the weights after one epoch are not those of SGD over the 6 examples in any "
-            "order" + replay.note()
+        expect(
+            start is not None,
+            "seed {seed}: the weights after one epoch are not those of SGD over the 6 examples in any "
+            "order{note}",
+            "seed {seed}：一个 epoch 后的权重不是按任何顺序对这 6 个样本做 SGD 的结果{note}",
+            seed=seed,
+            note=replay.note(),
         )
         two = trained(submission, reference, params, X, y, epochs=2, **options)
         after = [order for order in orders if same_weights(two, replay.sgd(first[start], order, STEP))]
-        assert after, (
-            f"seed {seed}: after two epochs the weights are not those of the first epoch followed by "
+        expect(
+            after,
+            "seed {seed}: after two epochs the weights are not those of the first epoch followed by "
             "a pass over the 6 examples in some order: draw every epoch's shuffle from one generator "
-            "seeded once with `seed`" + replay.note()
+            "seeded once with `seed`{note}",
+            "seed {seed}：两个 epoch 后的权重不是“第一个 epoch 之后再按某种顺序把 6 个样本过一遍”的结果："
+            "每个 epoch 的打乱顺序都要来自同一个只用 `seed` 初始化一次的随机数生成器{note}",
+            seed=seed,
+            note=replay.note(),
         )
         repeated += start in after
-    assert repeated < 2, (
+    expect(
+        repeated < 2,
         "with seeds 0 and 1 the second epoch visits the examples in the first epoch's order again: "
-        "draw a new permutation every epoch" + replay.note()
+        "draw a new permutation every epoch{note}",
+        "seed 0 和 seed 1 时，第二个 epoch 又按第一个 epoch 的顺序访问样本：每个 epoch 都要重新打乱{note}",
+        note=replay.note(),
     )
 
 
@@ -573,4 +667,7 @@ def test_train_defaults(submission, reference, rng):
     replay = Replay(submission, reference, params, X, y)
     expected = replay.sgd(params, [range(32)] * 10, 0.1)
     weights = trained(submission, reference, params, X, y)
-    assert_close(weights, expected, what="weights after train with its defaults" + replay.note())
+    what = message(
+        "weights after train with its defaults{note}", "用默认参数 train 后的权重{note}", note=replay.note()
+    )
+    assert_close(weights, expected, what=what)

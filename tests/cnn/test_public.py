@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from grader.compare import assert_close
+from grader.compare import assert_close, assert_shape, expect, message
 
 
 @pytest.mark.points(1)
@@ -37,8 +37,8 @@ def test_affine_by_hand(submission):
 def test_affine_backward_shapes(submission):
     """dx has the shape of x (2, 3, 2), dw of w (6, 4), db of b (4,)."""
     dx, dw, db = submission.affine_backward(np.ones((2, 4)), np.ones((2, 3, 2)), np.ones((6, 4)), np.ones(4))
-    assert dx.shape == (2, 3, 2), f"dx has shape {dx.shape}, expected (2, 3, 2)"
-    assert dw.shape == (6, 4), f"dw has shape {dw.shape}, expected (6, 4)"
+    assert_shape(dx, (2, 3, 2), what="dx")
+    assert_shape(dw, (6, 4), what="dw")
     assert_close(db, np.full(4, 2.0), what="db")
 
 
@@ -57,9 +57,9 @@ def test_softmax_uniform_scores(submission):
 def test_convnet_default_shapes(submission):
     """The default net on (1, 8, 8): W1 (8, 1, 3, 3), W2 (8*4*4, 64), W3 (64, 10)."""
     model = submission.ConvNet()
-    assert model.params["W1"].shape == (8, 1, 3, 3), "W1 should be (F, C, fs, fs) = (8, 1, 3, 3)"
-    assert model.params["W2"].shape == (128, 64), "W2 should be (F*H/2*W/2, hidden) = (128, 64)"
-    assert model.params["W3"].shape == (64, 10), "W3 should be (hidden, classes) = (64, 10)"
+    assert_shape(model.params["W1"], (8, 1, 3, 3), what="W1 (F, C, fs, fs)")
+    assert_shape(model.params["W2"], (128, 64), what="W2 (F*H/2*W/2, hidden)")
+    assert_shape(model.params["W3"], (64, 10), what="W3 (hidden, classes)")
 
 
 @pytest.mark.points(1)
@@ -83,13 +83,30 @@ def test_train_steps_on_blank_images(submission):
     X = np.zeros((12, 1, 8, 8))
     y = np.arange(12) % 10
     history = submission.train(model, X, y, X[:4], y[:4], epochs=3, batch_size=12, lr=0.0)
-    assert isinstance(history, dict), f"train returned a {type(history).__name__}, expected a dict"
+    expect(
+        isinstance(history, dict),
+        "train returned a {kind}, expected a dict",
+        "train 返回的是 {kind}，应为 dict",
+        kind=type(history).__name__,
+    )
     for key in ("loss", "train_acc", "val_acc"):
         entries = history.get(key)
-        assert isinstance(entries, (list, tuple, np.ndarray)) and len(entries) == 3, (
-            f"history[{key!r}] should hold one entry per epoch (3), got {entries!r:.80}"
+        expect(
+            isinstance(entries, (list, tuple, np.ndarray)) and len(entries) == 3,
+            "history[{key}] should hold one entry per epoch (3), got {got}",
+            "history[{key}] 应当每个 epoch 一项（共 3 项），你的结果是 `{got}`",
+            key=repr(key),
+            got=f"{entries!r:.80}",
         )
-    assert_close(model.params, start, what="params after three epochs at lr 0")
+    assert_close(
+        model.params,
+        start,
+        what=message("params after three epochs at lr 0", "学习率 0 训练 3 个 epoch 后的 params"),
+    )
     submission.train(model, X, y, X[:4], y[:4], epochs=1, batch_size=12, lr=0.5)
     b3 = np.array([1 / 30] * 2 + [-1 / 120] * 8)
-    assert_close(model.params, start | {"b3": b3}, what="params after one step at lr 0.5")
+    assert_close(
+        model.params,
+        start | {"b3": b3},
+        what=message("params after one step at lr 0.5", "学习率 0.5 走一步后的 params"),
+    )

@@ -8,6 +8,7 @@ entry's function lose points and name the mistake.
 MISTAKES = [
     {
         "name": "flipped kernel",
+        "name_zh": "卷积核被翻转",
         "function": "conv_forward",
         "hint": "your output equals a true convolution: the kernel is flipped; "
         "the lecture's convolution is cross-correlation",
@@ -32,6 +33,7 @@ def conv_forward(x, w, b, stride=1, pad=0):
     },
     {
         "name": "padding ignored",
+        "name_zh": "忽略了零填充",
         "function": "conv_forward",
         "hint": "the input was never zero-padded",
         "hint_zh": "输入没有做零填充",
@@ -53,6 +55,7 @@ def conv_forward(x, w, b, stride=1, pad=0):
     },
     {
         "name": "stride ignored",
+        "name_zh": "忽略了步长",
         "function": "conv_forward",
         "hint": "every window position was kept: the stride was not applied",
         "hint_zh": "保留了每个窗口位置：没有应用步长",
@@ -75,6 +78,7 @@ def conv_forward(x, w, b, stride=1, pad=0):
     },
     {
         "name": "ceil instead of floor",
+        "name_zh": "向上取整而不是向下取整",
         "function": "conv_output_size",
         "hint": "the lectures round the quotient down (floor), not up",
         "hint_zh": "课程中的输出尺寸向下取整（floor），不是向上取整",
@@ -91,9 +95,10 @@ def conv_output_size(n, f, pad=0, stride=1):
     },
     {
         "name": "bias missing",
+        "name_zh": "漏了偏置",
         "function": "conv_forward",
         "hint": "each filter's bias must be added to all of its outputs",
-        "hint_zh": "每个过滤器的偏差要加到它的所有输出上",
+        "hint_zh": "每个过滤器的偏置要加到它的所有输出上",
         "code": """
 def conv_forward(x, w, b, stride=1, pad=0):
     n_images, _, height, width = x.shape
@@ -113,6 +118,7 @@ def conv_forward(x, w, b, stride=1, pad=0):
     },
     {
         "name": "height and width swapped",
+        "name_zh": "高和宽对调",
         "function": "conv_forward",
         "hint": "the output is (N, F, H', W'): rows (height) before columns (width)",
         "hint_zh": "输出是 (N, F, H', W')：先行（高）后列（宽）",

@@ -7,7 +7,7 @@ stride, 3-D convolution), 001 (pooling slides), 002 (article), 003 (CS231n).
 import numpy as np
 import pytest
 
-from grader.compare import assert_close
+from grader.compare import assert_close, assert_shape, expect_raises, message
 
 pytestmark = pytest.mark.hidden
 
@@ -106,7 +106,7 @@ def test_binary_image_example(submission):
     )
     kernel = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], dtype=np.float64)
     out = submission.conv_forward(batch(image), batch(kernel), np.zeros(1))
-    assert out.shape == (1, 1, 3, 3), f"shape {out.shape}, expected 9 values (1, 1, 3, 3)"
+    assert_shape(out, (1, 1, 3, 3))
     assert_close(out, batch(np.array([[4, 3, 4], [2, 4, 3], [2, 3, 4]], dtype=np.float64)))
 
 
@@ -123,7 +123,9 @@ def test_edge_shift_example(submission):
     assert_close(out, batch(expected))
     shifted = np.array([[1, 1, 1, 1, 0, 0]] * 7, dtype=np.float64)
     out_shifted = submission.conv_forward(batch(shifted), batch(kernel), np.zeros(1))
-    assert_close(out_shifted[0, 0, :, 2], np.zeros(6), what="column 2 after the shift")
+    assert_close(
+        out_shifted[0, 0, :, 2], np.zeros(6), what=message("column 2 after the shift", "平移后的第 2 列")
+    )
 
 
 @pytest.mark.points(2)
@@ -143,7 +145,7 @@ def test_convolution_as_sparse_neuron_example(submission):
     )
     filter_1 = np.array([[1, -1, -1], [-1, 1, -1], [-1, -1, 1]], dtype=np.float64)
     out = submission.conv_forward(batch(image), batch(filter_1), np.zeros(1))
-    assert_close(out[0, 0, 0, :2], np.array([3.0, -1.0]), what="first two outputs")
+    assert_close(out[0, 0, 0, :2], np.array([3.0, -1.0]), what=message("first two outputs", "前两个输出"))
 
 
 @pytest.mark.points(3)
@@ -171,7 +173,7 @@ def test_multichannel_filters_stack(submission, rng):
         w = rng.standard_normal((filters, 3, 3, 3))
         b = rng.standard_normal(filters)
         out = submission.conv_forward(x, w, b)
-        assert_close(out, slow_conv(x, w, b, 1, 0), what=f"{filters} filters")
+        assert_close(out, slow_conv(x, w, b, 1, 0), what=message("{n} filters", "{n} 个过滤器", n=filters))
 
 
 @pytest.mark.points(4)
@@ -187,7 +189,17 @@ def test_conv_forward_random_shapes(submission, rng):
         b = rng.standard_normal(f)
         expected = slow_conv(x, w, b, stride, pad)
         out = submission.conv_forward(x, w, b, stride=stride, pad=pad)
-        assert_close(out, expected, what=f"stride={stride} pad={pad} filter {size}x{size}")
+        assert_close(
+            out,
+            expected,
+            what=message(
+                "stride={s}, pad={p}, filter {k}x{k}",
+                "步长 {s}，零填充 {p}，{k}x{k} 卷积核",
+                s=stride,
+                p=pad,
+                k=size,
+            ),
+        )
 
 
 @pytest.mark.points(3)
@@ -195,27 +207,145 @@ def test_conv_forward_random_shapes(submission, rng):
 @pytest.mark.parametrize(
     ("n", "f", "pad", "stride", "expected", "source"),
     [
-        (6, 3, 0, 1, 4, "000 §1.2: 6x6 with 3x3 gives 4x4"),
-        (6, 3, 1, 1, 6, "000 §1.3: padding 1 keeps 6x6"),
-        (7, 3, 0, 2, 3, "000 §1.4: 7x7, 3x3, stride 2 gives 3x3"),
-        (39, 3, 0, 1, 37, "000 §1.7: 39x39x3 with 10 filters 3x3"),
-        (37, 5, 0, 2, 17, "000 §1.7: then 20 filters 5x5, stride 2"),
-        (17, 5, 0, 2, 7, "000 §1.7: then 40 filters 5x5, stride 2: 7x7x40"),
-        (4, 3, 1, 1, 4, "002: 4x4 zero-padded once, 3x3 filter, stays 4x4"),
-        (32, 5, 0, 1, 28, "002 LeNet: 32x32 with 5x5 gives 28x28"),
-        (100, 10, 0, 1, 91, "002: 100x100 with 10x10 filters gives 91x91"),
+        (6, 3, 0, 1, 4, message("000 §1.2: 6x6 with 3x3 gives 4x4", "000 §1.2：6x6 用 3x3 卷积核得到 4x4")),
+        (6, 3, 1, 1, 6, message("000 §1.3: padding 1 keeps 6x6", "000 §1.3：零填充 1 圈，仍是 6x6")),
+        (
+            7,
+            3,
+            0,
+            2,
+            3,
+            message("000 §1.4: 7x7, 3x3, stride 2 gives 3x3", "000 §1.4：7x7，3x3，步长 2，得到 3x3"),
+        ),
+        (
+            39,
+            3,
+            0,
+            1,
+            37,
+            message("000 §1.7: 39x39x3 with 10 filters 3x3", "000 §1.7：39x39x3，10 个 3x3 过滤器"),
+        ),
+        (
+            37,
+            5,
+            0,
+            2,
+            17,
+            message("000 §1.7: then 20 filters 5x5, stride 2", "000 §1.7：接着 20 个 5x5 过滤器，步长 2"),
+        ),
+        (
+            17,
+            5,
+            0,
+            2,
+            7,
+            message(
+                "000 §1.7: then 40 filters 5x5, stride 2: 7x7x40",
+                "000 §1.7：再 40 个 5x5 过滤器，步长 2：7x7x40",
+            ),
+        ),
+        (
+            4,
+            3,
+            1,
+            1,
+            4,
+            message(
+                "002: 4x4 zero-padded once, 3x3 filter, stays 4x4",
+                "002：4x4 零填充 1 圈，3x3 卷积核，仍是 4x4",
+            ),
+        ),
+        (
+            32,
+            5,
+            0,
+            1,
+            28,
+            message("002 LeNet: 32x32 with 5x5 gives 28x28", "002 LeNet：32x32 用 5x5 卷积核得到 28x28"),
+        ),
+        (
+            100,
+            10,
+            0,
+            1,
+            91,
+            message("002: 100x100 with 10x10 filters gives 91x91", "002：100x100 用 10x10 过滤器得到 91x91"),
+        ),
         (227, 11, 0, 4, 55, "003 AlexNet: (227-11)/4+1 = 55"),
-        (7, 3, 0, 1, 5, "003: 7x7, 3x3, stride 1 gives 5x5"),
-        (7, 3, 0, 3, 2, "003: stride 3 does not fit 7x7; the floor convention gives 2"),
-        (7, 3, 1, 1, 7, "003: one ring of zeros keeps 7x7"),
-        (32, 5, 2, 1, 32, "003: 32x32, 5x5, pad 2 keeps 32x32"),
+        (7, 3, 0, 1, 5, message("003: 7x7, 3x3, stride 1 gives 5x5", "003：7x7，3x3，步长 1，得到 5x5")),
+        (
+            7,
+            3,
+            0,
+            3,
+            2,
+            message(
+                "003: stride 3 does not fit 7x7; the floor convention gives 2",
+                "003：步长 3 在 7x7 上走不整齐，向下取整得 2",
+            ),
+        ),
+        (7, 3, 1, 1, 7, message("003: one ring of zeros keeps 7x7", "003：零填充 1 圈，仍是 7x7")),
+        (
+            32,
+            5,
+            2,
+            1,
+            32,
+            message("003: 32x32, 5x5, pad 2 keeps 32x32", "003：32x32，5x5，零填充 2，仍是 32x32"),
+        ),
         (5, 3, 1, 2, 3, "003 demo: (5-3+2)/2+1 = 3"),
-        (12, 7, 0, 1, 6, "003 FC as conv: (12-7)/1+1 = 6"),
-        (384, 224, 0, 32, 6, "003 FC as conv: (384-224)/32+1 = 6"),
-        (224, 3, 1, 1, 224, "003: 64 filters 3x3, pad 1, keep 224x224"),
-        (4, 3, 0, 1, 2, "002: input (4, 4) and filter (3, 3) give output (2, 2)"),
-        (32, 3, 0, 1, 30, "003 §5.1: stacked 3x3 layers take 32 to 30 (32-30-28)"),
-        (30, 3, 0, 1, 28, "003 §5.1: ... and the second 3x3 layer 30 to 28 (32-30-28)"),
+        (12, 7, 0, 1, 6, message("003 FC as conv: (12-7)/1+1 = 6", "003 把全连接层看成卷积：(12-7)/1+1 = 6")),
+        (
+            384,
+            224,
+            0,
+            32,
+            6,
+            message("003 FC as conv: (384-224)/32+1 = 6", "003 把全连接层看成卷积：(384-224)/32+1 = 6"),
+        ),
+        (
+            224,
+            3,
+            1,
+            1,
+            224,
+            message(
+                "003: 64 filters 3x3, pad 1, keep 224x224", "003：64 个 3x3 过滤器，零填充 1，保持 224x224"
+            ),
+        ),
+        (
+            4,
+            3,
+            0,
+            1,
+            2,
+            message(
+                "002: input (4, 4) and filter (3, 3) give output (2, 2)",
+                "002：输入 (4, 4)、卷积核 (3, 3)，输出 (2, 2)",
+            ),
+        ),
+        (
+            32,
+            3,
+            0,
+            1,
+            30,
+            message(
+                "003 §5.1: stacked 3x3 layers take 32 to 30 (32-30-28)",
+                "003 §5.1：叠加的 3x3 卷积层把 32 变成 30（32-30-28）",
+            ),
+        ),
+        (
+            30,
+            3,
+            0,
+            1,
+            28,
+            message(
+                "003 §5.1: ... and the second 3x3 layer 30 to 28 (32-30-28)",
+                "003 §5.1：第二个 3x3 卷积层再把 30 变成 28（32-30-28）",
+            ),
+        ),
     ],
 )
 def test_conv_output_size_lecture_values(submission, n, f, pad, stride, expected, source):
@@ -238,12 +368,50 @@ def test_valid_size_is_n_minus_f_plus_one(submission):
 @pytest.mark.parametrize(
     ("n", "f", "stride", "padding", "expected", "source"),
     [
-        (28, 2, 2, "same", 14, "002: [None,28,28,32] through 2x2, stride 2, SAME gives 14"),
-        (32, 5, 1, "valid", 28, "002: 32x32 with 5x5, stride 1, gives 28x28"),
-        (7, 3, 2, "valid", 3, "002 TF formula: ceil((7-3+1)/2) = 3"),
-        (7, 3, 2, "same", 4, "002 TF formula: ceil(7/2) = 4"),
-        (6, 3, 1, "same", 6, "000 §1.3: Same convolution keeps the size"),
-        (6, 3, 1, "valid", 4, "000 §1.3: Valid convolution, no padding"),
+        (
+            28,
+            2,
+            2,
+            "same",
+            14,
+            message(
+                "002: [None,28,28,32] through 2x2, stride 2, SAME gives 14",
+                "002：[None,28,28,32] 经过 2x2、步长 2 的 SAME，得到 14",
+            ),
+        ),
+        (
+            32,
+            5,
+            1,
+            "valid",
+            28,
+            message("002: 32x32 with 5x5, stride 1, gives 28x28", "002：32x32 用 5x5、步长 1，得到 28x28"),
+        ),
+        (
+            7,
+            3,
+            2,
+            "valid",
+            3,
+            message("002 TF formula: ceil((7-3+1)/2) = 3", "002 TF 公式：ceil((7-3+1)/2) = 3"),
+        ),
+        (7, 3, 2, "same", 4, message("002 TF formula: ceil(7/2) = 4", "002 TF 公式：ceil(7/2) = 4")),
+        (
+            6,
+            3,
+            1,
+            "same",
+            6,
+            message("000 §1.3: Same convolution keeps the size", "000 §1.3：Same 卷积保持尺寸不变"),
+        ),
+        (
+            6,
+            3,
+            1,
+            "valid",
+            4,
+            message("000 §1.3: Valid convolution, no padding", "000 §1.3：Valid 卷积，不做填充"),
+        ),
     ],
 )
 def test_padded_output_size_lecture_values(submission, n, f, stride, padding, expected, source):
@@ -256,7 +424,7 @@ def test_padded_output_size_lecture_values(submission, n, f, stride, padding, ex
 def test_padded_output_size_rejects_unknown_mode(submission):
     """A padding mode other than "same" or "valid" is a ValueError; on the same 8-wide input with a
     3-wide filter, "same" gives 8 and "valid" 6."""
-    with pytest.raises(ValueError):  # noqa: PT011 (any message)
+    with expect_raises(ValueError, 'padded_output_size(8, 3, 1, "full")'):
         submission.padded_output_size(8, 3, 1, "full")
     assert_close(submission.padded_output_size(8, 3, 1, "same"), 8, what='"same"')
     assert_close(submission.padded_output_size(8, 3, 1, "valid"), 6, what='"valid"')
@@ -299,12 +467,17 @@ def test_bad_geometry_raises(submission, rng):
     and filters with stride 1, or with enough padding, work."""
     x = rng.standard_normal((1, 1, 4, 4))
     small, large, b = rng.standard_normal((1, 1, 3, 3)), rng.standard_normal((1, 1, 7, 7)), np.zeros(1)
-    with pytest.raises(ValueError):  # noqa: PT011
+    with expect_raises(ValueError, message("conv_forward with stride=0", "步长为 0 的 conv_forward")):
         submission.conv_forward(x, small, b, stride=0)
-    with pytest.raises(ValueError):  # noqa: PT011
+    with expect_raises(
+        ValueError,
+        message(
+            "conv_forward of a 7x7 filter on 4x4, pad=1", "4x4 输入、零填充 1、7x7 卷积核的 conv_forward"
+        ),
+    ):
         submission.conv_forward(x, large, b, pad=1)
-    assert_close(submission.conv_forward(x, small, b), slow_conv(x, small, b, 1, 0), what="stride 1")
-    assert_close(submission.conv_forward(x, large, b, pad=2), slow_conv(x, large, b, 1, 2), what="7x7, pad 2")
+    assert_close(submission.conv_forward(x, small, b), slow_conv(x, small, b, 1, 0), what="stride=1")
+    assert_close(submission.conv_forward(x, large, b, pad=2), slow_conv(x, large, b, 1, 2), what="7x7, pad=2")
 
 
 def window_positions(n, f, pad, stride):
@@ -318,12 +491,12 @@ def window_positions(n, f, pad, stride):
 def test_conv_output_size_rejects_bad_geometry(submission):
     """Stride 0, or a filter wider than the padded input, is a ValueError; the same filter fits
     once padded (3 + 2 = 5), and stride 1 works."""
-    with pytest.raises(ValueError):  # noqa: PT011 (any message)
+    with expect_raises(ValueError, "conv_output_size(7, 3, stride=0)"):
         submission.conv_output_size(7, 3, stride=0)
-    with pytest.raises(ValueError):  # noqa: PT011
+    with expect_raises(ValueError, "conv_output_size(3, 5)"):
         submission.conv_output_size(3, 5)
-    assert_close(submission.conv_output_size(3, 5, pad=1), 1, what="n=3, f=5, pad 1")
-    assert_close(submission.conv_output_size(7, 3, stride=1), 5, what="n=7, f=3, stride 1")
+    assert_close(submission.conv_output_size(3, 5, pad=1), 1, what="n=3, f=5, pad=1")
+    assert_close(submission.conv_output_size(7, 3, stride=1), 5, what="n=7, f=3, stride=1")
 
 
 @pytest.mark.points(1)
@@ -370,8 +543,8 @@ def test_zero_pad_rectangular_by_two(submission, rng):
     x = rng.standard_normal((2, 3, 3, 5))
     expected = np.zeros((2, 3, 7, 9))
     expected[:, :, 2:5, 2:7] = x
-    assert_close(submission.zero_pad(x, 2), expected, what="pad 2")
-    assert_close(submission.zero_pad(x, 0), x, what="pad 0")
+    assert_close(submission.zero_pad(x, 2), expected, what="pad=2")
+    assert_close(submission.zero_pad(x, 0), x, what="pad=0")
 
 
 @pytest.mark.points(2)
@@ -385,4 +558,10 @@ def test_conv_forward_rectangular_filters_and_uneven_strides(submission, rng):
     for stride, pad in [(2, 1), (3, 0), (2, 0)]:
         expected = slow_conv(x, w, b, stride, pad)
         out = submission.conv_forward(x, w, b, stride=stride, pad=pad)
-        assert_close(out, expected, what=f"stride={stride} pad={pad}, 2x3 filters")
+        assert_close(
+            out,
+            expected,
+            what=message(
+                "stride={s}, pad={p}, 2x3 filters", "步长 {s}，零填充 {p}，2x3 卷积核", s=stride, p=pad
+            ),
+        )

@@ -7,7 +7,7 @@ random shapes; passing these is a good sign, not a guarantee.
 import numpy as np
 import pytest
 
-from grader.compare import assert_close
+from grader.compare import assert_close, assert_shape, expect
 
 
 @pytest.mark.points(1)
@@ -33,9 +33,13 @@ def test_zero_pad_shape_and_border(submission):
     """Padding by 2 grows only H and W, by 4 each, and the border is zero."""
     x = np.ones((1, 2, 3, 5))
     padded = submission.zero_pad(x, 2)
-    assert padded.shape == (1, 2, 7, 9), f"shape {padded.shape}, expected (1, 2, 7, 9)"
-    assert padded[:, :, :2].sum() == 0, "the top two rows must be zeros"
-    assert padded[:, :, 2:5, 2:7].sum() == 30, "the original values belong in the middle"
+    assert_shape(padded, (1, 2, 7, 9))
+    expect(padded[:, :, :2].sum() == 0, "the top two rows must be zeros", "零填充后最上面两行必须全是 0")
+    expect(
+        padded[:, :, 2:5, 2:7].sum() == 30,
+        "the original values belong in the middle",
+        "原来的数值应当在中间，四周是填充的 0",
+    )
 
 
 @pytest.mark.points(1)
@@ -75,4 +79,4 @@ def test_forward_output_shape(submission):
     out = submission.conv_forward(
         np.zeros((2, 3, 8, 8)), np.zeros((4, 3, 3, 3)), np.zeros(4), stride=2, pad=1
     )
-    assert out.shape == (2, 4, 4, 4), f"shape {out.shape}, expected (2, 4, 4, 4)"
+    assert_shape(out, (2, 4, 4, 4))

@@ -6,6 +6,7 @@ A variant is solutions/im2col.py followed by the entry's code, in one namespace 
 MISTAKES = [
     {
         "name": "col2im overwrites",
+        "name_zh": "col2im 覆盖而不是累加",
         "function": "col2im",
         "hint": "overlapping windows must add up in col2im, not overwrite each other",
         "hint_zh": "col2im 中重叠窗口的贡献要相加，不能互相覆盖",
@@ -26,6 +27,7 @@ def col2im(cols, x_shape, fh, fw, stride=1, pad=0):
     },
     {
         "name": "filter rows and columns swapped",
+        "name_zh": "卷积核的行和列对调",
         "function": "im2col",
         "hint": "row index is c*fh*fw + i*fw + j: i (height) before j (width)",
         "hint_zh": "行索引是 c*fh*fw + i*fw + j：先 i（高）后 j（宽）",
@@ -44,9 +46,10 @@ def im2col(x, fh, fw, stride=1, pad=0):
     },
     {
         "name": "bias gradient not summed",
+        "name_zh": "偏置的梯度没有求和",
         "function": "conv_backward_im2col",
         "hint": "db sums dout over the batch and every position",
-        "hint_zh": "db 要对整个批次和所有位置求和",
+        "hint_zh": "db 要对整个批量和所有位置求和",
         "code": """
 def conv_backward_im2col(dout, cache):
     x, w, _, stride, pad, cols = cache
@@ -61,9 +64,10 @@ def conv_backward_im2col(dout, cache):
     },
     {
         "name": "weight gradient not summed over the batch",
+        "name_zh": "权重梯度没有对整个批量求和",
         "function": "conv_backward_im2col",
         "hint": "dw adds the contributions of every image in the batch, not only the first",
-        "hint_zh": "dw 要累加批次中每张图像的贡献，而不只是第一张",
+        "hint_zh": "dw 要累加批量中每张图像的贡献，而不只是第一张",
         "code": """
 def conv_backward_im2col(dout, cache):
     x, w, _, stride, pad, cols = cache

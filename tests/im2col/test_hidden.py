@@ -8,8 +8,8 @@ shapes, fully connected layers as convolutions).
 import numpy as np
 import pytest
 
-from grader.compare import assert_close
-from grader.testing import numerical_gradient, relative_error
+from grader.compare import assert_close, assert_shape, expect_raises, message
+from grader.testing import assert_gradient, numerical_gradient
 
 pytestmark = pytest.mark.hidden
 
@@ -60,10 +60,10 @@ def test_alexnet_first_layer_columns(submission, rng):
     down) and column 3024 the bottom-right one, each stretched to 363 numbers."""
     x = rng.standard_normal((1, 3, 227, 227))
     cols = submission.im2col(x, 11, 11, stride=4)
-    assert cols.shape == (363, 3025), f"X_col has shape {cols.shape}, expected (363, 3025)"
+    assert_shape(cols, (363, 3025), what="X_col")
     for column, (top, left) in [(0, (0, 0)), (55, (4, 0)), (3024, (216, 216))]:
         window = x[0, :, top : top + 11, left : left + 11].ravel()
-        assert_close(cols[:, column], window, what=f"column {column}")
+        assert_close(cols[:, column], window, what=message("column {c}", "第 {c} 列", c=column))
 
 
 @pytest.mark.points(1)
@@ -76,10 +76,12 @@ def test_alexnet_first_layer_output(submission, rng):
     w = rng.standard_normal((96, 3, 11, 11))
     b = rng.standard_normal(96)
     out, _ = submission.conv_forward_im2col(x, w, b, stride=4)
-    assert out.shape == (1, 96, 55, 55), f"out has shape {out.shape}, expected (1, 96, 55, 55)"
+    assert_shape(out, (1, 96, 55, 55), what="out")
     for row, column in [(0, 0), (54, 54)]:
         window = x[0, :, 4 * row : 4 * row + 11, 4 * column : 4 * column + 11].ravel()
-        assert_close(out[0, :, row, column], w.reshape(96, -1) @ window + b, what=f"out at ({row}, {column})")
+        assert_close(
+            out[0, :, row, column], w.reshape(96, -1) @ window + b, what=f"out[0, :, {row}, {column}]"
+        )
 
 
 @pytest.mark.points(3)
@@ -89,9 +91,9 @@ def test_neuron_connects_to_nine_pixels(submission):
     and the next one, one step right, sees 2,3,4,8,9,10,14,15,16 (pixels numbered 1..36)."""
     numbered = np.arange(1.0, 37.0).reshape(1, 1, 6, 6)
     cols = submission.im2col(numbered, 3, 3)
-    assert cols.shape == (9, 16), f"shape {cols.shape}, expected (9, 16)"
-    assert_close(cols[:, 0], np.array([1.0, 2, 3, 7, 8, 9, 13, 14, 15]), what="column 0")
-    assert_close(cols[:, 1], np.array([2.0, 3, 4, 8, 9, 10, 14, 15, 16]), what="column 1")
+    assert_shape(cols, (9, 16))
+    assert_close(cols[:, 0], np.array([1.0, 2, 3, 7, 8, 9, 13, 14, 15]), what=message("column 0", "第 0 列"))
+    assert_close(cols[:, 1], np.array([2.0, 3, 4, 8, 9, 10, 14, 15, 16]), what=message("column 1", "第 1 列"))
 
 
 @pytest.mark.points(2)
@@ -100,7 +102,7 @@ def test_two_by_two_window_of_numbered_nodes(submission):
     """002 (卷積層): a 2x2 filter on nodes numbered 0..15 first combines w1*0+w2*1+w3*4+w4*5."""
     nodes = np.arange(16.0).reshape(1, 1, 4, 4)
     cols = submission.im2col(nodes, 2, 2)
-    assert_close(cols[:, 0], np.array([0.0, 1.0, 4.0, 5.0]), what="column 0")
+    assert_close(cols[:, 0], np.array([0.0, 1.0, 4.0, 5.0]), what=message("column 0", "第 0 列"))
 
 
 @pytest.mark.points(4)
@@ -112,7 +114,19 @@ def test_im2col_random_shapes(submission, rng):
         x = rng.standard_normal(shape)
         got = submission.im2col(x, fh, fw, stride=stride, pad=pad)
         expected = slow_im2col(x, fh, fw, stride, pad)
-        assert_close(got, expected, what=f"x {shape}, filter {fh}x{fw}, stride {stride}, pad {pad}")
+        assert_close(
+            got,
+            expected,
+            what=message(
+                "x {shape}, filter {fh}x{fw}, stride {s}, pad {p}",
+                "x {shape}，{fh}x{fw} 卷积核，步长 {s}，零填充 {p}",
+                shape=shape,
+                fh=fh,
+                fw=fw,
+                s=stride,
+                p=pad,
+            ),
+        )
 
 
 @pytest.mark.points(4)
@@ -124,9 +138,18 @@ def test_col2im_is_the_adjoint_of_im2col(submission, rng):
         x = rng.standard_normal(shape)
         cols = rng.standard_normal(slow_im2col(x, fh, fw, stride, pad).shape)
         back = submission.col2im(cols, shape, fh, fw, stride=stride, pad=pad)
-        assert back.shape == shape, f"col2im returned shape {back.shape}, expected {shape}"
+        assert_shape(back, shape, what="col2im")
         left = np.sum(slow_im2col(x, fh, fw, stride, pad) * cols)
-        assert_close(np.sum(x * back), left, what=f"<x, col2im(cols)> for x {shape}, stride {stride}")
+        assert_close(
+            np.sum(x * back),
+            left,
+            what=message(
+                "<x, col2im(cols)> for x {shape}, stride {s}",
+                "x {shape}、步长 {s} 时的 <x, col2im(cols)>",
+                shape=shape,
+                s=stride,
+            ),
+        )
 
 
 @pytest.mark.points(2)
@@ -181,10 +204,10 @@ def test_convolutional_classifier_slides_over_a_bigger_image(submission, rng):
     w = rng.standard_normal((3, 4, 7, 7))
     b = rng.standard_normal(3)
     out, _ = submission.conv_forward_im2col(x, w, b)
-    assert out.shape == (1, 3, 6, 6), f"shape {out.shape}, expected a 6x6 grid of 3 scores"
+    assert_shape(out, (1, 3, 6, 6), what=message("a 6x6 grid of 3 scores", "3 个分数的 6x6 网格"))
     for r, s in [(0, 0), (2, 5), (5, 5)]:
         crop = x[0, :, r : r + 7, s : s + 7].ravel()
-        assert_close(out[0, :, r, s], w.reshape(3, -1) @ crop + b, what=f"scores at ({r}, {s})")
+        assert_close(out[0, :, r, s], w.reshape(3, -1) @ crop + b, what=f"out[0, :, {r}, {s}]")
 
 
 def gradient_case(rng, stride, pad):
@@ -223,8 +246,7 @@ def test_backward_matches_numerical_gradient(submission, reference, rng, stride,
     for name, got, value in (("dx", dx, x), ("dw", dw, w), ("db", db, b)):
         key = name[1:]
         expected = numerical_gradient(lambda v, key=key: forward(**{key: v}), value.copy(), dout, step=1e-3)
-        error = relative_error(got, expected)
-        assert error < 1e-7, f"{name}: relative error {error:.2e} against the numerical gradient"
+        assert_gradient(got, expected, what=name)
 
 
 @pytest.mark.points(2)
@@ -241,10 +263,12 @@ def test_weight_gradient_sums_over_the_batch(submission, reference, rng):
     _, cache_two = reference_cache(reference, np.concatenate([x, x]), w, b, pad=1)
     _, dw_two, db_two = submission.conv_backward_im2col(np.concatenate([dout, dout]), cache_two)
     expected_dw = weight_gradient(x, dout, w.shape, stride=1, pad=1)
-    assert_close(dw_one, expected_dw, what="dw of one image")
-    assert_close(db_one, dout.sum(axis=(0, 2, 3)), what="db of one image")
-    assert_close(dw_two, 2 * expected_dw, what="dw of two copies")
-    assert_close(db_two, 2 * dout.sum(axis=(0, 2, 3)), what="db of two copies")
+    assert_close(dw_one, expected_dw, what=message("dw of one image", "一张图像的 dw"))
+    assert_close(db_one, dout.sum(axis=(0, 2, 3)), what=message("db of one image", "一张图像的 db"))
+    assert_close(dw_two, 2 * expected_dw, what=message("dw of two copies", "同一图像两份时的 dw"))
+    assert_close(
+        db_two, 2 * dout.sum(axis=(0, 2, 3)), what=message("db of two copies", "同一图像两份时的 db")
+    )
 
 
 @pytest.mark.points(1)
@@ -268,12 +292,20 @@ def test_bad_geometry_raises(submission, rng):
     """A window larger than the padded input, or stride 0, is a ValueError; the same image with a
     window that fits, or padded so that the large one fits, gives its columns."""
     x = rng.standard_normal((1, 1, 3, 3))
-    with pytest.raises(ValueError):  # noqa: PT011
+    with expect_raises(ValueError, message("im2col of a 5x5 window on 3x3", "3x3 输入上 5x5 窗口的 im2col")):
         submission.im2col(x, 5, 5)
-    with pytest.raises(ValueError):  # noqa: PT011
+    with expect_raises(ValueError, "im2col(x, 2, 2, stride=0)"):
         submission.im2col(x, 2, 2, stride=0)
-    assert_close(submission.im2col(x, 2, 2), slow_im2col(x, 2, 2, 1, 0), what="2x2 windows, stride 1")
-    assert_close(submission.im2col(x, 5, 5, pad=1), slow_im2col(x, 5, 5, 1, 1), what="5x5 window, pad 1")
+    assert_close(
+        submission.im2col(x, 2, 2),
+        slow_im2col(x, 2, 2, 1, 0),
+        what=message("2x2 windows, stride 1", "2x2 窗口，步长 1"),
+    )
+    assert_close(
+        submission.im2col(x, 5, 5, pad=1),
+        slow_im2col(x, 5, 5, 1, 1),
+        what=message("5x5 window, pad 1", "5x5 窗口，零填充 1"),
+    )
 
 
 def slow_col2im(cols, x_shape, fh, fw, stride, pad):
@@ -302,7 +334,11 @@ def test_im2col_batch_of_rectangular_windows(submission, rng):
     x = rng.standard_normal((2, 2, 5, 7))
     for stride, pad in UNEVEN_GEOMETRIES:
         got = submission.im2col(x, 2, 3, stride=stride, pad=pad)
-        assert_close(got, slow_im2col(x, 2, 3, stride, pad), what=f"stride {stride}, pad {pad}")
+        assert_close(
+            got,
+            slow_im2col(x, 2, 3, stride, pad),
+            what=message("stride {s}, pad {p}", "步长 {s}，零填充 {p}", s=stride, p=pad),
+        )
 
 
 @pytest.mark.points(2)
@@ -315,7 +351,11 @@ def test_col2im_batch_of_rectangular_windows(submission, rng):
     for stride, pad in UNEVEN_GEOMETRIES:
         cols = rng.standard_normal(slow_im2col(np.zeros(shape), 2, 3, stride, pad).shape)
         got = submission.col2im(cols, shape, 2, 3, stride=stride, pad=pad)
-        assert_close(got, slow_col2im(cols, shape, 2, 3, stride, pad), what=f"stride {stride}, pad {pad}")
+        assert_close(
+            got,
+            slow_col2im(cols, shape, 2, 3, stride, pad),
+            what=message("stride {s}, pad {p}", "步长 {s}，零填充 {p}", s=stride, p=pad),
+        )
 
 
 @pytest.mark.points(2)
@@ -328,4 +368,8 @@ def test_forward_batch_of_rectangular_filters(submission, rng):
     b = rng.standard_normal(3)
     for stride, pad in UNEVEN_GEOMETRIES:
         out, _ = submission.conv_forward_im2col(x, w, b, stride=stride, pad=pad)
-        assert_close(out, conv_by_columns(x, w, b, stride, pad), what=f"stride {stride}, pad {pad}")
+        assert_close(
+            out,
+            conv_by_columns(x, w, b, stride, pad),
+            what=message("stride {s}, pad {p}", "步长 {s}，零填充 {p}", s=stride, p=pad),
+        )

@@ -9,7 +9,7 @@ Where the notes count weights only, the test passes bias=False.
 import numpy as np
 import pytest
 
-from grader.compare import assert_close
+from grader.compare import assert_close, expect, expect_raises, message
 
 pytestmark = pytest.mark.hidden
 
@@ -75,7 +75,13 @@ def test_ten_filters_ten_by_ten_output(submission):
     "= 81000", a slip: 91 x 91 x 10 = 82,810, which the output shape gives."""
     rows = submission.summarize((3, 100, 100), [conv(10, 10)])
     assert_close(rows, [{"type": "conv", "output_shape": (10, 91, 91), "params": 3_010}])
-    assert int(np.prod(rows[0]["output_shape"])) == 82_810
+    values = int(np.prod(rows[0]["output_shape"]))
+    expect(
+        values == 82_810,
+        "91x91x10 is 82,810 values, not {got:,}",
+        "91x91x10 是 82,810 个值，不是 {got:,}",
+        got=values,
+    )
 
 
 @pytest.mark.points(2)
@@ -86,8 +92,12 @@ def test_three_small_filters_against_one_large(submission, channels):
     layer C x (7x7xC) = 49C^2."""
     three_small = 3 * submission.conv_params(3, channels, channels, bias=False)
     one_large = submission.conv_params(7, channels, channels, bias=False)
-    assert_close(three_small, 27 * channels**2, what=f"3 x 3x3, C={channels}")
-    assert_close(one_large, 49 * channels**2, what=f"7x7, C={channels}")
+    assert_close(
+        three_small, 27 * channels**2, what=message("3 x 3x3, C={c}", "3 个 3x3 卷积层，C={c}", c=channels)
+    )
+    assert_close(
+        one_large, 49 * channels**2, what=message("7x7, C={c}", "1 个 7x7 卷积层，C={c}", c=channels)
+    )
 
 
 @pytest.mark.points(2)
@@ -150,7 +160,7 @@ def test_lenet_layer_table(submission):
         {"type": "fc", "output_shape": (84,), "params": 10_164},
         {"type": "fc", "output_shape": (10,), "params": 850},
     ]
-    assert_close(submission.summarize((3, 32, 32), layers), expected, what="LeNet table")
+    assert_close(submission.summarize((3, 32, 32), layers), expected, what=message("LeNet table", "LeNet 表"))
 
 
 @pytest.mark.points(3)
@@ -165,7 +175,9 @@ def test_simple_network_chain(submission):
         {"type": "conv", "output_shape": (40, 7, 7), "params": 20_040},
         {"type": "flatten", "output_shape": (1960,), "params": 0},
     ]
-    assert_close(submission.summarize((3, 39, 39), layers), expected, what="39x39x3 network")
+    assert_close(
+        submission.summarize((3, 39, 39), layers), expected, what=message("39x39x3 network", "39x39x3 网络")
+    )
 
 
 @pytest.mark.points(2)
@@ -176,17 +188,17 @@ def test_cs231n_layer_examples(submission):
     assert_close(
         submission.summarize((3, 5, 5), [conv(2, 3, stride=2, pad=1)]),
         [{"type": "conv", "output_shape": (2, 3, 3), "params": 56}],
-        what="demo",
+        what=message("demo", "演示"),
     )
     assert_close(
         submission.summarize((3, 32, 32), [conv(10, 5, pad=2)]),
         [{"type": "conv", "output_shape": (10, 32, 32), "params": 760}],
-        what="32x32x3 with 10 filters 5x5",
+        what=message("32x32x3 with 10 filters 5x5", "32x32x3，10 个 5x5 过滤器"),
     )
     assert_close(
         submission.summarize((64, 224, 224), [pool(2, 2)]),
         [{"type": "pool", "output_shape": (64, 112, 112), "params": 0}],
-        what="pooling 224x224x64",
+        what=message("pooling 224x224x64", "池化 224x224x64"),
     )
 
 
@@ -195,7 +207,7 @@ def test_cs231n_layer_examples(submission):
 def test_unknown_layer_type_raises(submission):
     """A layer type other than conv, pool, flatten or fc is a ValueError; flattening the same
     1x8x8 input gives 64 values."""
-    with pytest.raises(ValueError):  # noqa: PT011
+    with expect_raises(ValueError, message('a layer of type "dropout"', '"dropout" 类型的层')):
         submission.summarize((1, 8, 8), [{"type": "dropout"}])
     rows = submission.summarize((1, 8, 8), [{"type": "flatten"}])
     assert_close(rows, [{"type": "flatten", "output_shape": (64,), "params": 0}], what="flatten")
@@ -206,9 +218,19 @@ def test_unknown_layer_type_raises(submission):
 def test_one_fully_connected_neuron(submission):
     """003 §2.2: one fully connected neuron on a 32x32x3 CIFAR-10 image has 32x32x3 = 3,072
     weights, and on a 200x200x3 image 120,000; with its bias (the default), 3,073."""
-    assert_close(submission.fc_params(32 * 32 * 3, 1, bias=False), 3_072, what="32x32x3, weights only")
-    assert_close(submission.fc_params(200 * 200 * 3, 1, bias=False), 120_000, what="200x200x3, weights only")
-    assert_close(submission.fc_params(32 * 32 * 3, 1), 3_073, what="32x32x3, with the bias")
+    assert_close(
+        submission.fc_params(32 * 32 * 3, 1, bias=False),
+        3_072,
+        what=message("32x32x3, weights only", "32x32x3，只算权重"),
+    )
+    assert_close(
+        submission.fc_params(200 * 200 * 3, 1, bias=False),
+        120_000,
+        what=message("200x200x3, weights only", "200x200x3，只算权重"),
+    )
+    assert_close(
+        submission.fc_params(32 * 32 * 3, 1), 3_073, what=message("32x32x3, with the bias", "32x32x3，含偏置")
+    )
 
 
 @pytest.mark.points(2)
@@ -225,16 +247,18 @@ def test_fully_connected_straight_after_a_volume(submission):
         {"type": "pool", "output_shape": (12, 16, 16), "params": 0},
         {"type": "fc", "output_shape": (10,), "params": 30_730},
     ]
-    assert_close(submission.summarize((3, 32, 32), cifar), expected, what="CIFAR-10 network")
+    assert_close(
+        submission.summarize((3, 32, 32), cifar), expected, what=message("CIFAR-10 network", "CIFAR-10 网络")
+    )
     assert_close(
         submission.summarize((512, 7, 7), [{"type": "fc", "units": 4096}]),
         [{"type": "fc", "output_shape": (4096,), "params": 102_764_544}],
-        what="FC on 7x7x512",
+        what=message("FC on 7x7x512", "7x7x512 上的全连接层"),
     )
     assert_close(
         submission.summarize((3, 32, 32), [{"type": "fc", "units": 1}]),
         [{"type": "fc", "output_shape": (1,), "params": 3_073}],
-        what="one neuron on 32x32x3",
+        what=message("one neuron on 32x32x3", "32x32x3 上的一个神经元"),
     )
 
 
@@ -245,7 +269,11 @@ def test_alexnet_pools_224_down_to_7(submission):
     the depth stays, and pooling has no parameters."""
     sizes = [112, 56, 28, 14, 7]
     expected = [{"type": "pool", "output_shape": (64, n, n), "params": 0} for n in sizes]
-    assert_close(submission.summarize((64, 224, 224), [pool(2, 2)] * 5), expected, what="five pools")
+    assert_close(
+        submission.summarize((64, 224, 224), [pool(2, 2)] * 5),
+        expected,
+        what=message("five pools", "五次池化"),
+    )
 
 
 @pytest.mark.points(1)
@@ -254,7 +282,11 @@ def test_stacked_three_by_three_layers(submission):
     """003 §5.1: stacked 3x3 convolutions take 32 to 30 to 28 (32-30-28), and a third to 26; with
     3 filters on 3 channels each layer has 3 x (27 + 1) = 84 parameters."""
     expected = [{"type": "conv", "output_shape": (3, n, n), "params": 84} for n in (30, 28, 26)]
-    assert_close(submission.summarize((3, 32, 32), [conv(3, 3)] * 3), expected, what="three 3x3 layers")
+    assert_close(
+        submission.summarize((3, 32, 32), [conv(3, 3)] * 3),
+        expected,
+        what=message("three 3x3 layers", "三个 3x3 卷积层"),
+    )
 
 
 @pytest.mark.points(1)
@@ -285,7 +317,11 @@ def test_summarize_defaults(submission):
         {"type": "pool", "output_shape": (4, 3, 2), "params": 0},
         {"type": "fc", "output_shape": (5,), "params": 125},
     ]
-    assert_close(submission.summarize((2, 13, 10), layers), expected, what="layers with defaults")
+    assert_close(
+        submission.summarize((2, 13, 10), layers),
+        expected,
+        what=message("layers with defaults", "使用默认参数的层"),
+    )
 
 
 @pytest.mark.points(1)
@@ -301,4 +337,6 @@ def test_summarize_rectangular_uneven_strides(submission):
         {"type": "flatten", "output_shape": (36,), "params": 0},
         {"type": "fc", "output_shape": (7,), "params": 259},
     ]
-    assert_close(submission.summarize((3, 15, 10), layers), expected, what="15x10 network")
+    assert_close(
+        submission.summarize((3, 15, 10), layers), expected, what=message("15x10 network", "15x10 网络")
+    )

@@ -6,6 +6,7 @@ A variant is solutions/pool.py followed by the entry's code, in one namespace (g
 MISTAKES = [
     {
         "name": "switches within the window",
+        "name_zh": "switch 记成了窗口内的位置",
         "function": "max_pool_forward",
         "hint": "a switch is the flat index h*W + w in the whole (n, c) plane, "
         "not the position in the window",
@@ -20,6 +21,7 @@ def max_pool_forward(x, size=2, stride=2):
     },
     {
         "name": "last maximum",
+        "name_zh": "取了最后一个最大值",
         "function": "max_pool_forward",
         "hint": "ties go to the first maximum in row-major order, as np.argmax",
         "hint_zh": "相同的最大值取行优先顺序中的第一个，和 np.argmax 一样",
@@ -42,6 +44,7 @@ def max_pool_forward(x, size=2, stride=2):
     },
     {
         "name": "average gradient not divided",
+        "name_zh": "平均池化的梯度没有除以窗口面积",
         "function": "avg_pool_backward",
         "hint": "each input receives dout divided by the window's area",
         "hint_zh": "每个输入得到的梯度是 dout 除以窗口面积",
@@ -58,6 +61,7 @@ def avg_pool_backward(dout, x_shape, size=2, stride=2):
     },
     {
         "name": "windows not moved by the stride",
+        "name_zh": "窗口没有按步长移动",
         "function": "pool_windows",
         "hint": "window (i, j) starts at row i*stride and column j*stride, not at (i, j)",
         "hint_zh": "窗口 (i, j) 从第 i*stride 行、第 j*stride 列开始，而不是从 (i, j) 开始",

@@ -7,8 +7,8 @@ Sources: shared/seeds/000 §1.9 (池化层), 001 (pooling slides), 002 (池化),
 import numpy as np
 import pytest
 
-from grader.compare import assert_close
-from grader.testing import numerical_gradient, relative_error
+from grader.compare import assert_close, assert_shape, expect, expect_raises, message
+from grader.testing import assert_gradient, numerical_gradient
 
 pytestmark = pytest.mark.hidden
 
@@ -81,7 +81,11 @@ def test_windows_random_shapes(submission, rng):
         for r in range(out_h):
             for s in range(out_w):
                 expected[:, :, r, s] = x[:, :, r * stride : r * stride + size, s * stride : s * stride + size]
-        assert_close(windows, expected, what=f"windows, size {size}, stride {stride}")
+        assert_close(
+            windows,
+            expected,
+            what=message("windows, size {f}, stride {s}", "窗口，大小 {f}，步长 {s}", f=size, s=stride),
+        )
 
 
 @pytest.mark.points(3)
@@ -104,8 +108,8 @@ def test_max_pool_five_by_five_example(submission):
     assert_close(out, plane(expected))
     two_channels = np.stack([FIVE_BY_FIVE, -FIVE_BY_FIVE])[None]
     out_two, _ = submission.max_pool_forward(two_channels, size=3, stride=1)
-    assert out_two.shape == (1, 2, 3, 3), f"shape {out_two.shape}, expected (1, 2, 3, 3)"
-    assert_close(out_two[0, 0], expected, what="channel 0")
+    assert_shape(out_two, (1, 2, 3, 3))
+    assert_close(out_two[0, 0], expected, what=message("channel 0", "第 0 个通道"))
 
 
 @pytest.mark.points(3)
@@ -122,7 +126,7 @@ def test_max_of_one_window(submission):
     """001 二维最大池化: max(1, 1, 5, 6) = 6, the bottom-right input (switch 3)."""
     window = plane(np.array([[1.0, 1.0], [5.0, 6.0]]))
     out, switches = submission.max_pool_forward(window, size=2, stride=2)
-    assert_close(out, plane(np.array([[6.0]])), what="max")
+    assert_close(out, plane(np.array([[6.0]])), what=message("max", "最大值"))
     assert_close(switches, plane(np.array([[3]])), what="switches")
 
 
@@ -132,7 +136,7 @@ def test_mean_of_one_window(submission):
     """001 平均池化: mean(1, 1, 5, 6) = 3.25."""
     window = plane(np.array([[1.0, 1.0], [5.0, 6.0]]))
     out = submission.avg_pool_forward(window, size=2, stride=2)
-    assert_close(out, plane(np.array([[3.25]])), what="mean")
+    assert_close(out, plane(np.array([[3.25]])), what=message("mean", "平均值"))
 
 
 @pytest.mark.points(2)
@@ -140,15 +144,59 @@ def test_mean_of_one_window(submission):
 @pytest.mark.parametrize(
     ("n", "f", "stride", "expected", "source"),
     [
-        (4, 2, 2, 2, "000 §1.9: 4x4 with 2x2, stride 2, gives 2x2"),
-        (5, 3, 1, 3, "000 §1.9: 5x5 with f=3, s=1 gives 3x3"),
-        (28, 2, 2, 14, "002 LeNet: 28x28x6 pooled to 14x14x6"),
-        (10, 2, 2, 5, "002 LeNet: 10x10x16 pooled to 5x5x16"),
-        (100, 2, 2, 50, "002: 100x100 pooled without overlap to 50x50"),
-        (224, 2, 2, 112, "003 §4.2: 224x224x64 pooled to 112x112x64"),
-        (7, 3, 2, 3, "003 §4.2: overlapping pooling F=3, S=2 on 7x7"),
-        (32, 2, 2, 16, "003 §3: CIFAR-10's pooling layer takes [32x32x12] to [16x16x12]"),
-        (7, 7, 7, 1, "000 §1.9: global average pooling takes 7x7x1000 to 1x1x1000"),
+        (
+            4,
+            2,
+            2,
+            2,
+            message(
+                "000 §1.9: 4x4 with 2x2, stride 2, gives 2x2", "000 §1.9：4x4 用 2x2、步长 2 池化，得到 2x2"
+            ),
+        ),
+        (5, 3, 1, 3, message("000 §1.9: 5x5 with f=3, s=1 gives 3x3", "000 §1.9：5x5，f=3，s=1，得到 3x3")),
+        (28, 2, 2, 14, message("002 LeNet: 28x28x6 pooled to 14x14x6", "002 LeNet：28x28x6 池化成 14x14x6")),
+        (10, 2, 2, 5, message("002 LeNet: 10x10x16 pooled to 5x5x16", "002 LeNet：10x10x16 池化成 5x5x16")),
+        (
+            100,
+            2,
+            2,
+            50,
+            message("002: 100x100 pooled without overlap to 50x50", "002：100x100 不重叠池化成 50x50"),
+        ),
+        (
+            224,
+            2,
+            2,
+            112,
+            message("003 §4.2: 224x224x64 pooled to 112x112x64", "003 §4.2：224x224x64 池化成 112x112x64"),
+        ),
+        (
+            7,
+            3,
+            2,
+            3,
+            message("003 §4.2: overlapping pooling F=3, S=2 on 7x7", "003 §4.2：7x7 上的重叠池化，F=3，S=2"),
+        ),
+        (
+            32,
+            2,
+            2,
+            16,
+            message(
+                "003 §3: CIFAR-10's pooling layer takes [32x32x12] to [16x16x12]",
+                "003 §3：CIFAR-10 的池化层把 [32x32x12] 变成 [16x16x12]",
+            ),
+        ),
+        (
+            7,
+            7,
+            7,
+            1,
+            message(
+                "000 §1.9: global average pooling takes 7x7x1000 to 1x1x1000",
+                "000 §1.9：全局平均池化把 7x7x1000 变成 1x1x1000",
+            ),
+        ),
     ],
 )
 def test_pool_output_size_lecture_values(submission, n, f, stride, expected, source):
@@ -164,8 +212,16 @@ def test_max_pool_random_shapes(submission, rng):
         x = rng.standard_normal((2, 3, 7, 6))
         out, switches = submission.max_pool_forward(x, size=size, stride=stride)
         expected_out, expected_switches = slow_max_pool(x, size, stride)
-        assert_close(out, expected_out, what=f"out, size {size}, stride {stride}")
-        assert_close(switches, expected_switches, what=f"switches, size {size}, stride {stride}")
+        assert_close(
+            out,
+            expected_out,
+            what=message("out, size {f}, stride {s}", "out，大小 {f}，步长 {s}", f=size, s=stride),
+        )
+        assert_close(
+            switches,
+            expected_switches,
+            what=message("switches, size {f}, stride {s}", "switches，大小 {f}，步长 {s}", f=size, s=stride),
+        )
 
 
 @pytest.mark.points(2)
@@ -173,8 +229,17 @@ def test_max_pool_random_shapes(submission, rng):
 def test_switches_take_the_first_maximum(submission):
     """Ties go to the first maximum in row-major window order, as np.argmax; switches are ints."""
     _, switches = submission.max_pool_forward(np.ones((1, 1, 4, 4)), size=2, stride=2)
-    assert np.asarray(switches).dtype.kind in "iu", f"switches have dtype {switches.dtype}, expected integers"
-    assert_close(switches, plane(np.array([[0, 2], [8, 10]])), what="switches of a constant image")
+    expect(
+        np.asarray(switches).dtype.kind in "iu",
+        "switches have dtype {dtype}, expected integers",
+        "switches 的数据类型是 {dtype}，应为整数",
+        dtype=np.asarray(switches).dtype,
+    )
+    assert_close(
+        switches,
+        plane(np.array([[0, 2], [8, 10]])),
+        what=message("switches of a constant image", "常数图像的 switches"),
+    )
 
 
 @pytest.mark.points(3)
@@ -191,7 +256,11 @@ def test_max_pool_backward_needs_no_x(submission, rng):
         for s in range(3):
             expected[switches[0, 0, r, s]] += dout[0, 0, r, s]
     assert_close(dx, expected.reshape(1, 1, 5, 5))
-    assert_close(dx[0, 0, 1, 1], dout[0, 0, :2, :2].sum(), what="gradient of the 9 at (1, 1)")
+    assert_close(
+        dx[0, 0, 1, 1],
+        dout[0, 0, :2, :2].sum(),
+        what=message("gradient of the 9 at (1, 1)", "(1, 1) 处的 9 得到的梯度"),
+    )
 
 
 @pytest.mark.points(4)
@@ -209,8 +278,7 @@ def test_max_pool_backward_numerical_gradient(submission, rng, size, stride):
         return slow_max_pool(value, size, stride)[0]
 
     expected = numerical_gradient(forward, x.copy(), dout, step=1e-3)
-    error = relative_error(dx, expected)
-    assert error < 1e-7, f"dx: relative error {error:.2e} against the numerical gradient"
+    assert_gradient(dx, expected, what="dx")
 
 
 @pytest.mark.points(2)
@@ -236,8 +304,7 @@ def test_avg_pool_backward_numerical_gradient(submission, rng, size, stride):
         return slow_avg_pool(value, size, stride)
 
     expected = numerical_gradient(forward, x.copy(), dout, step=1e-3)
-    error = relative_error(dx, expected)
-    assert error < 1e-7, f"dx: relative error {error:.2e} against the numerical gradient"
+    assert_gradient(dx, expected, what="dx")
 
 
 @pytest.mark.points(1)
@@ -245,12 +312,20 @@ def test_avg_pool_backward_numerical_gradient(submission, rng, size, stride):
 def test_bad_geometry_raises(submission):
     """A window larger than the input, or stride 0, is a ValueError; a window that just fits, and
     stride 1, work."""
-    with pytest.raises(ValueError):  # noqa: PT011
+    with expect_raises(ValueError, "pool_output_size(3, 4, 1)"):
         submission.pool_output_size(3, 4, 1)
-    with pytest.raises(ValueError):  # noqa: PT011
+    with expect_raises(ValueError, "pool_output_size(8, 2, 0)"):
         submission.pool_output_size(8, 2, 0)
-    assert_close(submission.pool_output_size(3, 3, 1), 1, what="a 3-wide window on 3")
-    assert_close(submission.pool_output_size(8, 2, 1), 7, what="a 2-wide window on 8, stride 1")
+    assert_close(
+        submission.pool_output_size(3, 3, 1),
+        1,
+        what=message("a 3-wide window on 3", "3 宽的输入上 3 宽的窗口"),
+    )
+    assert_close(
+        submission.pool_output_size(8, 2, 1),
+        7,
+        what=message("a 2-wide window on 8, stride 1", "8 宽的输入上 2 宽的窗口，步长 1"),
+    )
 
 
 @pytest.mark.points(1)
@@ -258,10 +333,10 @@ def test_bad_geometry_raises(submission):
 def test_max_pool_bad_geometry_raises(submission, rng):
     """Stride 0 is a ValueError; the same input with stride 1 is pooled."""
     x = rng.standard_normal((1, 2, 4, 4))
-    with pytest.raises(ValueError):  # noqa: PT011
+    with expect_raises(ValueError, "max_pool_forward(x, size=2, stride=0)"):
         submission.max_pool_forward(x, size=2, stride=0)
     out, switches = submission.max_pool_forward(x, size=2, stride=1)
-    assert_close((out, switches), slow_max_pool(x, 2, 1), what="size 2, stride 1")
+    assert_close((out, switches), slow_max_pool(x, 2, 1), what=message("size 2, stride 1", "大小 2，步长 1"))
 
 
 @pytest.mark.points(1)
@@ -269,7 +344,11 @@ def test_max_pool_bad_geometry_raises(submission, rng):
 def test_alexnet_halves_224_five_times(submission):
     """003 §4.4: AlexNet's five 2x2 pooling layers halve 224 each time: 224/2/2/2/2/2 = 7."""
     for n, expected in [(224, 112), (112, 56), (56, 28), (28, 14), (14, 7)]:
-        assert_close(submission.pool_output_size(n, 2, 2), expected, what=f"{n} pooled 2x2, stride 2")
+        assert_close(
+            submission.pool_output_size(n, 2, 2),
+            expected,
+            what=message("{n} pooled 2x2, stride 2", "{n} 经过 2x2、步长 2 的池化", n=n),
+        )
 
 
 @pytest.mark.points(1)
@@ -287,6 +366,8 @@ def test_pool_output_size_floors_strides_that_do_not_fit(submission):
 # two images, 3 channels, 7x6: the default 2x2 windows at stride 2 leave the last row out, and
 # size=3 alone keeps the default stride 2 (003 §4.2's overlapping pooling, F=3, S=2)
 DEFAULTS_SHAPE = (2, 3, 7, 6)
+DEFAULTS = message("defaults", "默认参数")
+SIZE_ONLY = message("size=3 only", "只给 size=3")
 
 
 @pytest.mark.points(1)
@@ -298,9 +379,11 @@ def test_max_pool_defaults(submission, rng):
     for size, call in [(2, {}), (3, {"size": 3})]:
         out, switches = submission.max_pool_forward(x, **call)
         expected_out, expected_switches = slow_max_pool(x, size, 2)
-        what = "defaults" if size == 2 else "size=3 only"
-        assert_close(out, expected_out, what=f"out, {what}")
-        assert_close(switches, expected_switches, what=f"switches, {what}")
+        what = DEFAULTS if size == 2 else SIZE_ONLY
+        assert_close(out, expected_out, what=message("out, {what}", "out，{what}", what=what))
+        assert_close(
+            switches, expected_switches, what=message("switches, {what}", "switches，{what}", what=what)
+        )
 
 
 @pytest.mark.points(1)
@@ -308,8 +391,8 @@ def test_max_pool_defaults(submission, rng):
 def test_avg_pool_defaults(submission, rng):
     """avg_pool_forward(x) averages 2x2 windows at stride 2; with size=3 alone the stride stays 2."""
     x = rng.standard_normal(DEFAULTS_SHAPE)
-    assert_close(submission.avg_pool_forward(x), slow_avg_pool(x, 2, 2), what="defaults")
-    assert_close(submission.avg_pool_forward(x, size=3), slow_avg_pool(x, 3, 2), what="size=3 only")
+    assert_close(submission.avg_pool_forward(x), slow_avg_pool(x, 2, 2), what=DEFAULTS)
+    assert_close(submission.avg_pool_forward(x, size=3), slow_avg_pool(x, 3, 2), what=SIZE_ONLY)
 
 
 @pytest.mark.points(1)
@@ -323,8 +406,7 @@ def test_avg_pool_backward_defaults(submission, rng):
         dout = rng.standard_normal(slow_avg_pool(x, size, 2).shape)
         dx = submission.avg_pool_backward(dout, x.shape, **call)
         expected = numerical_gradient(lambda v, size=size: slow_avg_pool(v, size, 2), x.copy(), dout, 1e-3)
-        error = relative_error(dx, expected)
-        assert error < 1e-7, f"dx with size {size}: relative error {error:.2e} against the numerical gradient"
+        assert_gradient(dx, expected, what=message("dx with size {f}", "size={f} 时的 dx", f=size))
 
 
 @pytest.mark.points(2)
@@ -342,7 +424,7 @@ def test_max_pool_backward_rectangular_planes(submission, rng):
             row, column = divmod(int(switches[index]), 7)
             expected[index[0], index[1], row, column] += dout[index]
         dx = submission.max_pool_backward(dout, switches, x.shape)
-        assert_close(dx, expected, what=f"dx, size {size}, stride 2")
+        assert_close(dx, expected, what=message("dx, size {f}, stride 2", "dx，大小 {f}，步长 2", f=size))
 
 
 @pytest.mark.points(1)

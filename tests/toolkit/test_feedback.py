@@ -75,7 +75,7 @@ def test_chinese_course_gives_chinese_feedback(tmp_path):
         ["conv", "--submission", str(flipped_kernel(tmp_path)), "--course", str(root)],
         env={"COLUMNS": "250"},
     )
-    assert "看起来是常见错误「flipped kernel」" in result.output and "总分" in result.output
+    assert "看起来是常见错误「卷积核被翻转」" in result.output and "总分" in result.output
     from grader.release import release_files
 
     course = load_course(root / "course.yml")

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from grader.compare import assert_close
+from grader.compare import assert_close, assert_shape
 
 
 @pytest.mark.points(1)
@@ -11,7 +11,7 @@ from grader.compare import assert_close
 def test_im2col_shape(submission):
     """Two images, 3 channels, 5x5, 2x2 windows, stride 1: (3*2*2, 2*4*4) = (12, 32)."""
     cols = submission.im2col(np.zeros((2, 3, 5, 5)), 2, 2)
-    assert cols.shape == (12, 32), f"shape {cols.shape}, expected (12, 32)"
+    assert_shape(cols, (12, 32))
 
 
 @pytest.mark.points(2)

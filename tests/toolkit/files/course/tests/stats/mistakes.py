@@ -3,6 +3,7 @@
 MISTAKES = [
     {
         "name": "sample variance",
+        "name_zh": "样本方差",
         "function": "variance",
         "hint": "divide by the number of values, not by one less",
         "hint_zh": "除以数值的个数，而不是个数减一",
