@@ -228,8 +228,8 @@ class SandboxedSubmission:
                 args = protocol.decode(callout.get("args"), blobs)
                 kwargs = protocol.decode(callout.get("kwargs"), blobs)
                 state = protocol.decode(callout["state"], blobs) if "state" in callout else None
-                if state is not None and not isinstance(state, dict):
-                    raise TypeError("an instance's attributes are a dict")
+                if state is not None and not isinstance(state, dict):  # attributes are a dict
+                    return {"id": callout["id"], "raised": "TypeError"}, []
                 kind, value = answer(str(callout["callout"]), list(args), dict(kwargs), state)
             except (protocol.WireError, TypeError, ValueError, SubmissionFailure):
                 kind, value = "raised", "RuntimeError"
