@@ -317,7 +317,11 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
-def _got_expected(what: i18n.Text, got: str, expected: str) -> Mismatch:
+def _got_expected(
+    what: i18n.Text, got: str, expected: str, numbers: tuple[Any, Any] | None = None
+) -> Mismatch:
+    """A mismatch of two single values; two numbers are kept (as 0-d arrays) for the analysis."""
+    arrays = None if numbers is None else (np.asarray(numbers[0]), np.asarray(numbers[1]))
     return Mismatch(
         message(
             "{what}: got {got}, expected {expected}",
@@ -325,7 +329,8 @@ def _got_expected(what: i18n.Text, got: str, expected: str) -> Mismatch:
             what=what,
             got=got,
             expected=expected,
-        )
+        ),
+        arrays=arrays,
     )
 
 
@@ -346,7 +351,7 @@ def _assert_scalar(got: Any, expected: Any, rtol: float, atol: float, what: i18n
                 )
             )
         if int(got) != int(expected):
-            raise _got_expected(what, f"{int(got):,}", f"{int(expected):,}")
+            raise _got_expected(what, f"{int(got):,}", f"{int(expected):,}", (int(got), int(expected)))
         return
     if not _is_number(got):
         raise Mismatch(
@@ -358,4 +363,6 @@ def _assert_scalar(got: Any, expected: Any, rtol: float, atol: float, what: i18n
             )
         )
     if not np.isclose(float(got), float(expected), rtol=rtol, atol=atol, equal_nan=True):
-        raise _got_expected(what, f"{float(got):.8g}", f"{float(expected):.8g}")
+        raise _got_expected(
+            what, f"{float(got):.8g}", f"{float(expected):.8g}", (float(got), float(expected))
+        )

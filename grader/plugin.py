@@ -251,14 +251,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def _structure(error: BaseException, language: str) -> str | None:
-    """The structural analysis of a failed array comparison: a sentence and where, or None."""
-    if not isinstance(error, compare.Mismatch) or error.arrays is None:
+    """The structural analysis of a failed comparison (arrays or numbers), or of NumPy's shape
+    error in the student's exception: a sentence, and where when it applies; or None."""
+    if isinstance(error, StudentException):
+        finding = analysis.explain_exception(str(error), language)
+    elif isinstance(error, compare.Mismatch) and error.arrays is not None:
+        got, expected = error.arrays
+        if got.dtype.kind not in "biuf" or expected.dtype.kind not in "biuf" or got.size > 10**6:
+            return None
+        finding = analysis.explain(got, expected, language)
+    else:
         return None
-    got, expected = error.arrays
-    if got.dtype.kind not in "biuf" or got.size > 10**6:
+    if finding is None:
         return None
-    finding = analysis.explain(got, expected, language)
-    return f"{finding.sentence} ({finding.where})" if finding else None
+    return f"{finding.sentence} ({finding.where})" if finding.where else finding.sentence
 
 
 def _rerun_with_reference_callees(item: pytest.Item, function: str) -> tuple[list[str], bool]:

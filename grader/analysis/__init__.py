@@ -5,7 +5,9 @@
 explained first (axes transposed, an axis missing or reduced, padding, floor against ceil), then
 values of one shape (NaN, rounding, an offset or scale, overall or per channel, ties, zeros),
 then places (flips, rotations, the border, shifts, layouts). When nothing fits, the finding is
-the generic "values_differ" (or "shape_differs") with where the differences are.
+the generic "values_differ" (or "shape_differs") with where the differences are. Two single
+numbers get a sentence only for a simple ratio, one more or less, a sign or a fraction cut off.
+`explain_exception` reads NumPy's shape errors in the student's own exception text.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from grader.analysis import order, shapes, values
+from grader.analysis import numbers, order, shapes, values
 from grader.analysis.core import MIN_EVIDENCE, Case, Finding, Tolerance
+from grader.analysis.exceptions import explain_exception
 from grader.analysis.messages import LANGUAGES, PLACES, SENTENCES
 
-__all__ = ["LANGUAGES", "PLACES", "SENTENCES", "Finding", "explain"]
+__all__ = ["LANGUAGES", "PLACES", "SENTENCES", "Finding", "explain", "explain_exception"]
 
 _SHAPE_CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
     *shapes.CHECKS,
@@ -88,6 +91,8 @@ def _explain(case: Case) -> Finding | None:
         return _first(case, _SHAPE_CHECKS) or shapes.shape_differs(case)
     if not case.differ.any():
         return None
+    if case.got.size == 1:  # one number: only patterns that are rarely a coincidence
+        return numbers.explain_number(case)
     found = values.nonfinite(case)
     if found or not case.finite or case.got.size < MIN_EVIDENCE:
         return found or order.values_differ(case)

@@ -153,6 +153,61 @@ SENTENCES: dict[str, dict[str, str]] = {
         "from the wrong filter?",
         "zh-CN": "每个{axis}上的值都差了一个常数：偏置加了两次、漏加了，还是用了别的卷积核的偏置？",
     },
+    "offset_or_scale": {
+        "en": "Every value is off by the same constant, and is the expected one times {factor}: a "
+        "division missing or done twice (by N, the window area, 2 or the stride squared), or a bias "
+        "added twice or missing?",
+        "zh-CN": "每个值都差了同一个常数，也都是期望值的 {factor} 倍：是不是漏了或多做了一次除法"
+        "（除以 `N`、窗口面积、2 或步长的平方），或者偏置加了两次、漏加了？",
+    },
+    "number_scale": {
+        "en": "Your number is the expected one times {factor}: a division missing or done twice "
+        "(a sum where a mean is needed: by N, the window area, 2 or the stride squared)?",
+        "zh-CN": "你的结果是期望值的 {factor} 倍：是不是漏了或多做了一次除法"
+        "（该求平均的地方求了和：除以 `N`、窗口面积、2 或步长的平方）？",
+    },
+    "number_one_more": {
+        "en": "Your number is one more than expected: a division rounded up where it should round "
+        "down (ceil against floor, as when the stride does not divide the size), or a + 1 too many?",
+        "zh-CN": "你的结果比期望值多 1：是不是该向下取整的除法向上取整了（例如步长不能整除尺寸时），"
+        "或者多加了一个 + 1？",
+    },
+    "number_one_less": {
+        "en": "Your number is one less than expected: a division rounded down where it should round "
+        "up (floor against ceil, as when the stride does not divide the size), or a + 1 missing?",
+        "zh-CN": "你的结果比期望值少 1：是不是该向上取整的除法向下取整了（例如步长不能整除尺寸时），"
+        "或者漏了一个 + 1？",
+    },
+    "number_sign": {
+        "en": "Your number has the wrong sign: a minus sign too many or too few?",
+        "zh-CN": "你的结果符号反了：多了或少了一个负号？",
+    },
+    "number_truncated": {
+        "en": "Your number is the expected one cut to a whole number: an integer division (//) or "
+        "int() where the fraction matters?",
+        "zh-CN": "你的结果是期望值截成整数后的结果：是不是用了整数除法（`//`）或 `int()`，丢掉了小数部分？",
+    },
+    "broadcast_from_the_right": {
+        "en": "NumPy broadcasting lines shapes up from the right: {small} meets the last axis of {big} "
+        "(of size {last}), not axis {axis} (of size {size}); reshape it to {suggested} to add it "
+        "along axis {axis}.",
+        "zh-CN": "`NumPy` 广播时从右往左对齐形状：{small} 对上的是 {big} 的最后一个轴（大小 {last}），"
+        "而不是第 {axis} 轴（大小 {size}）；要沿第 {axis} 轴相加，请先 `reshape` 成 {suggested}。",
+    },
+    "broadcast_one_axis": {
+        "en": "The shapes {first} and {second} differ only in axis {axis} ({a} against {b}): a slice "
+        "there is too short or too long, as when a window runs past the edge of the input (an output "
+        "size too large, or padding missing or counted twice)?",
+        "zh-CN": "形状 {first} 和 {second} 只在第 {axis} 轴上不同（{a} 对 {b}）：那里的切片太短或太长，"
+        "就像窗口越过了输入的边缘（输出尺寸算大了，或者零填充漏了、算了两次）？",
+    },
+    "reshape_size": {
+        "en": "An array of {size} values cannot take the shape {shape} ({needed} values): one of the "
+        "sizes used to build that shape is wrong, often an output size computed with the wrong "
+        "padding or stride (the ratio is {ratio}).",
+        "zh-CN": "{size} 个值的数组不能变成形状 {shape}（需要 {needed} 个值）：构造这个形状的某个尺寸算错了，"
+        "常见的是用错了零填充或步长算出的输出尺寸（两者之比为 {ratio}）。",
+    },
     "sign": {
         "en": "Every value has the wrong sign: a minus sign too many or too few?",
         "zh-CN": "每个值的符号都反了：多了或少了一个负号？",

@@ -53,10 +53,16 @@ def integer_dtype(case: Case) -> Finding | None:
 
 
 def offset(case: Case) -> Finding | None:
-    """got == expected + c for one constant c."""
+    """got == expected + c for one constant c; when expected is constant too, got is also a
+    multiple of it, and a simple factor (2, 1/4) is named alongside."""
     constant = np.median(_head(case.got) - _head(case.expected))
     if not case.agree(case.got, case.expected + constant):
         return None
+    first = float(case.expected.reshape(-1)[0])
+    if first != 0.0 and np.all(case.expected == first):
+        factor = Fraction(float(case.got.reshape(-1)[0]) / first).limit_denominator(16)
+        if factor not in (0, 1) and case.agree(case.got, float(factor) * case.expected):
+            return case.finding("offset_or_scale", summary(case.differ, case.language), factor=str(factor))
     return case.finding("offset", summary(case.differ, case.language))
 
 
