@@ -30,6 +30,7 @@ from grader.plugin import OPEN_SUBMISSIONS
 from grader.sandbox import SubmissionFailure, choose
 from grader.sandbox.recording import Call
 
+_MADE: dict[str, str] = {}  # inputs digest -> text: a process releasing a course again reuses it
 MAX_REPLAYS = 100_000  # release replays every public call on every variant of its function
 REPLAY_BUDGET_S = 1800.0  # the replay child's wall time at release
 
@@ -58,6 +59,7 @@ def inputs_digest(root: Path, assignment: Assignment, public_source: str) -> str
     guess of the reference."""
     parts = [
         f"{fingerprints.FORMAT} {fingerprints.SIGNIFICANT} {fingerprints.ABSOLUTE_FLOOR}",
+        f"{assignment.id} {assignment.module}",
         (root / "solutions" / assignment.module).read_text(encoding="utf-8"),
         _catalogue_text(root, assignment),
         public_source,
@@ -126,11 +128,21 @@ def fingerprint_text(root: Path, course: Course, assignment: Assignment, public_
         public_source: the text of its public suite, as released.
 
     Returns:
-        the JSON text (sorted keys, so the same inputs give the same bytes).
+        the JSON text (sorted keys, so the same inputs give the same bytes). Computed once per
+        process for the same inputs (`inputs_digest`): tests release copies of a course many times.
     """
     catalogue = load_catalogue(root / "tests" / assignment.id / "mistakes.py")
     if not catalogue or "def test_" not in public_source:
         return None
+    inputs = inputs_digest(root, assignment, public_source)
+    if inputs not in _MADE:
+        _MADE[inputs] = _compute(root, course, assignment, public_source, catalogue)
+    return _MADE[inputs]
+
+
+def _compute(
+    root: Path, course: Course, assignment: Assignment, public_source: str, catalogue: list[dict[str, Any]]
+) -> str:
     reference = root / "solutions" / assignment.module
     calls: dict[str, dict[str, Call]] = {}
     with tempfile.TemporaryDirectory(prefix="grader-fingerprints-") as folder:
