@@ -272,3 +272,31 @@ def test_fingerprints_are_computed_the_same_way_twice(checkout):
     assert first == path_for(root, "stats").read_text(encoding="utf-8")
     table = load(path_for(root, "stats"))
     assert table is not None and table.inputs == inputs_digest(root, assignment, public)
+
+
+@pytest.mark.slow
+def test_the_course_names_its_mistakes_at_home(tmp_path):
+    """This course's committed fingerprints: in a student repository, each mistake the public tests
+    tell apart is named at home by one of them, and no other mistake is named."""
+    from grader.catalogue import variant_source
+    from grader.packaging import write_student_repo
+
+    from .conftest import ROOT
+
+    course = load_course(ROOT / "course.yml")
+    repo = tmp_path / "repo"
+    write_student_repo(ROOT, course, repo)
+    for assignment in course.assignments:
+        table = load(path_for(repo, assignment.id))
+        assert table is not None, f"{assignment.id}: no fingerprints shipped; run `course release`"
+        told = {name for calls in table.calls.values() for entry in calls.values() for name in entry.variants}
+        reference = (ROOT / "solutions" / assignment.module).read_text(encoding="utf-8")
+        for mistake in load_catalogue(ROOT / "tests" / assignment.id / "mistakes.py"):
+            if mistake["name"] not in told:
+                continue
+            path = tmp_path / assignment.id / mistake["name"].replace(" ", "_") / assignment.module
+            path.parent.mkdir(parents=True)
+            path.write_text(variant_source(reference, mistake), encoding="utf-8")
+            report = grade(repo, assignment, path)
+            named = {test.mistake for test in report.tests} - {None}
+            assert named == {mistake["name"]}, (assignment.id, mistake["name"], named)
