@@ -84,6 +84,8 @@ class Replayer:
         catalogue: the assignment's MISTAKES.
         settings: course.yml `grading:` (the same limits as a student's child).
         isolation: the student's isolation level.
+        max_replays: calls it answers in all (`course release` fingerprints many more).
+        budget_s: its wall time in all.
     """
 
     def __init__(
@@ -92,9 +94,12 @@ class Replayer:
         catalogue: list[dict[str, Any]],
         settings: GradingSettings,
         isolation: Isolation,
+        max_replays: int = MAX_REPLAYS,
+        budget_s: float = REPLAY_BUDGET_S,
     ) -> None:
         self.reference, self.catalogue, self.isolation = reference, catalogue, isolation
-        self.settings = settings.model_copy(update={"submission_time_limit_s": REPLAY_BUDGET_S})
+        self.settings = settings.model_copy(update={"submission_time_limit_s": budget_s})
+        self.max_replays = max_replays
         self.replays = 0
         self.folder: tempfile.TemporaryDirectory[str] | None = None
         self.child: SandboxedSubmission | None = None
@@ -114,7 +119,7 @@ class Replayer:
         Raises:
             SubmissionFailure: the replay budget is spent, or the replay child failed.
         """
-        if self.replays >= MAX_REPLAYS:
+        if self.replays >= self.max_replays:
             raise SubmissionFailure("the diagnosis has used its replays")
         self.replays += 1
         args, kwargs, _, state = _decoded(call)

@@ -81,6 +81,7 @@ def grade(
     only_functions: set[str] | None = None,
     official: bool = False,
     language: str | None = None,
+    plugins: tuple[object, ...] = (),
 ) -> Report:
     """Run every suite of `assignment` on `submission` and return the report.
 
@@ -92,6 +93,7 @@ def grade(
         only_functions: run only the tests of these graded functions (a fast check).
         official: the score is recorded: refuse to grade without strong isolation.
         language: the feedback's language ("en", "zh-CN"), instead of course.yml's.
+        plugins: more pytest plugin objects for the run (`course release` reads the call logs).
 
     Returns:
         the Report: one TestResult per test, hidden tests absent here listed as pending.
@@ -109,9 +111,9 @@ def grade(
     folder = suite_folder(root, assignment)
     files = sorted(folder.glob("test_*.py"), key=lambda path: ("hidden" in path.name, path.name))
     collector, watcher = ResultCollector(), _SessionWatcher()
-    plugins: list[object] = [watcher, collector]
+    running: list[object] = [watcher, collector, *plugins]
     if only_functions is not None:
-        plugins.insert(0, _OnlyFunctions(only_functions))
+        running.insert(0, _OnlyFunctions(only_functions))
     arguments = [
         *map(str, files),
         f"--submission={submission}",
@@ -133,7 +135,7 @@ def grade(
     arguments.append(f"--lang={language}")
     if files:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            pytest.main(arguments, plugins=plugins)
+            pytest.main(arguments, plugins=running)
     if watcher.broken_suites:
         raise CourseBroken(
             f"{assignment.id}: a suite cannot be collected ({watcher.broken_suites[0]}); fix the course."

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import analysis, compare, i18n, reasons
+from grader import analysis, compare, fingerprints, i18n, reasons
 from grader.catalogue import load_catalogue
 from grader.config import Course, find_course_root, load_course
 from grader.containment import dependencies, run_ranks, suite_uses
@@ -331,7 +331,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def diagnosis(item: pytest.Item) -> dict[str, Any] | None:
     """The known mistake the student's calls match, where the reference and catalogue are present.
 
-    The calls are replayed in a sandboxed replay child (`grader.diagnosis`), never here.
+    The calls are replayed in a sandboxed replay child (`grader.diagnosis`), never here. Without a
+    reference (a student's checkout), they are compared with the shipped fingerprints instead.
     """
     function = _function(item)
     if function is None or getattr(item.config, "_grader_root", None) is None:
@@ -339,6 +340,9 @@ def diagnosis(item: pytest.Item) -> dict[str, Any] | None:
     assignment_id = assignment_of(Path(str(item.path)))
     replayer = _replayer(item.config, assignment_id)
     handle = _open_handle(item.config, assignment_id)
+    if replayer is None and handle is not None:  # a student's checkout: the shipped fingerprints
+        root: Path = item.config._grader_root  # type: ignore[attr-defined]
+        return fingerprints.name_at_home(fingerprints.path_for(root, assignment_id), function, handle)
     if replayer is None or handle is None or not replayer.catalogue:
         return None
     for name in [function, *handle.recorded_methods(function)]:

@@ -20,6 +20,9 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
 from grader.config import Assignment, Course
 from grader.errors import ReleaseError
+from grader.fingerprints import FILE as FINGERPRINTS
+from grader.release_fingerprints import fingerprint_text
+from grader.release_fingerprints import stale as fingerprints_stale
 
 BEGIN, END, HINT = "### BEGIN SOLUTION", "### END SOLUTION", "### HINT:"
 NBGRADER_SCHEMA = 3
@@ -290,8 +293,13 @@ def public_suite(suites: Path) -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else NO_PUBLIC_TESTS
 
 
-def release_files(root: Path, course: Course, assignment: Assignment) -> dict[Path, str]:
-    """Every released file of one assignment, path relative to the course folder -> text."""
+def release_files(
+    root: Path, course: Course, assignment: Assignment, *, fingerprints: bool = True
+) -> dict[Path, str]:
+    """Every released file of one assignment, path relative to the course folder -> text.
+
+    `fingerprints=False` leaves out tests/fingerprints.json, the slow one (it grades the public
+    suite on every known mistake; `grader.release_fingerprints`)."""
     solution_path = root / "solutions" / assignment.module
     if not solution_path.is_file():
         raise ReleaseError(f"{solution_path}: no reference solution for assignment '{assignment.id}'.")
@@ -317,7 +325,7 @@ def release_files(root: Path, course: Course, assignment: Assignment) -> dict[Pa
     hidden = [{key: t[key] for key in ("name", "function", "points")} for t in tests if t["hidden"]]
     manifest = {"assignment": assignment.id, "tests": hidden}
     folder = Path("assignments") / assignment.id
-    return {
+    files = {
         folder / assignment.module: stub,
         folder / f"{assignment.id}.ipynb": make_notebook(
             assignment, stub, solution, public_source, handout, public_points
@@ -326,6 +334,10 @@ def release_files(root: Path, course: Course, assignment: Assignment) -> dict[Pa
         folder / "tests" / "hidden.json": json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
         folder / "README.md": handout,
     }
+    fingerprinted = fingerprint_text(root, course, assignment, public_source) if fingerprints else None
+    if fingerprinted is not None:
+        files[folder / "tests" / FINGERPRINTS] = fingerprinted
+    return files
 
 
 def nbgrader_source_notebook(root: Path, course: Course, assignment: Assignment) -> str:
@@ -364,11 +376,16 @@ def release(root: Path, course: Course) -> list[Path]:
 
 
 def outdated(root: Path, course: Course, assignments: list[Assignment] | None = None) -> list[Path]:
-    """Released files that differ from a fresh release (or are missing), of all or some assignments."""
+    """Released files that differ from a fresh release (or are missing), of all or some assignments.
+
+    The fingerprints file is judged by the digest of its inputs, which it records: recomputing it
+    would grade the public suite on every known mistake."""
     stale = []
     for assignment in assignments or course.assignments:
-        for relative, text in release_files(root, course, assignment).items():
+        for relative, text in release_files(root, course, assignment, fingerprints=False).items():
             target = root / relative
             if not target.is_file() or target.read_text(encoding="utf-8") != text:
                 stale.append(relative)
+        if fingerprints_stale(root, course, assignment, public_suite(root / "tests" / assignment.id)):
+            stale.append(Path("assignments") / assignment.id / "tests" / FINGERPRINTS)
     return stale
