@@ -30,8 +30,9 @@ def explain_number(case: Case) -> Finding | None:
         _close(case, got, cut(expected)) for cut in (np.floor, np.trunc)
     ):
         return case.finding("number_truncated", "")
-    if expected != 0 and got != 0:
-        ratio = Fraction(got / expected).limit_denominator(_MAX_TERM)
+    quotient = got / expected if expected != 0 else 0.0
+    if quotient != 0 and np.isfinite(quotient):
+        ratio = Fraction(quotient).limit_denominator(_MAX_TERM)
         simple = abs(ratio.numerator) <= _MAX_TERM and ratio not in (0, 1, -1)
         if simple and _close(case, got, float(ratio) * expected) and not 2 / 3 < abs(float(ratio)) < 3 / 2:
             return case.finding("number_scale", "", factor=str(ratio))
