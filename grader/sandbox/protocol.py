@@ -121,7 +121,8 @@ def _encode_array(array: np.ndarray, blobs: list[bytes], max_bytes: int) -> Any:
     contiguous = array if array.flags.c_contiguous else array.copy(order="C")
     header = io.BytesIO()  # the .npy header, then the raw C-order bytes, copied once
     np.lib.format.write_array_header_1_0(header, np.lib.format.header_data_from_array_1_0(contiguous))
-    blobs.append(b"".join((header.getvalue(), contiguous.data.cast("B"))))
+    data = contiguous.data.cast("B") if contiguous.size else b""  # a view with a 0 in its shape cannot cast
+    blobs.append(b"".join((header.getvalue(), data)))
     return {"array": len(blobs) - 1}
 
 

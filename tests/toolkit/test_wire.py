@@ -123,3 +123,18 @@ def test_decoding_is_bounded_in_depth_values_and_header_size():
     with pytest.raises(wire.WireError, match="header of"):
         wire.parse_frame(struct.pack("<I", wire.MAX_HEADER_BYTES + 1) + b"{}")
     assert wire.decode([[1, {"tuple": [2, "x"]}]], []) == [[1, (2, "x")]]
+
+
+@pytest.mark.parametrize(
+    "array",
+    [
+        np.zeros((2, 3, 0)),
+        np.zeros((2, 3, 4))[:, :, 0:-0],
+        np.zeros((0,), dtype=np.int64),
+        np.ones((3, 0, 2)).T,
+    ],
+)
+def test_empty_arrays_round_trip(array):
+    """A crop with [pad:-pad] at pad 0 returns an empty view: it must cross the wire, not end the child."""
+    back = round_trip(array)
+    assert back.shape == array.shape and back.dtype == array.dtype
