@@ -155,14 +155,14 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "offset_or_scale": {
         "en": "Every value is off by the same constant, and is the expected one times {factor}: a "
-        "division missing or done twice (by N, the window area, 2 or the stride squared), or a bias "
-        "added twice or missing?",
+        "factor missing or applied twice (dividing by N, the window area, 2 or the stride squared; a "
+        "sum where a mean is needed), or a bias added twice or missing?",
         "zh-CN": "每个值都差了同一个常数，也都是期望值的 {factor} 倍：是不是漏了或多做了一次除法"
         "（除以 `N`、窗口面积、2 或步长的平方），或者偏置加了两次、漏加了？",
     },
     "number_scale": {
-        "en": "Your number is the expected one times {factor}: a division missing or done twice "
-        "(a sum where a mean is needed: by N, the window area, 2 or the stride squared)?",
+        "en": "Your number is the expected one times {factor}: a factor missing or applied twice "
+        "(a sum where a mean is needed, dividing by N, the window area, 2 or the stride squared)?",
         "zh-CN": "你的结果是期望值的 {factor} 倍：是不是漏了或多做了一次除法"
         "（该求平均的地方求了和：除以 `N`、窗口面积、2 或步长的平方）？",
     },
@@ -213,8 +213,8 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "每个值的符号都反了：多了或少了一个负号？",
     },
     "scale": {
-        "en": "Every value is the expected one times {factor}: a division missing or done twice "
-        "(by N, the window area, 2 or the stride squared)?",
+        "en": "Every value is the expected one times {factor}: a factor missing or applied twice "
+        "(dividing by N, the window area, 2 or the stride squared; a sum where a mean is needed)?",
         "zh-CN": "每个值都是期望值的 {factor} 倍：是不是漏了或多做了一次除法"
         "（除以 `N`、窗口面积、2 或步长的平方）？",
     },
@@ -272,7 +272,7 @@ PLACES: dict[str, dict[str, str]] = {
     "interior": {"en": "in the interior only", "zh-CN": "仅在内部"},
     "axis": {"en": "axis {axis}", "zh-CN": "第 {axis} 轴"},
     "named_axis": {"en": "{name} (axis {axis})", "zh-CN": "{name}（第 {axis} 轴）"},
-    "name.sample": {"en": "sample", "zh-CN": "样本"},
+    "name.sample": {"en": "image", "zh-CN": "图像"},
     "name.channel": {"en": "channel", "zh-CN": "通道"},
     "name.row": {"en": "row", "zh-CN": "行"},
     "name.column": {"en": "column", "zh-CN": "列"},
@@ -285,6 +285,7 @@ PLACES: dict[str, dict[str, str]] = {
         "en": "reshaped to {shape}, then axes in the order {order}",
         "zh-CN": "先 `reshape` 成 {shape}，再按轴顺序 {order} 转置",
     },
+    "layout.moved": {"en": "{axes} out of place", "zh-CN": "{axes}的位置不对"},
     "layout.fortran": {"en": "column-major (Fortran) order", "zh-CN": "按列优先（`Fortran`）顺序"},
     "band": {
         "en": "{axis}: {before} at the start, {after} at the end",

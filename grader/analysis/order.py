@@ -150,15 +150,27 @@ def layout(case: Case) -> Finding | None:
     for order in permutations(expected.ndim):
         if case.agree(got.reshape(-1), expected.transpose(order).reshape(-1)):
             key = "layout.fortran" if order == fortran else "layout.transpose_first"
-            text = place(key, language, order=str(order))
+            text = place(key, language, order=str(order)) + _moved(order, language)
             return case.finding("layout", text, layout=text)
     for order in permutations(got.ndim):
         if case.agree(got.transpose(order).reshape(-1), expected.reshape(-1)):
             shape = str(tuple(got.shape[axis] for axis in order))
-            text = place("layout.reshape_first", language, order=str(order), shape=shape)
+            text = place("layout.reshape_first", language, order=str(order), shape=shape) + _moved(
+                order, language
+            )
             return case.finding("layout", text, layout=text)
     where = summary(case.differ, language) if got.shape == expected.shape else place("everywhere", language)
     return case.finding("reordered", where)
+
+
+def _moved(order: tuple[int, ...], language: str) -> str:
+    """ "; image (axis 0) and channel (axis 1) out of place" for the axes a permutation moves."""
+    moved = [axis for position, axis in enumerate(order) if axis != position]
+    if not moved or len(order) != 4:  # axes have names in NCHW arrays only
+        return ""
+    return place("join", language) + place(
+        "layout.moved", language, axes=axes_names(sorted(moved), 4, language)
+    )
 
 
 def values_differ(case: Case) -> Finding:

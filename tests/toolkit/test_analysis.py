@@ -142,13 +142,13 @@ def test_flattened_output_is_reshaped(data):
 def test_missing_and_extra_axes(data):
     x, w, b = data
     one = conv(x[:1], w, b)
-    check(one[0], one, "axis_missing", "sample (axis 0)")
+    check(one[0], one, "axis_missing", "image (axis 0)")
     check(one[:, :, np.newaxis], one, "axis_extra", "axis 2")
     found = check(np.stack([one, one, one]), one, "axis_extra", "axis 0")
     assert "of size 3" in found.sentence, "copies along a new axis, not a missing mean"
     out = conv(x, w, b)
-    check(out[0], out, "first_only", "sample (axis 0)")
-    check(out.sum(axis=0), out, "axis_summed", "sample (axis 0)")
+    check(out[0], out, "first_only", "image (axis 0)")
+    check(out.sum(axis=0), out, "axis_summed", "image (axis 0)")
     check(out.mean(axis=1, keepdims=True), out, "axis_averaged", "channel (axis 1)")
 
 
@@ -181,7 +181,7 @@ def test_padding_missing_or_twice(data):
 def test_zero_pad_on_every_axis(data):
     x, _, _ = data
     expected = np.pad(x, ((0, 0), (0, 0), (2, 2), (2, 2)))
-    found = check(np.pad(x, 2), expected, "padding_extra", "sample (axis 0) and channel (axis 1)")
+    found = check(np.pad(x, 2), expected, "padding_extra", "image (axis 0) and channel (axis 1)")
     assert "2 extra on each side" in found.sentence
 
 
