@@ -6,7 +6,6 @@ they work the same on the reference and on an isolated student submission.
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +15,7 @@ import numpy as np
 from grader import i18n
 from grader.compare import Mismatch, assert_shape, message
 from grader.sandbox import SandboxedSubmission
+from grader.sandbox.child import array_digests
 
 
 def numerical_gradient(
@@ -76,20 +76,10 @@ def call_watching_inputs(submission: Any, function: str, *args: Any, **kwargs: A
         result = getattr(submission, function)(*args, **kwargs)
         calls = submission.calls.of(function)
         return result, list(calls[-1].modified) if calls else []
-    before = copy.deepcopy((args, kwargs))
+    before = array_digests(list(args), kwargs)
     result = getattr(submission, function)(*args, **kwargs)
-    labelled = [(str(i), old, new) for i, (old, new) in enumerate(zip(before[0], args, strict=True))]
-    labelled += [(name, before[1][name], kwargs[name]) for name in kwargs]
-    changed = [label for label, old, new in labelled if not _same_arrays(old, new)]
-    return result, changed
-
-
-def _same_arrays(old: Any, new: Any) -> bool:
-    if isinstance(old, np.ndarray):
-        return old.shape == new.shape and bool(np.array_equal(old, new, equal_nan=True))
-    if isinstance(old, (tuple, list)):
-        return all(_same_arrays(a, b) for a, b in zip(old, new, strict=True))
-    return True
+    after = array_digests(list(args), kwargs)
+    return result, [label for label, digest in before.items() if after.get(label) != digest]
 
 
 def assert_gradient(got: np.ndarray, expected: np.ndarray, *, what: i18n.Text, limit: float = 1e-7) -> None:
