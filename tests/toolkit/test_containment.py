@@ -77,3 +77,29 @@ def test_callees_run_first_and_reports_keep_the_suites_order(tmp_path):
     functions = [t.function for t in report.tests if t.status != "pending"]
     assert functions.index("conv_forward") < functions.index("conv_single_step")
     assert {t.function for t in report.tests if t.score < t.max_score} == {"conv_single_step"}
+
+
+WEIGHT_SCALE_IGNORED = """
+
+_OwnConvNet = ConvNet
+
+
+class ConvNet(_OwnConvNet):
+    def __init__(self, *args, weight_scale=1e-2, **kwargs):
+        super().__init__(*args, weight_scale=1e-2, **kwargs)  # weight_scale ignored
+"""
+
+
+@pytest.mark.slow
+def test_a_wrong_class_costs_only_its_own_points_in_the_tests_that_build_it(tmp_path):
+    """train's tests build their model with the student's ConvNet. A ConvNet that ignores
+    weight_scale fails its own test; train's tests that failed with it (the 50-digit overfit
+    starts at weight_scale 0.2) pass with the reference's ConvNet standing in, and name it."""
+    course = write_course(tmp_path / "course", time_limit=60.0)  # training through a stand-in
+    path = tmp_path / "cnn.py"
+    path.write_text((ROOT / "solutions" / "cnn.py").read_text(encoding="utf-8") + WEIGHT_SCALE_IGNORED)
+    report = grade(course, load_course(course / "course.yml").assignment("cnn"), path)
+    lost = {t.function for t in report.tests if t.score < t.max_score}
+    assert lost == {"ConvNet"}, [(t.name, t.output) for t in report.tests if t.score < t.max_score]
+    kept = [t for t in report.tests if t.function == "train" and "ConvNet" in t.output]
+    assert kept and all(t.status == "passed" for t in kept)
