@@ -51,6 +51,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "every_test_failed": "every test failed for one reason: {reason}",
         "tests_count": "{count} test(s)",
         "not_graded": "not graded: see the reason above",
+        "grader_failed": "the grader could not describe this failure ({error}); tell your instructor",
     },
     "zh-CN": {
         "test": "测试",
@@ -90,6 +91,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "every_test_failed": "所有测试都因同一原因未通过：{reason}",
         "tests_count": "{count} 个测试",
         "not_graded": "未评分：原因见上",
+        "grader_failed": "评分程序无法描述这次失败（{error}）；请告诉你的老师",
     },
 }
 

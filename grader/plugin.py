@@ -23,6 +23,7 @@ from grader.config import Course, find_course_root, load_course
 from grader.containment import dependencies, run_ranks, suite_uses
 from grader.diagnosis import Replayer, callees, diagnose
 from grader.errors import GraderError
+from grader.outcome import Outcome, Status, record
 from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure
 from grader.submission import Submission, open_submission, reference_path
 
@@ -386,7 +387,7 @@ def _numbers(values: Any) -> list[float] | None:
     return numbers
 
 
-def failure_reason(error: BaseException, language: str = "en") -> tuple[str, str]:
+def failure_reason(error: BaseException, language: str = "en") -> tuple[Status, str]:
     """The status and a short reason, in `language`, for an exception raised by a test."""
     return reasons.failure_reason(error, language)
 
@@ -400,27 +401,31 @@ def _shorten(text: str) -> str:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
-    outcome: Any = yield
-    report = outcome.get_result()
+    result: Any = yield
+    report = result.get_result()
     try:
-        _annotate(item, call, report)
+        outcome = _annotate(item, call, report)
     except Exception as error:  # the grader's own plumbing must never lose a test (INTERNALERROR)
-        report.grader_status = "error" if report.failed else "passed"
-        report.grader_reason = (
-            "" if report.passed else f"the grader could not describe this failure ({error!r})"[:300]
-        )
+        language = _language(item)
+        reason = "" if report.passed else i18n.text(language, "grader_failed", error=repr(error)[:200])
+        outcome = Outcome("error" if report.failed else "passed", reason)
+    record(item, report.when, outcome)
 
 
-def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> None:
-    """Give a test report its grading status, reason, arrays, curve and diagnosed mistake."""
-    if report.when == "call":
-        report.grader_curve = training_curve(item)
+def _language(item: pytest.Item) -> str:
+    return str(item.config.getoption("--lang") or _course(item.config).course.language)
+
+
+def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Outcome:
+    """The outcome of one phase of a test: status, reason, arrays, curve and diagnosed mistake.
+    A failed test that passes with its failing callees answered by the reference passes."""
+    outcome = Outcome(curve=training_curve(item) if report.when == "call" else None)
     if call.excinfo is None or report.skipped:
-        return
+        return outcome
     error = call.excinfo.value
     if isinstance(error, compare.Mismatch) and error.got is not None:
-        report.grader_arrays = {"expected": error.expected, "got": error.got}
-    language = item.config.getoption("--lang") or _course(item.config).course.language
+        outcome.arrays = {"expected": error.expected, "got": error.got}
+    language = _language(item)
     status, reason = failure_reason(error, language)
     if report.when != "call" and status == "failed":
         status = "error"
@@ -435,11 +440,10 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Non
     if report.when == "call" and status in ("failed", "timeout") and function is not None:
         culprits, passes = _rerun_with_reference_callees(item, function)
         if passes:  # the caller's own code is right: its points are kept, the callee is named
-            report.outcome, report.longrepr, report.grader_arrays = "passed", None, None
-            report.grader_status = "passed"
+            report.outcome, report.longrepr = "passed", None
             named = ", ".join(culprits)
-            report.grader_reason = i18n.text(language, "callee_cause", function=function, callees=named)
-            return
+            reason = i18n.text(language, "callee_cause", function=function, callees=named)
+            return Outcome("passed", reason, explanation=reason, curve=outcome.curve)
         if culprits:
             named = ", ".join(culprits)
             note = i18n.text(language, "callee_also_fails", function=function, callees=named)
@@ -448,13 +452,15 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Non
         item.config.stash.setdefault(FAILED_FUNCTIONS, set()).add(function)
     mistake = _named_mistake(item) if report.when == "call" and status == "failed" and not culprits else None
     if mistake:
-        report.grader_mistake = mistake["name"]
+        outcome.mistake = mistake["name"]
         hint = i18n.hint(mistake, language)
         sentence = i18n.text(language, "known_mistake", name=i18n.mistake_name(mistake, language), hint=hint)
         reason, safe = f"{sentence}\n{reason}", [sentence, *safe]
-    report.grader_explanation = _shorten("\n".join(safe))
-    report.grader_status = status
-    report.grader_reason = _with_seed(item, report, reason)
+    outcome.explanation = _shorten("\n".join(safe))
+    outcome.status = status
+    outcome.seed = dict(item.user_properties).get("seed")
+    outcome.reason = _with_seed(report, reason, outcome.seed)
+    return outcome
 
 
 def _named_mistake(item: pytest.Item) -> dict[str, Any] | None:
@@ -464,12 +470,10 @@ def _named_mistake(item: pytest.Item) -> dict[str, Any] | None:
         return None
 
 
-def _with_seed(item: pytest.Item, report: Any, reason: str) -> str:
+def _with_seed(report: Any, reason: str, seed: Any) -> str:
     """The reason, shortened, with the test's seed on its first line, so no cut can take it away."""
     lines = _shorten(reason).splitlines() or [""]
-    seed = dict(item.user_properties).get("seed")
     if seed is not None:
         lines[0] += f" (seed {seed})"
-        report.grader_seed = seed
         report.sections.append(("seed", f"rerun with --seed {seed} to reproduce"))
     return "\n".join(lines)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import pytest
 
 from grader import compare, i18n
+from grader.outcome import Status
 from grader.sandbox import StudentException, SubmissionFailure, SubmissionTimeout
 
 Fill = Callable[[re.Match[str]], str]
@@ -204,7 +205,7 @@ def _plain(error: BaseException, language: str) -> str:
     return text
 
 
-def failure_reason(error: BaseException, language: str = "en") -> tuple[str, str]:
+def failure_reason(error: BaseException, language: str = "en") -> tuple[Status, str]:
     """The status and a short reason, in `language`, for an exception raised by a test."""
     if isinstance(error, compare.Failure):
         return "failed", i18n.render(error.message, language)
@@ -212,7 +213,7 @@ def failure_reason(error: BaseException, language: str = "en") -> tuple[str, str
         return "failed", _student(error, language)
     if isinstance(error, SubmissionFailure):
         text = str(error)
-        status = "timeout" if isinstance(error, SubmissionTimeout) else "failed"
+        status: Status = "timeout" if isinstance(error, SubmissionTimeout) else "failed"
         return status, (sandbox_zh(text) or text) if language == "zh-CN" else text
     if isinstance(error, (AssertionError, pytest.fail.Exception)):
         return "failed", _plain(error, language)

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from grader import i18n
+from grader.outcome import Outcome, recorded
 
 SCHEMA_VERSION = 1
 STATUSES = ("passed", "failed", "error", "timeout", "pending")
@@ -243,22 +244,22 @@ class ResultCollector:
         max_score = self.points[item.nodeid]
         properties: dict[str, Any] = dict(report.user_properties)
         # the plugin gives every failure its status (setup and teardown failures are errors)
-        status = getattr(report, "grader_status", None) or ("passed" if report.passed else "error")
-        fraction = 1.0 if status == "passed" else float(properties.get("partial", 0.0))
+        outcome = recorded(item, report.when) or Outcome("passed" if report.passed else "error")
+        fraction = 1.0 if outcome.status == "passed" else float(properties.get("partial", 0.0))
         return TestResult(
             name=self.names[item.nodeid],
             function=marker_value(item, "function"),
             score=max_score * fraction,
             max_score=max_score,
-            status=status,
+            status=outcome.status,
             hidden=item.get_closest_marker("hidden") is not None,
-            output=getattr(report, "grader_reason", "") or ("" if report.passed else "failed"),
-            mistake=getattr(report, "grader_mistake", None),
+            output=outcome.reason or ("" if outcome.status == "passed" else "failed"),
+            mistake=outcome.mistake,
             duration_s=round(report.duration, 4),
-            seed=getattr(report, "grader_seed", None),
-            explanation=getattr(report, "grader_explanation", ""),
-            arrays=getattr(report, "grader_arrays", None),
-            curve=getattr(report, "grader_curve", None),
+            seed=outcome.seed,
+            explanation=outcome.explanation,
+            arrays=outcome.arrays,
+            curve=outcome.curve,
         )
 
 
