@@ -8,6 +8,7 @@ where it occurs, and for small arrays an excerpt of expected against got.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 from collections.abc import Iterator
 from typing import Any, NoReturn
 
@@ -22,10 +23,21 @@ _EXCERPT_LIMIT = 36  # arrays up to this many elements are shown whole
 OUTPUT = message("output", "输出")
 
 
-def set_default_tolerances(rtol: float, atol: float) -> None:
-    """Use the course's tolerances (course.yml `grading:`) for every later comparison."""
-    global DEFAULT_RTOL, DEFAULT_ATOL
-    DEFAULT_RTOL, DEFAULT_ATOL = rtol, atol
+# The tolerances of the course being graded: set around each test by the plugin (`tolerances`),
+# never as a module global, so two courses graded in one process never share them.
+_TOLERANCES: contextvars.ContextVar[tuple[float, float]] = contextvars.ContextVar(
+    "tolerances", default=(DEFAULT_RTOL, DEFAULT_ATOL)
+)
+
+
+@contextlib.contextmanager
+def tolerances(rtol: float, atol: float) -> Iterator[None]:
+    """Within the block, comparisons that name no tolerance use these (course.yml `grading:`)."""
+    token = _TOLERANCES.set((rtol, atol))
+    try:
+        yield
+    finally:
+        _TOLERANCES.reset(token)
 
 
 class Failure(AssertionError):
@@ -228,8 +240,9 @@ def assert_close(
     Raises:
         Mismatch: with a message, in both languages, that names the first difference.
     """
-    rtol = DEFAULT_RTOL if rtol is None else rtol
-    atol = DEFAULT_ATOL if atol is None else atol
+    default_rtol, default_atol = _TOLERANCES.get()
+    rtol = default_rtol if rtol is None else rtol
+    atol = default_atol if atol is None else atol
     if isinstance(expected, (tuple, list)):
         _assert_sequence(got, expected, rtol, atol, what)
         return

@@ -74,7 +74,6 @@ def _course(config: pytest.Config) -> Course:
         cached = load_course(root / "course.yml")
         config._grader_course = cached  # type: ignore[attr-defined]
         config._grader_root = root  # type: ignore[attr-defined]
-        compare.set_default_tolerances(cached.grading.rtol, cached.grading.atol)
     return cached
 
 
@@ -397,6 +396,14 @@ def _shorten(text: str) -> str:
     if len(lines) > MAX_REASON_LINES:
         lines = [*lines[:MAX_REASON_LINES], "..."]
     return "\n".join(line[:300] for line in lines)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Every comparison of the test, reruns included, uses the course's tolerances."""
+    grading = _course(item.config).grading
+    with compare.tolerances(grading.rtol, grading.atol):
+        yield
 
 
 @pytest.hookimpl(hookwrapper=True)

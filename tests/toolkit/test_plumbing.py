@@ -101,3 +101,20 @@ def test_a_training_history_of_any_value_never_breaks_the_curve(values, expected
         assert got is None
     else:
         np.testing.assert_array_equal(got, expected)
+
+
+def test_each_course_grades_with_its_own_tolerances_in_one_process(tmp_path):
+    """course.yml's rtol reaches every comparison of that course only: an add that is 1 % off
+    passes where rtol is 0.1 and fails where it is the default, whichever is graded first."""
+    from .conftest import fixture_course
+
+    loose = fixture_course(tmp_path / "loose")
+    text = (loose / "course.yml").read_text(encoding="utf-8")
+    (loose / "course.yml").write_text(text.replace("grading:\n", "grading:\n  rtol: 0.1\n"), encoding="utf-8")
+    tight = fixture_course(tmp_path / "tight")
+    source = (tight / "solutions" / "vec.py").read_text(encoding="utf-8")
+    submission = tmp_path / "student" / "vec.py"
+    submission.parent.mkdir()
+    submission.write_text(source.replace("return x + y", "return (x + y) * 1.01"), encoding="utf-8")
+    scores = [graded(root, submission).score for root in (loose, tight, loose)]
+    assert scores == [10, 7, 10]
