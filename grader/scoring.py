@@ -196,7 +196,8 @@ def shown_names(items: list[pytest.Item]) -> dict[str, str]:
 
     pytest names a parametrized test after its parameter values, and a hidden test's values
     (inputs and expected answers) must never reach a student: its cases are numbered instead,
-    in collection order, from 1. Public tests keep pytest's names.
+    in collection order, from 1. Public tests keep pytest's names, with the non-ASCII characters
+    pytest escapes in ids given back ("000 §1.9", not "000 \\xa71.9").
     """
     seen: Counter[tuple[str, str]] = Counter()
     names = {}
@@ -206,8 +207,18 @@ def shown_names(items: list[pytest.Item]) -> dict[str, str]:
             seen[group_key(item)] += 1
             names[item.nodeid] = f"{group_key(item)[1]}[case-{seen[group_key(item)]}]"
         else:
-            names[item.nodeid] = item.name
+            names[item.nodeid] = readable(item.name)
     return names
+
+
+def readable(name: str) -> str:
+    """A test name with pytest's escapes of non-ASCII id characters undone (\\xa7 -> §)."""
+    if not name.isascii() or "\\" not in name:
+        return name
+    try:
+        return name.encode("ascii").decode("unicode_escape")
+    except UnicodeDecodeError:
+        return name
 
 
 def load_manifest(path: Path) -> list[dict[str, Any]]:

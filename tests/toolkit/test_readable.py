@@ -11,7 +11,7 @@ from grader import reports
 from grader.config import load_course
 from grader.grading import grade
 from grader.release import points_text, release, release_files
-from grader.scoring import Report, TestResult
+from grader.scoring import Report, TestResult, readable
 
 from .conftest import fixture_course
 
@@ -104,3 +104,10 @@ def test_a_course_without_conventions_shows_none(released):
     handout = (released / "assignments" / "vec" / "README.md").read_text(encoding="utf-8")
     assert not course.course.conventions and "Conventions" not in handout
     assert "- **due 2026-01-12 23:59 +0000**" in handout
+
+
+@pytest.mark.parametrize("label", ["000 §1.9", "零填充", "a\\b", "plain"])
+def test_test_names_show_the_characters_pytest_escapes_in_ids(label):
+    """pytest writes a non-ASCII parameter id as `\\xa7` (its ascii_escaped); reports show `§`."""
+    escaped = label.encode("unicode_escape").decode("ascii")  # what pytest puts in the name
+    assert readable(f"test_x[{escaped}]") == f"test_x[{label}]"
