@@ -87,7 +87,7 @@ def explain(
 def _explain(case: Case) -> Finding | None:
     if case.got.shape != case.expected.shape:
         if case.got.size == 0 or case.expected.size == 0:
-            return shapes.size_only(case) or shapes.shape_differs(case)
+            return shapes.empty_axes(case) or shapes.size_only(case) or shapes.shape_differs(case)
         return _first(case, _SHAPE_CHECKS) or shapes.shape_differs(case)
     if not case.differ.any():
         return None

@@ -118,6 +118,12 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "形状是 {got_shape}，应为 {expected_shape}，差了一个偶数：检查输出尺寸公式里的零填充"
         "（两侧都要算，而且只算一次）和步长。",
     },
+    "empty_axes": {
+        "en": "Your array is empty ({got_shape} where {expected_shape} is expected): a slice that "
+        "ends where it starts, as x[p:-p] does when p is 0 (-0 is 0, so the slice is x[0:0])?",
+        "zh-CN": "你的结果是空数组（形状 {got_shape}，应为 {expected_shape}）：是不是切片的终点没有落在"
+        "起点之后？例如 `p` 为 0 时 `x[p:-p]` 就是 `x[0:0]`，是空的（-0 就是 0）。",
+    },
     "shape_differs": {
         "en": "The shape is {got_shape} where {expected_shape} is expected.",
         "zh-CN": "形状是 {got_shape}，应为 {expected_shape}。",

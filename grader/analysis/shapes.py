@@ -199,6 +199,17 @@ def _block_finding(
     return case.finding("extended" if grown else "cropped", place("join", language).join(bands))
 
 
+def empty_axes(case: Case) -> Finding | None:
+    """got is empty (size 0) along axes where expected is not: a slice that ends where it starts."""
+    got, expected = case.got, case.expected
+    if got.ndim != expected.ndim or got.size:
+        return None
+    axes = [a for a in range(got.ndim) if got.shape[a] == 0 and expected.shape[a] > 0]
+    if not axes:
+        return None
+    return case.finding("empty_axes", axes_names(axes, got.ndim, case.language), **_shapes(case))
+
+
 def size_only(case: Case) -> Finding | None:
     """No content matched, but the sizes differ by one or by twice a padding width."""
     got, expected = case.got, case.expected

@@ -85,3 +85,13 @@ def test_a_reshape_to_the_wrong_size_gives_the_ratio():
 )
 def test_other_errors_get_no_sentence(text):
     assert explain_exception(text, "en") is None
+
+
+def test_an_empty_crop_is_explained():
+    """x[:, :, p:-p, p:-p] with p = 0 is empty: (2, 3, 0, 0) where (2, 3, 6, 7) is expected."""
+    padded = np.ones((2, 3, 6, 7))
+    pad = 0
+    got = padded[:, :, pad:-pad, pad:-pad]
+    found = explain(got, padded)
+    assert found is not None and found.kind == "empty_axes" and "row (axis 2)" in found.where
+    assert "空" in explain(got, padded, "zh-CN").sentence
