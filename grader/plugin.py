@@ -24,6 +24,7 @@ from grader.containment import dependencies, run_ranks, suite_uses
 from grader.diagnosis import Replayer, callees, diagnose
 from grader.errors import GraderError
 from grader.outcome import Outcome, Status, record
+from grader.rerun import rerun
 from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure
 from grader.submission import Submission, open_submission, reference_path
 
@@ -267,30 +268,25 @@ def _structure(error: BaseException, language: str) -> str | None:
     return f"{finding.sentence} ({finding.where})" if finding.where else finding.sentence
 
 
-def _rerun_with_reference_callees(item: pytest.Item, function: str) -> tuple[list[str], bool]:
-    """Rerun a failed test with the failing callees answered by the reference child.
+def _rerun_with_reference_callees(
+    item: pytest.Item, function: str, language: str
+) -> tuple[list[str], bool, str]:
+    """Rerun a failed test with the failing functions it relies on answered by the reference child.
 
     Returns:
-        (the failing callees, whether the test passes with them substituted).
+        (those functions, whether the test passes with them substituted, the first call one of
+        them got wrong, or "").
     """
     config = item.config
     assignment_id = assignment_of(Path(str(item.path)))
-    failed = config.stash.get(FAILED_FUNCTIONS, set())
+    failed: set[str] = config.stash.get(FAILED_FUNCTIONS, set())
     culprits = sorted(_dependencies(item) & failed)
     replayer = _replayer(config, assignment_id)
     handle = _open_handle(config, assignment_id)
     if not culprits or replayer is None or handle is None:
-        return culprits, False
-    seed = dict(item.user_properties).get("seed")
-    funcargs = getattr(item, "funcargs", {})
-    if "rng" in funcargs and seed is not None:
-        funcargs["rng"] = np.random.default_rng(int(str(seed)))  # the same inputs as the first run
-    try:
-        with handle.substituted(culprits, replayer.answer):
-            item.runtest()
-    except Exception:
-        return culprits, False
-    return culprits, True
+        return culprits, False, ""
+    passes, wrong_call = rerun(item, handle, replayer, culprits, language)
+    return culprits, passes, wrong_call
 
 
 def _open_handle(config: pytest.Config, assignment_id: str) -> SandboxedSubmission | None:
@@ -445,16 +441,20 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Out
         safe.append(reason)
     culprits: list[str] = []
     if report.when == "call" and status in ("failed", "timeout") and function is not None:
-        culprits, passes = _rerun_with_reference_callees(item, function)
+        culprits, passes, wrong_call = _rerun_with_reference_callees(item, function, language)
+        # the call a culprit got wrong holds a hidden test's inputs: staff only, there
+        shown = wrong_call if item.get_closest_marker("hidden") is None else ""
         if passes:  # the caller's own code is right: its points are kept, the callee is named
             report.outcome, report.longrepr = "passed", None
             named = ", ".join(culprits)
-            reason = i18n.text(language, "callee_cause", function=function, callees=named)
-            return Outcome("passed", reason, explanation=reason, curve=outcome.curve)
+            cause = i18n.text(language, "callee_cause", function=function, callees=named)
+            explanation = "\n".join(filter(None, [cause, shown]))
+            reason = "\n".join(filter(None, [cause, wrong_call]))
+            return Outcome("passed", reason, explanation=explanation, curve=outcome.curve)
         if culprits:
             named = ", ".join(culprits)
             note = i18n.text(language, "callee_also_fails", function=function, callees=named)
-            reason, safe = f"{reason}\n{note}", [*safe, note]
+            reason, safe = "\n".join(filter(None, [reason, note, wrong_call])), [*safe, note, shown]
     if function is not None:
         item.config.stash.setdefault(FAILED_FUNCTIONS, set()).add(function)
     mistake = _named_mistake(item) if report.when == "call" and status == "failed" and not culprits else None
@@ -463,7 +463,7 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Out
         hint = i18n.hint(mistake, language)
         sentence = i18n.text(language, "known_mistake", name=i18n.mistake_name(mistake, language), hint=hint)
         reason, safe = f"{sentence}\n{reason}", [sentence, *safe]
-    outcome.explanation = _shorten("\n".join(safe))
+    outcome.explanation = _shorten("\n".join(filter(None, safe)))
     outcome.status = status
     outcome.seed = dict(item.user_properties).get("seed")
     outcome.reason = _with_seed(report, reason, outcome.seed)

@@ -7,6 +7,7 @@ sandboxed reference child, and pass: conv_forward keeps its points, and the feed
 conv_single_step as the cause.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,31 @@ def test_a_wrong_class_costs_only_its_own_points_in_the_tests_that_build_it(tmp_
     assert lost == {"ConvNet"}, [(t.name, t.output) for t in report.tests if t.score < t.max_score]
     kept = [t for t in report.tests if t.function == "train" and "ConvNet" in t.output]
     assert kept and all(t.status == "passed" for t in kept)
+
+
+TRUE_DIVISION = """
+
+def conv_output_size(n, f, pad=0, stride=1):
+    return (n + 2 * pad - f) / stride + 1
+"""
+WRONG_CALL = re.compile(
+    r"conv_output_size returned (\S+) for conv_output_size\((\d+), (\d+), pad=(\d+), stride=(\d+)\), "
+    r"where (\S+) is right"
+)
+
+
+def test_the_first_call_a_callee_got_wrong_is_named(course_copy, tmp_path):
+    """The issue's example: conv_forward fails because conv_output_size returns a float. The
+    feedback names a call and both answers, checked here against the formula; a hidden test's
+    student copy leaves the call out (it holds the hidden inputs)."""
+    report = graded(course_copy, student(tmp_path, TRUE_DIVISION))
+    named = [(t, WRONG_CALL.search(t.output)) for t in report.tests if t.function == "conv_forward"]
+    named = [(t, found) for t, found in named if found]
+    assert named
+    for test, found in named:
+        got, n, f, pad, stride, right = found.groups()
+        n, f, pad, stride = int(n), int(f), int(pad), int(stride)
+        assert float(got) == (n + 2 * pad - f) / stride + 1 and "." in got
+        assert int(right) == (n + 2 * pad - f) // stride + 1
+        assert test.status == "passed"
+        assert ("returned" in test.explanation) == (not test.hidden)

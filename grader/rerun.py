@@ -1,0 +1,106 @@
+"""Rerun a failed test with the graded functions it relies on answered by the reference.
+
+When a test fails and functions it relies on fail their own tests (`grader.containment`), the
+plugin reruns it with those answered by the sandboxed reference child. If it then passes, the
+test's own function is right and keeps its points. Either way, the first call the reference
+answered differently from the student's function is named: "conv_output_size returned 3.5 for
+conv_output_size(8, 3, pad=0, stride=2), where 3 is right" (issue 11, localisation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+from grader import i18n
+from grader.diagnosis import Replayer, same
+from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure
+
+MAX_RECORDED = 32  # call-outs kept for localising, per rerun
+MAX_TRIED = 4  # of them replayed on the student's own function, per culprit
+SHORT = 60  # characters of a value shown in a sentence
+
+
+def rerun(
+    item: pytest.Item, handle: SandboxedSubmission, replayer: Replayer, culprits: list[str], language: str
+) -> tuple[bool, str]:
+    """Rerun `item` with `culprits` answered by the reference.
+
+    Returns:
+        (whether it passes, a sentence naming the first call a culprit got wrong, or "").
+    """
+    asked: list[tuple[str, list[Any], dict[str, Any], tuple[str, Any]]] = []
+
+    def answer(name: str, args: list[Any], kwargs: dict[str, Any], state: dict[str, Any] | None) -> Any:
+        result = replayer.answer(name, args, kwargs, state)
+        if state is None and len(asked) < MAX_RECORDED:
+            asked.append((name, args, kwargs, result))
+        return result
+
+    seed = dict(item.user_properties).get("seed")
+    funcargs = getattr(item, "funcargs", {})
+    if "rng" in funcargs and seed is not None:
+        funcargs["rng"] = np.random.default_rng(int(str(seed)))  # the same inputs as the first run
+    try:
+        with handle.substituted(culprits, answer):
+            item.runtest()
+        passes = True
+    except Exception:
+        passes = False
+    return passes, first_wrong_call(handle, asked, language)
+
+
+def first_wrong_call(
+    handle: SandboxedSubmission,
+    asked: list[tuple[str, list[Any], dict[str, Any], tuple[str, Any]]],
+    language: str,
+) -> str:
+    """The first recorded call-out on which the student's own function differs from the reference."""
+    tried: dict[str, int] = {}
+    for name, args, kwargs, expected in asked:
+        if tried.get(name, 0) >= MAX_TRIED:
+            continue
+        tried[name] = tried.get(name, 0) + 1
+        got = _student_outcome(getattr(handle, name), args, kwargs)
+        if got is None or same(got, expected):
+            continue
+        call = f"{name}({', '.join([*map(short, args), *(f'{k}={short(v)}' for k, v in kwargs.items())])})"
+        return _sentence(language, name, call, got, expected)
+    return ""
+
+
+def _student_outcome(
+    function: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]
+) -> tuple[str, Any] | None:
+    try:
+        return "ok", function(*args, **kwargs)
+    except StudentException as error:
+        return "raised", type(error).__name__
+    except SubmissionFailure:
+        return None  # a timeout or a crash says nothing about this call
+
+
+def _sentence(language: str, name: str, call: str, got: tuple[str, Any], expected: tuple[str, Any]) -> str:
+    if got[0] == "raised":
+        key, values = "callee_raised", {"error": got[1], "expected": short(expected[1])}
+    elif expected[0] == "raised":
+        key, values = "callee_should_raise", {"error": expected[1], "got": short(got[1])}
+    else:
+        key, values = "callee_returned", {"got": short(got[1]), "expected": short(expected[1])}
+    return i18n.text(language, key, callee=name, call=call, **values)
+
+
+def short(value: Any) -> str:
+    """A value as a sentence can show it: numbers and small arrays whole, others by their shape."""
+    if isinstance(value, np.ndarray):
+        if value.size <= 6:
+            return np.array2string(value, precision=4, separator=", ").replace("\n", "")
+        return f"array{value.shape}"
+    if isinstance(value, (float, np.floating)):
+        text = f"{float(value):.6g}"
+        return text if any(mark in text for mark in ".ein") else f"{text}.0"  # 2.0 is not 2
+    text = repr(value)
+    return text if len(text) <= SHORT else text[: SHORT - 3] + "..."
