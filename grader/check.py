@@ -145,7 +145,8 @@ def load_mistakes(root: Path, assignment: Assignment) -> list[dict[str, Any]]:
 
 
 def check_mistakes(root: Path, course: Course, assignment: Assignment) -> list[str]:
-    """Every known mistake loses points on the tests of its own function, and is diagnosed by name."""
+    """Every known mistake loses points on the tests of its own function, and only there (one
+    mistake costs its own points, once), and is diagnosed by name."""
     reference = (root / "solutions" / assignment.module).read_text(encoding="utf-8")
     try:
         mistakes = load_mistakes(root, assignment)
@@ -157,8 +158,10 @@ def check_mistakes(root: Path, course: Course, assignment: Assignment) -> list[s
             path = Path(folder) / assignment.module
             path.write_text(variant_source(reference, mistake), encoding="utf-8")
             graded_name = mistake["function"].split(".")[0]  # tests name the class of a method
-            report = grade(root, assignment, path, only_functions={graded_name})
-            if not report.tests or report.score >= report.max_score:
+            report = grade(root, assignment, path)
+            failed = [t for t in report.tests if t.score < t.max_score]
+            others = sorted({t.name for t in failed if t.function != graded_name})
+            if not any(t.function == graded_name for t in failed):
                 problems.append(
                     f"{assignment.id}: the mistake {mistake['name']!r} loses no points; add a test of "
                     f"{graded_name} that catches it."
@@ -167,6 +170,12 @@ def check_mistakes(root: Path, course: Course, assignment: Assignment) -> list[s
                 problems.append(
                     f"{assignment.id}: the mistake {mistake['name']!r} loses points but is never diagnosed "
                     "by name; make a failing test call the function with inputs where the mistake shows."
+                )
+            if others:
+                problems.append(
+                    f"{assignment.id}: the mistake {mistake['name']!r} in {graded_name} also fails "
+                    f"{', '.join(others[:3])}, tests of other functions; give those tests the reference's "
+                    f"inputs, or read {graded_name} through `submission` so that a rerun can replace it."
                 )
     return problems
 

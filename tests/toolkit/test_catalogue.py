@@ -230,3 +230,23 @@ def test_an_exception_type_alone_names_nothing(replayer):
     with the reference: only exceptions match, which is too weak to name a mistake."""
     only_raised = [recorded((2,), 4), recorded(("x",), error="TypeError")]
     assert diagnose(replayer, [STEP_ADDS, ADD_FORGETS], "step", only_raised) is None
+
+
+def test_course_check_reports_a_mistake_that_costs_another_functions_points(tmp_path):
+    """One mistake costs its own points, once: an entry of fc_params whose code also breaks
+    conv_params (which no rerun can replace: conv_params is not called by fc_params) is reported,
+    naming a test of conv_params."""
+    from grader.check import check_mistakes
+
+    root = write_course(tmp_path)
+    course = load_course(root / "course.yml")
+    catalogue = root / "tests" / "params" / "mistakes.py"
+    spill = {**STEP_ADDS, "name": "spills", "function": "fc_params"}
+    spill["code"] = (
+        "def fc_params(n_in, n_out, bias=True):\n    return n_in * n_out\n\n\n"
+        "def conv_params(*args, **kwargs):\n    return -1\n"
+    )
+    catalogue.write_text(f"MISTAKES = {[spill]!r}\n", encoding="utf-8")
+    problems = check_mistakes(root, course, course.assignment("params"))
+    spilled = [p for p in problems if "also fails" in p]
+    assert len(spilled) == 1 and "in fc_params also fails test_" in spilled[0]
