@@ -13,6 +13,7 @@ import stat
 import zipfile
 from pathlib import Path
 
+from grader import fingerprints
 from grader.config import Course
 from grader.errors import GraderError
 from grader.release import templates
@@ -91,7 +92,8 @@ def write_gradescope_zip(root: Path, course: Course, assignment_id: str, out: Pa
     Gradescope unzips the whole archive into /autograder/source, runs `setup.sh` from there once
     per image and copies `run_autograder` to /autograder. So everything sits at the top of the zip:
     setup.sh, run_autograder, pyproject.toml (setup.sh installs this folder), course.yml, the grader
-    and tests/<id>/ with the hidden tests (the mistake catalogue stays with the instructor).
+    and tests/<id>/ with the hidden tests (the mistake catalogue stays with the instructor; the
+    released fingerprints of its mistakes go, so that the public tests name them as at home).
     The reference solution goes too: hidden tests compute expected values with it.
     """
     assignment = course.assignment(assignment_id)
@@ -108,6 +110,10 @@ def write_gradescope_zip(root: Path, course: Course, assignment_id: str, out: Pa
     )
     (staging / "solutions").mkdir()
     shutil.copyfile(root / "solutions" / assignment.module, staging / "solutions" / assignment.module)
+    shipped = fingerprints.path_for(root, assignment.id)  # names known mistakes, as at home
+    if shipped.is_file():
+        fingerprints.path_for(staging, assignment.id).parent.mkdir(parents=True)
+        shutil.copyfile(shipped, fingerprints.path_for(staging, assignment.id))
     _copy_package(staging)
     _write_pyproject(staging, "course-autograder")
     scripts = {

@@ -131,3 +131,36 @@ def test_a_missing_file_is_one_sentence_for_the_student(autograder):
     assert results["score"] == 0 and results["tests"] == []
     sentence = f"{autograder[0] / 'submission'}: no vec.py in this folder; submit it there."
     assert results["output"] == f"{sentence} (contact the course staff if this is wrong)"
+
+
+def test_a_known_mistake_is_named_by_its_released_fingerprints(autograder, tmp_path):
+    """The catalogue stays with the instructor, but its released fingerprints travel in the zip:
+    the sample variance of the fixture's stats catalogue is named on the public test, with its hint."""
+    root, _ = autograder
+    course = fixture_course(tmp_path / "course")
+    for arguments in (
+        ["release"],
+        ["release", "--gradescope", "stats", "--out", str(tmp_path / "stats.zip")],
+    ):
+        result = CliRunner().invoke(course_command, [*arguments, "--course", str(course)])
+        assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "stats.zip") as opened:
+        names = set(opened.namelist())
+        assert "assignments/stats/tests/fingerprints.json" in names and not any(
+            "mistakes" in n for n in names
+        )
+        shutil.rmtree(root / "source" / "tests")
+        opened.extractall(root / "source")  # the same image: the grader installed by setup.sh
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    source = (course / "solutions" / "stats.py").read_text(encoding="utf-8")
+    wrong = source.replace(
+        "return float(np.mean(centred * centred))", "return float(np.sum(centred * centred) / (x.size - 1))"
+    )
+    assert wrong != source
+    results = run_autograder(autograder, "stats.py", wrong)
+    public = [t for t in results["tests"] if "variance_small" in t["name"]]
+    assert (
+        public
+        and "sample variance" in public[0]["output"]
+        and "divide by the number of values" in public[0]["output"]
+    )
