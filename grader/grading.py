@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -73,6 +75,22 @@ class _OnlyFunctions:
         items[:] = kept
 
 
+@contextlib.contextmanager
+def _suites_forgotten(folder: Path) -> Iterator[None]:
+    """Forget the modules of `folder` (the suites) a grading session imported. With
+    --import-mode=importlib, pytest names a suite after its path under the rootdir and reuses a
+    module of that name already in sys.modules: a second course (or a new release of one) graded
+    in this process would run the first one's tests."""
+    before = set(sys.modules)
+    try:
+        yield
+    finally:
+        for name in set(sys.modules) - before:
+            path = getattr(sys.modules.get(name), "__file__", None) or ""
+            if Path(path).resolve().is_relative_to(folder.resolve()):
+                del sys.modules[name]
+
+
 def grade(
     root: Path,
     assignment: Assignment,
@@ -134,7 +152,8 @@ def grade(
     language = language or course.course.language
     arguments.append(f"--lang={language}")
     if files:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        quiet = contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO())
+        with quiet[0], quiet[1], _suites_forgotten(folder):
             pytest.main(arguments, plugins=running)
     if watcher.broken_suites:
         raise CourseBroken(

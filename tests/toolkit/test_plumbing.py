@@ -118,3 +118,23 @@ def test_each_course_grades_with_its_own_tolerances_in_one_process(tmp_path):
     submission.write_text(source.replace("return x + y", "return (x + y) * 1.01"), encoding="utf-8")
     scores = [graded(root, submission).score for root in (loose, tight, loose)]
     assert scores == [10, 7, 10]
+
+
+def test_a_second_release_of_a_suite_runs_its_own_tests_in_one_process(tmp_path):
+    """Two copies of a course, the second with one more public test at the same path: grading
+    both in one process runs each copy's own tests (pytest's importlib mode would reuse the first
+    module of that name)."""
+    from .conftest import fixture_course
+
+    first, second = fixture_course(tmp_path / "first"), fixture_course(tmp_path / "second")
+    public = second / "tests" / "stats" / "test_public.py"
+    extra = '\n\n@pytest.mark.points(1)\n@pytest.mark.function("mean")\ndef test_mean_again(submission):\n'
+    public.write_text(
+        public.read_text(encoding="utf-8") + extra + "    assert_close(submission.mean(np.ones(2)), 1.0)\n"
+    )
+    names = []
+    for root in (first, second):
+        course = load_course(root / "course.yml")
+        report = grade(root, course.assignment("stats"), root / "solutions" / "stats.py")
+        names.append({t.name for t in report.tests})
+    assert "test_mean_again" not in names[0] and "test_mean_again" in names[1]
