@@ -1,23 +1,26 @@
-"""Grade the evaluation set of mistakes (bench/diagnosis_cases.py) and print issue 11's figures.
+"""Grade an evaluation set of mistakes (bench/diagnosis_cases.py) and print issue 11's figures.
 
 For each case, the submission is the reference with the case's definitions appended; it is
 graded like a student's (sandboxed, hidden tests included). Figures, over the cases:
 
 - lost points: the case scores below full marks;
 - contained: only tests of the broken functions lose points;
-- fair: the points lost lie in the case's fair range (rescaled to today's points, see
-  POINTS_WHEN_WRITTEN);
+- fair: the points lost lie in the case's fair range (the first set's rescaled to today's points, see
+  POINTS_WHEN_WRITTEN; the second set's are written on today's points and taken as they are);
 - correctly explained: the failed tests' reasons hold a word of each of the case's word groups;
 - misleading names: a catalogue mistake is named, but the explanation is not correct;
 - English reasons in a zh-CN report (with --zh): reasons holding three English words in a row,
   outside code identifiers, numbers and the student's exception text.
 
-Usage: python bench/diagnosis.py [--zh] [--only ID_PREFIX] [--workers N]
+Usage: python bench/diagnosis.py [--cases 1|2] [--zh] [--only ID_PREFIX] [--workers N]
+
+--cases 2 grades the second, held-apart set (bench/diagnosis_cases_2.py) instead of the first.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import re
 import shutil
 import sys
@@ -30,8 +33,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from diagnosis_cases import CASES  # noqa: E402
-
+# --cases: the module holding the set's CASES, and whether its fair ranges need rescaling (the
+# first set's were written on POINTS_WHEN_WRITTEN, the second set's on today's points)
+CASE_SETS = {"1": ("diagnosis_cases", True), "2": ("diagnosis_cases_2", False)}
 ENGLISH_RUN = re.compile(r"\b[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}\b")
 CODE = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\b\w+\(.*?\)|\b\w*_\w*\b|\[raised by[^\]]*\]|\(seed \d+\)")
 
@@ -90,8 +94,11 @@ POINTS_WHEN_WRITTEN = {
 }  # fmt: skip
 
 
-def fair_range(case: dict[str, Any], graded: dict[str, Any]) -> tuple[float, float]:
-    """The case's fair range of points lost, rescaled to the broken functions' points today."""
+def fair_range(case: dict[str, Any], graded: dict[str, Any], rescale: bool = True) -> tuple[float, float]:
+    """The case's fair range of points lost, rescaled to the broken functions' points today unless
+    `rescale` is off (a set written on today's points)."""
+    if not rescale:
+        return case["fair_lost"]
     broken = {owner(name) for name in case["broken"]}
     now = sum(t[2] for t in graded["tests"] if owner(t[0]) in broken)
     then = sum(POINTS_WHEN_WRITTEN[name] for name in broken)
@@ -103,14 +110,14 @@ def owner(function: str | None) -> str:
     return (function or "").split(".")[0]
 
 
-def figures(case: dict[str, Any], graded: dict[str, Any], language: str) -> dict[str, Any]:
+def figures(case: dict[str, Any], graded: dict[str, Any], language: str, rescale: bool) -> dict[str, Any]:
     lost = graded["max"] - graded["score"]
     failed = [t for t in graded["tests"] if t[1] < t[2]]
     broken = {owner(name) for name in case["broken"]}
     outputs = [t[3] for t in failed]
     groups = case["explanation_zh"] if language == "zh-CN" else case["explanation"]
     good = explained("\n".join(outputs), groups)
-    low, high = fair_range(case, graded)
+    low, high = fair_range(case, graded, rescale)
     return {
         "lost": lost > 1e-9,
         "contained": all(owner(t[0]) in broken for t in failed),
@@ -125,15 +132,17 @@ def figures(case: dict[str, Any], graded: dict[str, Any], language: str) -> dict
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", choices=sorted(CASE_SETS), default="1", help="which evaluation set")
     parser.add_argument("--zh", action="store_true", help="grade in zh-CN and count English reasons")
     parser.add_argument("--only", default="", help="only the cases whose id starts with this")
     parser.add_argument("--workers", type=int, default=2)
     options = parser.parse_args()
     language = "zh-CN" if options.zh else "en"
-    cases = [case for case in CASES if case["id"].startswith(options.only)]
+    module, rescale = CASE_SETS[options.cases]
+    cases = [case for case in importlib.import_module(module).CASES if case["id"].startswith(options.only)]
     with ProcessPoolExecutor(options.workers) as pool:
         results = list(pool.map(grade_case, cases, [language] * len(cases)))
-    rows = [figures(case, graded, language) for case, graded in zip(cases, results, strict=True)]
+    rows = [figures(case, graded, language, rescale) for case, graded in zip(cases, results, strict=True)]
     keys = ("lost", "contained", "fair", "explained", "misleading")
     print(f"{'case':44} " + " ".join(f"{key[:4]:>4}" for key in keys))
     for case, row in zip(cases, rows, strict=True):
