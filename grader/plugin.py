@@ -172,25 +172,27 @@ def rng(request: pytest.FixtureRequest) -> np.random.Generator:
 
 
 class Credit:
-    """Partial credit: a test calls `credit.award(fraction)` before it may fail."""
+    """Partial credit: a test calls `credit.award(fraction)` before it may fail.
 
-    def __init__(self) -> None:
-        self.fraction: float | None = None
+    The fraction goes into the test's user properties at once, so that the report of the call
+    (made when the test fails, before any teardown) carries it.
+    """
+
+    def __init__(self, node: pytest.Item) -> None:
+        self.node = node
 
     def award(self, fraction: float) -> None:
         """Keep `fraction` (0..1) of the test's points even if it fails later."""
         if not 0.0 <= fraction <= 1.0:
             raise ValueError(f"a fraction of the points must be in [0, 1], got {fraction}")
-        self.fraction = fraction
+        properties = [(key, value) for key, value in self.node.user_properties if key != "partial"]
+        self.node.user_properties[:] = [*properties, ("partial", fraction)]
 
 
 @pytest.fixture
-def credit(request: pytest.FixtureRequest) -> Iterator[Credit]:
+def credit(request: pytest.FixtureRequest) -> Credit:
     """Partial credit for the running test."""
-    award = Credit()
-    yield award
-    if award.fraction is not None:
-        request.node.user_properties.append(("partial", award.fraction))
+    return Credit(request.node)  # type: ignore[arg-type]
 
 
 def _function(item: pytest.Item) -> str | None:

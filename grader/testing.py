@@ -6,14 +6,15 @@ they work the same on the reference and on an isolated student submission.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
 from grader import i18n
-from grader.compare import Mismatch, assert_shape, message
+from grader.compare import Failure, Mismatch, assert_shape, message
 from grader.sandbox import SandboxedSubmission
 from grader.sandbox.child import array_digests
 
@@ -109,6 +110,40 @@ def assert_gradient(got: np.ndarray, expected: np.ndarray, *, what: i18n.Text, l
             got,
             expected,
         )
+
+
+class Parts:
+    """The results of one call checked each on its own (`each_part`)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.failures: list[Failure] = []
+
+    @contextlib.contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        """Check one part (`name`, "dw") in the block; its failure is kept, not raised yet."""
+        self.count += 1
+        try:
+            yield
+        except Failure as failure:
+            self.failures.append(failure)
+
+
+@contextlib.contextmanager
+def each_part(credit: Any) -> Iterator[Parts]:
+    """Check several results of one call (dx, dw and db) each on its own: when some are wrong, the
+    test fails with the first wrong one's reason and keeps the share of its points the right ones
+    earn (`credit`, the test's fixture), so a mistake in db alone does not cost dx's and dw's.
+
+    >>> with each_part(credit) as part:
+    ...     with part("dx"):
+    ...         assert_close(dx, expected_dx, what="dx")
+    """
+    parts = Parts()
+    yield parts
+    if parts.failures:
+        credit.award(1 - len(parts.failures) / max(parts.count, 1))
+        raise parts.failures[0]
 
 
 DIGITS_TRAIN_SIZE = 1440  # 45 full batches of 32, 90 of 16: no tiny last batch

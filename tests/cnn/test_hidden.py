@@ -21,6 +21,7 @@ from grader.testing import (
     assert_gradient,
     call_watching_inputs,
     digits_split,
+    each_part,
     numerical_gradient,
     numerical_gradient_scalar,
 )
@@ -174,16 +175,27 @@ def test_affine_flattens_in_c_order(submission, rng):
 
 @pytest.mark.points(3)
 @pytest.mark.function("affine_backward")
-def test_affine_backward_numerical_gradient(submission, rng):
-    """dx (shape of x), dw and db against central differences; relative error below 1e-7."""
+def test_affine_backward_numerical_gradient(submission, rng, credit):
+    """dx (shape of x), dw and db against central differences; relative error below 1e-7. Each
+    gradient earns its third of the points."""
     x = rng.standard_normal((4, 2, 3))
     w = rng.standard_normal((6, 5))
     b = rng.standard_normal(5)
     dout = rng.standard_normal((4, 5))
     dx, dw, db = submission.affine_backward(dout, x, w, b)
-    assert_gradient(dx, numerical_gradient(lambda v: affine(v, w, b), x.copy(), dout, 1e-3), what="dx")
-    assert_gradient(dw, numerical_gradient(lambda v: affine(x, v, b), w.copy(), dout, 1e-3), what="dw")
-    assert_gradient(db, numerical_gradient(lambda v: affine(x, w, v), b.copy(), dout, 1e-3), what="db")
+    with each_part(credit) as part:
+        with part("dx"):
+            assert_gradient(
+                dx, numerical_gradient(lambda v: affine(v, w, b), x.copy(), dout, 1e-3), what="dx"
+            )
+        with part("dw"):
+            assert_gradient(
+                dw, numerical_gradient(lambda v: affine(x, v, b), w.copy(), dout, 1e-3), what="dw"
+            )
+        with part("db"):
+            assert_gradient(
+                db, numerical_gradient(lambda v: affine(x, w, v), b.copy(), dout, 1e-3), what="db"
+            )
 
 
 @pytest.mark.points(3)

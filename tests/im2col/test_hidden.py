@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from grader.compare import assert_close, assert_shape, expect_raises, message
-from grader.testing import assert_gradient, numerical_gradient
+from grader.testing import assert_gradient, each_part, numerical_gradient
 
 pytestmark = pytest.mark.hidden
 
@@ -229,9 +229,10 @@ def reference_cache(reference, x, w, b, stride=1, pad=0):
 @pytest.mark.points(4)
 @pytest.mark.function("conv_backward_im2col")
 @pytest.mark.parametrize(("stride", "pad"), [(1, 1), (2, 1)])
-def test_backward_matches_numerical_gradient(submission, reference, rng, stride, pad):
+def test_backward_matches_numerical_gradient(submission, reference, rng, credit, stride, pad):
     """dx, dw and db against central differences of a convolution computed here (loop im2col
-    and one product); relative error below 1e-7. The cache is the reference forward pass's.
+    and one product); relative error below 1e-7. The cache is the reference forward pass's. Each
+    gradient earns its third of the points.
 
     The layer is linear in each of x, w and b, so a step of 1e-3 is exact up to round-off."""
     x, w, b, stride, pad = gradient_case(rng, stride, pad)
@@ -243,17 +244,22 @@ def test_backward_matches_numerical_gradient(submission, reference, rng, stride,
         args = {"x": x, "w": w, "b": b} | changed
         return conv_by_columns(args["x"], args["w"], args["b"], stride, pad)
 
-    for name, got, value in (("dx", dx, x), ("dw", dw, w), ("db", db, b)):
-        key = name[1:]
-        expected = numerical_gradient(lambda v, key=key: forward(**{key: v}), value.copy(), dout, step=1e-3)
-        assert_gradient(got, expected, what=name)
+    with each_part(credit) as part:
+        for name, got, value in (("dx", dx, x), ("dw", dw, w), ("db", db, b)):
+            key = name[1:]
+            expected = numerical_gradient(
+                lambda v, key=key: forward(**{key: v}), value.copy(), dout, step=1e-3
+            )
+            with part(name):
+                assert_gradient(got, expected, what=name)
 
 
 @pytest.mark.points(2)
 @pytest.mark.function("conv_backward_im2col")
-def test_weight_gradient_sums_over_the_batch(submission, reference, rng):
+def test_weight_gradient_sums_over_the_batch(submission, reference, rng, credit):
     """003 §4.1 4) 参数共享 (parameter sharing): the gradients of every position and every image add up;
-    two copies of one image give twice its dw. The caches are the reference forward pass's."""
+    two copies of one image give twice its dw. The caches are the reference forward pass's. dw and
+    db earn half the points each."""
     x = rng.standard_normal((1, 2, 4, 4))
     w = rng.standard_normal((3, 2, 3, 3))
     b = np.zeros(3)
@@ -263,12 +269,15 @@ def test_weight_gradient_sums_over_the_batch(submission, reference, rng):
     _, cache_two = reference_cache(reference, np.concatenate([x, x]), w, b, pad=1)
     _, dw_two, db_two = submission.conv_backward_im2col(np.concatenate([dout, dout]), cache_two)
     expected_dw = weight_gradient(x, dout, w.shape, stride=1, pad=1)
-    assert_close(dw_one, expected_dw, what=message("dw of one image", "一张图像的 dw"))
-    assert_close(db_one, dout.sum(axis=(0, 2, 3)), what=message("db of one image", "一张图像的 db"))
-    assert_close(dw_two, 2 * expected_dw, what=message("dw of two copies", "同一图像两份时的 dw"))
-    assert_close(
-        db_two, 2 * dout.sum(axis=(0, 2, 3)), what=message("db of two copies", "同一图像两份时的 db")
-    )
+    with each_part(credit) as part:
+        with part("dw"):
+            assert_close(dw_one, expected_dw, what=message("dw of one image", "一张图像的 dw"))
+            assert_close(dw_two, 2 * expected_dw, what=message("dw of two copies", "同一图像两份时的 dw"))
+        with part("db"):
+            assert_close(db_one, dout.sum(axis=(0, 2, 3)), what=message("db of one image", "一张图像的 db"))
+            assert_close(
+                db_two, 2 * dout.sum(axis=(0, 2, 3)), what=message("db of two copies", "同一图像两份时的 db")
+            )
 
 
 @pytest.mark.points(1)

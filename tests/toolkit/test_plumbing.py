@@ -138,3 +138,37 @@ def test_a_second_release_of_a_suite_runs_its_own_tests_in_one_process(tmp_path)
         report = grade(root, course.assignment("stats"), root / "solutions" / "stats.py")
         names.append({t.name for t in report.tests})
     assert "test_mean_again" not in names[0] and "test_mean_again" in names[1]
+
+
+PARTS_TEST = """
+
+@pytest.mark.points(3)
+@pytest.mark.function("add")
+def test_add_three_ways(submission, credit):
+    from grader.testing import each_part
+
+    with each_part(credit) as part:
+        for shape in ((2,), (2, 3), (2, 3, 4)):
+            x = np.arange(float(np.prod(shape))).reshape(shape)
+            with part(str(shape)):
+                assert_close(submission.add(x, x), 2 * x)
+"""
+
+
+def test_each_part_keeps_the_share_of_the_points_its_right_parts_earn(tmp_path):
+    """An add that is wrong on 3-D arrays only passes 2 of the test's 3 parts: 2 of its 3 points.
+    (Partial credit is recorded when it is awarded: the failed call's report carries it.)"""
+    from .conftest import fixture_course
+
+    root = fixture_course(tmp_path / "course")
+    hidden = root / "tests" / "vec" / "test_hidden.py"
+    hidden.write_text(hidden.read_text(encoding="utf-8") + PARTS_TEST, encoding="utf-8")
+    text = (root / "course.yml").read_text(encoding="utf-8")
+    (root / "course.yml").write_text(text.replace("points: 10", "points: 13"), encoding="utf-8")
+    submission = tmp_path / "student" / "vec.py"
+    submission.parent.mkdir()
+    source = (root / "solutions" / "vec.py").read_text(encoding="utf-8")
+    submission.write_text(source.replace("return x + y", "return x + y + (x.ndim == 3)"), encoding="utf-8")
+    report = grade(root, load_course(root / "course.yml").assignment("vec"), submission)
+    (three_ways,) = [t for t in report.tests if t.name == "test_add_three_ways"]
+    assert three_ways.status == "failed" and three_ways.score == pytest.approx(2.0)
