@@ -35,6 +35,8 @@ def rerun(
     asked: list[tuple[str, list[Any], dict[str, Any], tuple[str, Any]]] = []
 
     def answer(name: str, args: list[Any], kwargs: dict[str, Any], state: dict[str, Any] | None) -> Any:
+        if not substituted(name, state, culprits):
+            return "raised", "PermissionError"  # the student's code forged a call-out
         result = replayer.answer(name, args, kwargs, state)
         if state is None and len(asked) < MAX_RECORDED:
             asked.append((name, args, kwargs, result))
@@ -51,6 +53,23 @@ def rerun(
     except Exception:
         passes = False
     return passes, first_wrong_call(handle, asked, language)
+
+
+def substituted(name: str, state: dict[str, Any] | None, culprits: list[str]) -> bool:
+    """Whether a call-out asks what the rerun substituted, and nothing else: a culprit function
+    (no state), or `__init__` or a public method of a culprit class (with the instance's state).
+
+    The student's code can reach the child's call-out machinery (it runs in the same process) and
+    ask for any name, the function under test included: the grader answers only these.
+    """
+    owner, dot, method = name.partition(".")
+    if owner not in culprits:
+        return False
+    if not dot:
+        return state is None
+    return state is not None and (
+        method == "__init__" or (method.isidentifier() and not method.startswith("_"))
+    )
 
 
 def first_wrong_call(

@@ -145,6 +145,7 @@ def test_convolution_as_sparse_neuron_example(submission):
     )
     filter_1 = np.array([[1, -1, -1], [-1, 1, -1], [-1, -1, 1]], dtype=np.float64)
     out = submission.conv_forward(batch(image), batch(filter_1), np.zeros(1))
+    assert_shape(out, (1, 1, 4, 4))  # before reading into it: a wrong shape fails, not crashes
     assert_close(out[0, 0, 0, :2], np.array([3.0, -1.0]), what=message("first two outputs", "前两个输出"))
 
 

@@ -164,9 +164,6 @@ def scores(course, assignment, source, folder):
     return {t.name: t.score for t in report.tests}
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a rerun serves a call-out for any reference name, the function under test too"
-)
 @pytest.mark.parametrize("assignment", ["conv", "params", pytest.param("cnn", marks=pytest.mark.slow)])
 def test_forged_call_out_does_not_answer_the_function_under_test(course, tmp_path, assignment):
     """F computes nothing; G is wrong on one input so that F's tests are rerun; in the rerun F
@@ -460,9 +457,6 @@ def test_arguments_changed_in_place_are_reported(course, tmp_path, kind):
 # 9. Not about reruns, found on the way: an output of the wrong shape must fail a test, not crash it.
 
 
-@pytest.mark.xfail(
-    strict=True, reason="test_convolution_as_sparse_neuron_example indexes a 1-D output: IndexError"
-)
 def test_a_one_dimensional_output_fails_every_conv_forward_test_cleanly(course, tmp_path):
     """conv_forward returns np.zeros(1): each of its tests fails with a reason (status failed)."""
     code = '''

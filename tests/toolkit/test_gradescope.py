@@ -153,7 +153,7 @@ def test_a_known_mistake_is_named_by_its_released_fingerprints(autograder, tmp_p
         opened.extractall(root / "source")  # the same image: the grader installed by setup.sh
     shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
     source = (course / "solutions" / "stats.py").read_text(encoding="utf-8")
-    wrong = source.replace("/ x.size)", "/ (x.size - 1))")  # the catalogue's sample variance
+    wrong = source.replace("centred) / x.size)", "centred) / (x.size - 1))")  # the sample variance
     assert wrong != source
     results = run_autograder(autograder, "stats.py", wrong)
     public = [t for t in results["tests"] if "variance_small" in t["name"]]
