@@ -22,6 +22,8 @@ import traceback
 import types
 from typing import Any
 
+MAX_WATCHED_ITEMS = 1_000  # a list or dict argument this long or shorter is watched as a whole
+
 
 class Runner:
     """Holds the submission's namespace and the objects handed out as handles.
@@ -155,8 +157,9 @@ class Runner:
 
 
 def array_digests(args: list[Any], kwargs: dict[str, Any]) -> dict[str, bytes]:
-    """A digest of each NumPy array among the arguments, and inside a tuple, list or dict
-    argument, by label ("0", "x", "1[2]"): a call that changes one in place changes its digest."""
+    """A digest of each argument that a call could change in place, by label ("0", "x", "1[2]"):
+    NumPy arrays, at the top and inside a tuple, list or dict argument, and a list or dict
+    argument as a whole (a layer description whose keys are popped). A change changes a digest."""
     import numpy
 
     digests: dict[str, bytes] = {}
@@ -167,6 +170,13 @@ def array_digests(args: list[Any], kwargs: dict[str, Any]) -> dict[str, bytes]:
             inner = value.items()
         elif isinstance(value, (list, tuple)):
             inner = enumerate(value)
+        items = (
+            list(value.values() if isinstance(value, dict) else value)
+            if isinstance(value, (list, dict))
+            else []
+        )
+        if items and len(items) <= MAX_WATCHED_ITEMS and not any(isinstance(v, numpy.ndarray) for v in items):
+            digests[label] = hashlib.blake2b(repr(value).encode(), digest_size=16).digest()
         for where, array in [(label, value), *((f"{label}[{key!r}]", item) for key, item in inner)]:
             if isinstance(array, numpy.ndarray) and array.dtype.kind in "biufc":
                 data = numpy.ascontiguousarray(array).tobytes()

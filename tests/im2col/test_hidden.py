@@ -369,16 +369,22 @@ def test_col2im_batch_of_rectangular_windows(submission, rng):
 
 @pytest.mark.points(2)
 @pytest.mark.function("conv_forward_im2col")
-def test_forward_batch_of_rectangular_filters(submission, rng):
+def test_forward_batch_of_rectangular_filters(submission, reference, rng):
     """Two 5x7 images, 2 channels, three 2x3 filters with their biases, the same uneven strides:
-    out is (N, F, H', W'), image by image and filter by filter (a product with the loop im2col)."""
+    out is (N, F, H', W'), image by image and filter by filter (a product with the loop im2col),
+    and the cache is laid out as the handout documents, (x, w, b, stride, pad, cols), which is
+    what conv_backward_im2col reads."""
     x = rng.standard_normal((2, 2, 5, 7))
     w = rng.standard_normal((3, 2, 2, 3))
     b = rng.standard_normal(3)
     for stride, pad in UNEVEN_GEOMETRIES:
-        out, _ = submission.conv_forward_im2col(x, w, b, stride=stride, pad=pad)
-        assert_close(
-            out,
-            conv_by_columns(x, w, b, stride, pad),
-            what=message("stride {s}, pad {p}", "步长 {s}，零填充 {p}", s=stride, p=pad),
+        out, cache = submission.conv_forward_im2col(x, w, b, stride=stride, pad=pad)
+        where = message("stride {s}, pad {p}", "步长 {s}，零填充 {p}", s=stride, p=pad)
+        assert_close(out, conv_by_columns(x, w, b, stride, pad), what=where)
+        expected_cache = reference_cache(reference, x, w, b, stride=stride, pad=pad)[1]
+        what = message(
+            "cache (x, w, b, stride, pad, cols), {where}",
+            "cache (x, w, b, stride, pad, cols)，{where}",
+            where=where,
         )
+        assert_close(cache, expected_cache, what=what)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from grader.compare import assert_close, expect, expect_raises, message
+from grader.testing import call_watching_inputs
 
 pytestmark = pytest.mark.hidden
 
@@ -206,11 +207,17 @@ def test_cs231n_layer_examples(submission):
 @pytest.mark.function("summarize")
 def test_unknown_layer_type_raises(submission):
     """A layer type other than conv, pool, flatten or fc is a ValueError; flattening the same
-    1x8x8 input gives 64 values."""
+    1x8x8 input gives 64 values, and leaves the caller's list of layers as it was."""
     with expect_raises(ValueError, message('a layer of type "dropout"', '"dropout" 类型的层')):
         submission.summarize((1, 8, 8), [{"type": "dropout"}])
-    rows = submission.summarize((1, 8, 8), [{"type": "flatten"}])
+    rows, changed = call_watching_inputs(submission, "summarize", (1, 8, 8), [{"type": "flatten"}])
     assert_close(rows, [{"type": "flatten", "output_shape": (64,), "params": 0}], what="flatten")
+    expect(
+        not changed,
+        "summarize changed the list of layers it was given (popped or rewrote a key): the caller "
+        "keeps using it; read the layers without modifying them",
+        "summarize 修改了传入的层列表（删除或改写了某个键）：调用者之后还要用它；请只读取，不要修改",
+    )
 
 
 @pytest.mark.points(1)
