@@ -133,7 +133,7 @@ def test_fully_connected_layer_on_seven_by_seven_by_512(submission):
     assert_close(submission.fc_params(7 * 7 * 512, 4096), 102_764_544)
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 @pytest.mark.function("summarize")
 def test_lenet_layer_table(submission):
     """002 (LeNet): 32x32x3 -> 6 filters 5x5 -> 28x28x6 -> pool -> 14x14x6 -> 16 filters 5x5
@@ -307,7 +307,7 @@ def test_image_as_a_feature_vector(submission):
     assert_close(submission.summarize((3, 1000, 1000), flatten), large, what="1000x1000x3")
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(2)
 @pytest.mark.function("summarize")
 def test_summarize_defaults(submission):
     """As documented, a convolution without stride and pad has stride 1 and pad 0, and a pooling

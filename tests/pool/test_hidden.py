@@ -112,7 +112,7 @@ def test_max_pool_five_by_five_example(submission):
     assert_close(out_two[0, 0], expected, what=message("channel 0", "第 0 个通道"))
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 @pytest.mark.function("avg_pool_forward")
 def test_average_pool_example(submission):
     """000 §1.9: average pooling, 2x2, stride 2: 3.75, 1.25, 4 and 2."""
@@ -386,7 +386,7 @@ def test_max_pool_defaults(submission, rng):
         )
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(2)
 @pytest.mark.function("avg_pool_forward")
 def test_avg_pool_defaults(submission, rng):
     """avg_pool_forward(x) averages 2x2 windows at stride 2; with size=3 alone the stride stays 2."""
