@@ -75,20 +75,36 @@ class _OnlyFunctions:
         items[:] = kept
 
 
+def _suite_module_names(files: list[Path], root: Path) -> set[str]:
+    """The names pytest's importlib mode gives these suite files (it reuses a module of that name
+    already in sys.modules)."""
+    from _pytest.pathlib import (
+        CouldNotResolvePathError,
+        module_name_from_path,
+        resolve_pkg_root_and_module_name,
+    )
+
+    names = {module_name_from_path(path, root) for path in files}
+    for path in files:
+        with contextlib.suppress(CouldNotResolvePathError, ValueError):
+            names.add(resolve_pkg_root_and_module_name(path)[1])
+    return names
+
+
 @contextlib.contextmanager
-def _suites_forgotten(folder: Path) -> Iterator[None]:
-    """Forget the modules of `folder` (the suites) a grading session imported. With
-    --import-mode=importlib, pytest names a suite after its path under the rootdir and reuses a
-    module of that name already in sys.modules: a second course (or a new release of one) graded
-    in this process would run the first one's tests."""
-    before = set(sys.modules)
+def _suites_forgotten(files: list[Path], root: Path) -> Iterator[None]:
+    """Grade with fresh suite modules, and forget them after. With --import-mode=importlib, pytest
+    names a suite after its path under the rootdir and reuses a module of that name already in
+    sys.modules: a second course (or a new release of one) graded in this process would run the
+    first one's tests."""
+    names = _suite_module_names(files, root)
+    for name in names:
+        sys.modules.pop(name, None)
     try:
         yield
     finally:
-        for name in set(sys.modules) - before:
-            path = getattr(sys.modules.get(name), "__file__", None) or ""
-            if Path(path).resolve().is_relative_to(folder.resolve()):
-                del sys.modules[name]
+        for name in names:
+            sys.modules.pop(name, None)
 
 
 def grade(
@@ -153,7 +169,7 @@ def grade(
     arguments.append(f"--lang={language}")
     if files:
         quiet = contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO())
-        with quiet[0], quiet[1], _suites_forgotten(folder):
+        with quiet[0], quiet[1], _suites_forgotten(files, root):
             pytest.main(arguments, plugins=running)
     if watcher.broken_suites:
         raise CourseBroken(

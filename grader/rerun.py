@@ -20,6 +20,7 @@ from grader.diagnosis import Replayer, same
 from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure
 
 MAX_RECORDED = 32  # call-outs kept for localising, per rerun
+MAX_RECORDED_BYTES = 2**20  # and only those whose arrays are this small: the student's code sends them
 MAX_TRIED = 4  # of them replayed on the student's own function, per culprit
 SHORT = 60  # characters of a value shown in a sentence
 
@@ -38,7 +39,7 @@ def rerun(
         if not substituted(name, state, culprits):
             return "raised", "PermissionError"  # the student's code forged a call-out
         result = replayer.answer(name, args, kwargs, state)
-        if state is None and len(asked) < MAX_RECORDED:
+        if state is None and len(asked) < MAX_RECORDED and _small([args, kwargs, result]):
             asked.append((name, args, kwargs, result))
         return result
 
@@ -53,6 +54,26 @@ def rerun(
     except Exception:
         passes = False
     return passes, first_wrong_call(handle, asked, language)
+
+
+def _small(value: Any) -> bool:
+    """Whether a (decoded) value is small enough to keep: its arrays hold at most
+    MAX_RECORDED_BYTES in all, nested at most 4 deep in at most 256 containers' items."""
+    budget, stack = MAX_RECORDED_BYTES, [(value, 0)]
+    seen = 0
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, np.ndarray):
+            budget -= item.nbytes
+        elif isinstance(item, (list, tuple, dict)):
+            children = list(item.values() if isinstance(item, dict) else item)
+            seen += len(children)
+            if depth >= 4 or seen > 256:
+                return False
+            stack.extend((child, depth + 1) for child in children)
+        if budget < 0:
+            return False
+    return True
 
 
 def substituted(name: str, state: dict[str, Any] | None, culprits: list[str]) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import shutil
+import sys
+import types
 from pathlib import Path
 
 import nbformat
@@ -123,7 +125,7 @@ def test_each_course_grades_with_its_own_tolerances_in_one_process(tmp_path):
 def test_a_second_release_of_a_suite_runs_its_own_tests_in_one_process(tmp_path):
     """Two copies of a course, the second with one more public test at the same path: grading
     both in one process runs each copy's own tests (pytest's importlib mode would reuse the first
-    module of that name)."""
+    module of that name, or any module of that name imported before)."""
     from .conftest import fixture_course
 
     first, second = fixture_course(tmp_path / "first"), fixture_course(tmp_path / "second")
@@ -132,6 +134,8 @@ def test_a_second_release_of_a_suite_runs_its_own_tests_in_one_process(tmp_path)
     public.write_text(
         public.read_text(encoding="utf-8") + extra + "    assert_close(submission.mean(np.ones(2)), 1.0)\n"
     )
+    stale = types.ModuleType("tests.stats.test_public")  # a suite of that name imported earlier
+    sys.modules.setdefault("tests.stats.test_public", stale)
     names = []
     for root in (first, second):
         course = load_course(root / "course.yml")
