@@ -59,8 +59,8 @@ class _SessionWatcher:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         for handle in session.config.stash.get(OPEN_SUBMISSIONS, {}).values():
-            self.isolation = getattr(handle, "isolation", self.isolation)
-            self.notes = list(getattr(handle, "notes", []))
+            self.isolation = handle.isolation
+            self.notes = list(handle.notes)
 
 
 class _OnlyFunctions:

@@ -15,10 +15,28 @@ from typing import Any, Protocol
 
 from grader.config import Assignment, GradingSettings
 from grader.errors import SubmissionError
+from grader.sandbox.recording import CallLog
 
 
 class Submission(Protocol):
-    """What a grading test sees: attribute access to the graded names, and close()."""
+    """What a grading test and the plugin see of a submission.
+
+    Tests read the graded names as attributes. The plugin reads `isolation` and `notes` for the
+    report, and `calls` (the running test's calls, recorded where the submission runs in a
+    sandbox; None in process) for diagnosis, training curves and in-place checks.
+    """
+
+    @property
+    def isolation(self) -> str: ...
+
+    @property
+    def notes(self) -> list[str]: ...
+
+    @property
+    def calls(self) -> CallLog | None: ...
+
+    def forget_calls(self) -> None:
+        """Start a new test's record of calls."""
 
     def __getattr__(self, name: str) -> Any: ...
 
@@ -89,12 +107,17 @@ def resolve_source(path: Path, module_file: str) -> Path:
 
 
 class InProcessSubmission:
-    """A trusted module imported into this process (no isolation at all)."""
+    """A trusted module imported into this process (no isolation at all, nothing recorded)."""
 
     isolation = "none (in-process)"
+    notes: list[str] = []
+    calls: CallLog | None = None
 
     def __init__(self, module: ModuleType) -> None:
         self._module = module
+
+    def forget_calls(self) -> None:
+        """Nothing is recorded in process."""
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._module, name)
