@@ -392,9 +392,12 @@ class Channel:
             return self._exchange(label, message, blobs)
 
     def _exchange(self, label: str, message: dict[str, Any], blobs: list[bytes]) -> tuple[Any, list[Any]]:
+        """One request and its reply. Time spent answering the child's call-outs is the reference's,
+        not the student's: it moves the deadline and is not charged to the submission's budget."""
         limit = min(self.settings.time_limit_s, self._remaining())
         started = time.monotonic()
         deadline = started + limit
+        answering = 0.0
         assert self.child is not None
         child = self.child
         try:
@@ -408,7 +411,10 @@ class Channel:
                         continue
                     raise
                 if reply.get("id") == message["id"] and "callout" in reply:
+                    asked = time.monotonic()
                     child.send(*self._answer(reply, reply_blobs))
+                    answered = time.monotonic() - asked
+                    answering, deadline = answering + answered, deadline + answered
                 elif reply.get("id") == message["id"]:
                     self._check_disk(label, force=True)
                     return reply, reply_blobs
@@ -423,7 +429,7 @@ class Channel:
             self._stop()
             raise ChannelCorrupted(f"{label} broke the channel to the grader ({error})") from None
         finally:
-            self.spent_s += time.monotonic() - started
+            self.spent_s += time.monotonic() - started - answering
 
     def _answer(self, callout: dict[str, Any], blobs: list[Any]) -> tuple[dict[str, Any], list[bytes]]:
         """The grader's answer to a call-out: from `self.answer_callout`, or refused."""

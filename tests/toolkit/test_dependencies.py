@@ -165,3 +165,24 @@ def test_arguments_changed_in_place_are_reported(child, tmp_path, opened):
     assert call_watching_inputs(submission, "clip_copy", x=np.array([-1.0, 2.0]))[1] == []
     _, changed = call_watching_inputs(submission, "scale_pair", (np.ones(2), np.zeros(1)))
     assert changed == ["0[0]"]
+
+
+def test_time_the_reference_takes_is_not_the_students(tmp_path):
+    """A call whose call-outs keep the reference busy past the call's time limit is not a
+    timeout: the student's time is what their own code takes (4 answers of 0.4 s, limit 1 s)."""
+    import time
+
+    source = tmp_path / "student.py"
+    source.write_text(STUDENT, encoding="utf-8")
+    handle = SandboxedSubmission(source, "student", GradingSettings(time_limit_s=1.0))
+
+    def slow_answer(name, args, kwargs, state):
+        time.sleep(0.4)
+        return reference_answer(name, args, kwargs, state)
+
+    try:
+        with handle.substituted(["Counter"], slow_answer):
+            counter = handle.Counter(0)
+            assert handle.use(counter, 4) == 8
+    finally:
+        handle.close()
