@@ -205,11 +205,17 @@ def run_shipped(
         flight = _Flight(client, (function, bundle_future, digest_of(bundle)), shipments)
         yield from flight.run(iter(range(len(shipments))), window, alone=False)
         for index in flight.suspects:
+            # a worker that died may have held the last copy of the course: ship it again
+            [bundle_future] = client.scatter([bundle], broadcast=True, hash=False)
+            flight.course = (function, bundle_future, digest_of(bundle))
             yield from flight.run(iter([index]), 1, alone=True)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+LOST_TO_A_DEAD_WORKER = ("KilledWorker", "FutureCancelledError", "CancelledError")
 
 
 class _Flight:
@@ -241,7 +247,8 @@ class _Flight:
             try:
                 result = future.result()
             except Exception as error:  # the task's own problem: a dead worker, an exception
-                if type(error).__name__ == "KilledWorker" and not alone:
+                # a dead worker (KilledWorker), or the course it held lost with it (cancelled)
+                if type(error).__name__ in LOST_TO_A_DEAD_WORKER and not alone:
                     self.suspects.append(index)
                     yield from refill()
                     continue
