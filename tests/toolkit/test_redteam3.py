@@ -1,0 +1,200 @@
+"""Red team 3: a fresh set of attacks on official grading, written apart from issue 19's fixes.
+
+A hostile student who has the grader's source (README, DESIGN, assignments/, grader/) and
+nothing else. Each test grades one attack officially (`official=True`: what CI, grade-all and
+the Gradescope autograder do) on a private copy of the fixture course (vec: add 3, scale 3,
+norm 2 + 2 points) or of the real course, at the bubblewrap and, where it applies, the
+unprivileged-uid level, with the child's audit hook off (it is not a boundary). Each asserts the
+SECURE outcome; an attack that succeeds today is marked xfail(strict=False) with what it gets.
+Hostile submissions are in tests/toolkit/files/redteam3/.
+
+What each attack got when it was written (branch redteam3, before issue 19's fixes):
+
+| # | attack (test) | class | today |
+|---|---|---|---|
+| 1 | exception_type_name | hidden inputs in student copies | "LEAK_3p0000_4p0000" (the 3-4-5 input) in the student copy and Gradescope JSON, both levels |
+| 2 | forged_reply (invalid) | hidden inputs in student copies | "LEAK 3.0000 4.0000" shown as the child's "invalid" text |
+| 3 | forged_reply (error type) | hidden inputs in student copies | any text as the exception's type, shown for hidden tests |
+| 4 | timing_channel | hidden inputs in student copies | per-test duration_s reads back x[0] = 3 of the hidden 3-4-5 test |
+| 5 | ratio_oracle | hidden answers in student copies | "times 1/5": the hidden answer 5, and a replay scores 2 more points |
+| 6 | grades folder readable | uid level, staff data | see the test |
+| ... | see below | | |
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from grader import reports
+from grader.config import load_course
+from grader.grading import grade
+from grader.sandbox import policy
+from grader.sandbox.client import Channel
+
+FILES = Path(__file__).parent / "files"
+ATTACKS = FILES / "redteam3"
+FIXTURE = FILES / "course"
+REPO = Path(__file__).resolve().parents[2]
+LEVELS = ("bubblewrap", "uid")
+
+
+def level_available(level: str) -> str | None:
+    """Why `level` cannot run here, or None."""
+    if level == "bubblewrap":
+        return None if policy.bubblewrap_works() else "bubblewrap does not work here"
+    if sys.platform != "linux" or os.geteuid() != 0:
+        return "the unprivileged-uid level needs root"
+    blocked = [p for p in policy.interpreter_paths() if not policy.reachable_by_others(p)]
+    return f"{blocked[0]} is not readable by other users" if blocked else None
+
+
+def strongest_level() -> str:
+    for level in LEVELS:
+        if not level_available(level):
+            return level
+    pytest.skip("neither bubblewrap nor the unprivileged-uid level works here")
+
+
+@pytest.fixture(autouse=True)
+def no_audit_hook(monkeypatch):
+    """The audit hook is defence in depth, never a boundary: every attack runs without it."""
+    monkeypatch.setattr(Channel, "audit_hook", False)
+
+
+def private_course(folder: Path, level: str, source: Path = FIXTURE) -> Path:
+    """A copy of the fixture course, in a folder other users cannot reach, at `level`."""
+    if level_available(level):
+        pytest.skip(level_available(level))
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    root = folder / "course"
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns("__pycache__"))
+    text = (root / "course.yml").read_text(encoding="utf-8")
+    (root / "course.yml").write_text(text.replace("isolation: auto", f"isolation: {level}"), encoding="utf-8")
+    return root
+
+
+def submit(folder: Path, source: str, name: str = "vec.py") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(source, encoding="utf-8")
+    return path
+
+
+def attack(name: str, **replacements: str) -> str:
+    source = (ATTACKS / name).read_text(encoding="utf-8")
+    for old, new in replacements.items():
+        assert source.count(old) == 1, old
+        source = source.replace(old, new)
+    return source
+
+
+def grade_vec(root: Path, submission: Path, functions: set[str] | None = None):
+    assignment = load_course(root / "course.yml").assignment("vec")
+    return grade(root, assignment, submission, official=True, only_functions=functions)
+
+
+def student_texts(report) -> str:
+    """Everything a student receives of a report: grade-all's feedback JSON and HTML, Gradescope's
+    results.json (the staff table is not a student's)."""
+    copy = report.student_copy()
+    return "\n".join(
+        [
+            json.dumps(copy.to_dict(), ensure_ascii=False),
+            json.dumps(reports.to_gradescope([report]), ensure_ascii=False),
+            reports.to_html(copy),
+        ]
+    )
+
+
+def hidden_student_tests(report) -> dict[str, object]:
+    return {t.name: t for t in report.student_copy().tests if t.hidden}
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Hidden inputs spelled in the exception's type name (issue 19 lets the type be named).
+
+
+@pytest.mark.xfail(
+    reason="red team 3: the type name LEAK_3p0000_4p0000 (the 3-4-5 input) is shown", strict=False
+)
+@pytest.mark.parametrize("level", LEVELS)
+def test_exception_type_name_carries_no_hidden_input(level, tmp_path):
+    root = private_course(tmp_path / "private", level)
+    report = grade_vec(root, submit(tmp_path / "student", attack("exception_type_name.py")), {"norm"})
+    assert report.score == pytest.approx(0.0)
+    texts = student_texts(report)
+    assert "LEAK_" not in texts, re.findall(r"LEAK_\w{0,60}", texts)[:3]
+
+
+# ---------------------------------------------------------------------------------------------
+# 2, 3. A reply frame forged by the student's code: "invalid" text, or any text as the type.
+
+
+@pytest.mark.xfail(reason="red team 3: the forged frame's text 'LEAK 3.0000 4.0000' is shown", strict=False)
+@pytest.mark.parametrize("kind", ["invalid", "error"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_forged_reply_carries_no_hidden_input(level, kind, tmp_path):
+    root = private_course(tmp_path / "private", level)
+    source = attack("forged_reply.py", **{'KIND = "invalid"': f"KIND = {kind!r}"})
+    report = grade_vec(root, submit(tmp_path / "student", source), {"norm"})
+    assert report.score == pytest.approx(0.0)
+    texts = student_texts(report)
+    assert "LEAK" not in texts, re.findall(r"LEAK[ \d.m-]{0,60}", texts)[:3]
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. A timing channel: each hidden test's duration in the student copy.
+
+
+@pytest.mark.xfail(
+    reason="red team 3: duration_s / 0.3 reads back x[0] = 3 of the hidden 3-4-5 test", strict=False
+)
+def test_hidden_test_durations_carry_no_input(tmp_path):
+    root = private_course(tmp_path / "private", strongest_level())
+    # scale's test runs first and takes the child's start-up; the student knows the order
+    report = grade_vec(root, submit(tmp_path / "student", attack("timing_channel.py")), {"scale", "norm"})
+    assert report.score == pytest.approx(3.0)
+    shown = hidden_student_tests(report)["test_norm_of_three_four"]
+    decoded = shown.duration_s / 0.3
+    gradescope = reports.to_gradescope([report])
+    assert abs(decoded - 3) > 0.5, f"duration {shown.duration_s:.2f} s reads back x[0] = {decoded:.2f}"
+    assert all("execution_time" not in t or t["execution_time"] < 0.1 for t in gradescope["tests"])
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. The number analysis as an oracle: "your number is the expected one times 1/5".
+
+
+def ratios(text: str) -> list[Fraction]:
+    return [Fraction(m) for m in re.findall(r"times (-?\d+(?:/\d+)?)", text)]
+
+
+@pytest.mark.xfail(
+    reason="red team 3: 'times 1/5' gives the hidden answer 5; a replay gains 2 points", strict=False
+)
+def test_the_number_analysis_does_not_give_hidden_answers(tmp_path):
+    """norm answers 1.0; a second submission answers 1 / factor for each hidden test that named a
+    factor, in call order, computing nothing: it must score what the first scored."""
+    root = private_course(tmp_path / "private", strongest_level())
+    first = grade_vec(root, submit(tmp_path / "one", attack("ratio_oracle.py")), {"norm"})
+    assert first.score == pytest.approx(0.0)
+    answers = {
+        name: float(1 / factors[0])
+        for name, test in hidden_student_tests(first).items()
+        if (factors := ratios(test.output))
+    }
+    source = attack(
+        "ratio_oracle.py", **{"    return 1.0": "    return _ANSWERS.pop(0) if _ANSWERS else 1.0"}
+    )
+    source += f"\n\n_ANSWERS = {list(answers.values())!r}\n"
+    second = grade_vec(root, submit(tmp_path / "two", source), {"norm"})
+    assert second.score == pytest.approx(first.score), answers
