@@ -27,7 +27,10 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
+import tempfile
+from datetime import datetime, timezone
 from fractions import Fraction
 from pathlib import Path
 
@@ -198,3 +201,73 @@ def test_the_number_analysis_does_not_give_hidden_answers(tmp_path):
     source += f"\n\n_ANSWERS = {list(answers.values())!r}\n"
     second = grade_vec(root, submit(tmp_path / "two", source), {"norm"})
     assert second.score == pytest.approx(first.score), answers
+
+
+# ---------------------------------------------------------------------------------------------
+# 6, 7. What `course collect` leaves beside the class: mirrors others can read, blobs of any size.
+
+
+def git(folder: Path, *arguments: str) -> None:
+    command = ["git", "-c", "user.name=s", "-c", "user.email=s@example.com", "-C", str(folder), *arguments]
+    subprocess.run(command, check=True, capture_output=True)
+
+
+def student_repository(repos: Path, student: str, files: dict[str, bytes]) -> None:
+    """A student's repository `vec-<student>` with one commit holding `files`."""
+    repo = repos / f"vec-{student}"
+    repo.mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    for name, content in files.items():
+        (repo / name).write_bytes(content)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "work")
+
+
+def collect_class(root: Path, repos: Path, out: Path) -> dict:
+    """`course collect --from repos --assignment vec` during vec's window."""
+    from grader.collect import LocalSource, collect
+
+    course = load_course(root / "course.yml")
+    moment = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
+    return collect(course, LocalSource(repos), out, assignment_ids=["vec"], clock=lambda: moment, jobs=1)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.xfail(reason="red team 3: OUT/mirrors is world-readable: mallory runs alice's norm, 10/10", strict=False)
+def test_a_classmates_mirror_is_not_readable_at_the_uid_level(tmp_path):
+    """The course checkout others may traverse (as on a CI runner), its protected paths private,
+    the collected class private: mallory must not read alice's repository from the mirrors."""
+    if level_available("uid"):
+        pytest.skip(level_available("uid"))
+    public = Path(tempfile.mkdtemp(dir=tempfile.gettempdir()))
+    try:
+        os.chmod(public, 0o755)
+        root = private_course(public / "checkout", "uid")
+        os.chmod(public / "checkout", 0o755)
+        for path, mode in (("tests", 0o700), ("solutions", 0o700), ("course.yml", 0o600)):
+            os.chmod(root / path, mode)
+        repos, out = public / "repos", root / "collected"
+        student_repository(repos, "alice", {"vec.py": (FIXTURE / "solutions" / "vec.py").read_bytes()})
+        source = attack("classmate_mirror.py", **{"MIRRORS-FOLDER": str(out / "mirrors")})
+        student_repository(repos, "mallory", {"vec.py": source.encode()})
+        collect_class(root, repos, out)
+        os.chmod(out / "class", 0o700)  # what the uid level asks of the class folder
+        report = grade_vec(root, out / "class" / "mallory" / "vec" / "vec.py")
+    finally:
+        shutil.rmtree(public)
+    assert report.score == pytest.approx(6.0), [(t.name, t.score, t.output[:80]) for t in report.tests]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.xfail(reason="red team 3: a 96 MB vec.py (100 kB in git) is written whole into class/", strict=False)
+def test_collect_does_not_write_a_submission_grading_refuses(tmp_path):
+    """A blob of zeros compresses to almost nothing in the repository; collect must not unpack
+    more than grading accepts (64 MB) for one student."""
+    root = private_course(tmp_path / "private", strongest_level())
+    repos, out = tmp_path / "repos", tmp_path / "collected"
+    student_repository(repos, "alice", {"vec.py": b"# " + b"0" * (96 * 2**20) + b"\n"})
+    summary = collect_class(root, repos, out)
+    written = out / "class" / "alice" / "vec" / "vec.py"
+    size = written.stat().st_size if written.exists() else 0
+    assert size <= 64 * 2**20, f"{size / 2**20:.0f} MB written for one student: {json.dumps(summary)[:300]}"
