@@ -23,6 +23,7 @@ What each attack got when it was written (branch redteam3, before issue 19's fix
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -271,3 +272,65 @@ def test_collect_does_not_write_a_submission_grading_refuses(tmp_path):
     written = out / "class" / "alice" / "vec" / "vec.py"
     size = written.stat().st_size if written.exists() else 0
     assert size <= 64 * 2**20, f"{size / 2**20:.0f} MB written for one student: {json.dumps(summary)[:300]}"
+
+
+# ---------------------------------------------------------------------------------------------
+# 8, 9. Similarity: a full copy that names none of exec, eval, compile, marshal or code objects.
+
+WRITE_AND_IMPORT = '''"""My convolution."""
+import base64
+import os
+import sys
+
+_PACKED = {packed!r}
+_HERE = os.getcwd()  # the sandbox's work folder is writable
+with open(os.path.join(_HERE, "_conv_impl.py"), "w", encoding="utf-8") as _handle:
+    _handle.write(base64.b64decode(_PACKED).decode())
+sys.path.insert(0, _HERE)
+from _conv_impl import *  # noqa: E402,F403
+'''
+
+HIDDEN_BUILTIN = '''"""My convolution."""
+import base64
+
+_PACKED = {packed!r}
+_run = vars(__import__("builtins"))["".join(["e", "x", "e", "c"])]
+_run(base64.b64decode(_PACKED).decode(), globals())
+'''
+
+
+def similarity_class(folder: Path, files: dict[str, str]) -> Path:
+    for student, text in files.items():
+        (folder / student).mkdir(parents=True)
+        (folder / student / "conv.py").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.xfail(reason="red team 3: the copy is neither listed nor flagged; it grades like the original", strict=False)
+@pytest.mark.parametrize("wrapper", [WRITE_AND_IMPORT, HIDDEN_BUILTIN], ids=["write-and-import", "hidden-exec"])
+def test_a_packed_copy_is_flagged(wrapper, tmp_path, course_copy):
+    import base64
+
+    from grader.similarity.run import similarity_report
+
+    original = (FILES / "similarity" / "conv" / "loops.py").read_text(encoding="utf-8")
+    packed = base64.b64encode(original.encode()).decode()
+    copy = wrapper.format(packed=packed)
+    others = {name: (FILES / "similarity" / "conv" / f"{name}.py").read_text() for name in ("strided", "shifts")}
+    classroom = similarity_class(tmp_path / "class", {"original": original, "copier": copy, **others})
+    # the copy is a working submission: it grades like the original
+    assignment = load_course(course_copy / "course.yml").assignment("conv")
+    graded = {
+        who: grade(course_copy, assignment, classroom / who / "conv.py", official=True,
+                   only_functions={"conv_output_size"}).score
+        for who in ("original", "copier")
+    }
+    assert graded["copier"] == graded["original"] > 0, graded
+    out = tmp_path / "similarity"
+    similarity_report(REPO, load_course(REPO / "course.yml"), "conv", classroom, out, workers=1)
+    with (out / "pairs.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    flagged = [r for r in rows if {r.get("student_a"), r.get("student_b")} == {"original", "copier"} and r.get("flagged") == "1"]
+    page = (out / "index.html").read_text(encoding="utf-8").lower()
+    named = "copier" in page and any(word in page for word in ("obfuscat", "exec", "not compared"))
+    assert flagged or named, rows[:5]
