@@ -8,17 +8,33 @@ unprivileged-uid level, with the child's audit hook off (it is not a boundary). 
 SECURE outcome; an attack that succeeds today is marked xfail(strict=False) with what it gets.
 Hostile submissions are in tests/toolkit/files/redteam3/.
 
-What each attack got when it was written (branch redteam3, before issue 19's fixes):
+What each attack got when written (branch redteam3, before issue 19's fixes); every one succeeds
+today, at every level it was run at (bubblewrap 0.8.0 and the uid level, as root):
 
-| # | attack (test) | class | today |
+| # | test (attack file) | class | today |
 |---|---|---|---|
-| 1 | exception_type_name | hidden inputs in student copies | "LEAK_3p0000_4p0000" (the 3-4-5 input) in the student copy and Gradescope JSON, both levels |
-| 2 | forged_reply (invalid) | hidden inputs in student copies | "LEAK 3.0000 4.0000" shown as the child's "invalid" text |
-| 3 | forged_reply (error type) | hidden inputs in student copies | any text as the exception's type, shown for hidden tests |
-| 4 | timing_channel | hidden inputs in student copies | per-test duration_s reads back x[0] = 3 of the hidden 3-4-5 test |
-| 5 | ratio_oracle | hidden answers in student copies | "times 1/5": the hidden answer 5, and a replay scores 2 more points |
-| 6 | grades folder readable | uid level, staff data | see the test |
-| ... | see below | | |
+| 1 | exception_type_name (exception_type_name.py) | inputs in student copies | type name |
+|   |   "LEAK_3p0000_4p0000" (the hidden 3-4-5 input) in the student copy and Gradescope JSON |
+| 2 | exception_type_name (frame_name.py) | inputs in student copies | a builtin ValueError,|
+|   |   no message; the function name "line 2 in LEAK_3p0000_4p0000" is shown |
+| 3 | forged_reply [invalid] | inputs in student copies | "returned LEAK 3.0000 4.0000" |
+| 4 | forged_reply [error] | inputs in student copies | any text as the type: "raised LEAK 3.0000 ..." |
+| 5 | forged_reply [where] | inputs in student copies | builtin type, text as the place raised |
+| 6 | hidden_test_durations (timing_channel.py) | inputs in student copies | duration_s 0.92 s |
+|   |   / 0.3 reads back x[0] = 3.07 (hidden 3-4-5 input) |
+| 7 | number_analysis (ratio_oracle.py) | answers in student copies | "times 1/5" gives the |
+|   |   hidden answer 5; a lookup-table replay scores 2 of norm's 4 points (0 before) |
+| 8 | classmates_mirror (classmate_mirror.py) | uid level, another's work | collect's |
+|   |   OUT/mirrors is world-readable: mallory runs alice's norm from her git objects, 10/10 (6) |
+| 9 | collect_does_not_write (96 MB of zeros, 100 kB in git) | one student harms others | |
+|   |   written whole into class/ (grading refuses over 64 MB; collect reads it all in memory) |
+| 10 | packed_copy [write-and-import] | similarity evasion | the full copy is written to |
+|   |   the work folder at import and imported: grades like the original, not listed at all |
+| 11 | packed_copy [hidden-exec] | similarity evasion | exec taken by a joined name from |
+|   |   vars(builtins): grades like the original, not listed at all (the word exec never appears) |
+
+Attacks 1-5 are graded at both levels (2 cases each); 6 and 7 at the strongest level; 8 at the
+uid level only (bubblewrap binds nothing of the checkout).
 """
 
 from __future__ import annotations
@@ -131,9 +147,10 @@ def hidden_student_tests(report) -> dict[str, object]:
     reason="red team 3: the type name LEAK_3p0000_4p0000 (the 3-4-5 input) is shown", strict=False
 )
 @pytest.mark.parametrize("level", LEVELS)
-def test_exception_type_name_carries_no_hidden_input(level, tmp_path):
+@pytest.mark.parametrize("name", ["exception_type_name.py", "frame_name.py"])
+def test_exception_type_name_carries_no_hidden_input(level, name, tmp_path):
     root = private_course(tmp_path / "private", level)
-    report = grade_vec(root, submit(tmp_path / "student", attack("exception_type_name.py")), {"norm"})
+    report = grade_vec(root, submit(tmp_path / "student", attack(name)), {"norm"})
     assert report.score == pytest.approx(0.0)
     texts = student_texts(report)
     assert "LEAK_" not in texts, re.findall(r"LEAK_\w{0,60}", texts)[:3]
@@ -144,7 +161,7 @@ def test_exception_type_name_carries_no_hidden_input(level, tmp_path):
 
 
 @pytest.mark.xfail(reason="red team 3: the forged frame's text 'LEAK 3.0000 4.0000' is shown", strict=False)
-@pytest.mark.parametrize("kind", ["invalid", "error"])
+@pytest.mark.parametrize("kind", ["invalid", "error", "where"])
 @pytest.mark.parametrize("level", LEVELS)
 def test_a_forged_reply_carries_no_hidden_input(level, kind, tmp_path):
     root = private_course(tmp_path / "private", level)
@@ -234,7 +251,9 @@ def collect_class(root: Path, repos: Path, out: Path) -> dict:
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-@pytest.mark.xfail(reason="red team 3: OUT/mirrors is world-readable: mallory runs alice's norm, 10/10", strict=False)
+@pytest.mark.xfail(
+    reason="red team 3: OUT/mirrors is world-readable: mallory runs alice's norm, 10/10", strict=False
+)
 def test_a_classmates_mirror_is_not_readable_at_the_uid_level(tmp_path):
     """The course checkout others may traverse (as on a CI runner), its protected paths private,
     the collected class private: mallory must not read alice's repository from the mirrors."""
@@ -261,7 +280,9 @@ def test_a_classmates_mirror_is_not_readable_at_the_uid_level(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-@pytest.mark.xfail(reason="red team 3: a 96 MB vec.py (100 kB in git) is written whole into class/", strict=False)
+@pytest.mark.xfail(
+    reason="red team 3: a 96 MB vec.py (100 kB in git) is written whole into class/", strict=False
+)
 def test_collect_does_not_write_a_submission_grading_refuses(tmp_path):
     """A blob of zeros compresses to almost nothing in the repository; collect must not unpack
     more than grading accepts (64 MB) for one student."""
@@ -306,8 +327,12 @@ def similarity_class(folder: Path, files: dict[str, str]) -> Path:
     return folder
 
 
-@pytest.mark.xfail(reason="red team 3: the copy is neither listed nor flagged; it grades like the original", strict=False)
-@pytest.mark.parametrize("wrapper", [WRITE_AND_IMPORT, HIDDEN_BUILTIN], ids=["write-and-import", "hidden-exec"])
+@pytest.mark.xfail(
+    reason="red team 3: the copy is neither listed nor flagged; it grades like the original", strict=False
+)
+@pytest.mark.parametrize(
+    "wrapper", [WRITE_AND_IMPORT, HIDDEN_BUILTIN], ids=["write-and-import", "hidden-exec"]
+)
 def test_a_packed_copy_is_flagged(wrapper, tmp_path, course_copy):
     import base64
 
@@ -316,13 +341,20 @@ def test_a_packed_copy_is_flagged(wrapper, tmp_path, course_copy):
     original = (FILES / "similarity" / "conv" / "loops.py").read_text(encoding="utf-8")
     packed = base64.b64encode(original.encode()).decode()
     copy = wrapper.format(packed=packed)
-    others = {name: (FILES / "similarity" / "conv" / f"{name}.py").read_text() for name in ("strided", "shifts")}
+    others = {
+        name: (FILES / "similarity" / "conv" / f"{name}.py").read_text() for name in ("strided", "shifts")
+    }
     classroom = similarity_class(tmp_path / "class", {"original": original, "copier": copy, **others})
     # the copy is a working submission: it grades like the original
     assignment = load_course(course_copy / "course.yml").assignment("conv")
     graded = {
-        who: grade(course_copy, assignment, classroom / who / "conv.py", official=True,
-                   only_functions={"conv_output_size"}).score
+        who: grade(
+            course_copy,
+            assignment,
+            classroom / who / "conv.py",
+            official=True,
+            only_functions={"conv_output_size"},
+        ).score
         for who in ("original", "copier")
     }
     assert graded["copier"] == graded["original"] > 0, graded
@@ -330,7 +362,11 @@ def test_a_packed_copy_is_flagged(wrapper, tmp_path, course_copy):
     similarity_report(REPO, load_course(REPO / "course.yml"), "conv", classroom, out, workers=1)
     with (out / "pairs.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    flagged = [r for r in rows if {r.get("student_a"), r.get("student_b")} == {"original", "copier"} and r.get("flagged") == "1"]
+    flagged = [
+        r
+        for r in rows
+        if {r.get("student_a"), r.get("student_b")} == {"original", "copier"} and r.get("flagged") == "1"
+    ]
     page = (out / "index.html").read_text(encoding="utf-8").lower()
     named = "copier" in page and any(word in page for word in ("obfuscat", "exec", "not compared"))
     assert flagged or named, rows[:5]

@@ -32,7 +32,9 @@ def norm(x):
     text = "LEAK " + " ".join(f"{float(v):.4f}" for v in np.ravel(x)[:6])
     if KIND == "invalid":
         reply = {"id": runner.request_id, "invalid": text}
-    else:
+    elif KIND == "error":
         reply = {"id": runner.request_id, "error": {"type": text, "message": "", "where": []}}
+    else:  # a builtin type, no message, the text as the place it was raised
+        reply = {"id": runner.request_id, "error": {"type": "ValueError", "message": "", "where": [text]}}
     wire.write_frame(runner.replies_fd, reply, [])
     return -1.0
