@@ -112,8 +112,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "intake.not_zip": "{path}：既不是文件夹也不是 zip；grade-all 需要班级文件夹（每个学生一个文件夹）、"
         "它的 zip，或学习平台（Canvas、Moodle、Gradescope、Blackboard）下载的 zip。",
         "intake.empty": "{path}：里面既没有学生文件夹，也不是学习平台的下载；"
-        "grade-all 需要每个学生一个文件夹，或 Canvas「Download Submissions」、Moodle「Download all submissions」、Gradescope「Export "
-        "Submissions」、Blackboard「Assignment File Download」下载的 zip。",
+        "grade-all 需要每个学生一个文件夹，或 Canvas「Download Submissions」、"
+        "Moodle「Download all submissions」、Gradescope「Export Submissions」、"
+        "Blackboard「Assignment File Download」下载的 zip。",
         "intake.bad_zip": "{path}：无法解压这个 zip（{error}）；请重新下载或导出。",
         "intake.unsafe": "{path}：条目 {member!r} 指向压缩包之外；请重新下载或导出。",
     },

@@ -135,7 +135,9 @@ def measure_folder(folder: Path) -> str | None:
     size, stack = Size(), [(folder, 0)]
     while stack:
         current, depth = stack.pop()
-        for entry in os.scandir(current):
+        with os.scandir(current) as listing:
+            found = list(listing)
+        for entry in found:
             if entry.is_dir(follow_symlinks=False):
                 stack.append((Path(entry.path), depth + 1))
                 continue

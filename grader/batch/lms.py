@@ -195,15 +195,20 @@ def gradescope(names: list[str], read: Reader) -> list[Group] | None:
     for folder in sorted(folders):
         entry = metadata.get(folder) or {}
         files = {n.split("/", 1)[1]: n for n in names if n.startswith(folder + "/")}
-        submitters = entry.get(":submitters:") or [{}] if isinstance(entry, dict) else [{}]
-        when = _time(entry.get(":created_at:")) if isinstance(entry, dict) else None
+        submitters = (_field(entry, "submitters") or [{}]) if isinstance(entry, dict) else [{}]
+        when = _time(_field(entry, "created_at")) if isinstance(entry, dict) else None
         for person in submitters if isinstance(submitters, list) else [{}]:
             groups.append(_submitter(person if isinstance(person, dict) else {}, folder, files, when))
     return groups
 
 
+def _field(record: dict[str, Any], key: str) -> Any:
+    """A field of Ruby's YAML: the key is the symbol `:key` (or plain `key`)."""
+    return record.get(f":{key}", record.get(key))
+
+
 def _submitter(person: dict[str, Any], folder: str, files: dict[str, str], when: str | None) -> Group:
-    said = {key: str(person.get(f":{key}:") or "").strip() for key in ("name", "sid", "email")}
+    said = {key: str(_field(person, key) or "").strip() for key in ("name", "sid", "email")}
     claims = [Claim("email", said["email"]), Claim("sis_id", said["sid"]), Claim("name", said["name"])]
     label = said["name"] or said["email"] or said["sid"] or folder
     return Group(label, [c for c in claims if c.value], dict(files), when)
