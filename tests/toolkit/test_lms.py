@@ -244,3 +244,39 @@ def test_an_unreadable_input_names_the_path_given_and_the_formats_expected(tmp_p
         and "Canvas" in message
         and "/tmp" not in message.replace(str(source), "")
     )
+
+
+@pytest.mark.slow  # grades a class for real, through the command line
+def test_grade_all_on_a_canvas_download_gives_one_row_per_student_with_their_score(tmp_path):
+    from click.testing import CliRunner
+
+    from grader.cli import course_command
+
+    from .conftest import FIXTURE, fixture_course
+
+    course = fixture_course(tmp_path / "course")
+    reference = (FIXTURE / "solutions" / "vec.py").read_text(encoding="utf-8")
+    wrong_norm = reference.replace("float(np.sqrt(np.sum(x * x)))", "float(np.sum(x * x))")
+    source = canvas_zip(
+        tmp_path / "submissions.zip",
+        {
+            ("doejane", "101", False): {"vec.py": reference},
+            ("smithbob", "102", True): {
+                "vec-1.py": wrong_norm,
+                "doejane_101_1000_vec.py": "raise SystemExit",
+            },
+            ("martinzoe", "103", False): {"notes.txt": "I ran out of time"},
+        },
+    )
+    roster = excel_csv(tmp_path / "roster.csv", ROSTER, ";", "utf-8-sig")
+    result = CliRunner().invoke(
+        course_command,
+        ["grade-all", str(source), "--roster", str(roster), "--assignment", "vec", "--workers", "1",
+         "--out", str(tmp_path / "grades"), "--course", str(course)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    table = rows(tmp_path / "grades")
+    assert sorted(table) == ["Zoë", "bsmith", "jdoe"]
+    assert table["jdoe"]["vec"] == "10.0" and table["Zoë"]["vec"] == "0.0"
+    assert 0 < float(table["bsmith"]["vec"]) < 10  # their own wrong norm, not jdoe's look-alike
+    assert "\n3 students · " in result.output
