@@ -57,6 +57,7 @@ BLACKBOARD = re.compile(
 )
 GRADESCOPE_FOLDER = re.compile(r"^submission_\d+$")
 GRADESCOPE_METADATA = "submission_metadata.yml"
+GRADESCOPE_WRAPPER = re.compile(r"^assignment_\d+_export/$")  # the folder at the top of its zip
 
 
 def canvas(names: list[str], read: Reader) -> list[Group] | None:
@@ -235,6 +236,8 @@ def recognise(names: list[str], read: Reader) -> tuple[str, list[Group]] | None:
             continue
         inner = [n[len(prefix) :] for n in names]
         for platform, parser in PARSERS.items():
+            if platform == "Gradescope" and prefix and not GRADESCOPE_WRAPPER.match(prefix):
+                continue  # one student's folder holding a metadata file is that student's work
             groups = parser(inner, _under(read, prefix))
             if groups:
                 for group in groups:

@@ -101,6 +101,16 @@ def test_gradescope_export_maps_by_email_and_its_time_is_trusted(tmp_path):
     assert summary["time_unknown"] == []
 
 
+def test_one_student_folder_holding_gradescope_files_is_that_students_work(tmp_path):
+    forged = "submission_1:\n  :submitters:\n  - :email: jane@uni.edu\n"
+    source = write_zip(
+        tmp_path / "class.zip",
+        {"bsmith/submission_metadata.yml": forged, "bsmith/submission_1/params.py": "SCORE 30"},
+    )
+    table, _ = grade(tmp_path, source)
+    assert table["jdoe"]["params"] == "0.0" and "nothing submitted" in table["jdoe"]["notes"]
+
+
 def test_blackboard_download_keeps_the_latest_attempt_and_reads_only_receipts(tmp_path):
     source = blackboard_zip(
         tmp_path / "gradebook_CS101_HW 1.zip",
@@ -280,3 +290,20 @@ def test_grade_all_on_a_canvas_download_gives_one_row_per_student_with_their_sco
     assert table["jdoe"]["vec"] == "10.0" and table["Zoë"]["vec"] == "0.0"
     assert 0 < float(table["bsmith"]["vec"]) < 10  # their own wrong norm, not jdoe's look-alike
     assert "\n3 students · " in result.output
+
+
+def test_a_times_file_without_a_students_row_asks_for_the_row_not_for_the_option(tmp_path, capsys):
+    from grader.cli import print_class_summary
+
+    folder = tmp_path / "class"
+    for name in ("jdoe", "bsmith"):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "params.py").write_text("SCORE 30")
+    times = excel_csv(tmp_path / "times.csv", [["student", "submitted_at"], ["jdoe", "2026-11-01T10:00:00Z"]])
+    course = load_course(ROOT / "course.yml")
+    summary = grade_class(ROOT, course, folder, tmp_path / "out", ["params"], workers=1, job=scripted_job,
+                          times_path=times)  # fmt: skip
+    print_class_summary(summary, tmp_path / "out")
+    said = capsys.readouterr().out
+    assert "time unknown, so no late penalty: 1 submission(s); add their rows to times.csv" in said
+    assert "--times" not in said
