@@ -341,7 +341,9 @@ def grade_all_command(
     with_similarity,
     debug,
 ):
-    """Grade a class: SOURCE holds one folder per student (or is a zip of them).
+    """Grade a class: SOURCE holds one folder per student (or is a zip of them), or is an LMS's
+    download (Canvas, Moodle, Gradescope, Blackboard), matched to the roster by LMS id, SIS id,
+    email or name.
 
     Late penalties come only from trusted times (--times); without one a submission is
     "time unknown" and gets no penalty, unless --penalise-file-times is given.
@@ -423,10 +425,13 @@ def print_class_summary(summary: dict, out: Path) -> None:
     if len(summary["problems"]) > 20:
         click.echo(f"… and {len(summary['problems']) - 20} more problems (see summary.json)")
     if summary["time_unknown"]:
-        click.echo(
-            f"time unknown, so no late penalty: {len(summary['time_unknown'])} submission(s);"
-            " pass --times FILE (the LMS's submission times)"
+        count = len(summary["time_unknown"])
+        advice = (
+            f"add their rows to {summary['times_file']}"
+            if summary.get("times_file")
+            else "pass --times FILE (the LMS's submission times)"
         )
+        click.echo(f"time unknown, so no late penalty: {count} submission(s); {advice}")
     for warning in summary["warnings"][:5]:
         click.echo(f"warning: {warning}")
     click.echo(f"wrote {', '.join(str(out / name) for name in summary['files'])}")

@@ -55,6 +55,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "tests_count": "{count} test(s)",
         "not_graded": "not graded: see the reason above",
         "grader_failed": "the grader could not describe this failure ({error}); tell your instructor",
+        "intake.missing": "{path}: no such folder or zip of submissions; check the path.",
+        "intake.not_zip": "{path}: neither a folder nor a zip; grade-all expects a class folder (one "
+        "folder per student), a zip of one, or an LMS's download zip (Canvas, Moodle, Gradescope, "
+        "Blackboard).",
+        "intake.empty": "{path}: no student folders and no LMS download in it; grade-all expects one "
+        'folder per student, or the zip of Canvas\'s "Download Submissions", Moodle\'s "Download all '
+        'submissions", Gradescope\'s "Export Submissions" or Blackboard\'s "Assignment File Download".',
+        "intake.bad_zip": "{path}: the zip cannot be extracted ({error}); download or export it again.",
+        "intake.unsafe": "{path}: the entry {member!r} points outside the archive; download or export it "
+        "again.",
     },
     "zh-CN": {
         "test": "测试",
@@ -98,6 +108,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "tests_count": "{count} 个测试",
         "not_graded": "未评分：原因见上",
         "grader_failed": "评分程序无法描述这次失败（{error}）；请告诉你的老师",
+        "intake.missing": "{path}：没有这个提交文件夹或 zip 文件；请检查路径。",
+        "intake.not_zip": "{path}：既不是文件夹也不是 zip；grade-all 需要班级文件夹（每个学生一个文件夹）、"
+        "它的 zip，或学习平台（Canvas、Moodle、Gradescope、Blackboard）下载的 zip。",
+        "intake.empty": "{path}：里面既没有学生文件夹，也不是学习平台的下载；"
+        "grade-all 需要每个学生一个文件夹，或 Canvas「Download Submissions」、"
+        "Moodle「Download all submissions」、Gradescope「Export Submissions」、"
+        "Blackboard「Assignment File Download」下载的 zip。",
+        "intake.bad_zip": "{path}：无法解压这个 zip（{error}）；请重新下载或导出。",
+        "intake.unsafe": "{path}：条目 {member!r} 指向压缩包之外；请重新下载或导出。",
     },
 }
 
