@@ -28,6 +28,7 @@ from grader.errors import GraderError, SubmissionError
 from grader.grading import default_submission, grade
 from grader.packaging import check_org, write_gradescope_zip, write_instructor_workflow, write_student_repo
 from grader.release import release, write_nbgrader_source
+from grader.schedule import calendar_problems, load_instructor_course
 from grader.scoring import SCHEMA_VERSION, Report
 from grader.similarity import Settings, similarity_report
 from grader.submission import resolve_source
@@ -168,6 +169,8 @@ def grade_command(
     try:
         root = find_course_root(course_dir)
         course = load_course(root / "course.yml")
+        for problem in calendar_problems(course):  # the dates do not change a home score: warn only
+            click.echo(f"warning: {problem}", err=True)
         found = []
         recorded = is_official(official, advisory)
         for chosen in chosen_assignments(root, course, assignment, every):
@@ -218,6 +221,11 @@ def validate_command(course_dir):
         course = load_course(root / "course.yml")
     except GraderError as error:
         _fail(error, False)
+    problems = calendar_problems(course)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if problems:
+        sys.exit(EXIT_USAGE)
     for item in course.assignments:
         due = item.due.astimezone(course.course.zone).strftime("%Y-%m-%d %H:%M %z")
         click.echo(f"{item.id:8} {item.points:6g} points  due {due}  {item.title}")
@@ -252,7 +260,7 @@ def release_command(
         if instructor_workflow:  # before anything is written
             check_org(github_org)
         root = find_course_root(course_dir)
-        course = load_course(root / "course.yml")
+        course = load_instructor_course(root)
         for path in release(root, course):
             click.echo(f"wrote {path}")
         if student_repo:
@@ -282,7 +290,7 @@ def check_command(course_dir, debug):
     failed = False
     try:
         root = find_course_root(course_dir)
-        for assignment_id, description, problems in run_checks(root, load_course(root / "course.yml")):
+        for assignment_id, description, problems in run_checks(root, load_instructor_course(root)):
             mark = "✗" if problems else "✓"
             click.echo(f"{mark} {assignment_id}: {description}")
             for problem in problems:
@@ -350,7 +358,7 @@ def grade_all_command(
 
     try:
         root = find_course_root(course_dir)
-        course = load_course(root / "course.yml")
+        course = load_instructor_course(root)
         bar = Progress(
             TextColumn("grading"),
             BarColumn(),
@@ -484,7 +492,7 @@ def similarity_command(
     target = out or Path(f"similarity-{assignment_id}")
     try:
         root = find_course_root(course_dir)
-        course = load_course(root / "course.yml")
+        course = load_instructor_course(root)
         settings = replace(Settings(), threshold=threshold, min_tokens=min_tokens)
         report = similarity_report(
             root, course, assignment_id, source, target, settings, tuple(boilerplate), workers

@@ -12,6 +12,7 @@ from grader.config import find_course_root, load_course
 from grader.errors import GraderError
 from grader.export import FORMATS, export_gradebook
 from grader.scaffold import new_assignment
+from grader.schedule import load_instructor_course
 
 
 @course_command.command("export")
@@ -34,7 +35,7 @@ def export_command(gradebook, format_name, roster, out, course_dir, debug):
     target = out or gradebook.with_name(f"{format_name}.csv")
     try:
         root = find_course_root(course_dir)
-        count = export_gradebook(gradebook, load_course(root / "course.yml"), format_name, target, roster)
+        count = export_gradebook(gradebook, load_instructor_course(root), format_name, target, roster)
     except GraderError as error:
         fail(error, debug)
     click.echo(f"wrote {target} ({count} students, {format_name})")

@@ -55,6 +55,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "tests_count": "{count} test(s)",
         "not_graded": "not graded: see the reason above",
         "grader_failed": "the grader could not describe this failure ({error}); tell your instructor",
+        "calendar.due_before_release": "assignment {id!r}: due {due} is not after its release {release}; "
+        "fix one of the two dates",
+        "calendar.far": "assignment {id!r}: {field} {date} is more than a year from the course's other dates "
+        "(around {middle}); check the year",
+        "calendar.out_of_order": "assignment {id!r}: released {release}, before {earlier!r} listed above it; "
+        "list assignments in the order they are released, or fix the date",
+        "calendar.more": " ({count} more date problem(s): run `course validate` to list them)",
     },
     "zh-CN": {
         "test": "测试",
@@ -98,6 +105,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "tests_count": "{count} 个测试",
         "not_graded": "未评分：原因见上",
         "grader_failed": "评分程序无法描述这次失败（{error}）；请告诉你的老师",
+        "calendar.due_before_release": "作业 {id!r}：截止时间 {due} 不晚于发布时间 {release}；"
+        "请改正其中一个日期",
+        "calendar.far": "作业 {id!r}：{field} 日期 {date} 与课程其他日期（约 {middle}）相差一年以上；"
+        "请检查年份",
+        "calendar.out_of_order": "作业 {id!r}：发布时间 {release} 早于排在它前面的 {earlier!r}；"
+        "请按发布顺序列出作业，或改正日期",
+        "calendar.more": "（另有 {count} 个日期问题：运行 `course validate` 查看全部）",
     },
 }
 
