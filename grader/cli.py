@@ -4,7 +4,8 @@ Exit codes:
     0  graded (or checked) successfully
     1  the score is below --fail-under, or `course check` found a problem
     2  a mistake in the command or the course (GraderError): one line on stderr
-    3  an official run refused: the isolation it needs is not available here (IsolationRefused)
+    3  an official run refused: the isolation it needs is not available here (IsolationRefused), or
+       the hidden suite is missing (HiddenSuiteMissing)
     4  the course itself is broken: a suite cannot be collected (CourseBroken)
 """
 

@@ -62,6 +62,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "calendar.out_of_order": "assignment {id!r}: released {release}, before {earlier!r} listed above it; "
         "list assignments in the order they are released, or fix the date",
         "calendar.more": " ({count} more date problem(s): run `course validate` to list them)",
+        "official.hidden_missing": "{id}: an official grade needs the hidden suite, and {count} hidden "
+        "test(s) listed in hidden.json are not here; grade officially in the instructor's course (with "
+        "tests/{id}/), or pass --advisory for a score of the public tests only",
     },
     "zh-CN": {
         "test": "测试",
@@ -112,6 +115,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "calendar.out_of_order": "作业 {id!r}：发布时间 {release} 早于排在它前面的 {earlier!r}；"
         "请按发布顺序列出作业，或改正日期",
         "calendar.more": "（另有 {count} 个日期问题：运行 `course validate` 查看全部）",
+        "official.hidden_missing": "{id}：正式评分需要隐藏测试，而 hidden.json 列出的 {count} 个隐藏测试"
+        "不在这里；请在教师的课程目录（含 tests/{id}/）中正式评分，或加 --advisory 只对公开测试评分",
     },
 }
 
