@@ -63,6 +63,10 @@ def assignment_from_folder(root: Path, course: Course, here: Path) -> str | None
 
 
 def chosen_assignments(root: Path, course: Course, name: str | None, every: bool) -> list[Assignment]:
+    if not course.assignments:
+        raise GraderError(
+            "course.yml lists no assignments yet; add one with `course new ID --module NAME.py`."
+        )
     if every:
         return list(course.assignments)
     name = name or assignment_from_folder(root, course, Path.cwd())
