@@ -377,7 +377,7 @@ def grade_all_command(
                 bar.start()
                 bar.add_task("grading", total=None, state="")
             rate = bar.tasks[0].speed or 0.0
-            state = f"failed {failed} · remaining {total - done} · {rate * 60:.0f}/min"
+            state = f"{failed} below full marks · {total - done} remaining · {rate * 60:.0f}/min"
             bar.update(bar.tasks[0].id, completed=done, total=total, state=state)
 
         try:

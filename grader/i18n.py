@@ -32,6 +32,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "callee_raised": "{callee} raised {error} for {call}, where {expected} is right",
         "callee_should_raise": "{callee} returned {got} for {call}, where it should raise {error}",
         "callee_also_fails": "{callees}, which {function} calls, also fails its own tests: fix it first",
+        "callee_cause_many": "{function} is right: with the reference's {callees} it passes, so these "
+        "points are kept; it failed only because {callees} fail their own tests",
+        "callee_also_fails_many": "{callees}, which {function} calls, also fail their own tests: fix them "
+        "first",
         "course_total": "course total {score} / {max_score} ({percent} %)",
         "expected": "expected",
         "got": "got",
@@ -44,6 +48,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status.pending": "pending",
         "raw_score": "raw score",
         "late_penalty": "late penalty",
+        "no_penalty": "none",
         "final_score": "final score",
         "not_decided": "not decided yet",
         "late.on_time": "on time",
@@ -85,6 +90,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "callee_raised": "{callee} 对 {call} 抛出了 {error}，正确结果是 {expected}",
         "callee_should_raise": "{callee} 对 {call} 返回了 {got}，这里应当抛出 {error}",
         "callee_also_fails": "{function} 调用的 {callees} 也没有通过自己的测试：请先改正它",
+        "callee_cause_many": "{function} 本身是对的：换成参考答案的 {callees} 后测试通过，所以保留这些分数；"
+        "它失败只是因为 {callees} 没有通过它们自己的测试",
+        "callee_also_fails_many": "{function} 调用的 {callees} 也没有通过它们自己的测试：请先改正它们",
         "course_total": "课程总分 {score} / {max_score}（{percent} %）",
         "expected": "期望",
         "got": "你的结果",
@@ -97,6 +105,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status.pending": "待定",
         "raw_score": "原始得分",
         "late_penalty": "迟交扣分",
+        "no_penalty": "无",
         "final_score": "最终得分",
         "not_decided": "尚未确定",
         "late.on_time": "按时提交",

@@ -397,7 +397,8 @@ def to_comment(record: dict[str, Any], commit: str) -> str:
         lines += [
             "",
             f"- {i18n.text(language, 'raw_score')}: {final.get('raw_score')} / {final.get('max_score')}",
-            f"- {i18n.text(language, 'late_penalty')}: {'-' if penalty is None else penalty}"
+            f"- {i18n.text(language, 'late_penalty')}: "
+            f"{'-' if penalty is None else f'-{penalty}' if penalty else i18n.text(language, 'no_penalty')}"
             f" ({final.get('detail', '')})",
             f"- **{i18n.text(language, 'final_score')}: "
             f"{i18n.text(language, 'not_decided') if decided is None else decided}**",
