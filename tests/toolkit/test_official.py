@@ -1,6 +1,7 @@
 """An official grade is complete: without the hidden suite that hidden.json lists, it is refused
 (exit 3, one sentence), never a score with points pending."""
 
+import json
 import shutil
 
 from click.testing import CliRunner
@@ -31,9 +32,16 @@ def test_an_official_run_without_the_hidden_suite_is_refused(tmp_path, monkeypat
         assert refused.exit_code == 3, refused.output
         assert "vec: an official grade needs the hidden suite" in refused.output
         assert "pending" not in refused.output
-    advisory = CliRunner().invoke(grade_command, [*arguments, "--advisory"])
+    advisory = CliRunner().invoke(grade_command, [*arguments, "--advisory"], env={"COLUMNS": "200"})
     assert advisory.exit_code == 0, advisory.output
     assert "points pending" in advisory.output
+    # pending hidden tests are one row per function, not one identical row per test
+    hidden = json.loads((root / "assignments" / "vec" / "tests" / "hidden.json").read_text())["tests"]
+    functions = {test["function"] for test in hidden}
+    assert not any(test["name"] in advisory.output for test in hidden)
+    for function in functions:
+        count = sum(test["function"] == function for test in hidden)
+        assert f"{function}: {count} test(s) (hidden)" in advisory.output
 
 
 def test_an_official_run_with_the_hidden_suite_grades(tmp_path):
