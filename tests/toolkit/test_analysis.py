@@ -503,3 +503,14 @@ def test_a_million_elements_take_well_under_a_second_each():
         start = time.perf_counter()
         explain(got, expected)
         assert time.perf_counter() - start < 3.0, "generous: the machine is shared"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_simple_ratio_is_named_on_two_or_three_numbers(language):
+    """[1, 1.5] against [2, 3] is exactly half (issue 21): named, in both languages; a ratio that
+    is not simple, or not the same for every value, is not."""
+    found = explain(np.array([1.0, 1.5]), np.array([2.0, 3.0]), language)
+    assert found is not None and found.kind == "scale" and "1/2" in found.sentence
+    assert explain(np.array([6.0, 9.0, 3.0]), np.array([2.0, 3.0, 1.0]), language).kind == "scale"
+    assert explain(np.array([1.0, 1.7]), np.array([2.0, 3.0]), language).kind == "values_differ"
+    assert explain(np.array([0.0, 1.5]), np.array([0.0, 3.0]), language).kind == "values_differ"
