@@ -265,6 +265,13 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "你的窗口每次只移动 1，而不是步长 {stride}：你的输出在 `({stride}*i, {stride}*j)` 处的值"
         "正好是期望输出在 `(i, j)` 处的值；每个窗口应从 `stride * i` 开始，而不是从 `i` 开始。",
     },
+    "overlaps_lost": {
+        "en": "The differences fill whole lines along {axes} and nothing else, where neighbouring "
+        "windows overlap: there contributions must add up (`+=`); an assignment (`=`), or NumPy's "
+        "fancy-index `+=` with repeated indices, keeps only one of them?",
+        "zh-CN": "差异正好占满沿{axes}的若干整行整列，也就是相邻窗口重叠的地方：那里的贡献必须累加"
+        "（`+=`）；是不是用了赋值（`=`），或者对重复下标用了 NumPy 花式索引的 `+=`，只保留了其中一个？",
+    },
     "border": {
         "en": "Only the border differs and the interior is right: look at the zero padding and at "
         "the first and last windows.",

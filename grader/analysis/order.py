@@ -86,6 +86,30 @@ def stride_ignored(case: Case) -> Finding | None:
     return None
 
 
+def overlaps_lost(case: Case) -> Finding | None:
+    """The differences fill whole rows and whole columns of every image plane (the last two axes)
+    and nothing else, rows and columns inside the plane: where neighbouring windows overlap, as
+    when contributions that must add up (col2im, a backward pass) are assigned instead."""
+    if case.got.ndim < 2 or min(case.got.shape[-2:]) < 3:
+        return None
+    rows = case.differ.all(axis=-1)  # (..., H): every column of that row differs
+    columns = case.differ.all(axis=-2)  # (..., W)
+    union = rows[..., :, None] | columns[..., None, :]
+    if not rows.any() and not columns.any():
+        return None
+    if not np.array_equal(union, case.differ) or case.differ.all():
+        return None
+    inner = np.concatenate([rows[..., 1:-1].reshape(-1), columns[..., 1:-1].reshape(-1)])
+    if not inner.any() or (~case.differ).sum() < MIN_EVIDENCE:
+        return None
+    axes = [a for a, hit in ((case.got.ndim - 2, rows), (case.got.ndim - 1, columns)) if hit.any()]
+    return case.finding(
+        "overlaps_lost",
+        summary(case.differ, case.language),
+        axes=axes_names(axes, case.got.ndim, case.language),
+    )
+
+
 def border(case: Case) -> Finding | None:
     """Only a band of width <= 3 along the edges of the last two axes differs."""
     shape = case.got.shape
@@ -230,6 +254,7 @@ CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
     short_loop,
     stride_ignored,
     border,
+    overlaps_lost,
     shifted,
     layout,
 )

@@ -554,3 +554,24 @@ def test_a_border_that_is_not_zeros_is_still_the_border():
     got = expected.copy()
     got[..., -1] += 1.0
     assert explain(got, expected).kind == "border"
+
+
+@pytest.mark.parametrize(("size", "window", "stride"), [(7, 3, 2), (5, 3, 1), (9, 3, 2)])
+def test_contributions_lost_where_windows_overlap_are_named(size, window, stride):
+    """col2im with `=` where `+=` is needed: only the overlaps of windows differ (issue 21)."""
+    rng = np.random.default_rng(size)
+    count = (size - window) // stride + 1
+    patches = rng.standard_normal((count, count, window, window))
+    expected, got = np.zeros((1, 2, size, size)), np.zeros((1, 2, size, size))
+    for row in range(count):
+        for column in range(count):
+            place = (
+                ...,
+                slice(row * stride, row * stride + window),
+                slice(column * stride, column * stride + window),
+            )
+            expected[place] += patches[row, column]
+            got[place] = patches[row, column]
+    found = explain(got, expected)
+    assert found is not None and found.kind == "overlaps_lost"
+    assert "`+=`" in found.sentence and "`+=`" in explain(got, expected, "zh-CN").sentence
