@@ -270,7 +270,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "windows overlap: there contributions must add up (`+=`); an assignment (`=`), or NumPy's "
         "fancy-index `+=` with repeated indices, keeps only one of them?",
         "zh-CN": "差异正好占满沿{axes}的若干整行整列，也就是相邻窗口重叠的地方：那里的贡献必须累加"
-        "（`+=`）；是不是用了赋值（`=`），或者对重复下标用了 NumPy 花式索引的 `+=`，只保留了其中一个？",
+        "（`+=`）；是不是用了赋值（`=`），或者对重复下标用了花式索引的 `+=`，只保留了其中一个？",
     },
     "border": {
         "en": "Only the border differs and the interior is right: look at the zero padding and at "
