@@ -60,7 +60,9 @@ def assess(
     if final.final is None:
         return Cell(None, f"raw {final.raw:.2f}, penalty not decided: {penalty.detail}", True, final)
     if penalty.days:
-        return Cell(final.final, f"late -{penalty.pct:g}% ({penalty.detail})", final=final)
+        taken = f"-{penalty.pct:g}% of the maximum {assignment.points:g} = -{final.penalty_points:.2f}"
+        note = f"late: raw {final.raw:.2f}, {taken}, final {final.final:.2f} ({penalty.detail})"
+        return Cell(final.final, note, final=final)
     if penalty.status == "file_time":
         return Cell(final.final, f"on time by the {penalty.detail}", final=final)
     return Cell(final.final, "time unknown, no penalty" if penalty.status == "unknown" else "", final=final)
