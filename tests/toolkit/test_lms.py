@@ -97,7 +97,7 @@ def test_gradescope_export_maps_by_email_and_its_time_is_trusted(tmp_path):
     )  # fmt: skip
     table, summary = grade(tmp_path, source)
     assert scores(table) == {"jdoe": "40.0", "bsmith": "30.4", "Zoë": "0.0"}  # 2 started days late: -9.6
-    assert "late -20%" in table["bsmith"]["notes"] and "Gradescope" in table["bsmith"]["notes"]
+    assert "-20% of the maximum 48" in table["bsmith"]["notes"] and "Gradescope" in table["bsmith"]["notes"]
     assert summary["time_unknown"] == []
 
 
