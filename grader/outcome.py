@@ -28,6 +28,8 @@ class Outcome:
         seed: the test's random seed, when it drew its inputs from `rng`.
         arrays: {"expected", "got"} of a failed comparison of one shape, for the HTML report.
         curve: the training history train returned ({"loss", "train_acc", "val_acc"}).
+        finding: the structural analysis as a code, for staff reports: {"kind", "params"}, and
+            "callees", the failing graded functions the test's function calls.
     """
 
     status: Status = "passed"
@@ -37,6 +39,7 @@ class Outcome:
     seed: Any = None
     arrays: dict[str, Any] | None = None
     curve: dict[str, list[float]] | None = None
+    finding: dict[str, Any] | None = None
 
 
 OUTCOMES = pytest.StashKey[dict[str, Outcome]]()  # on a test item: its phases' outcomes

@@ -253,9 +253,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = sorted(items, key=lambda item: ranks.get(key(item), 0))
 
 
-def _structure(error: BaseException, language: str) -> str | None:
+def _structure(error: BaseException, language: str) -> analysis.Finding | None:
     """The structural analysis of a failed comparison (arrays or numbers), or of NumPy's shape
-    error in the student's exception: a sentence, and where when it applies; or None."""
+    error in the student's exception, or None."""
     if isinstance(error, StudentException):
         finding = analysis.explain_exception(str(error), language)
     elif isinstance(error, compare.Mismatch) and error.arrays is not None:
@@ -265,9 +265,20 @@ def _structure(error: BaseException, language: str) -> str | None:
         finding = analysis.explain(got, expected, language)
     else:
         return None
-    if finding is None:
+    return finding
+
+
+def _said(found: analysis.Finding | None) -> str | None:
+    """A finding's sentence, and where when it applies."""
+    if found is None:
         return None
-    return f"{finding.sentence} ({finding.where})" if finding.where else finding.sentence
+    return f"{found.sentence} ({found.where})" if found.where else found.sentence
+
+
+def _code(found: analysis.Finding | None, culprits: list[str]) -> dict[str, Any]:
+    """A finding as staff reports group it: its kind and parameters, never its sentence."""
+    kind = found.kind if found else None
+    return {"kind": kind, "params": dict(found.params) if found else {}, "callees": culprits}
 
 
 def _rerun_with_reference_callees(
@@ -440,7 +451,8 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Out
     if report.when != "call" and status == "failed":
         status = "error"
     function = _function(item)
-    finding = _structure(error, language)
+    found = _structure(error, language)
+    finding = _said(found)
     reason = f"{finding}\n{reason}" if finding else reason
     # what a student may see of a hidden test: the diagnosis, and what their own code did
     safe = [finding] if finding else []
@@ -472,6 +484,7 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Out
         hint = i18n.hint(mistake, language)
         sentence = i18n.text(language, "known_mistake", name=i18n.mistake_name(mistake, language), hint=hint)
         reason, safe = f"{sentence}\n{reason}", [sentence, *safe]
+    outcome.finding = _code(found, culprits)
     outcome.explanation = _shorten("\n".join(filter(None, safe)))
     outcome.status = status
     outcome.seed = dict(item.user_properties).get("seed")

@@ -42,6 +42,8 @@ class TestResult:
     # for the HTML report only (never in JSON): the arrays of a failed comparison, a training history
     arrays: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     curve: dict[str, list[float]] | None = field(default=None, repr=False, compare=False)
+    # staff only (never in to_dict, so never in a student's copy): the finding as a code
+    finding: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON record."""
@@ -271,6 +273,7 @@ class ResultCollector:
             explanation=outcome.explanation,
             arrays=outcome.arrays,
             curve=outcome.curve,
+            finding=outcome.finding,
         )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.batch.staff import STAFF_KEY, staff_record, write_staff_record
 from grader.batch.submissions import Job
 from grader.config import Assignment
 from grader.scoring import FinalScore, LatePenalty
@@ -34,6 +35,8 @@ class ClassResults:
     roster_problems: dict[str, str] = field(default_factory=dict)  # student -> a bad roster row
     stopped: dict[str, str] = field(default_factory=dict)  # student -> why their row is not graded
     times_file: str | None = None  # the --times file's name, if one was given
+    sections: dict[str, str] = field(default_factory=dict)  # student -> the roster's section
+    class_folder: Path | None = None  # the class folder graded, when it is one (not a zip)
 
 
 @dataclass
@@ -72,12 +75,27 @@ def write_feedback_json(out: Path, job: Job, result: dict[str, Any], cell: Cell)
     """feedback/<student>/<assignment>.json: the report, with the raw, penalty and final score."""
     folder = out / "feedback" / job.student
     folder.mkdir(parents=True, exist_ok=True)
-    record = {k: v for k, v in result.items() if k != "html"}
+    record = {k: v for k, v in result.items() if k not in ("html", STAFF_KEY)}
     if cell.final is not None:
         record["final"] = cell.final.to_dict()
     (folder / f"{job.assignment}.json").write_text(
         json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8"
     )
+
+
+def _write_staff(out: Path, found: ClassResults, job: Job, result: dict[str, Any], cell: Cell) -> None:
+    """staff/<student>/<assignment>.json, for `course insight` (a result cached before staff
+    records existed has none: it is skipped until it is graded again)."""
+    report = result.get(STAFF_KEY)
+    if not isinstance(report, dict):
+        return
+    inside = found.class_folder is not None and job.path is not None and job.path.resolve().is_relative_to(
+        found.class_folder
+    )
+    source = str(job.path.resolve()) if inside and job.path is not None else None
+    final = cell.final.to_dict() if cell.final is not None else None
+    record = staff_record(job.student, job.assignment, report, final, found.sections.get(job.student), source)
+    write_staff_record(out, job.student, job.assignment, record)
 
 
 @dataclass
@@ -110,6 +128,7 @@ def _cell(out: Path, found: ClassResults, job: Job, assignment: Assignment, tall
         tally.feedback_written += 1
     if result is not None and "error" not in result:  # an error is the instructor's to look at first
         write_feedback_json(out, job, result, cell)
+        _write_staff(out, found, job, result, cell)
         tally.feedback_written += 1
         tally.failures.update(
             f"{job.assignment}: {test['name']}"
@@ -166,6 +185,8 @@ def write_outputs(out: Path, found: ClassResults) -> dict[str, Any]:
     files = ["gradebook.csv", "summary.json"]
     if tally.feedback_written:
         files.append("feedback/")
+    if (out / "staff").is_dir():
+        files.append("staff/")
     if totals:
         _histogram(totals, out / "histogram.png")
         files.append("histogram.png")

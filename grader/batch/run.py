@@ -25,6 +25,7 @@ from grader.batch.intake import read_class
 from grader.batch.lateness import decide_penalty
 from grader.batch.pool import JobFunction, failure, run_local
 from grader.batch.roster import Times, read_profiles, read_roster, read_times
+from grader.batch.staff import STAFF_KEY, staff_report
 from grader.batch.students import Students, assign, find_all_jobs
 from grader.batch.submissions import Job, content_hash
 from grader.config import Course
@@ -69,11 +70,11 @@ def grade_job(
     try:
         assignment = load_course(Path(root) / "course.yml").assignment(assignment_id)
         # the feedback a student receives is the student copy (no hidden inputs or expected values)
-        report = grade(
-            root=Path(root), assignment=assignment, submission=Path(submission), official=True
-        ).student_copy()
-        report.submission = shown_as or report.submission
+        graded = grade(root=Path(root), assignment=assignment, submission=Path(submission), official=True)
+        graded.submission = shown_as or graded.submission
+        report = graded.student_copy()
         data = report.to_dict()
+        data[STAFF_KEY] = staff_report(graded)  # kept in the cache, written to staff/, never to feedback/
         data["html"] = reports.to_html(report, final=FinalScore(report.score, assignment.points, penalty))
     except KeyboardInterrupt:
         raise
@@ -98,7 +99,10 @@ class ResultCache:
 
     def add(self, key: str, result: dict[str, Any]) -> None:
         self.entries[key] = result
-        with self.path.open("a", encoding="utf-8") as handle:
+        # the staff reports in it hold hidden tests' reasons: the instructor's eyes only
+        descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
             handle.write(json.dumps({"key": key, "result": result}, ensure_ascii=False) + "\n")
 
 
@@ -242,7 +246,8 @@ def grade_class(
     )
     language = course.course.language
     roster = read_roster(roster_path, language) if roster_path else None
-    index = build_index(read_profiles(roster_path, language)) if roster_path else None
+    profiles = read_profiles(roster_path, language) if roster_path else {}
+    index = build_index(profiles) if roster_path else None
     times = read_times(times_path, language) if times_path else None
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -260,6 +265,8 @@ def grade_class(
         }
         found = ClassResults(assignments, jobs, {}, penalties, stopped=students.problems)
         found.times_file = times_path.name if times_path else None
+        found.sections = {s: p["section"] for s, p in profiles.items() if p.get("section")}
+        found.class_folder = source.resolve() if source.is_dir() else None
         if roster is not None:
             found.not_on_roster = students.not_on_roster
             found.roster_problems = {s: e.problem for s, e in roster.items() if e.problem}
