@@ -24,6 +24,7 @@ from rich.console import Console
 from grader import i18n, reports
 from grader.batch import grade_class
 from grader.check import run_checks
+from grader.cli_insight import echo_insight, insight_for
 from grader.config import Assignment, Course, find_course_root, load_course
 from grader.errors import GraderError, SubmissionError
 from grader.grading import default_submission, grade
@@ -339,6 +340,9 @@ def check_command(course_dir, debug):
 @click.option(
     "--similarity", "with_similarity", is_flag=True, help="Also write a similarity report per assignment."
 )
+@click.option(
+    "--insight", "with_insight", is_flag=True, help="Also write OUT/insight (see `course insight`)."
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
 def grade_all_command(
     source,
@@ -352,6 +356,7 @@ def grade_all_command(
     dask_local,
     course_dir,
     with_similarity,
+    with_insight,
     debug,
 ):
     """Grade a class: SOURCE holds one folder per student (or is a zip of them), or is an LMS's
@@ -406,9 +411,12 @@ def grade_all_command(
                 i: similarity_report(root, course, i, source, out / "similarity" / i, workers=workers)
                 for i in ids
             }
+        insight = insight_for(out, None, course_dir, None, None) if with_insight else None
     except GraderError as error:
         _fail(error, debug)
     print_class_summary(summary, out)
+    if insight is not None:
+        echo_insight(insight, None)
     for assignment_id, report in found.items():
         _echo_similarity(assignment_id, report, out / "similarity" / assignment_id)
 
@@ -519,7 +527,10 @@ from grader import cli_tools  # noqa: E402, F401
 def _add_class_commands() -> None:
     from grader.cli_collect import collect_command, post_feedback_command
 
+    from grader.cli_insight import insight_command
+
     course_command.add_command(collect_command)
+    course_command.add_command(insight_command)
     course_command.add_command(post_feedback_command)
 
 

@@ -89,8 +89,10 @@ def _write_staff(out: Path, found: ClassResults, job: Job, result: dict[str, Any
     report = result.get(STAFF_KEY)
     if not isinstance(report, dict):
         return
-    inside = found.class_folder is not None and job.path is not None and job.path.resolve().is_relative_to(
-        found.class_folder
+    inside = (
+        found.class_folder is not None
+        and job.path is not None
+        and job.path.resolve().is_relative_to(found.class_folder)
     )
     source = str(job.path.resolve()) if inside and job.path is not None else None
     final = cell.final.to_dict() if cell.final is not None else None
