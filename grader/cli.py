@@ -526,7 +526,6 @@ from grader import cli_tools  # noqa: E402, F401
 
 def _add_class_commands() -> None:
     from grader.cli_collect import collect_command, post_feedback_command
-
     from grader.cli_insight import insight_command
 
     course_command.add_command(collect_command)

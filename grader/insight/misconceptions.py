@@ -1,7 +1,7 @@
 """What the class misunderstood: misconceptions ranked by the points they cost.
 
-Each student's failed tests are grouped per graded function: tests that name a catalogued mistake
-go to that mistake; the others go to their structural explanation, the set of (finding kind,
+Each student's failed tests are grouped per graded function: a catalogued mistake that names them
+all is the group; else they go to their structural explanation, the set of (finding kind,
 parameters) the analysis gave, never its sentence; failures the analysis could not explain go to
 the signature of tests that fail together. A group of `CANDIDATE_SIZE` students or more that no
 catalogue entry names is a candidate entry for the catalogue.
@@ -51,24 +51,25 @@ def _code(test: TestRecord) -> tuple[str, tuple[tuple[str, str], ...]]:
 def _keys(
     submission: Submission, function: str, failed: list[TestRecord]
 ) -> list[tuple[Key, list[TestRecord]]]:
-    """The groups one student's failures of one function belong to, with the tests of each."""
-    keyed: list[tuple[Key, list[TestRecord]]] = []
-    named: dict[str, list[TestRecord]] = defaultdict(list)
-    for test in failed:
-        if test.mistake:
-            named[test.mistake].append(test)
-    for name, tests in sorted(named.items()):
-        keyed.append((("catalogued", submission.assignment, function, (name,)), tests))
-    rest = [test for test in failed if not test.mistake]
-    if not rest:
-        return keyed
-    explained = sorted({_code(test) for test in rest if test.kind not in UNEXPLAINED})
+    """The groups one student's failures of one function belong to, with the tests of each.
+
+    A catalogue entry names the student's mistake when it names every failed test of the
+    function: one test named among others not named is a call that did not tell the mistake
+    apart (a doubled variance of two numbers is also their sample variance), so the failures go
+    to their structural explanation instead.
+    """
+    if all(test.mistake for test in failed):
+        named: dict[str, list[TestRecord]] = defaultdict(list)
+        for test in failed:
+            named[str(test.mistake)].append(test)
+        return [
+            (("catalogued", submission.assignment, function, (name,)), named[name]) for name in sorted(named)
+        ]
+    explained = sorted({_code(test) for test in failed if test.kind not in UNEXPLAINED})
     if explained:
-        keyed.append((("finding", submission.assignment, function, tuple(explained)), rest))
-    else:
-        names = tuple(sorted(test.name for test in rest))
-        keyed.append((("signature", submission.assignment, function, names), rest))
-    return keyed
+        return [(("finding", submission.assignment, function, tuple(explained)), failed)]
+    names = tuple(sorted(test.name for test in failed))
+    return [(("signature", submission.assignment, function, names), failed)]
 
 
 def group_misconceptions(submissions: list[Submission]) -> list[Group]:
