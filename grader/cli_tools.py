@@ -10,15 +10,19 @@ from grader.cli import _fail as fail
 from grader.cli import course_command
 from grader.config import find_course_root, load_course
 from grader.errors import ConfigError, GraderError
-from grader.export import FORMATS, export_gradebook
+from grader.export import BY, FORMATS, export_breakdown, export_gradebook
 from grader.scaffold import init_course, new_assignment
 from grader.schedule import load_instructor_course
 
 
 @course_command.command("export")
 @click.argument("gradebook", type=click.Path(path_type=Path))
+@click.option("--format", "format_name", type=click.Choice(FORMATS), help="The LMS that imports it.")
 @click.option(
-    "--format", "format_name", type=click.Choice(FORMATS), required=True, help="The LMS that imports it."
+    "--by",
+    "by",
+    type=click.Choice(BY),
+    help="Instead: per-student columns of points per function or per test (from staff/).",
 )
 @click.option(
     "--roster", type=click.Path(path_type=Path), help="CSV: student, name, lms_id, sis_id, section, email."
@@ -30,15 +34,22 @@ from grader.schedule import load_instructor_course
     "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
-def export_command(gradebook, format_name, roster, out, course_dir, debug):
-    """Write grade-all's GRADEBOOK (gradebook.csv) as Canvas, Moodle or nbgrader import it."""
-    target = out or gradebook.with_name(f"{format_name}.csv")
+def export_command(gradebook, format_name, by, roster, out, course_dir, debug):
+    """Write grade-all's GRADEBOOK (gradebook.csv) as Canvas, Moodle or nbgrader import it, or
+    (--by) with per-student columns per function or test."""
     try:
+        if (format_name is None) == (by is None):
+            raise GraderError("give either --format canvas|moodle|nbgrader or --by function|test.")
+        target = out or gradebook.with_name(f"{format_name}.csv" if format_name else f"by-{by}.csv")
         root = find_course_root(course_dir)
-        count = export_gradebook(gradebook, load_instructor_course(root), format_name, target, roster)
+        course = load_instructor_course(root)
+        if by:
+            count = export_breakdown(gradebook, course, by, target)
+        else:
+            count = export_gradebook(gradebook, course, format_name, target, roster)
     except GraderError as error:
         fail(error, debug)
-    click.echo(f"wrote {target} ({count} students, {format_name})")
+    click.echo(f"wrote {target} ({count} students, {format_name or 'by ' + by})")
 
 
 @course_command.command("init")
