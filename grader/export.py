@@ -255,8 +255,8 @@ def breakdown_rows(gradebook: Gradebook, by: str) -> list[list[str]]:
     for row in gradebook.rows:
         line = [row["student"]]
         for assignment, names in columns.items():
-            points = cells.get((row["student"], assignment))
-            line.extend("" if points is None else _points(points.get(name, 0.0)) for name in names)
+            earned = cells.get((row["student"], assignment))
+            line.extend("" if earned is None else _points(earned.get(name, 0.0)) for name in names)
         rows.append(line)
     return rows
 
