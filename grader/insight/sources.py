@@ -55,5 +55,17 @@ def function_source(path: str | None, function: str, module: str = "") -> str | 
     found = None
     for node in tree.body:  # the last definition wins, as when the module runs
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == function:
-            found = ast.get_source_segment(text, node)
-    return None if found is None else found[:MAX_SOURCE]
+            found = node
+    return None if found is None else _without_docstring(text, found)[:MAX_SOURCE]
+
+
+def _without_docstring(text: str, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> str:
+    """The definition's source without its docstring (the handout's, the same for everyone)."""
+    lines = text.splitlines()
+    first = node.body[0]
+    has_doc = ast.get_docstring(node) is not None and len(node.body) > 1
+    if not has_doc or first.end_lineno is None or node.end_lineno is None:
+        return ast.get_source_segment(text, node) or ""
+    start = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+    head = lines[start - 1 : first.lineno - 1]
+    return "\n".join([*head, *lines[first.end_lineno : node.end_lineno]])

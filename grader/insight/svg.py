@@ -82,7 +82,7 @@ def heatmap(tests: list[str], rows: list[tuple[list[bool], int]], title: str) ->
     Returns:
         an <svg> element.
     """
-    cell, top, right = 16, 120, 60
+    cell, top, right = 22, 130, 60
     width = cell * len(tests) + right
     height = top + cell * len(rows) + 4
     parts = [_open(width, height, title)]
