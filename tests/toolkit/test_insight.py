@@ -179,7 +179,10 @@ def test_candidates_show_the_students_functions_side_by_side(tmp_path):
     for number in range(5):
         path = folder / f"s{number:02d}" / "stats.py"
         path.parent.mkdir(parents=True)
-        path.write_text(f"def mean(x):\n    return {number}\n\n\ndef variance(x):\n    return 2 * {number}\n")
+        hostile = " + len('</pre><script>document.title=1</script>')" if number == 0 else ""
+        path.write_text(
+            f"def mean(x):\n    return {number}\n\n\ndef variance(x):\n    return 2 * {number}{hostile}\n"
+        )
         report, final = record(failed=VARIANCE, kind="number_scale", params={"factor": "2"})
         student = f"s{number:02d}"
         write_staff_record(
@@ -189,9 +192,11 @@ def test_candidates_show_the_students_functions_side_by_side(tmp_path):
     group = json.loads((grades / "insight" / "insight.json").read_text())["assignments"][0]["misconceptions"][
         0
     ]
-    assert group["candidate"] and [c["source"] for c in group["code_side_by_side"]] == [
-        f"def variance(x):\n    return 2 * {n}" for n in range(4)
-    ]
+    sources = [c["source"] for c in group["code_side_by_side"]]
+    assert group["candidate"] and sources[1:] == [f"def variance(x):\n    return 2 * {n}" for n in (1, 2, 3)]
+    assert sources[0].startswith("def variance(x):\n    return 2 * 0 + len('</pre><script>")
+    page = (grades / "insight" / "index.html").read_text(encoding="utf-8")  # code is text, never markup
+    assert "<script>" not in page and "&lt;/pre&gt;&lt;script&gt;" in page and page.count("<pre>") == 4
 
 
 def test_course_insight_command_and_its_mistakes(grades, tmp_path):
