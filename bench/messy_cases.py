@@ -30,6 +30,7 @@ LMS layouts (each cited where it is built):
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -305,7 +306,54 @@ def _folder_students() -> list[tuple[Student, str, dict[str, bytes]]]:
         unicodedata.normalize(NFD, "éloïse"),
         {"conv.py": ref},
     )
+    _more_folder_students(add)
     return cases
+
+
+def _more_folder_students(add: Callable[..., None]) -> None:
+    """Editors' and operating systems' own copies and litter, and an id in other case."""
+    ref, stub = W["ref"].data, W["stub"].data
+    copy_of = nb("no_forward", "colab")
+    add(
+        _row("uma"),
+        "name",
+        "Colab's 'Copy of conv.ipynb' + untouched stub",
+        copy_of,
+        "uma",
+        {"Copy of conv.ipynb": copy_of.data, "conv.py": stub},
+    )
+    copy1 = nb("ref", "jupyter")
+    add(
+        _row("xavier"),
+        "name",
+        "Jupyter's conv-Copy1.ipynb",
+        copy1,
+        "xavier",
+        {"conv-Copy1.ipynb": copy1.data},
+    )
+    vera = nb("ref", "jupyter")
+    add(
+        _row("vera"),
+        "name",
+        "conv.ipynb + .ipynb_checkpoints/conv-checkpoint.ipynb (older) + stub",
+        vera,
+        "vera",
+        {
+            "conv.ipynb": vera.data,
+            ".ipynb_checkpoints/conv-checkpoint.ipynb": nb("no_pad_step", "jupyter").data,
+            "conv.py": stub,
+        },
+    )
+    pyc = b"\xa7\r\r\n\x00\x00\x00\x00" + bytes(range(256)) * 8
+    add(
+        _row("wang"),
+        "name",
+        "conv.py + __pycache__/conv.cpython-311.pyc + conv.py.bak (stub)",
+        W["ceil"],
+        "wang",
+        {"conv.py": W["ceil"].data, "__pycache__/conv.cpython-311.pyc": pyc, "conv.py.bak": stub},
+    )
+    add(_row("MarcoP"), "identity", "roster MarcoP, folder marcop", W["ref"], "marcop", {"conv.py": ref})
 
 
 def build_folder(tmp: Path) -> Batch:

@@ -10,14 +10,17 @@ themselves in bench/messy_files.py), plus a few students in the several-assignme
 - shape: module only, notebook only (Jupyter, Colab, VS Code) next to the untouched stub, both
   edited;
 - name: Conv.py, CONV.PY, `conv (1).py`, `conv-1.py`, hw1/conv.py, conv/conv.py, conv.zip,
-  submission.zip, macOS litter;
-- identity: case, NFD against NFC, trailing spaces, full-width letters, folders named by email,
-  LMS id or SIS id;
+  submission.zip, Colab's `Copy of conv.ipynb`, Jupyter's `conv-Copy1.ipynb`, macOS litter
+  (`__MACOSX/`, `.DS_Store`), `.ipynb_checkpoints/`, `__pycache__/`, `conv.py.bak`;
+- identity: case both ways, NFD against NFC, trailing spaces (roster and folder), full-width
+  letters, folders named by email (any case), LMS id or SIS id;
 - LMS downloads: Canvas, Moodle (flat and in folders), Gradescope (with submission_metadata.yml),
   Blackboard (files and receipts); class zips by macOS Finder (UTF-8 NFD names without the flag)
-  and Windows (cp437 names without the flag);
-- rosters as Excel saves them: French locale (`;`, cp1252, decimal comma), "Unicode Text"
-  (UTF-16, tabs), "CSV UTF-8" (byte-order mark).
+  and Windows (cp437 names without the flag); the README's `grade-all export.zip` without
+  `--assignment`;
+- rosters as Excel saves them: French locale (`;`, cp1252, decimal comma), Chinese locale (GBK),
+  "Unicode Text" (UTF-16, tabs), "CSV UTF-8" (byte-order mark). `--plain-rosters` writes every
+  roster as "CSV UTF-8", to see the other kinds past a roster grade-all refuses.
 
 The truth: each student's work in its canonical form (the file they meant, copied alone as
 `<tmp>/alone/<...>/conv.py` or `conv.ipynb`) graded with `grade conv --submission FILE --json
@@ -28,7 +31,19 @@ compared after NFKC, case folding and trimming), with the expected score. Prints
 graded right / total, per kind of mess, per batch and per roster format, and each wrong one with
 what it got and the gradebook's note. Always exits 0: it is a measurement.
 
-Before (main at 176ff2c, 2026-12-07): see the figure recorded below after the first run.
+Before (main at 176ff2c, 2026-12-07, 68 students in 10 batches, about 2.5 minutes with 2 workers):
+
+    python bench/messy_class.py                   -> 0 / 68 graded right
+    python bench/messy_class.py --plain-rosters   -> 14 / 68 graded right
+
+With the rosters as Excel writes them, every batch but one stops at the roster ("not UTF-8
+text"), and the one in "CSV UTF-8" (the Moodle folders, Finder zip, export.zip batches) fails
+on its layout. With "CSV UTF-8" rosters: controls 4/4, Windows zip 2/3 (Python's zipfile reads
+cp437 names), shape 2/5, name 3/14, identity 1/11 (only a roster id with a trailing space),
+several assignments 2/4, and 0 for every LMS download, the Finder zip and grade-all without
+--assignment.
+
+With --keep DIR, DIR/expected.json lists each student's batch, kind, work and expected score.
 """
 
 from __future__ import annotations
@@ -209,6 +224,24 @@ def report(verdicts: list[Verdict], strays: dict[str, list[str]], batches: list[
         print(f"\n[{batch}] rows for no roster student: {', '.join(map(repr, rows))}")
 
 
+def _write_expected(path: Path, verdicts: list[Verdict]) -> None:
+    records = [
+        {
+            "batch": v.batch,
+            "student": v.student.id,
+            "kind": v.student.kind,
+            "detail": v.student.detail,
+            "work": {a: (w.label if w else None) for a, w in v.student.works.items()},
+            "expected": v.expected,
+            "got": v.got,
+            "right": v.right,
+            "note": v.why,
+        }
+        for v in verdicts
+    ]
+    path.write_text(json.dumps(records, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
 def main() -> None:
     """Build the class, compute the truth, grade the class, compare."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -241,6 +274,8 @@ def main() -> None:
             for student in batch.students:
                 verdicts.append(judge(batch, student, rows, failure, expected_of(student, scores)))
         report(verdicts, strays, batches, args.plain_rosters)
+        if args.keep:
+            _write_expected(tmp / "expected.json", verdicts)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -12,8 +12,8 @@ Nothing here imports the grader: the evaluation set is built apart from the code
   folder" writes the OEM code page, cp437, without it), with macOS litter (`__MACOSX/._name`
   AppleDouble files, `.DS_Store`).
 - Rosters: Excel in a French locale ("CSV (séparateur : point-virgule)": `;`, cp1252, CRLF,
-  decimal comma), Excel's "Unicode Text" (UTF-16 with a byte-order mark, tabs) and "CSV UTF-8"
-  (comma, UTF-8 with a byte-order mark).
+  decimal comma), in a Chinese locale (comma, GBK), Excel's "Unicode Text" (UTF-16 with a
+  byte-order mark, tabs) and "CSV UTF-8" (comma, UTF-8 with a byte-order mark).
 """
 
 from __future__ import annotations
@@ -262,10 +262,16 @@ def _rows(students: list[dict[str, str]], decimal_comma: bool) -> list[list[str]
 
 
 def write_roster(path: Path, students: list[dict[str, str]], style: str) -> None:
-    """A roster as Excel saves it: "excel-fr" (; cp1252), "unicode-text" (UTF-16, tabs), "utf8-bom"."""
+    """A roster as Excel saves it.
+
+    Styles: "excel-fr" (French locale: `;`, cp1252, decimal comma), "excel-zh" (Chinese locale's
+    "CSV (逗号分隔)": comma, GBK), "unicode-text" (UTF-16 with BOM, tabs), "utf8-bom" ("CSV UTF-8").
+    """
     buffer = io.StringIO()
-    delimiter = {"excel-fr": ";", "unicode-text": "\t", "utf8-bom": ","}[style]
+    delimiter = {"excel-fr": ";", "unicode-text": "\t", "utf8-bom": ",", "excel-zh": ","}[style]
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerows(_rows(students, decimal_comma=style == "excel-fr"))
-    encoding = {"excel-fr": "cp1252", "unicode-text": "utf-16", "utf8-bom": "utf-8-sig"}[style]
+    encoding = {"excel-fr": "cp1252", "unicode-text": "utf-16", "utf8-bom": "utf-8-sig", "excel-zh": "gbk"}[
+        style
+    ]
     path.write_bytes(buffer.getvalue().encode(encoding))

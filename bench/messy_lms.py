@@ -65,6 +65,11 @@ def build_canvas(tmp: Path) -> Batch:
     for student, name, uid, file, work, detail in cases:
         entries[file] = work.data
         students.append(_student(_row(student, name=name, lms_id=uid), "lms: canvas", detail, work))
+    both = nb("no_pad_step", "jupyter")
+    entries["satoben_31008_5550108_conv.py"] = W["stub"].data
+    entries["satoben_31008_5550108_conv.ipynb"] = both.data
+    row = _row("bsato", name="Ben Sato", lms_id="31008")
+    students.append(_student(row, "lms: canvas", "untouched conv.py + edited conv.ipynb", both))
     entries["patelraj_31006_5550106_conv.zip"] = _zip_of({"conv.py": W["bias"].data})
     row = _row("rpatel", name="Raj Patel", lms_id="31006")
     students.append(_student(row, "lms: canvas", "uploaded conv.zip", W["bias"]))
@@ -124,6 +129,13 @@ def _moodle(folders: bool) -> tuple[dict[str, bytes], list[Student]]:
         entries[f"{online}/onlinetext.html" if folders else online + "onlinetext.html"] = text
         row = _row(student, name=name, lms_id=pid if with_id else "")
         students.append(_student(row, kind, detail, work))
+    if folders:
+        zipped = _zip_of({"hw/conv.py": W["stride"].data}, "submission")
+        entries["Yan Chen_812353_assignsubmission_file_/submission.zip"] = zipped
+        row = _row("ychen", name="Yan Chen", lms_id="812353")
+        students.append(
+            _student(row, kind, "folder, submission.zip holding submission/hw/conv.py", W["stride"])
+        )
     return entries, students
 
 
@@ -341,15 +353,32 @@ def build_several(tmp: Path) -> Batch:
         ),
         ("tariq", {"params/params.py": p_ref.data}, None, p_ref, "params only"),
     ]
+    names = {"quinn": "王芳", "rahul": "李娜", "sofia": "张伟", "tariq": "刘洋"}
     source = tmp / "several"
     source.mkdir()
     students = []
     for student, files, conv_work, params_work, detail in cases:
         _place(source / student, files)
-        students.append(
-            Student(_row(student), "several assignments", detail, {CONV: conv_work, PARAMS: params_work})
-        )
-    return Batch("several assignments", "utf8-bom", [CONV, PARAMS], students, source)
+        row = _row(student, name=names[student])
+        students.append(Student(row, "several assignments", detail, {CONV: conv_work, PARAMS: params_work}))
+    return Batch("several assignments", "excel-zh", [CONV, PARAMS], students, source)
+
+
+def build_no_assignment(tmp: Path) -> Batch:
+    """The README's `course grade-all export.zip --out grades/`: one-assignment layout, no --assignment."""
+    cases = [
+        ("ulla", "conv.py", W["ref"]),
+        ("viktor", "conv.py", W["no_forward"]),
+        ("wanda", "Conv.py", W["bias"]),
+    ]
+    entries: dict[str, bytes] = {}
+    students = []
+    for student, file, work in cases:
+        entries[f"{student}/{file}"] = work.data
+        students.append(_student(_row(student), "no --assignment", f"{student}/{file}", work))
+    source = tmp / "export.zip"
+    source.write_bytes(zip_bytes(entries))
+    return Batch("export.zip without --assignment", "utf8-bom", [], students, source)
 
 
 def build_all(tmp: Path) -> list[Batch]:
@@ -366,4 +395,5 @@ def build_all(tmp: Path) -> list[Batch]:
         build_finder_zip(tmp),
         build_windows_zip(tmp),
         build_several(tmp),
+        build_no_assignment(tmp),
     ]
