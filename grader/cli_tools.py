@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
+from grader import i18n
 from grader.cli import _fail as fail
 from grader.cli import course_command
 from grader.config import find_course_root, load_course
 from grader.errors import ConfigError, GraderError
-from grader.export import BY, FORMATS, export_breakdown, export_gradebook
+from grader.export import BY, FORMATS, export_breakdown, export_gradebook, missing_lms_ids
 from grader.scaffold import init_course, new_assignment
 from grader.schedule import load_instructor_course
 
@@ -50,6 +51,9 @@ def export_command(gradebook, format_name, by, roster, out, course_dir, debug):
     except GraderError as error:
         fail(error, debug)
     click.echo(f"wrote {target} ({count} students, {format_name or 'by ' + by})")
+    unmatched = missing_lms_ids(course, format_name) if format_name else []
+    if unmatched:
+        click.echo(i18n.text(course.course.language, "export.no_lms_id", ids=", ".join(unmatched)), err=True)
 
 
 @course_command.command("init")

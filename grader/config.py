@@ -94,6 +94,7 @@ class Assignment(_Strict):
     points: float = Field(gt=0)
     release: datetime
     due: datetime
+    lms_id: str | None = None  # the LMS's id of this assignment (Canvas's, for `course export`)
 
     @field_validator("release", "due")
     @classmethod

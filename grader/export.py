@@ -139,10 +139,30 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
+def canvas_header(assignment: Assignment) -> str:
+    """Canvas's column name for an assignment: "Title (id)" matches the assignment whose Canvas id
+    is course.yml's `lms_id`; without one, Canvas adds a new column, named by the assignment's id."""
+    return f"{assignment.title} ({assignment.lms_id})" if assignment.lms_id else assignment.id
+
+
+def missing_lms_ids(course: Course, format_name: str) -> list[str]:
+    """The ids of assignments a Canvas import cannot match to its own (no `lms_id` in course.yml)."""
+    return [a.id for a in course.assignments if format_name == "canvas" and not a.lms_id]
+
+
 def canvas_rows(gradebook: Gradebook, profiles: dict[str, dict[str, str]]) -> list[list[str]]:
     """Canvas's gradebook import: header, Points Possible, one row per student."""
     ids = [a.id for a in gradebook.assignments]
-    rows = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *ids]]
+    rows = [
+        [
+            "Student",
+            "ID",
+            "SIS User ID",
+            "SIS Login ID",
+            "Section",
+            *map(canvas_header, gradebook.assignments),
+        ]
+    ]
     rows.append(["    Points Possible", "", "", "", "", *(_points(a.points) for a in gradebook.assignments)])
     for row in gradebook.rows:
         profile = profiles.get(row["student"], {})

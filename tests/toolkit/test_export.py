@@ -190,3 +190,30 @@ def test_a_real_grade_all_exports_to_canvas(tmp_path):
     rows = read_csv(out / "canvas.csv")
     assert rows[0][-1] == "stats" and rows[1][-1] == "5"
     assert [row[1:4] + row[-1:] for row in rows[2:]] == [["1", "", "ann", "5.0"], ["2", "", "bob", "0.0"]]
+
+
+def test_canvas_columns_carry_the_canvas_assignment_id(graded, tmp_path):
+    """Canvas fills an existing assignment only when the header ends with its id in parentheses;
+    an assignment without `lms_id` in course.yml is named in a note (Canvas would add a column)."""
+    root = fixture_course(tmp_path / "course")
+    text = (root / "course.yml").read_text(encoding="utf-8")
+    (root / "course.yml").write_text(
+        text.replace("    module: vec.py\n", '    module: vec.py\n    lms_id: "4242"\n'), encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        course_command,
+        [
+            "export",
+            str(graded / "gradebook.csv"),
+            "--format",
+            "canvas",
+            "--roster",
+            str(graded.parent / "roster.csv"),
+            "--course",
+            str(root),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader((graded / "canvas.csv").read_text(encoding="utf-8").splitlines()))
+    assert rows[0][5:] == ["Vectors (4242)", "stats"]
+    assert "stats has no lms_id in course.yml" in result.output
