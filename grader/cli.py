@@ -438,9 +438,13 @@ def _echo_similarity(assignment_id: str, report: dict, out: Path) -> None:
         f"{assignment_id}: {report['submissions']} submissions · {report['compared']} pairs compared · "
         f"{report['flagged']} flagged · {report['clusters']} clusters · {report['seconds']} s"
     )
-    click.echo(f"wrote {out / 'index.html'}, {out / 'pairs.csv'} and {out / 'clusters.csv'}")
-    for line in report["skipped"][:5]:
-        click.echo(f"skipped {line}")
+    click.echo(
+        f"wrote {out / 'index.html'}, {out / 'pairs.csv'}, {out / 'clusters.csv'} and {out / 'problems.csv'}"
+    )
+    for line in report["problems"][:10]:
+        click.echo(f"read it yourself: {line}")
+    if len(report["problems"]) > 10:
+        click.echo(f"… and {len(report['problems']) - 10} more (see problems.csv)")
 
 
 class SimilarityDefault(click.Option):
