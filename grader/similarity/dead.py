@@ -71,11 +71,14 @@ def _note_read(name: str, enclosing: tuple[_Scope, ...], owner: int | None, guar
 
 
 def is_guard(node: ast.AST) -> TypeGuard[ast.If]:
-    """`if <test>: raise ...` with no else: a check that stops the code, computing nothing."""
+    """`if <test>: raise ...` (or `print`, `pass`, an assert) with no else: a check, computing nothing."""
     return (
         isinstance(node, ast.If)
         and not node.orelse
-        and all(isinstance(statement, ast.Raise) for statement in node.body)
+        and all(
+            isinstance(statement, (ast.Raise, ast.Pass, ast.Assert)) or _no_effect(statement)
+            for statement in node.body
+        )
     )
 
 
@@ -165,7 +168,7 @@ def _number(node: ast.expr | None) -> bool:
 
 def _counter_key(statement: ast.AST) -> tuple[str, bool] | None:
     """(the target's text, whether it is an update) for `t = <number>`, `t += <number>`,
-    `t = t <op> <number>`; None for anything else."""
+    `t = t <op> <number>`, `t = <number> <op> t`; None for anything else."""
     if isinstance(statement, ast.AugAssign) and _number(statement.value):
         return ast.unparse(statement.target), True
     if isinstance(statement, ast.AnnAssign) and _number(statement.value):
@@ -175,7 +178,10 @@ def _counter_key(statement: ast.AST) -> tuple[str, bool] | None:
     target, value = ast.unparse(statement.targets[0]), statement.value
     if _number(value):
         return target, False
-    if isinstance(value, ast.BinOp) and _number(value.right) and ast.unparse(value.left) == target:
+    if isinstance(value, ast.BinOp) and (
+        (_number(value.right) and ast.unparse(value.left) == target)
+        or (_number(value.left) and ast.unparse(value.right) == target)
+    ):
         return target, True
     return None
 
@@ -200,12 +206,17 @@ def dead_counters(tree: ast.Module) -> list[ast.stmt]:
     read = _read_texts(tree, updated)
     dead = {key for key in updated if key not in read}
     idle = [statement for key in dead for statement in statements[key]]
-    for node in ast.walk(tree):
-        if is_guard(node) and dead & _texts(node.test):
-            idle.append(node)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)) and set(node.names) <= dead:
-            idle.append(node)
+    idle.extend(
+        node for node in ast.walk(tree) if isinstance(node, ast.stmt) and _reads_only_dead(node, dead)
+    )
     return idle
+
+
+def _reads_only_dead(node: ast.AST, dead: set[str]) -> bool:
+    """A guard that reads a dead counter, or a `global` line that declares only dead counters."""
+    if is_guard(node):
+        return bool(dead & _texts(node.test))
+    return isinstance(node, (ast.Global, ast.Nonlocal)) and set(node.names) <= dead
 
 
 def _texts(node: ast.AST) -> set[str]:

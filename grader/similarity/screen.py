@@ -1,7 +1,8 @@
 """What is said of a submission besides its pairs: code run from text, and files too large to compare.
 
 Code that builds code at run time (`exec`, `eval`, `compile`, `marshal`, `pickle`, code and
-function objects, `__import__` and the builtins reached by name) can hold a whole copy in a
+function objects, `__import__` and the builtins reached by name, `code`'s interpreters,
+`timeit` of a string, `ctypes`, `subprocess`) can hold a whole copy in a
 compressed string that no fingerprint sees: any such use is listed as obfuscation, with the
 student named, for a person to read. Nothing is decoded, imported or run here: the tokens are
 only read. A file whose code (comments and dead statements removed) is longer than
@@ -37,6 +38,16 @@ REACHES_CODE = frozenset(
         "__code__",
         "__globals__",
         "__subclasses__",
+        "InteractiveInterpreter",
+        "InteractiveConsole",
+        "runsource",
+        "runcode",
+        "timeit",
+        "ctypes",
+        "subprocess",
+        "allow_pickle",
+        "shelve",
+        "copyreg",
     }
 )  # anywhere, attribute or name
 NAMED = RUNS_TEXT | REACHES_CODE

@@ -382,7 +382,7 @@ def make_class(folder, files):
     return folder
 
 
-@pytest.mark.parametrize("how", ["exec", "compile", "getattr", "marshal"])
+@pytest.mark.parametrize("how", ["exec", "compile", "getattr", "interpreter", "marshal"])
 def test_a_copy_run_from_compressed_text_is_listed_as_obfuscation_and_never_run(tmp_path, how):
     marker = tmp_path / "ran"
     original = (FILES / "pool" / "loops.py").read_text(encoding="utf-8")
@@ -397,7 +397,7 @@ def test_a_copy_run_from_compressed_text_is_listed_as_obfuscation_and_never_run(
     )
     output, _, problems, index = similarity_of(folder)
     assert [(row["student"], row["kind"]) for row in problems] == [("packer", "obfuscation")]
-    named = {"exec": "exec", "compile": "compile", "getattr": "builtins", "marshal": "marshal"}[how]
+    named = {"getattr": "builtins", "interpreter": "InteractiveInterpreter"}.get(how, how)
     assert f"{named} (line" in problems[0]["detail"]
     assert "read it yourself: packer: runs code built at run time" in output
     assert "packer" in index.split('id="problems"')[1].split("</table>")[0]
@@ -437,6 +437,14 @@ def test_a_counter_the_code_reads_is_live():
     assert normalise(counting).kinds.count("+=") == 1
     only_checked = counting.replace("    return count", "    assert count >= 0\n    return values")
     assert normalise(only_checked).kinds.count("+=") == 0
+    printed = only_checked.replace("    assert count >= 0", "    if count < 0:\n        print('odd')")
+    assert (
+        normalise(printed).kinds == normalise(counting.replace("    return count", "    return values")).kinds
+    )
+    state = "calls = 0\n\n\ndef f(x):\n    global calls\n    calls = 1 + calls\n    return x * 2\n"
+    assert normalise(state).kinds == normalise("def f(x):\n    return x * 2\n").kinds
+    read = state + "\n\ndef count():\n    return calls\n"
+    assert "global" in normalise(read).kinds, "a counter something reads is kept"
 
 
 def test_a_malformed_notebook_is_its_students_line_only(tmp_path):

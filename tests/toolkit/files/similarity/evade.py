@@ -19,7 +19,8 @@ def packed(source: str, how: str = "exec") -> str:
     """`source` compressed, base64-encoded, and run at import by `how`.
 
     how: "exec" (exec of the decompressed text), "compile" (eval of compile(...)), "getattr" (exec
-    reached through builtins by a built-up name), "marshal" (a code object, marshalled: the file
+    reached through builtins by a built-up name), "interpreter" (the `code` module's interpreter,
+    given the module's globals), "marshal" (a code object, marshalled: the file
     carries the bytes of compile(source) and runs them with types.FunctionType).
     """
     blob = base64.b64encode(zlib.compress(source.encode())).decode()
@@ -31,6 +32,10 @@ def packed(source: str, how: str = "exec") -> str:
         return f"{header}eval(compile({text}, 'conv', 'exec'))\n"
     if how == "getattr":
         return f"{header}import builtins\ngetattr(builtins, 'ex' + 'ec')({text})\n"
+    if how == "interpreter":
+        return (
+            f"{header}import code\ncode.InteractiveInterpreter(globals()).runsource({text}, 'conv', 'exec')\n"
+        )
     if how == "marshal":
         import marshal
 
