@@ -148,6 +148,17 @@ def test_a_missing_column_is_one_sentence(graded, format_name, roster, message):
     assert result.stderr == message.format(roster=path) + "\n"
 
 
+def test_two_rows_of_one_canvas_id_are_refused_naming_both(graded):
+    """A gradebook written before identities were normalised: 'ann' and 'Ann' are one student."""
+    gradebook = graded / "gradebook.csv"
+    gradebook.write_text(gradebook.read_text(encoding="utf-8") + "Ann,1,1,2,\n", encoding="utf-8")
+    roster = graded.parent / "roster.csv"
+    roster.write_text(roster.read_text(encoding="utf-8-sig") + "Ann,,,104,,,\n", encoding="utf-8")
+    result, rows = export(graded, "canvas", "--roster", str(roster))
+    assert result.exit_code == 2 and rows is None
+    assert "'ann' and 'Ann' are one student for canvas" in result.stderr
+
+
 def test_a_gradebook_of_another_course_is_refused(graded):
     (graded / "gradebook.csv").write_text("student,conv,total,notes\nann,45,45,\n", encoding="utf-8")
     result, _ = export(graded, "nbgrader")
