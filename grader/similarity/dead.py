@@ -2,10 +2,11 @@
 
 Skipped: docstrings and other bare expressions, `pass`, `print(...)`, `if False:` blocks,
 statements after `return`/`raise`, `assert` statements (a check computes nothing), assignments to
-local names nothing reads, and counters: a name, attribute or item only ever set to a number and
-moved by a number (`_k += 1`, `self.calls = self.calls + 1`) whose value nothing reads but its
-own updates, asserts and guards (`if <test>: raise ...`). A guard that reads such a value, or a
-dead local, is skipped with it: a copier who reads back his padding in checks gains nothing.
+local names nothing reads (with the calls that only fill them: `log.append(x)`), and counters: a
+name, attribute or item only ever set to a number and moved by a number (`_k += 1`,
+`self.calls = self.calls + 1`) whose value nothing reads but its own updates, asserts and guards
+(`if <test>: raise ...`). A guard that reads such a value, or a dead local, is skipped with it:
+a copier who reads back his padding in checks gains nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def idle_statements(tree: ast.Module) -> list[ast.stmt]:
     idle: list[ast.stmt] = []
     removed: set[int] = set()
     scopes: list[_Scope] = []
+    receivers: set[int] = set()  # `v` of `v.method(...)` statements: an update of v, not a read
     pending: list[tuple[ast.AST, tuple[_Scope, ...], int | None, int | None]] = [(tree, (), None, None)]
     while pending:
         node, enclosing, owner, guard = pending.pop()
@@ -50,7 +52,11 @@ def idle_statements(tree: ast.Module) -> list[ast.stmt]:
             enclosing[-1].add_store(node)
         elif enclosing and isinstance(node, (ast.Global, ast.Nonlocal)):
             enclosing[-1].declared.update(node.names)
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+        elif enclosing and (receiver := _method_receiver(node)) is not None:
+            owner = id(node)
+            enclosing[-1].add_update(node, receiver.id)  # type: ignore[arg-type]
+            receivers.add(id(receiver))
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and id(node) not in receivers:
             _note_read(node.id, enclosing, owner, guard)
         pending.extend((child, enclosing, owner, guard) for child in ast.iter_child_nodes(node))
     for scope in scopes:
@@ -91,22 +97,31 @@ class _Scope:
     stores: list[tuple[ast.stmt, set[str]]] = field(default_factory=list)
     declared: set[str] = field(default_factory=set)  # global and nonlocal names: never dead
     guards: dict[int, tuple[ast.stmt, Reads]] = field(default_factory=dict)  # guard -> names it reads
+    updates: list[tuple[ast.stmt, str]] = field(default_factory=list)  # `v.method(...)` statements
 
     def add_store(self, statement: ast.Assign | ast.AugAssign | ast.AnnAssign) -> None:
         self.reads_in[id(statement)] = Counter()
         self.stores.append((statement, _stored_names(statement)))
 
+    def add_update(self, statement: ast.stmt, name: str) -> None:
+        self.reads_in[id(statement)] = Counter()
+        self.updates.append((statement, name))
+
     def dead_statements(self) -> list[ast.stmt]:
-        """Assignments to local names nothing reads (repeated until none is left), and the guards
-        that read one of them."""
+        """Assignments to local names nothing reads (repeated until none is left), with the method
+        calls on them (`log.append(x)`: its effect is on `log` alone) and the guards that read them."""
         dead: list[ast.stmt] = []
         dead_names: set[str] = set()
-        stores = self.stores
+        local = {name for _, names in self.stores for name in names}
+        stores = self.stores + [(statement, {name}) for statement, name in self.updates if name in local]
         while True:
+            own: Reads = Counter()  # reads of a name in its own stores (`log.append(len(log))`)
+            for statement, names in stores:
+                own.update({name: self.reads_in[id(statement)][name] for name in names})
             found = [
                 statement
                 for statement, names in stores
-                if names and not any(self.reads[name] > 0 or name in self.declared for name in names)
+                if names and not any(self.reads[name] > own[name] or name in self.declared for name in names)
             ]
             if not found:
                 break
@@ -118,6 +133,25 @@ class _Scope:
             stores = [(statement, names) for statement, names in stores if id(statement) not in gone]
         dead.extend(guard for guard, reads in self.guards.values() if dead_names & set(reads))
         return dead
+
+
+FILLING = frozenset(
+    {"append", "extend", "insert", "add", "update", "setdefault", "discard", "remove", "clear", "appendleft"}
+)  # methods of the built-in containers that change their receiver only
+
+
+def _method_receiver(node: ast.AST) -> ast.Name | None:
+    """`v` of a statement `v.append(...)` (or another of FILLING), else None."""
+    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+        return None
+    function = node.value.func
+    if (
+        isinstance(function, ast.Attribute)
+        and function.attr in FILLING
+        and isinstance(function.value, ast.Name)
+    ):
+        return function.value
+    return None
 
 
 def _idle_in_block(block: list[ast.stmt]) -> list[ast.stmt]:

@@ -2,9 +2,9 @@
 
 `packed` hides a whole copy in a compressed string run at import (it still runs and scores);
 `counted` pads a copy with a counter updated after every statement and read back by checks, in
-four flavours (a local, a global, an item of a module-level list, a guard that raises instead of
-an assert); `nbgrader_list` writes a notebook whose cell metadata is a list where nbgrader keeps
-a mapping; `dense` writes real code of a given size.
+five flavours (a local, a global, an item of a module-level list, a guard that raises instead of
+an assert, a list filled and checked); `nbgrader_list` writes a notebook whose cell metadata is a
+list where nbgrader keeps a mapping; `dense` writes real code of a given size.
 """
 
 from __future__ import annotations
@@ -57,12 +57,14 @@ class _Counter(ast.NodeTransformer):
             "global": "_k += 1",
             "item": "_calls[0] += 1",
             "guard": "_k += 1",
+            "log": "_log.append(len(_log))",
         }[flavour]
         self.check = {
             "local": "assert _k > 0",
             "global": "assert _k > 0",
             "item": "assert _calls[0] > 0, 'counted'",
             "guard": "if _k < 0:\n    raise RuntimeError('negative count')",
+            "log": "assert len(_log) > 0",
         }[flavour]
 
     def padded(self, body: list[ast.stmt]) -> list[ast.stmt]:
@@ -92,7 +94,13 @@ class _Counter(ast.NodeTransformer):
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:  # noqa: N802 (ast's naming)
         outer, self.inside = self.inside, True
         body = self.padded(node.body)
-        start = {"local": "_k = 0", "guard": "_k = 0", "global": "global _k", "item": "_calls[0] = 0"}
+        start = {
+            "local": "_k = 0",
+            "guard": "_k = 0",
+            "global": "global _k",
+            "item": "_calls[0] = 0",
+            "log": "_log = []",
+        }
         node.body = [*ast.parse(start[self.flavour]).body, *body]
         self.inside = outer
         return node
