@@ -104,10 +104,10 @@ def fetch_tip(mirror: Path, url: str, credentials: Credentials | None = None) ->
     return _git(["--git-dir", str(mirror), "rev-parse", TIP_REF]).decode().strip()
 
 
-def keep(mirror: Path, tips: list[str]) -> None:
-    """Keep these commits in `mirror` under refs/collect/seen/ (those it holds; others are gone)."""
+def keep(mirror: Path, tips: list[str]) -> list[str]:
+    """Keep these commits in `mirror` under refs/collect/seen/; returns those it does not hold."""
     if not tips:
-        return
+        return []
     listing = _git(
         ["--git-dir", str(mirror), "cat-file", "--batch-check"],
         given="".join(f"{t}\n" for t in tips).encode(),
@@ -116,6 +116,17 @@ def keep(mirror: Path, tips: list[str]) -> None:
     commands = "".join(f"update {SEEN_REFS}{sha} {sha}\n" for sha in present)
     if commands:
         _git(["--git-dir", str(mirror), "update-ref", "--stdin"], given=commands.encode())
+    return [sha for sha in tips if sha not in set(present)]
+
+
+def fetch_commits(mirror: Path, url: str, commits: list[str], credentials: Credentials | None = None) -> None:
+    """Fetch these commits by sha, where the server still gives them (GitHub gives commits a
+    force-push left behind); any it refuses stay missing."""
+    for sha in commits:
+        try:
+            _git(["--git-dir", str(mirror), "fetch", "--quiet", "--no-tags", url, sha], credentials)
+        except GitFailed:
+            continue
 
 
 def containing(mirror: Path, tip: str) -> set[str]:

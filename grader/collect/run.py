@@ -23,7 +23,16 @@ from typing import Any
 
 from grader.batch.lateness import cutoff, deadline
 from grader.batch.roster import RosterEntry, read_roster
-from grader.collect.git import LINK, GitFailed, containing, count_new, fetch_tip, keep, read_entry
+from grader.collect.git import (
+    LINK,
+    GitFailed,
+    containing,
+    count_new,
+    fetch_commits,
+    fetch_tip,
+    keep,
+    read_entry,
+)
 from grader.collect.record import Record, Seen, stamp
 from grader.collect.sources import Repository, Source
 from grader.config import Assignment, Course
@@ -79,15 +88,19 @@ def mirror_path(out: Path, repository_name: str) -> Path:
 def check(repository: Repository, out: Path, source: Source, clock: Clock, recorded: list[str]) -> Check:
     """Fetch one repository; the time is read after the fetch, so a commit seen was pushed before it.
 
-    The recorded tips (`recorded`, oldest first) are kept in the mirror, and the new tip is looked
-    up among them: a branch forced back to a commit pushed earlier keeps that commit's time.
+    The recorded tips (`recorded`, oldest first) are kept in the mirror (fetched by sha if the
+    mirror lost them), and the new tip is looked up among them: a branch forced back to a commit
+    pushed earlier keeps that commit's time.
     """
     mirror = mirror_path(out, repository.name)
     try:
         tip = fetch_tip(mirror, repository.url, source.credentials)
         found = Check(repository, clock(), tip)
         if tip:
-            keep(mirror, recorded)
+            missing = keep(mirror, recorded)
+            if missing and tip not in recorded:  # a mirror lost (a cache evicted) since those tips
+                fetch_commits(mirror, repository.url, missing, source.credentials)
+                keep(mirror, missing)
             found.contained_in = containing(mirror, tip)
             found.new_commits = count_new(mirror, tip)
             keep(mirror, [tip])

@@ -21,7 +21,7 @@ from grader.collect import LocalSource, Record, collect, open_assignments
 from grader.config import load_course
 from grader.errors import GraderError
 
-from .collect_helpers import FIXTURE, REFERENCE, WRONG_SCALE, Organisation, at, fast_import, force
+from .collect_helpers import FIXTURE, REFERENCE, WRONG_SCALE, Organisation, at, fast_import, force, git
 
 C1, C2, C3, C4 = (
     "2026-01-11T12:00:00+00:00",
@@ -378,3 +378,40 @@ def test_a_record_of_schema_1_is_read_and_written_as_schema_2(tmp_path):
         None, "2026-01-11T12:00:00Z", "2026-01-14T11:59:00Z",
     ]  # fmt: skip
     assert Record.load(path).graded("vec", "ivan", None) == forced
+
+
+@pytest.mark.parametrize("server_keeps_old_commits", [True, False])
+def test_a_branch_forced_back_after_the_mirrors_were_lost(tmp_path, server_keeps_old_commits):
+    """The mirrors live in a cache that may be evicted: the recorded tip is fetched again by sha
+    where the server still has it (GitHub keeps commits a force-push left behind), so the commit
+    keeps its first time; only a commit gone everywhere counts from the check that saw it."""
+    org, out, record_path = (
+        Organisation(tmp_path / "org"),
+        tmp_path / "collected",
+        tmp_path / "first-seen.json",
+    )
+    course = load_course(FIXTURE / "course.yml")
+    first = org.push("judy", {MODULE: REFERENCE}, "2026-01-10T09:00:00+00:00")
+    org.push("judy", {MODULE: WRONG_SCALE}, "2026-01-10T10:00:00+00:00")
+
+    def collect_at(when):
+        return collect(
+            course,
+            LocalSource(org.folder),
+            out,
+            clock=at(when),
+            record_path=record_path,
+            assignment_ids=["vec"],
+        )
+
+    collect_at(C1)
+    shutil.rmtree(out / "mirrors")
+    bare = org.bare("judy")
+    force(bare, first)  # the second commit is now reachable from no branch
+    if not server_keeps_old_commits:
+        git("--git-dir", str(bare), "reflog", "expire", "--expire=now", "--all")
+        git("--git-dir", str(bare), "gc", "--quiet", "--prune=now")
+    collect_at(C2)
+    graded = Record.load(record_path).graded("vec", "judy", None)
+    assert graded.commit == first
+    assert graded.seen.isoformat() == (C1 if server_keeps_old_commits else C2)
