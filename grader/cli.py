@@ -32,7 +32,6 @@ from grader.packaging import check_org, write_gradescope_zip, write_instructor_w
 from grader.release import release, write_nbgrader_source
 from grader.schedule import calendar_problems, load_instructor_course
 from grader.scoring import SCHEMA_VERSION, Report
-from grader.similarity import Settings, similarity_report
 from grader.submission import resolve_source
 
 EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_USAGE = 0, 1, 2
@@ -407,6 +406,8 @@ def grade_all_command(
         found = {}
         if with_similarity:
             ids = list(assignment_ids) or [a.id for a in course.assignments]
+            from grader.similarity import similarity_report
+
             found = {
                 i: similarity_report(root, course, i, source, out / "similarity" / i, workers=workers)
                 for i in ids
@@ -463,9 +464,25 @@ def _echo_similarity(assignment_id: str, report: dict, out: Path) -> None:
         f"{assignment_id}: {report['submissions']} submissions · {report['compared']} pairs compared · "
         f"{report['flagged']} flagged · {report['clusters']} clusters · {report['seconds']} s"
     )
-    click.echo(f"wrote {out / 'index.html'}, {out / 'pairs.csv'} and {out / 'clusters.csv'}")
-    for line in report["skipped"][:5]:
-        click.echo(f"skipped {line}")
+    click.echo(
+        f"wrote {out / 'index.html'}, {out / 'pairs.csv'}, {out / 'clusters.csv'} and {out / 'problems.csv'}"
+    )
+    for line in report["problems"][:10]:
+        click.echo(f"read it yourself: {line}")
+    if len(report["problems"]) > 10:
+        click.echo(f"… and {len(report['problems']) - 10} more (see problems.csv)")
+
+
+class SimilarityDefault(click.Option):
+    """An option whose default is the similarity `Settings` field of its name, read when needed.
+
+    The similarity code (NumPy, copydetect and its matplotlib) loads only for the commands that use it.
+    """
+
+    def get_default(self, ctx: click.Context, call: bool = True) -> object:
+        from grader.similarity import Settings
+
+        return getattr(Settings(), self.name or "")
 
 
 @course_command.command("similarity")
@@ -478,15 +495,15 @@ def _echo_similarity(assignment_id: str, report: dict, out: Path) -> None:
 )
 @click.option(
     "--threshold",
+    cls=SimilarityDefault,
     type=click.FloatRange(0, 1),
-    default=Settings().threshold,
     show_default=True,
     help="Flag a pair when this share of one file's own code is found in the other.",
 )
 @click.option(
     "--min-tokens",
+    cls=SimilarityDefault,
     type=click.IntRange(1),
-    default=Settings().min_tokens,
     show_default=True,
     help="Never flag a pair with fewer matched tokens (work too small to tell).",
 )
@@ -507,6 +524,8 @@ def similarity_command(
     source, assignment_id, out, threshold, min_tokens, boilerplate, workers, course_dir, debug
 ):
     """Rank pairs of SOURCE's submissions by shared code (starter code ignored): CSV, clusters, HTML."""
+    from grader.similarity import Settings, similarity_report
+
     target = out or Path(f"similarity-{assignment_id}")
     try:
         root = find_course_root(course_dir)

@@ -201,5 +201,8 @@ def notebook_code_cells(path: Path) -> list[str]:
 
 def _is_test_cell(cell: Any) -> bool:
     """nbgrader's graded test cells (and their setup) check the work; they are not part of it."""
-    metadata = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(metadata.get("grade")) or metadata.get("grade_id") == "test_setup"
+    metadata = cell.get("metadata")
+    nbgrader = metadata.get("nbgrader") if isinstance(metadata, dict) else None
+    if not isinstance(nbgrader, dict):  # a student's editor may write anything there
+        return False
+    return bool(nbgrader.get("grade")) or nbgrader.get("grade_id") == "test_setup"

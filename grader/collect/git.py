@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TIP_REF = "refs/collect/tip"
+SEEN_REFS = "refs/collect/seen/"  # every recorded tip, so a force-push never lets git prune it
 FILE, LINK = "100644", "120000"
 
 
@@ -50,13 +51,23 @@ class Credentials:
         return text
 
 
-def _git(arguments: list[str], credentials: Credentials | None = None, timeout: float = 300) -> bytes:
+def _git(
+    arguments: list[str],
+    credentials: Credentials | None = None,
+    timeout: float = 300,
+    given: bytes | None = None,
+) -> bytes:
     environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "/bin/false", "LC_ALL": "C"}
     if credentials is not None:
         environment.update(credentials.environment())
     try:
         done = subprocess.run(
-            ["git", *arguments], capture_output=True, env=environment, timeout=timeout, check=False
+            ["git", *arguments],
+            input=given,
+            capture_output=True,
+            env=environment,
+            timeout=timeout,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         raise GitFailed(f"git {arguments[0]} took more than {timeout:g} s") from None
@@ -93,9 +104,43 @@ def fetch_tip(mirror: Path, url: str, credentials: Credentials | None = None) ->
     return _git(["--git-dir", str(mirror), "rev-parse", TIP_REF]).decode().strip()
 
 
-def reachable(mirror: Path, tip: str) -> list[str]:
-    """Every commit reachable from `tip`, newest first."""
-    return _git(["--git-dir", str(mirror), "rev-list", tip]).decode().split()
+def keep(mirror: Path, tips: list[str]) -> list[str]:
+    """Keep these commits in `mirror` under refs/collect/seen/; returns those it does not hold."""
+    if not tips:
+        return []
+    listing = _git(
+        ["--git-dir", str(mirror), "cat-file", "--batch-check"],
+        given="".join(f"{t}\n" for t in tips).encode(),
+    )
+    present = [line.split()[0] for line in listing.decode().splitlines() if line.split()[1:2] == ["commit"]]
+    commands = "".join(f"update {SEEN_REFS}{sha} {sha}\n" for sha in present)
+    if commands:
+        _git(["--git-dir", str(mirror), "update-ref", "--stdin"], given=commands.encode())
+    return [sha for sha in tips if sha not in set(present)]
+
+
+def fetch_commits(mirror: Path, url: str, commits: list[str], credentials: Credentials | None = None) -> None:
+    """Fetch these commits by sha, where the server still gives them (GitHub gives commits a
+    force-push left behind); any it refuses stay missing."""
+    for sha in commits:
+        try:
+            _git(["--git-dir", str(mirror), "fetch", "--quiet", "--no-tags", url, sha], credentials)
+        except GitFailed:
+            continue
+
+
+def containing(mirror: Path, tip: str) -> set[str]:
+    """The kept commits (see `keep`) that `tip` is reachable from, itself included if kept."""
+    listing = _git(
+        ["--git-dir", str(mirror), "for-each-ref", "--contains", tip, "--format=%(objectname)", SEEN_REFS]
+    )
+    return set(listing.decode().split())
+
+
+def count_new(mirror: Path, tip: str) -> int:
+    """How many commits reachable from `tip` no kept commit reaches (the commits new since then)."""
+    counted = _git(["--git-dir", str(mirror), "rev-list", "--count", tip, "--not", f"--glob={SEEN_REFS}*"])
+    return int(counted.decode().strip() or 0)
 
 
 def read_entry(mirror: Path, commit: str, path: str) -> tuple[str, bytes] | None:

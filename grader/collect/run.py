@@ -1,7 +1,7 @@
 """`course collect`: fetch every student repository of an assignment and pick the commit to grade.
 
 Each run checks every repository `<prefix>-<student>`, notes in the first-seen record the
-commits it has not seen before (with the time of the check), and then, for every student
+branch's tip when it changed (with the time of the check), and then, for every student
 ever seen, picks the graded commit: the default branch's tip as last seen before due +
 grace + the student's extension + the late window. Its file goes into a class folder laid
 out as grade-all expects (`class/<student>/<id>/<module>`), and the time it was first seen
@@ -23,7 +23,16 @@ from typing import Any
 
 from grader.batch.lateness import cutoff, deadline
 from grader.batch.roster import RosterEntry, read_roster
-from grader.collect.git import LINK, GitFailed, fetch_tip, reachable, read_entry
+from grader.collect.git import (
+    LINK,
+    GitFailed,
+    containing,
+    count_new,
+    fetch_commits,
+    fetch_tip,
+    keep,
+    read_entry,
+)
 from grader.collect.record import Record, Seen, stamp
 from grader.collect.sources import Repository, Source
 from grader.config import Assignment, Course
@@ -39,7 +48,8 @@ class Check:
     repository: Repository
     seen_at: datetime
     tip: str | None = None
-    commits: list[str] = field(default_factory=list)
+    contained_in: set[str] = field(default_factory=set)  # the recorded tips the tip is reachable from
+    new_commits: int = 0
     problem: str | None = None
 
 
@@ -75,15 +85,28 @@ def mirror_path(out: Path, repository_name: str) -> Path:
     return out / "mirrors" / (repository_name.replace("/", "--").removesuffix(".git") + ".git")
 
 
-def check(repository: Repository, out: Path, source: Source, clock: Clock) -> Check:
-    """Fetch one repository; the time is read after the fetch, so a commit seen was pushed before it."""
+def check(repository: Repository, out: Path, source: Source, clock: Clock, recorded: list[str]) -> Check:
+    """Fetch one repository; the time is read after the fetch, so a commit seen was pushed before it.
+
+    The recorded tips (`recorded`, oldest first) are kept in the mirror (fetched by sha if the
+    mirror lost them), and the new tip is looked up among them: a branch forced back to a commit
+    pushed earlier keeps that commit's time.
+    """
     mirror = mirror_path(out, repository.name)
     try:
         tip = fetch_tip(mirror, repository.url, source.credentials)
-        commits = reachable(mirror, tip) if tip else []
+        found = Check(repository, clock(), tip)
+        if tip:
+            missing = keep(mirror, recorded)
+            if missing and tip not in recorded:  # a mirror lost (a cache evicted) since those tips
+                fetch_commits(mirror, repository.url, missing, source.credentials)
+                keep(mirror, missing)
+            found.contained_in = containing(mirror, tip)
+            found.new_commits = count_new(mirror, tip)
+            keep(mirror, [tip])
     except GitFailed as error:
         return Check(repository, clock(), problem=f"{repository.name} cannot be fetched: {error}")
-    return Check(repository, clock(), tip, commits)
+    return found
 
 
 def candidates(assignment: Assignment) -> list[str]:
@@ -181,8 +204,15 @@ def _check_all(
     """Fetch every repository of `assignment` (in parallel) and note what was seen in the record."""
     found = Collected()
     repositories = source.repositories(prefix)
+    recorded = {
+        r.student: record.tips(assignment.id, r.student) for r in repositories
+    }  # read before the threads
+
+    def one(repository: Repository) -> Check:
+        return check(repository, out, source, clock, recorded[repository.student])
+
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for done in pool.map(lambda repository: check(repository, out, source, clock), repositories):
+        for done in pool.map(one, repositories):
             student = done.repository.student
             if done.problem:
                 found.problems.append(f"{student}/{assignment.id}: {done.problem}; its last tip stands")
@@ -190,10 +220,10 @@ def _check_all(
                     row = {"repository": done.repository.name, "note": done.problem}
                     found.students.setdefault(assignment.id, {})[student] = row
                 continue
-            new = record.observe(
-                assignment.id, student, done.repository.name, done.tip, done.commits, done.seen_at
+            record.observe(
+                assignment.id, student, done.repository.name, done.tip, done.seen_at, done.contained_in
             )
-            found.new_commits += len(new)
+            found.new_commits += done.new_commits
     return found
 
 
