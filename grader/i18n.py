@@ -62,7 +62,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "located.nothing": "nothing submitted: no {module} or {notebook} found; the folder holds {names}",
         "located.empty": "nothing submitted: no {module} or {notebook} found; the folder is empty",
         "located.zip_skipped": "{zip} was not opened: {reason}",
-        "located.not_imported": "every test failed for one reason: {reason}",
+        "located.not_imported": "your code could not be loaded, so every test failed: {reason}",
     },
     "zh-CN": {
         "test": "测试",
@@ -113,7 +113,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "located.nothing": "未提交：没有找到 {module} 或 {notebook}；文件夹中有 {names}",
         "located.empty": "未提交：没有找到 {module} 或 {notebook}；文件夹是空的",
         "located.zip_skipped": "{zip} 未被打开：{reason}",
-        "located.not_imported": "所有测试都因同一个原因失败：{reason}",
+        "located.not_imported": "你的代码无法加载，因此所有测试都失败了：{reason}",
     },
 }
 

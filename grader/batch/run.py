@@ -26,6 +26,7 @@ from grader.batch.roster import read_roster, read_times
 from grader.batch.submissions import Job, content_hash, find_jobs, find_students, unpack
 from grader.config import Course
 from grader.errors import GraderError
+from grader.locate import released_definitions
 from grader.scoring import FinalScore, LatePenalty
 
 Progress = Callable[[int, int, int], None]  # (done, failed, total)
@@ -242,7 +243,9 @@ def grade_class(
         work = Path(folder)
         class_folder = unpack(source, work)
         students = find_students(class_folder)
-        jobs = find_jobs(class_folder, sorted(set(students) | set(roster or {})), assignments)
+        stubs = {a.id: released_definitions(root, a) for a in assignments}
+        everyone = sorted(set(students) | set(roster or {}))
+        jobs = find_jobs(class_folder, everyone, assignments, stubs=stubs, scratch=work)
         by_id = {a.id: a for a in assignments}
         penalties = {
             j.key: decide_penalty(
@@ -251,7 +254,7 @@ def grade_class(
             for j in jobs
             if j.gradable
         }
-        found = ClassResults(assignments, jobs, {}, penalties)
+        found = ClassResults(assignments, jobs, {}, penalties, language=course.course.language)
         if roster is not None:
             found.not_on_roster = [s for s in students if s not in roster]
             found.roster_problems = {s: e.problem for s, e in roster.items() if e.problem}

@@ -222,14 +222,15 @@ def _chosen(candidates: list[Candidate], problems: list[Note]) -> Located:
     return Located(best.path, best.shown, (first, *problems), tuple(ranked))
 
 
-def locate(place: Path, assignment: Assignment, stub: dict[str, str], scratch: Path) -> Located:
+def locate(place: Path, assignment: Assignment, stub: dict[str, str], scratch: Path | None) -> Located:
     """Find the work to grade in a student's folder (or take the file given).
 
     Args:
         place: the student's folder, a .py or .ipynb file (graded as it is), or a .zip.
         assignment: the assignment whose work is looked for.
         stub: the released stub's graded definitions (`released_definitions`).
-        scratch: a private folder that lives as long as the grading (zip members go there).
+        scratch: a private folder that lives as long as the grading (zip members go there);
+            None: a new temporary folder, made only when there is a zip, left to the caller.
 
     Returns:
         the file to grade and the notes saying why; `link` set when a candidate is a link.
@@ -245,7 +246,8 @@ def locate(place: Path, assignment: Assignment, stub: dict[str, str], scratch: P
         search.zips.append(place)
     if search.links:
         return Located(None, None, (), link=search.links[0])
-    _open_zips(search, Path(tempfile.mkdtemp(dir=scratch)))
+    if search.zips:
+        _open_zips(search, Path(tempfile.mkdtemp(prefix="located-", dir=scratch)))
     found = sorted(search.files, key=lambda item: (item[2], item[1].casefold()))[:MAX_CANDIDATES]
     candidates = [_candidate(path, shown, depth, assignment, stub) for path, shown, depth in found]
     if not candidates:
