@@ -56,13 +56,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_graded": "not graded: see the reason above",
         "grader_failed": "the grader could not describe this failure ({error}); tell your instructor",
         "located.graded": "graded {file}",
+        "located.expected": "graded {file}",
         "located.stub": "graded {file}, the released stub unchanged: nothing of the work is written in it",
         "located.chosen": "graded {file}; also found {others} (the rule: work that differs from the "
         "released stub, then the most graded functions written, then the module, then the latest copy)",
         "located.nothing": "nothing submitted: no {module} or {notebook} found; the folder holds {names}",
         "located.empty": "nothing submitted: no {module} or {notebook} found; the folder is empty",
         "located.zip_skipped": "{zip} was not opened: {reason}",
-        "located.not_imported": "your code could not be loaded, so every test failed: {reason}",
+        "located.not_imported": "every test failed for this reason: {reason}",
     },
     "zh-CN": {
         "test": "测试",
@@ -107,13 +108,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_graded": "未评分：原因见上",
         "grader_failed": "评分程序无法描述这次失败（{error}）；请告诉你的老师",
         "located.graded": "评分文件：{file}",
+        "located.expected": "评分文件：{file}",
         "located.stub": "评分文件：{file}，它是未修改的发布模板：其中没有写任何作业代码",
         "located.chosen": "评分文件：{file}；还找到了 {others}（规则：先选与发布模板不同的作业，"
         "再选完成的评分函数最多的，再选 .py 模块，最后选最新的副本）",
         "located.nothing": "未提交：没有找到 {module} 或 {notebook}；文件夹中有 {names}",
         "located.empty": "未提交：没有找到 {module} 或 {notebook}；文件夹是空的",
         "located.zip_skipped": "{zip} 未被打开：{reason}",
-        "located.not_imported": "你的代码无法加载，因此所有测试都失败了：{reason}",
+        "located.not_imported": "所有测试都因这个原因失败：{reason}",
     },
 }
 

@@ -138,8 +138,10 @@ def score_table(report: Report) -> Table:
 def print_report(report: Report, console: Console) -> None:
     """Print the table and any loading notes."""
     console.print(score_table(report))
+    common = common_failure(report)
     for note in report.notes:
-        console.print(Text(f"note: {note}", style="yellow"))
+        if common is None or not note.endswith(common):  # the table's title says it already
+            console.print(Text(f"note: {note}", style="yellow"))
 
 
 def to_json(report: Report) -> str:

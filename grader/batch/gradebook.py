@@ -20,6 +20,7 @@ from typing import Any
 from grader import i18n
 from grader.batch.submissions import Job
 from grader.config import Assignment
+from grader.locate import EXPECTED
 from grader.scoring import FinalScore, LatePenalty
 
 
@@ -54,9 +55,10 @@ def assess(
     language: str = "en",
 ) -> Cell:
     """The gradebook cell of one job, from its result and its late penalty; its note starts with
-    the file graded (or what the folder holds) and says why every test failed, when one reason
-    did it (code that cannot be imported)."""
-    located = "; ".join(n.text(language) for n in job.notes)
+    the file graded (or what the folder holds) unless it is the module alone where the handout
+    puts it (the feedback names it always), and says why every test failed when the code could
+    not be loaded."""
+    located = "; ".join(n.text(language) for n in job.notes if n.key != EXPECTED)  # feedback has it
     if job.refused:
         return Cell(0.0, job.refused, problem=True)
     if job.path is None or result is None or penalty is None:

@@ -32,13 +32,14 @@ from grader.config import Assignment
 from grader.locate.archive import UnsafeZip, extract_matching
 from grader.locate.code import Progress, module_progress, notebook_progress, released_definitions
 
-__all__ = ["Candidate", "Located", "Note", "locate", "matches", "released_definitions"]
+__all__ = ["EXPECTED", "Candidate", "Located", "Note", "locate", "matches", "released_definitions"]
 
 NAME = re.compile(r"^(?P<stem>.+?)(?: ?\((?P<dup>\d{1,4})\)|-(?P<resub>\d{1,4}))?\.(?P<ext>py|ipynb)$")
 MAX_ENTRIES = 10_000  # names read from one folder
 MAX_FOLDERS = 200  # subfolders looked into, one level deep
 MAX_CANDIDATES = 50  # candidates parsed; a folder of thousands of copies is cut here
 SHOWN_NAMES = 8  # names listed when nothing is found
+EXPECTED = "located.expected"  # the note of work alone where the handout puts it
 SKIPPED = ("__MACOSX", "__pycache__", ".git", ".ipynb_checkpoints")
 
 
@@ -209,7 +210,7 @@ def _nothing(folder: Path, assignment: Assignment, problems: list[Note]) -> Loca
     return Located(None, None, (found, *problems), problem=problems[0] if problems else None)
 
 
-def _chosen(candidates: list[Candidate], problems: list[Note]) -> Located:
+def _chosen(candidates: list[Candidate], problems: list[Note], assignment: Assignment) -> Located:
     ranked = sorted(candidates, key=Candidate.order)
     best = ranked[0]
     if len(ranked) > 1:
@@ -217,6 +218,8 @@ def _chosen(candidates: list[Candidate], problems: list[Note]) -> Located:
         first = note("located.chosen", file=best.shown, others=others)
     elif not best.progress.edited:
         first = note("located.stub", file=best.shown)
+    elif best.path.name == assignment.module and best.depth == 0 and not best.in_zip:
+        first = note(EXPECTED, file=best.shown)  # where the handout says: nothing to explain
     else:
         first = note("located.graded", file=best.shown)
     return Located(best.path, best.shown, (first, *problems), tuple(ranked))
@@ -238,7 +241,7 @@ def locate(place: Path, assignment: Assignment, stub: dict[str, str], scratch: P
     if place.is_symlink():
         return Located(None, None, (), link=place)
     if place.is_file() and not place.name.casefold().endswith(".zip"):
-        return Located(place, place.name, (note("located.graded", file=place.name),))
+        return Located(place, place.name, (note(EXPECTED, file=place.name),))
     search = _Search(assignment, [], [], [], [])
     if place.is_dir():
         _search_folder(search, place, "", zips=True)
@@ -252,4 +255,4 @@ def locate(place: Path, assignment: Assignment, stub: dict[str, str], scratch: P
     candidates = [_candidate(path, shown, depth, assignment, stub) for path, shown, depth in found]
     if not candidates:
         return _nothing(place, assignment, search.problems)
-    return _chosen(candidates, search.problems)
+    return _chosen(candidates, search.problems, assignment)

@@ -94,13 +94,13 @@ def released_definitions(root: Path, assignment: Assignment) -> dict[str, str]:
 
 
 def _compare(found: dict[str, str], stub: dict[str, str], readable: bool) -> Progress:
+    """Edited: any graded definition changed or missing (or the file unreadable as code, or no
+    stub known); `changed` counts the graded definitions written (all definitions, stub unknown)."""
+    if not stub:
+        return Progress(edited=True, changed=len(found), readable=readable)
     changed = sum(1 for name, dump in stub.items() if name in found and found[name] != dump)
-    if not stub:  # no stub known: every definition written counts
-        changed = len(found)
-    missing = any(name not in found for name in stub)
-    return Progress(
-        edited=changed > 0 or not readable or (missing and bool(found)), changed=changed, readable=readable
-    )
+    differs = any(found.get(name) != dump for name, dump in stub.items())
+    return Progress(edited=differs or not readable, changed=changed, readable=readable)
 
 
 def module_progress(path: Path, stub: dict[str, str]) -> Progress:
