@@ -129,7 +129,10 @@ def test_a_missing_file_is_one_sentence_for_the_student(autograder):
     """Nothing to grade: the grader's one sentence reaches the student (exit 2, no results of its own)."""
     results = run_autograder(autograder, "notes.txt", "my answers are in the wrong file\n")
     assert results["score"] == 0 and results["tests"] == []
-    sentence = f"{autograder[0] / 'submission'}: no vec.py in this folder; submit it there."
+    sentence = (
+        f"{autograder[0] / 'submission'}: nothing submitted: no vec.py or vec.ipynb found; the folder"
+        " holds notes.txt."
+    )
     assert results["output"] == f"{sentence} (contact the course staff if this is wrong)"
 
 
