@@ -39,7 +39,10 @@ def saved_as(released: Path, solved: str | None, editor: str) -> str:
         elif editor == "vscode":
             cell.metadata["vscode"] = {"languageId": "python"}
     if editor == "colab":
-        notebook.metadata = {"colab": {"provenance": []}, "kernelspec": {"name": "python3"}}
+        notebook.metadata = {
+            "colab": {"provenance": []},
+            "kernelspec": {"name": "python3", "display_name": "Python 3"},
+        }
     elif editor == "vscode":
         notebook.metadata["language_info"] = {"name": "python", "version": "3.11.4"}
     else:
