@@ -21,7 +21,7 @@ from grader.collect import LocalSource, Record, collect, open_assignments
 from grader.config import load_course
 from grader.errors import GraderError
 
-from .collect_helpers import FIXTURE, REFERENCE, WRONG_SCALE, Organisation, at
+from .collect_helpers import FIXTURE, REFERENCE, WRONG_SCALE, Organisation, at, git
 
 C1, C2, C3, C4 = (
     "2026-01-11T12:00:00+00:00",
@@ -278,3 +278,51 @@ def test_a_broken_repository_or_roster_row_harms_only_its_student(tmp_path):
     assert problems[1].startswith("zed/vec: vec-zed.git cannot be fetched: ")
     assert summary["students"]["vec"]["zed"]["note"].startswith("vec-zed.git cannot be fetched: ")
     assert sorted(p.name for p in (tmp_path / "out" / "class").iterdir()) == ["alice", "bob"]
+
+
+def test_cli_collects_what_the_rule_finds_the_notebook_included(tmp_path, monkeypatch):
+    """A student repository as students leave it: the notebook written, the stub beside it untouched
+    (collect used to copy the stub); a module under another case; work in a zip."""
+    import io
+    import zipfile
+
+    from grader.release import release_files
+
+    from .conftest import fixture_course
+    from .messy_class import SOLVED, WRONG_SCALE, saved_as
+
+    root = fixture_course(tmp_path / "course")
+    course = load_course(root / "course.yml")
+    for relative, text in release_files(root, course, course.assignment("vec"), fingerprints=False).items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+    stub = (root / MODULE).read_text(encoding="utf-8")
+    solved_notebook = saved_as(root / "assignments" / "vec" / "vec.ipynb", SOLVED, "colab")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hw/vec.py", WRONG_SCALE)
+    org = Organisation(tmp_path / "org")
+    org.push(
+        "nina", {MODULE: stub, "assignments/vec/vec.ipynb": solved_notebook}, "2026-01-10T09:00:00+00:00"
+    )
+    org.push("omar", {"Vec.py": WRONG_SCALE, MODULE: stub}, "2026-01-10T09:00:00+00:00")
+    org.push("pia", {"README.md": "see the zip\n"}, "2026-01-10T09:00:00+00:00")
+    monkeypatch.setattr("grader.cli_collect.now", at(C1))
+    monkeypatch.chdir(tmp_path)
+    work = tmp_path / "work" / "vec-pia"
+    (work / "work.zip").write_bytes(buffer.getvalue())
+    git("add", "-A", cwd=work)
+    git("commit", "--quiet", "-m", "zip", cwd=work, date="2026-01-10T10:00:00+00:00")
+    git("push", "--quiet", "origin", "HEAD:main", cwd=work)
+    arguments = ["collect", "--from", "org", "--course", str(root)]
+    result = CliRunner().invoke(course_command, arguments)
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "collected" / "class"
+    assert (folder / "nina" / "vec" / "vec.ipynb").read_text(encoding="utf-8") == solved_notebook
+    assert not (folder / "nina" / "vec" / "vec.py").exists()
+    assert (folder / "omar" / "vec" / "vec.py").read_text(encoding="utf-8") == WRONG_SCALE
+    assert (folder / "pia" / "vec" / "vec.py").read_text(encoding="utf-8") == WRONG_SCALE
+    rows = json.loads((tmp_path / "collected" / "collect.json").read_text())["students"]["vec"]
+    assert rows["nina"]["file"] == "assignments/vec/vec.ipynb"
+    assert "also found assignments/vec/vec.py" in rows["nina"]["note"]
+    assert rows["omar"]["file"] == "Vec.py" and rows["pia"]["file"] == "work.zip/hw/vec.py"
