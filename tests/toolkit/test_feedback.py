@@ -45,7 +45,8 @@ def test_every_message_exists_in_both_languages():
         values = {"score": 1, "max_score": 2, "percent": 50, "points": 1, "name": "x", "hint": "y", "days": 1,
                   "reason": "z", "count": 3, "function": "f", "callees": "g", "error": "e",
                   "callee": "g", "call": "g(1)", "got": "1", "expected": "2", "file": "a.py",
-                  "others": "b.py", "module": "a.py", "notebook": "a.ipynb", "names": "c.txt", "zip": "a.zip"}  # fmt: skip
+                  "others": "b.py", "module": "a.py", "notebook": "a.ipynb", "names": "c.txt",
+                  "zip": "a.zip"}  # fmt: skip
         assert i18n.text("zh-CN", key, **values)
 
 
