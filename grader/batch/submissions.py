@@ -159,6 +159,8 @@ def find_job(
     located = locate(_candidates(folder, assignment), assignment, stub or {}, scratch)
     if located.link is not None:
         return Job(student, assignment.id, located.link, _link_reason(class_folder, located.link))
+    if located.path is None and located.problem is not None:  # a zip refused: the staff looks
+        return Job(student, assignment.id, None, located.problem.text("en"), located.notes)
     if located.path is None:
         return Job(student, assignment.id, None, notes=located.notes)
     inside = located.path.is_relative_to(folder)

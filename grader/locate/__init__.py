@@ -180,7 +180,7 @@ def _open_zips(search: _Search, scratch: Path) -> None:
         try:
             extracted = extract_matching(zip_path, _wanted(search.assignment), into)  # type: ignore[arg-type]
         except UnsafeZip as error:
-            search.problems.append(note("located.zip_skipped", zip=zip_path.name, reason=str(error)))
+            search.problems.append(note(f"located.{error.key}", zip=zip_path.name, **error.values))
             continue
         for member, path in extracted.members.items():
             depth = len(PurePosixPath(member).parts) - 1

@@ -21,7 +21,14 @@ CHUNK = 2**16
 
 
 class UnsafeZip(Exception):
-    """A zip that is not opened; the message says why, in a few words."""
+    """A zip that is not opened: `key` names the reason in the message catalogue (`grader.i18n`,
+    "zip.<key>"), `values` fill it; str() is the English."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        from grader import i18n
+
+        self.key, self.values = f"zip.{key}", {name: str(value) for name, value in values.items()}
+        super().__init__(i18n.text("en", self.key, **self.values))
 
 
 @dataclass
@@ -39,15 +46,15 @@ def _check(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     """The archive's members, after the checks that refuse it whole."""
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
-        raise UnsafeZip(f"more than {MAX_MEMBERS:,} files in it")
+        raise UnsafeZip("too_many", count=f"{MAX_MEMBERS:,}")
     if sum(info.file_size for info in members) > MAX_TOTAL_BYTES:
-        raise UnsafeZip(f"more than {MAX_TOTAL_BYTES // 2**20} MB once decompressed")
+        raise UnsafeZip("too_large", mb=MAX_TOTAL_BYTES // 2**20)
     for info in members:
         parts = PurePosixPath(info.filename.replace("\\", "/")).parts
         if info.filename.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
-            raise UnsafeZip(f"the name {info.filename[:80]!r} points outside the zip")
+            raise UnsafeZip("outside", name=repr(info.filename[:80]))
         if _is_link(info):
-            raise UnsafeZip(f"{info.filename[:80]!r} is a symbolic link")
+            raise UnsafeZip("link", name=repr(info.filename[:80]))
     return members
 
 
@@ -59,7 +66,7 @@ def _copy(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> None
         while chunk := source.read(CHUNK):
             written += len(chunk)
             if written > MAX_MEMBER_BYTES:
-                raise UnsafeZip(f"{info.filename[:80]!r} is larger than {MAX_MEMBER_BYTES // 2**20} MB")
+                raise UnsafeZip("member_large", name=repr(info.filename[:80]), mb=MAX_MEMBER_BYTES // 2**20)
             sink.write(chunk)
 
 
@@ -88,5 +95,5 @@ def extract_matching(zip_path: Path, wanted: Callable[[PurePosixPath], bool], in
                 _copy(archive, info, target)
                 found.members[name.as_posix()] = target
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, RuntimeError) as error:
-        raise UnsafeZip(f"it cannot be read ({type(error).__name__})") from None
+        raise UnsafeZip("unreadable", error=type(error).__name__) from None
     return found

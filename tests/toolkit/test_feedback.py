@@ -46,7 +46,7 @@ def test_every_message_exists_in_both_languages():
                   "reason": "z", "count": 3, "function": "f", "callees": "g", "error": "e",
                   "callee": "g", "call": "g(1)", "got": "1", "expected": "2", "file": "a.py",
                   "others": "b.py", "module": "a.py", "notebook": "a.ipynb", "names": "c.txt",
-                  "zip": "a.zip"}  # fmt: skip
+                  "zip": "a.zip", "mb": 64}  # fmt: skip
         assert i18n.text("zh-CN", key, **values)
 
 

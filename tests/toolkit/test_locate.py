@@ -356,3 +356,15 @@ def test_grade_submission_folder_grades_the_notebook_and_names_it(course, tmp_pa
     assert data["submission"].endswith("Vec.ipynb")
     assert data["notes"][0].startswith("graded Vec.ipynb; also found vec.py")
     assert data["score"] == 7.0  # scale is wrong: 3 of 10 points lost, the others kept
+
+
+def test_grade_all_refuses_a_student_whose_only_work_is_an_unsafe_zip(course, tmp_path):
+    """The instructor sees it among the problems, with the reason, instead of "nothing submitted"."""
+    root, assignment = course
+    (tmp_path / "class" / "zoe").mkdir(parents=True)
+    (tmp_path / "class" / "zoe" / "vec.zip").write_bytes(zipped({"../../vec.py": SOLVED}))
+    stubs = {"vec": released_definitions(root, assignment)}
+    (job,) = find_jobs(tmp_path / "class", ["zoe"], [assignment], stubs=stubs, scratch=tmp_path)
+    assert job.path is None and not job.gradable
+    assert job.refused == "vec.zip was not opened: the name '../../vec.py' points outside the zip"
+    assert not (tmp_path / "vec.py").exists() and not (tmp_path.parent / "vec.py").exists()
