@@ -60,7 +60,8 @@ def test_gradebook_scores_every_variant(graded):
     unknown = "params: time unknown, no penalty"  # no --times: nobody is charged a penalty
     assert rows["s00"] == {"student": "s00", "params": "48.0", "total": "48.0", "notes": unknown}
     exits = (  # the gradebook says why, where it said nothing
-        "every test failed for this reason: importing your code ended the process: the process exited with code 3"
+        "every test failed for this reason: importing your code ended the process: "
+        "the process exited with code 3"
     )
     assert rows["s01"] == {"student": "s01", "params": "0.0", "total": "0.0", "notes": f"{unknown}; {exits}"}
     assert 0 < float(rows["s02"]["params"]) < 48  # one function hangs: the others still score
