@@ -78,7 +78,8 @@ def submission_for(
 ) -> tuple[Path, tuple[str, ...]]:
     """What to grade, by the rule of `grader.locate`, and the notes that say which file and why.
 
-    A folder whose own `<module>` is chosen is graded as a folder (files beside it come along).
+    A folder given whose own `<module>` is chosen is graded as a folder (files beside it come
+    along); the default working folder, assignments/<id>/, gives only the file found.
 
     Raises:
         SubmissionError: nothing to grade there, or a symbolic link where the work would be.
@@ -98,8 +99,8 @@ def submission_for(
     if located.path is None:
         raise SubmissionError(f"{place}: {located.text(language)}.")
     notes = tuple(n.text(language) for n in located.notes)
-    if place.is_dir() and located.path == place / assignment.module:
-        return place, notes  # not resolve(): a link must be seen, and refused
+    if given is not None and place.is_dir() and located.path == place / assignment.module:
+        return place, notes  # as before: a folder given is graded as a folder, helpers included
     return located.path, notes
 
 

@@ -115,12 +115,12 @@ def find_link(student_folder: Path, submission: Path) -> Path | None:
     return None
 
 
-def _candidates(folder: Path, assignment: Assignment) -> Path:
-    """Where the student's work of `assignment` is looked for: their folder for the assignment
-    (`<student>/<id>/`, the layout of several assignments) when it is a real folder, else their
-    own folder. `grader.locate` looks there and one folder deeper."""
+def _candidates(folder: Path, assignment: Assignment) -> list[Path]:
+    """Where the student's work of `assignment` is looked for, in order: their folder for the
+    assignment (`<student>/<id>/`, the layout of several assignments) when it is a real folder,
+    then their own folder. `grader.locate` looks in each and one folder deeper."""
     nested = folder / assignment.id
-    return nested if nested.is_dir() and not nested.is_symlink() else folder
+    return [nested, folder] if nested.is_dir() and not nested.is_symlink() else [folder]
 
 
 def find_job(
@@ -156,7 +156,10 @@ def find_job(
         return Job(student, assignment.id, folder, _link_reason(class_folder, folder))
     if not folder.is_dir():
         return Job(student, assignment.id, None)
-    located = locate(_candidates(folder, assignment), assignment, stub or {}, scratch)
+    for place in _candidates(folder, assignment):
+        located = locate(place, assignment, stub or {}, scratch)
+        if located.path is not None or located.link is not None:
+            break
     if located.link is not None:
         return Job(student, assignment.id, located.link, _link_reason(class_folder, located.link))
     if located.path is None and located.problem is not None:  # a zip refused: the staff looks

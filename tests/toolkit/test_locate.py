@@ -239,15 +239,19 @@ def test_grade_all_finds_the_work_whatever_the_layout_and_the_assignments_asked(
     """`<student>/vec.py` is found when grade-all grades every assignment too (no --assignment)."""
     root, _ = course
     loaded = load_course(root / "course.yml")
-    for student, name in (("a", "vec.py"), ("b", "vec/vec.py"), ("c", "Vec (1).py")):
+    (tmp_path / "class" / "d" / "vec").mkdir(parents=True)  # an empty folder of the assignment's name
+    for student, name in (("a", "vec.py"), ("b", "vec/vec.py"), ("c", "Vec (1).py"), ("d", "vec.py")):
         (tmp_path / "class" / student / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "class" / student / name).write_text(SOLVED, encoding="utf-8")
     stubs = {a.id: released_definitions(root, a) for a in loaded.assignments}
-    jobs = find_jobs(tmp_path / "class", ["a", "b", "c"], loaded.assignments, stubs=stubs, scratch=tmp_path)
+    jobs = find_jobs(
+        tmp_path / "class", ["a", "b", "c", "d"], loaded.assignments, stubs=stubs, scratch=tmp_path
+    )
     found = {(j.student, j.assignment): j.path for j in jobs}
     assert found[("a", "vec")] == tmp_path / "class" / "a" / "vec.py"
     assert found[("b", "vec")] == tmp_path / "class" / "b" / "vec" / "vec.py"
     assert found[("c", "vec")] == tmp_path / "class" / "c" / "Vec (1).py"
+    assert found[("d", "vec")] == tmp_path / "class" / "d" / "vec.py"
     assert all(found[(s, "stats")] is None for s in "abc")
     nothing = next(j for j in jobs if j.key == ("a", "stats"))
     assert "no stats.py or stats.ipynb found" in nothing.notes[0].text("en")
