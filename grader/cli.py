@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 import traceback
 from dataclasses import replace
 from pathlib import Path
@@ -27,12 +28,12 @@ from grader.check import run_checks
 from grader.cli_insight import echo_insight, insight_for
 from grader.config import Assignment, Course, find_course_root, load_course
 from grader.errors import GraderError, SubmissionError
-from grader.grading import default_submission, grade
+from grader.grading import default_submission, find_work, grade
 from grader.packaging import check_org, write_gradescope_zip, write_instructor_workflow, write_student_repo
 from grader.release import release, write_nbgrader_source
 from grader.schedule import calendar_problems, load_instructor_course
 from grader.scoring import SCHEMA_VERSION, Report
-from grader.submission import resolve_source
+from grader.submission import refuse_links, resolve_source
 
 EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_USAGE = 0, 1, 2
 
@@ -78,18 +79,35 @@ def chosen_assignments(root: Path, course: Course, name: str | None, every: bool
     return [course.assignment(name)]
 
 
-def submission_for(root: Path, assignment: Assignment, given: Path | None) -> Path:
-    if given is not None:
-        if not given.exists() and not given.is_symlink():
-            raise SubmissionError(f"{given}: no such file or folder; check the path given to --submission.")
-        resolve_source(given.absolute(), assignment.module)  # a wrong path is one sentence, exit 2
-        return given.absolute()  # not resolve(): a link must be seen, and refused
-    path = default_submission(root, assignment)
-    if not path.exists():
+def submission_for(
+    root: Path, assignment: Assignment, given: Path | None, scratch: Path, language: str
+) -> tuple[Path, tuple[str, ...]]:
+    """What to grade, by the rule of `grader.locate`, and the notes that say which file and why.
+
+    A folder given whose own `<module>` is chosen is graded as a folder (files beside it come
+    along); the default working folder, assignments/<id>/, gives only the file found.
+
+    Raises:
+        SubmissionError: nothing to grade there, or a symbolic link where the work would be.
+    """
+    if given is not None and not given.exists() and not given.is_symlink():
+        raise SubmissionError(f"{given}: no such file or folder; check the path given to --submission.")
+    place = given.absolute() if given is not None else default_submission(root, assignment)
+    if given is None and not place.is_dir():
         raise SubmissionError(
-            f"no {path.relative_to(root)} to grade; run `course release` first or pass --submission PATH."
+            f"no {place.relative_to(root)} to grade; run `course release` first or pass --submission PATH."
         )
-    return path
+    if place.is_file() and place.suffix.casefold() != ".zip":
+        resolve_source(place, assignment.module)  # a wrong file is one sentence, exit 2
+    located = find_work(root, assignment, place, scratch)
+    if located.link is not None:
+        refuse_links(located.link)  # raises, naming the link
+    if located.path is None:
+        raise SubmissionError(f"{place}: {located.text(language)}.")
+    notes = tuple(n.text(language) for n in located.notes)
+    if given is not None and place.is_dir() and located.path == place / assignment.module:
+        return place, notes  # as before: a folder given is graded as a folder, helpers included
+    return located.path, notes
 
 
 def write_outputs(found: list[Report], options: dict[str, Path | None], language: str) -> None:
@@ -178,12 +196,13 @@ def grade_command(
             click.echo(f"warning: {problem}", err=True)
         found = []
         recorded = is_official(official, advisory)
-        for chosen in chosen_assignments(root, course, assignment, every):
-            report = grade(
-                root, chosen, submission_for(root, chosen, submission), official=recorded, language=lang
-            )
-            reports.print_report(report, console)
-            found.append(report)
+        language = lang or course.course.language
+        with tempfile.TemporaryDirectory(prefix="grade-") as scratch:
+            for chosen in chosen_assignments(root, course, assignment, every):
+                path, notes = submission_for(root, chosen, submission, Path(scratch), language)
+                report = grade(root, chosen, path, official=recorded, language=lang, notes=notes)
+                reports.print_report(report, console)
+                found.append(report)
         options = {"json": json_path, "gradescope": gradescope, "junit": junit, "html": html}
         try:
             write_outputs(found, options, lang or course.course.language)

@@ -33,6 +33,10 @@ class Submission(Protocol):
     def notes(self) -> list[str]: ...
 
     @property
+    def broken(self) -> str | None:
+        """Why the submission could not be loaded (an import that failed), or None."""
+
+    @property
     def calls(self) -> CallLog | None: ...
 
     def forget_calls(self) -> None:
@@ -101,7 +105,7 @@ def resolve_source(path: Path, module_file: str) -> Path:
         return candidate
     if not path.is_file():
         raise SubmissionError(f"{path}: no such file; check the path given to --submission.")
-    if path.suffix not in (".py", ".ipynb"):
+    if path.suffix.casefold() not in (".py", ".ipynb"):
         raise SubmissionError(f"{path}: a submission is a .py file, a folder or an .ipynb notebook.")
     return path
 
@@ -111,6 +115,7 @@ class InProcessSubmission:
 
     isolation = "none (in-process)"
     notes: list[str] = []
+    broken: str | None = None
     calls: CallLog | None = None
 
     def __init__(self, module: ModuleType) -> None:
@@ -164,7 +169,7 @@ def open_submission(
         IsolationRefused: an official run where strong isolation is not available.
     """
     source = resolve_source(path, f"{module_name}.py")
-    cells = notebook_code_cells(source) if source.suffix == ".ipynb" else None
+    cells = notebook_code_cells(source) if source.suffix.casefold() == ".ipynb" else None
     if in_process:
         if cells is not None:
             raise SubmissionError(f"{source}: notebooks are only graded in the sandbox.")

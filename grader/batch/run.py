@@ -30,6 +30,7 @@ from grader.batch.students import Students, assign, find_all_jobs
 from grader.batch.submissions import Job, content_hash
 from grader.config import Course
 from grader.errors import GraderError
+from grader.locate import released_definitions
 from grader.scoring import FinalScore, LatePenalty
 
 Progress = Callable[[int, int, int], None]  # (done, failed, total)
@@ -253,7 +254,8 @@ def grade_class(
         work = Path(folder)
         given = read_class(source, work, language)
         students = assign(given.entries, index)
-        jobs = find_all_jobs(students, sorted(roster or {}), assignments)
+        stubs = {a.id: released_definitions(root, a) for a in assignments}
+        jobs = find_all_jobs(students, sorted(roster or {}), assignments, stubs=stubs, scratch=work)
         times = with_export_times(times, students, given.platform)
         by_id = {a.id: a for a in assignments}
         penalties = {
@@ -263,7 +265,9 @@ def grade_class(
             for j in jobs
             if j.gradable
         }
-        found = ClassResults(assignments, jobs, {}, penalties, stopped=students.problems)
+        found = ClassResults(
+            assignments, jobs, {}, penalties, stopped=students.problems, language=course.course.language
+        )
         found.times_file = times_path.name if times_path else None
         found.sections = {s: p["section"] for s, p in profiles.items() if p.get("section")}
         found.class_folder = source.resolve() if source.is_dir() else None

@@ -1,4 +1,4 @@
-"""The git side of collection: fetch a repository's default branch, list its commits, read a file.
+"""The git side of collection: fetch a repository's default branch, list its commits and files.
 
 Each student repository is fetched into a bare repository of our own (`mirrors/`), from its
 URL given on the command line, never stored as a remote: nothing written to disk holds a
@@ -143,13 +143,30 @@ def count_new(mirror: Path, tip: str) -> int:
     return int(counted.decode().strip() or 0)
 
 
-def read_entry(mirror: Path, commit: str, path: str) -> tuple[str, bytes] | None:
-    """The mode and bytes of `path` in `commit` (a link's bytes are its target), or None if absent."""
-    listing = _git(["--git-dir", str(mirror), "ls-tree", "-z", commit, "--", path]).decode()
-    if not listing:
-        return None
-    meta, _, _ = listing.rstrip("\0").partition("\t")
-    mode, kind, sha = meta.split()
-    if kind != "blob":
-        return None
-    return mode, _git(["--git-dir", str(mirror), "cat-file", "blob", sha])
+@dataclass(frozen=True)
+class TreeEntry:
+    """One file of a commit: its mode (FILE, LINK, ...), blob sha, size in bytes and path."""
+
+    mode: str
+    sha: str
+    size: int
+    path: str
+
+
+def list_files(mirror: Path, commit: str) -> list[TreeEntry]:
+    """Every file (blob) of `commit`, at any depth."""
+    listing = _git(["--git-dir", str(mirror), "ls-tree", "-r", "-z", "--long", commit]).decode(
+        errors="surrogateescape"
+    )
+    entries = []
+    for line in filter(None, listing.split("\0")):
+        meta, _, path = line.partition("\t")
+        mode, kind, sha, size = meta.split()
+        if kind == "blob":
+            entries.append(TreeEntry(mode, sha, int(size) if size.isdigit() else 0, path))
+    return entries
+
+
+def read_blob(mirror: Path, sha: str) -> bytes:
+    """The bytes of one blob (a link's bytes are its target)."""
+    return _git(["--git-dir", str(mirror), "cat-file", "blob", sha])

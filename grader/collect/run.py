@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,20 +22,20 @@ from typing import Any
 
 from grader.batch.lateness import cutoff, deadline
 from grader.batch.roster import RosterEntry, read_roster
+from grader.collect.export import export_work
 from grader.collect.git import (
-    LINK,
     GitFailed,
     containing,
     count_new,
     fetch_commits,
     fetch_tip,
     keep,
-    read_entry,
 )
 from grader.collect.record import Record, Seen, stamp
 from grader.collect.sources import Repository, Source
 from grader.config import Assignment, Course
 from grader.errors import GraderError
+from grader.locate import released_definitions
 
 Clock = Callable[[], datetime]
 
@@ -109,37 +108,6 @@ def check(repository: Repository, out: Path, source: Source, clock: Clock, recor
     return found
 
 
-def candidates(assignment: Assignment) -> list[str]:
-    """Where a submission may be in a student's repository, in order of preference."""
-    module, notebook = assignment.module, f"{assignment.id}.ipynb"
-    return [
-        f"assignments/{assignment.id}/{module}",
-        f"{assignment.id}/{module}",
-        module,
-        f"assignments/{assignment.id}/{notebook}",
-        f"{assignment.id}/{notebook}",
-        notebook,
-    ]
-
-
-def export(mirror: Path, commit: str, assignment: Assignment, folder: Path) -> str | None:
-    """Write the submission of `commit` into `folder`: the file, or a link as a link (grade-all
-    refuses it with its reason). Returns the path in the repository, or None if there is none."""
-    for path in candidates(assignment):
-        found = read_entry(mirror, commit, path)
-        if found is None:
-            continue
-        mode, content = found
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / Path(path).name
-        if mode == LINK:
-            os.symlink(os.fsdecode(content), target)
-        else:
-            target.write_bytes(content)
-        return path
-    return None
-
-
 def ambiguity(graded: Seen, due: datetime) -> str | None:
     """Why a commit charged as late may have been on time: it was pushed between a check before
     the deadline (or before any check) and the check after it that saw it; None if it is clear."""
@@ -160,8 +128,10 @@ def _pick(
     roster: dict[str, RosterEntry] | None,
     out: Path,
     found: Collected,
+    stubs: dict[str, dict[str, str]],
 ) -> None:
-    """Decide one student's graded commit, export it and note its first-seen time."""
+    """Decide one student's graded commit, export its work (`grader.locate`'s rule) and note its
+    first-seen time."""
     entry = (roster or {}).get(student)
     name = f"{student}/{assignment.id}"
     if entry is not None and entry.problem:
@@ -177,13 +147,19 @@ def _pick(
         return
     mirror = mirror_path(out, repository)
     try:
-        path = export(mirror, graded.commit, assignment, out / "class" / student / assignment.id)
+        exported = export_work(
+            mirror,
+            graded.commit,
+            assignment,
+            stubs.get(assignment.id, {}),
+            out / "class" / student / assignment.id,
+        )
     except GitFailed as error:
         found.problems.append(f"{name}: commit {graded.commit[:7]} cannot be read ({error})")
         return
-    row.update(commit=graded.commit, submitted_at=stamp(graded.seen), file=path)
-    if path is None:
-        row["note"] = f"no {assignment.module} in commit {graded.commit[:7]}"
+    row.update(commit=graded.commit, submitted_at=stamp(graded.seen), file=exported.path, note=exported.note)
+    if exported.path is None:
+        row["note"] = f"commit {graded.commit[:7]}: {exported.note}"
         return
     warning = ambiguity(graded, deadline(course, assignment, extension))
     if warning:
@@ -238,6 +214,7 @@ def collect(
     roster_path: Path | None = None,
     clock: Clock,
     jobs: int = 8,
+    root: Path | None = None,
 ) -> dict[str, Any]:
     """Collect the class: fetch, record first-seen times, pick graded commits, write the outputs.
 
@@ -251,6 +228,8 @@ def collect(
         roster_path: the roster CSV, for extensions.
         clock: the current time, with a zone (read after each fetch).
         jobs: repositories fetched at once.
+        root: the course folder, whose released stubs tell work from an untouched stub (None:
+            every definition written counts as work).
 
     Returns:
         the summary written as collect.json.
@@ -276,11 +255,12 @@ def collect(
     shutil.rmtree(out / "class", ignore_errors=True)
     (out / "class").mkdir()
     total = Collected()
+    stubs = {a.id: released_definitions(root, a) for a in chosen} if root is not None else {}
     for assignment in chosen:
         found = _check_all(assignment, source, prefix or assignment.id, out, record, clock, jobs)
         record.save()
         for student in sorted(record.data["assignments"].get(assignment.id, {})):
-            _pick(course, assignment, student, record, roster, out, found)
+            _pick(course, assignment, student, record, roster, out, found, stubs)
         total.students.update(found.students)
         total.times += found.times
         total.problems += found.problems

@@ -94,7 +94,7 @@ def test_fail_under_sets_the_exit_code(course_copy, tmp_path):
     [
         (["stat"], "error: no assignment 'stat'; did you mean 'stats'?"),
         (["stats", "--submission", "missing.py"], "error: missing.py: no such file or folder"),
-        (["stats"], "error: no assignments/stats/stats.py to grade; run `course release` first"),
+        (["stats"], "error: no assignments/stats to grade; run `course release` first"),
         ([], "error: which assignment? name one (vec, stats)"),
     ],
 )

@@ -79,13 +79,18 @@ def autograder(tmp_path_factory, venv_folder) -> tuple[Path, dict[str, str]]:
     return root, environment
 
 
-def run_autograder(autograder: tuple[Path, dict[str, str]], name: str, text: str) -> dict:
-    """Gradescope's run for one submission: a fresh submission/ and results/, then run_autograder."""
+def run_autograder(
+    autograder: tuple[Path, dict[str, str]], name: str, text: str, more: dict[str, str] | None = None
+) -> dict:
+    """Gradescope's run for one submission (the file `name`, and `more` files beside it): a fresh
+    submission/ and results/, then run_autograder."""
     root, environment = autograder
     for folder in ("submission", "results"):
         shutil.rmtree(root / folder, ignore_errors=True)
     (root / "submission").mkdir()
-    (root / "submission" / name).write_text(text, encoding="utf-8")
+    for path, content in {name: text, **(more or {})}.items():
+        (root / "submission" / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / "submission" / path).write_text(content, encoding="utf-8")
     run = subprocess.run(
         ["bash", str(root / "run_autograder")], env=environment, capture_output=True, text=True, timeout=300
     )
@@ -129,10 +134,34 @@ def test_a_missing_file_is_one_sentence_for_the_student(autograder):
     """Nothing to grade: the grader's one sentence reaches the student (exit 2, no results of its own)."""
     results = run_autograder(autograder, "notes.txt", "my answers are in the wrong file\n")
     assert results["score"] == 0 and results["tests"] == []
-    sentence = f"{autograder[0] / 'submission'}: no vec.py in this folder; submit it there."
+    sentence = (
+        f"{autograder[0] / 'submission'}: nothing submitted: no vec.py or vec.ipynb found; the folder"
+        " holds notes.txt."
+    )
     assert results["output"] == f"{sentence} (contact the course staff if this is wrong)"
 
 
+def test_a_notebook_uploaded_with_the_untouched_stub_is_graded(autograder):
+    """Students upload both files; the autograder grades the one that differs from the stub."""
+    from .messy_class import SOLVED, saved_as
+
+    course = autograder[0].parent / "course"
+    stub = (course / "assignments" / "vec" / "vec.py").read_text(encoding="utf-8")
+    notebook = saved_as(course / "assignments" / "vec" / "vec.ipynb", SOLVED, "colab")
+    results = run_autograder(autograder, "vec.py", stub, {"Vec.ipynb": notebook})
+    assert results["score"] == pytest.approx(10.0)
+    assert "vec: graded Vec.ipynb; also found vec.py" in results["output"]
+
+
+def test_work_one_folder_deeper_is_graded(autograder):
+    from .messy_class import SOLVED
+
+    results = run_autograder(autograder, "hw1/vec (1).py", SOLVED)
+    assert results["score"] == pytest.approx(10.0)
+    assert "vec: graded hw1/vec (1).py" in results["output"]
+
+
+# last: it replaces the autograder's course with stats'
 def test_a_known_mistake_is_named_by_its_released_fingerprints(autograder, tmp_path):
     """The catalogue stays with the instructor, but its released fingerprints travel in the zip:
     the sample variance of the fixture's stats catalogue is named on the public test, with its hint."""
