@@ -18,7 +18,7 @@ import pytest
 
 from grader import i18n
 from grader.config import Assignment, load_course
-from grader.errors import CourseBroken, HiddenSuiteMissing
+from grader.errors import CourseBroken, HiddenSuiteMissing, SandboxBroken
 from grader.plugin import OPEN_SUBMISSIONS, protected_paths
 from grader.sandbox import choose
 from grader.scoring import Report, ResultCollector, TestResult, load_manifest, pending_results
@@ -51,6 +51,7 @@ class _SessionWatcher:
     def __init__(self) -> None:
         self.isolation = "not started"
         self.notes: list[str] = []
+        self.not_started: str | None = None
         self.broken_suites: list[str] = []
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
@@ -62,6 +63,7 @@ class _SessionWatcher:
         for handle in session.config.stash.get(OPEN_SUBMISSIONS, {}).values():
             self.isolation = handle.isolation
             self.notes = list(handle.notes)
+            self.not_started = self.not_started or handle.not_started
 
 
 class _OnlyFunctions:
@@ -147,6 +149,7 @@ def grade(
         IsolationRefused: an official run where strong isolation is not available.
         CourseBroken: a suite of the course cannot be collected.
         HiddenSuiteMissing: an official run without the hidden tests that hidden.json lists.
+        SandboxBroken: the sandbox could not start a child (not the student's doing): not graded.
     """
     started = time.perf_counter()
     course = load_course(root / "course.yml")
@@ -188,6 +191,11 @@ def grade(
     if watcher.broken_suites:
         raise CourseBroken(
             f"{assignment.id}: a suite cannot be collected ({watcher.broken_suites[0]}); fix the course."
+        )
+    if watcher.not_started:
+        raise SandboxBroken(
+            f"{assignment.id}: {watcher.not_started}; the submission was not graded (a problem of this "
+            "machine, not of the student's work): fix the sandbox and grade again."
         )
     tests: list[TestResult] = [collector.results[n] for n in collector.items if n in collector.results]
     present = {test.name for test in tests}

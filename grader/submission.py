@@ -35,6 +35,10 @@ class Submission(Protocol):
     @property
     def calls(self) -> CallLog | None: ...
 
+    @property
+    def not_started(self) -> str | None:
+        """Why the sandbox failed before any code of the student's ran (None when it did not)."""
+
     def forget_calls(self) -> None:
         """Start a new test's record of calls."""
 
@@ -111,6 +115,7 @@ class InProcessSubmission:
 
     isolation = "none (in-process)"
     notes: list[str] = []
+    not_started: str | None = None
     calls: CallLog | None = None
 
     def __init__(self, module: ModuleType) -> None:

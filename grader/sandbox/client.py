@@ -210,6 +210,7 @@ class Channel:
         self.child: Child | None = None
         self.generation = 0
         self.broken: str | None = None  # the submission cannot be imported: every call fails
+        self.not_started: str | None = None  # the sandbox failed before the student's code ran
         self.notes: list[str] = []
         self.seccomp = False
         self.timeouts: dict[str, int] = {}
@@ -317,11 +318,36 @@ class Channel:
         self.generation += 1
         self._greet()
 
+    def _confined(self, deadline: float) -> bool:
+        """Wait for the child's first frame, sent once it is confined and before any code of the
+        student's runs. Without it the sandbox itself failed (bubblewrap, the interpreter, the
+        filter): `not_started` says why, and the submission is not graded, never given 0."""
+        assert self.child is not None
+        try:
+            first, _ = self.child.receive(deadline)
+            if not first.get("confined"):
+                raise protocol.WireError("the child's first frame is not its confinement")
+            self.seccomp = bool(first.get("seccomp"))
+            if self.isolation.strong and sys.platform == "linux" and not self.seccomp:
+                self.not_started = "the sandbox could not install its system-call filter here"
+        except TimeoutError:
+            self.not_started = "the sandbox did not start a child in time"
+        except (EOFError, OSError, protocol.WireError):
+            self.not_started = f"the sandbox could not start a child: {self.child.exit_reason()}"
+            self.not_started += self._sandbox_complaint()
+        if self.not_started:
+            self.broken = self.not_started
+        return not self.not_started
+
     def _greet(self) -> None:
         """Wait for the child's hello: the submission imported, or why not."""
         limit = min(self.settings.startup_limit_s, self._remaining())
         started = time.monotonic()
         assert self.child is not None
+        if not self._confined(started + limit):
+            self.spent_s += time.monotonic() - started
+            self._stop()
+            return
         try:
             hello, _ = self.child.receive(started + limit)
         except TimeoutError:
@@ -330,10 +356,7 @@ class Channel:
             self.broken = f"importing your code ended the process: {self.child.exit_reason()}"
             self.broken += self._sandbox_complaint()
         else:
-            self.seccomp = bool(hello.get("seccomp"))
-            if self.isolation.strong and sys.platform == "linux" and not self.seccomp:
-                self.broken = "the sandbox could not install its system-call filter here"
-            elif hello.get("ready"):
+            if hello.get("ready"):
                 self.notes = loading_notes(hello.get("notes"))
                 self.spent_s += time.monotonic() - started
                 return

@@ -155,7 +155,13 @@ def test_a_watcher_never_reads_the_reference_of_a_replay_child(staging_root, tmp
     reference.parent.mkdir(mode=0o700)
     source = (FIXTURE / "solutions" / "vec.py").read_text(encoding="utf-8")
     reference.write_text(f"CANARY = {CANARY!r}\n{source}", encoding="utf-8")
-    catalogue = [{"name": "squared_norm", "function": "norm", "code": "def norm(x):\n    return float(np.sum(x * x))\n"}]
+    catalogue = [
+        {
+            "name": "squared_norm",
+            "function": "norm",
+            "code": "def norm(x):\n    return float(np.sum(x * x))\n",
+        }
+    ]
     settings = load_course(FIXTURE / "course.yml").grading
     watcher = Watcher(staging_root)
     copy = client._copy_submission
