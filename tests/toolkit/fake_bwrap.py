@@ -35,7 +35,9 @@ DIES = """#!/bin/sh
 if [ "$1" = "--version" ]; then echo "bubblewrap 0.8.0"; exit 0; fi
 for argument in "$@"; do
     case "$argument" in
-        */child.py) echo "bwrap: Creating new namespace failed: Resource temporarily unavailable" >&2; exit 1;;
+        */child.py)
+            echo "bwrap: Creating new namespace failed: Resource temporarily unavailable" >&2
+            exit 1;;
     esac
 done
 exec {real} "$@"
