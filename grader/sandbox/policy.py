@@ -84,7 +84,7 @@ def _probe(bwrap: str) -> str | None:
         runner.mkdir()
         submission.mkdir()
         command = bubblewrap_command(runner, submission, 2**20, bwrap)
-        command += [os.path.realpath(sys.executable), "-I", "-S", "-c", ""]
+        command += [sys.executable, "-I", "-S", "-c", ""]
         try:
             run = subprocess.run(command, capture_output=True, timeout=30, env={"PATH": "/usr/bin:/bin"})
         except (OSError, subprocess.SubprocessError) as error:
