@@ -138,8 +138,9 @@ class Watcher:
 
 
 @pytest.fixture
-def staging_root(monkeypatch) -> Iterator[Path]:
-    """The grader's temporary folder: one any user may list, as /tmp is."""
+def staging_root(tmp_path, monkeypatch) -> Iterator[Path]:
+    """The grader's temporary folder: one any user may list, as /tmp is (made after tmp_path, so
+    that pytest's own folders stay where they were)."""
     root = Path(tempfile.mkdtemp(prefix="staging-"))
     os.chmod(root, 0o1777)
     monkeypatch.setattr(tempfile, "tempdir", str(root))
