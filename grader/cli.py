@@ -6,7 +6,8 @@ Exit codes:
     2  a mistake in the command or the course (GraderError): one line on stderr
     3  an official run refused: the isolation it needs is not available here (IsolationRefused), or
        the hidden suite is missing (HiddenSuiteMissing)
-    4  the course itself is broken: a suite cannot be collected (CourseBroken)
+    4  the course itself is broken: a suite cannot be collected (CourseBroken), or the sandbox
+       does not start a child or give the reference full marks here (SandboxBroken)
 """
 
 from __future__ import annotations

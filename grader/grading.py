@@ -18,7 +18,7 @@ import pytest
 
 from grader import i18n
 from grader.config import Assignment, load_course
-from grader.errors import CourseBroken, HiddenSuiteMissing
+from grader.errors import CourseBroken, HiddenSuiteMissing, SandboxBroken
 from grader.locate import Located, locate, released_definitions
 from grader.plugin import OPEN_SUBMISSIONS, protected_paths
 from grader.reasons import sandbox_zh
@@ -71,6 +71,7 @@ class _SessionWatcher:
         self.isolation = "not started"
         self.notes: list[str] = []
         self.broken: str | None = None  # why the submission could not be loaded
+        self.not_started: str | None = None
         self.broken_suites: list[str] = []
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
@@ -83,6 +84,7 @@ class _SessionWatcher:
             self.isolation = handle.isolation
             self.notes = list(handle.notes)
             self.broken = handle.broken
+            self.not_started = self.not_started or handle.not_started
 
 
 class _OnlyFunctions:
@@ -180,6 +182,7 @@ def grade(
         IsolationRefused: an official run where strong isolation is not available.
         CourseBroken: a suite of the course cannot be collected.
         HiddenSuiteMissing: an official run without the hidden tests that hidden.json lists.
+        SandboxBroken: the sandbox could not start a child (not the student's doing): not graded.
     """
     started = time.perf_counter()
     course = load_course(root / "course.yml")
@@ -221,6 +224,11 @@ def grade(
     if watcher.broken_suites:
         raise CourseBroken(
             f"{assignment.id}: a suite cannot be collected ({watcher.broken_suites[0]}); fix the course."
+        )
+    if watcher.not_started:
+        raise SandboxBroken(
+            f"{assignment.id}: {watcher.not_started}; the submission was not graded (a problem of this "
+            "machine, not of the student's work): fix the sandbox and grade again."
         )
     tests: list[TestResult] = [collector.results[n] for n in collector.items if n in collector.results]
     present = {test.name for test in tests}

@@ -39,6 +39,10 @@ class Submission(Protocol):
     @property
     def calls(self) -> CallLog | None: ...
 
+    @property
+    def not_started(self) -> str | None:
+        """Why the sandbox failed before any code of the student's ran (None when it did not)."""
+
     def forget_calls(self) -> None:
         """Start a new test's record of calls."""
 
@@ -116,6 +120,7 @@ class InProcessSubmission:
     isolation = "none (in-process)"
     notes: list[str] = []
     broken: str | None = None
+    not_started: str | None = None
     calls: CallLog | None = None
 
     def __init__(self, module: ModuleType) -> None:

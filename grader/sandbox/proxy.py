@@ -192,6 +192,11 @@ class SandboxedSubmission:
         return self._connection.channel.broken
 
     @property
+    def not_started(self) -> str | None:
+        """Why the sandbox failed before the student's code ran (not the student's doing), or None."""
+        return self._connection.channel.not_started
+
+    @property
     def calls(self) -> CallLog:
         """The calls of the running test (cleared by the plugin at the start of each test)."""
         return self._connection.log

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from grader.cli import course_command
 from grader.release import make_stub, templates
 
 from .conftest import fixture_course
+from .fake_bwrap import fake_bwrap
 
 pytestmark = pytest.mark.slow
 
@@ -118,6 +120,41 @@ def test_the_stub_gets_zero(autograder):
     assert results["score"] == 0
     assert len(results["tests"]) == 4 and all(t["status"] == "failed" for t in results["tests"])
     assert all("NotImplementedError" in t["output"] for t in results["tests"])
+
+
+@pytest.fixture
+def without_namespaces(autograder, venv_folder) -> Iterator[tuple[Path, dict[str, str]]]:
+    """The same image where Gradescope runs it: root in Docker, a bwrap that is installed but may
+    not create namespaces, /autograder a folder every user may pass (as Gradescope makes it), and
+    the image's Python readable by every user (setup.sh installs into it)."""
+    root, environment = autograder
+    public = Path(tempfile.mkdtemp(prefix="autograder-"))
+    os.chmod(public, 0o755)
+    shutil.copytree(root / "source", public / "source", symlinks=True)
+    shutil.copy(root / "run_autograder", public / "run_autograder")
+    os.chmod(venv_folder, 0o755)
+    refused = fake_bwrap(public.with_name(public.name + "-bin"), "no-namespaces")
+    path = f"{refused}:{environment['PATH']}"
+    yield public, {**environment, "GRADESCOPE_ROOT": str(public), "PATH": path}
+    shutil.rmtree(public, ignore_errors=True)
+    shutil.rmtree(refused, ignore_errors=True)
+
+
+def test_without_namespaces_the_reference_gets_full_marks(without_namespaces):
+    """Before: 0, "other users can read /autograder/submission: make a parent folder private"."""
+    results = run_autograder(without_namespaces, "vec.py", reference())
+    assert results["score"] == pytest.approx(10.0), results.get("output")
+    assert len(results["tests"]) == 4 and all(t["status"] == "passed" for t in results["tests"])
+    assert "isolation unprivileged uid" in results["output"]
+
+
+def test_without_namespaces_the_stub_gets_zero(without_namespaces):
+    stub = make_stub(reference(), Path("vec.py"), templates(Path("/nonexistent")))
+    results = run_autograder(without_namespaces, "vec.py", stub)
+    assert results["score"] == 0
+    assert len(results["tests"]) == 4 and all(t["status"] == "failed" for t in results["tests"])
+    assert all("NotImplementedError" in t["output"] for t in results["tests"])
+    assert "isolation unprivileged uid" in results["output"]
 
 
 def test_an_unimportable_submission_gets_zero_with_one_reason_per_function(autograder):
