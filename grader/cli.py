@@ -28,7 +28,7 @@ from grader.batch import grade_class
 from grader.check import run_checks
 from grader.cli_insight import echo_insight, insight_for
 from grader.config import Assignment, Course, find_course_root, load_course
-from grader.errors import GraderError, SubmissionError
+from grader.errors import GraderError, IsolationRefused, SubmissionError
 from grader.grading import default_submission, find_work, grade
 from grader.packaging import check_org, write_gradescope_zip, write_instructor_workflow, write_student_repo
 from grader.release import release, write_nbgrader_source
@@ -211,6 +211,9 @@ def grade_command(
             where = error.filename or "a report"
             message = f"{where}: cannot be written ({error.strerror}); check the report's path."
             raise GraderError(message) from None
+    except IsolationRefused as refused:  # only `grade` has --advisory: say so here, not in the sandbox
+        hint = i18n.text(lang or "en", "advisory_hint")
+        _fail(IsolationRefused(f"{str(refused).rstrip('.')}; {hint}"), debug)
     except GraderError as error:
         _fail(error, debug)
     total = sum(r.score for r in found)

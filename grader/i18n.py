@@ -49,6 +49,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "raw_score": "raw score",
         "late_penalty": "late penalty",
         "no_penalty": "none",
+        "advisory_hint": "or pass --advisory for a score that is not recorded.",
         "export.no_lms_id": "note: {ids} has no lms_id in course.yml, so Canvas will add a new column "
         "instead of filling its assignment; add `lms_id: <the Canvas assignment id>` (the number in the "
         "assignment's address) under it",
@@ -139,6 +140,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "raw_score": "原始得分",
         "late_penalty": "迟交扣分",
         "no_penalty": "无",
+        "advisory_hint": "或加 --advisory 得到一个不记录的参考分数。",
         "export.no_lms_id": "注意：course.yml 中 {ids} 没有 lms_id，Canvas 会新建一列，而不是填入对应的作业；"
         "请在该作业下加上 `lms_id: <Canvas 作业编号>`（作业网址中的数字）",
         "final_score": "最终得分",

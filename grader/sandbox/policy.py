@@ -127,10 +127,7 @@ def choose(preference: str, protected: list[Path], official: bool) -> Isolation:
     wanted = CHOICES[preference]
     isolation = _best(protected) if wanted is None else _exactly(wanted, protected)
     if official and not isolation.strong:
-        raise IsolationRefused(
-            f"an official grade needs strong isolation, but here {isolation.weakness} "
-            "(or pass --advisory for a score that is not recorded)."
-        )
+        raise IsolationRefused(f"an official grade needs strong isolation, but here {isolation.weakness}.")
     return isolation
 
 
@@ -140,8 +137,10 @@ def _best(protected: list[Path]) -> Isolation:
     if _is_root():
         try:
             return _exactly(USER_ID, protected)
-        except IsolationRefused as refused:
-            return Isolation(PROCESS, str(refused).rstrip("."))
+        except IsolationRefused as refused:  # as root, bubblewrap is the other way: name both
+            problem = bubblewrap_problem() or "bubblewrap does not work here"
+            fix = f"install bubblewrap {NEEDED} or later (apt-get install bubblewrap)"
+            return Isolation(PROCESS, f"{problem} ({fix}), and {str(refused).rstrip('.')}")
     problem = bubblewrap_problem()
     if problem and problem != "bubblewrap is not installed":  # there, but not one grading can use
         return Isolation(PROCESS, f"student code would run as your own user: {problem}; {UPGRADE}")
