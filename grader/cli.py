@@ -35,6 +35,7 @@ from grader.release import release, write_nbgrader_source
 from grader.schedule import calendar_problems, load_instructor_course
 from grader.scoring import SCHEMA_VERSION, Report
 from grader.submission import refuse_links, resolve_source
+from grader.timings import record as record_timings
 
 EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_USAGE = 0, 1, 2
 
@@ -279,11 +280,25 @@ def validate_command(course_dir):
     help="Also write .github/workflows/official-grading.yml: collect and grade the class in CI.",
 )
 @click.option("--github-org", help="The GitHub Classroom organisation (for --instructor-workflow).")
+@click.option(
+    "--retime",
+    is_flag=True,
+    help="Measure the reference's times again (tests/<id>/timings.json) even where they are up to date.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
 def release_command(
-    course_dir, student_repo, gradescope_id, out, nbgrader_source, instructor_workflow, github_org, debug
+    course_dir,
+    student_repo,
+    gradescope_id,
+    out,
+    nbgrader_source,
+    instructor_workflow,
+    github_org,
+    retime,
+    debug,
 ):
-    """Turn solutions/ into assignments/: stubs, notebooks, public tests, manifests, handouts."""
+    """Turn solutions/ into assignments/: stubs, notebooks, public tests, manifests, handouts; and
+    record the reference's times (tests/<id>/timings.json), which the time limits are made of."""
     try:
         if instructor_workflow:  # before anything is written
             check_org(github_org)
@@ -291,6 +306,9 @@ def release_command(
         course = load_instructor_course(root)
         for path in release(root, course):
             click.echo(f"wrote {path}")
+        for assignment in course.assignments:  # before any student's code runs, and before the zip
+            timed = record_timings(root, assignment, force=retime)
+            click.echo(f"wrote {timed.relative_to(root)}" if timed else f"{assignment.id}: times up to date")
         if student_repo:
             write_student_repo(root, course, student_repo)
             click.echo(f"wrote the student repository {student_repo}")

@@ -76,6 +76,14 @@ class GradingSettings(_Strict):
     max_array_mb: int = Field(256, ge=1)
     disk_limit_mb: int = Field(64, ge=1)  # everything the child may write: files, /tmp, /dev/shm
     submission_time_limit_s: float = Field(900.0, gt=0)  # wall time of all calls of one submission
+    # limits from the reference's recorded times (tests/<id>/timings.json, written by `course
+    # release`): a call may take call_time_multiple x the reference's time for it + call_time_floor_s
+    # (at most time_limit_s); a submission submission_time_multiple x the reference's suite time +
+    # submission_time_floor_s (at most submission_time_limit_s). Wall time: sleeping counts.
+    call_time_multiple: float = Field(10.0, ge=1)
+    call_time_floor_s: float = Field(2.0, gt=0)
+    submission_time_multiple: float = Field(10.0, ge=1)
+    submission_time_floor_s: float = Field(30.0, gt=0)
     isolation: Literal["auto", "bubblewrap", "uid", "process"] = "auto"
     rtol: float = Field(1e-6, ge=0)
     atol: float = Field(1e-8, ge=0)

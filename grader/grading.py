@@ -17,14 +17,16 @@ from pathlib import Path
 import pytest
 
 from grader import i18n
-from grader.config import Assignment, load_course
+from grader.config import Assignment, Course, load_course
 from grader.errors import CourseBroken, HiddenSuiteMissing, SandboxBroken
+from grader.limits import describe
 from grader.locate import Located, locate, released_definitions
 from grader.plugin import OPEN_SUBMISSIONS, protected_paths
 from grader.reasons import sandbox_zh
 from grader.sandbox import choose
 from grader.scoring import Report, ResultCollector, TestResult, load_manifest, pending_results
 from grader.submission import refuse_links
+from grader.timings import load_timings, timings_path
 
 
 def suite_folder(root: Path, assignment: Assignment) -> Path:
@@ -150,6 +152,14 @@ def _loading_failure(broken: str | None, language: str) -> list[str]:
     return [i18n.text(language, "located.not_imported", reason=reason)]
 
 
+def _fixed_limits_note(root: Path, assignment: Assignment, course: Course, language: str) -> list[str]:
+    """Where the instructor's suites run without the reference's recorded times, the note that the
+    fixed limits applied (a student's checkout has neither: nothing to say there)."""
+    if not (root / "tests" / assignment.id).is_dir() or load_timings(timings_path(root, assignment.id)):
+        return []
+    return [i18n.text(language, "limits.fixed", id=assignment.id, **describe(course.grading))]
+
+
 def grade(
     root: Path,
     assignment: Assignment,
@@ -160,6 +170,7 @@ def grade(
     language: str | None = None,
     plugins: tuple[object, ...] = (),
     notes: tuple[str, ...] = (),
+    fixed_limits: bool = False,
 ) -> Report:
     """Run every suite of `assignment` on `submission` and return the report.
 
@@ -173,6 +184,8 @@ def grade(
         language: the feedback's language ("en", "zh-CN"), instead of course.yml's.
         plugins: more pytest plugin objects for the run (`course release` reads the call logs).
         notes: notes put first in the report (which file was graded, and why).
+        fixed_limits: apply course.yml's fixed time limits, not those from the reference's recorded
+            times (`course release` measuring the reference).
 
     Returns:
         the Report: one TestResult per test, hidden tests absent here listed as pending.
@@ -216,6 +229,8 @@ def grade(
         arguments.append("--in-process")
     if official:
         arguments.append("--official")
+    if fixed_limits:
+        arguments.append("--fixed-limits")
     arguments.append(f"--lang={language}")
     if files:
         quiet = contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO())
@@ -231,6 +246,7 @@ def grade(
             "machine, not of the student's work): fix the sandbox and grade again."
         )
     tests: list[TestResult] = [collector.results[n] for n in collector.items if n in collector.results]
+    limits_note = [] if fixed_limits or in_process else _fixed_limits_note(root, assignment, course, language)
     present = {test.name for test in tests}
     if only_functions is None:
         pending = pending_results(manifest, present, language)
@@ -243,6 +259,6 @@ def grade(
         isolation="none (in-process)" if in_process else watcher.isolation,
         tests=tests,
         duration_s=time.perf_counter() - started,
-        notes=[*notes, *_loading_failure(watcher.broken, language), *watcher.notes],
+        notes=[*notes, *_loading_failure(watcher.broken, language), *watcher.notes, *limits_note],
         language=language,
     )

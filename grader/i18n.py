@@ -104,6 +104,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zip.member_large": "{name} is larger than {mb} MB",
         "zip.unreadable": "it cannot be read ({error})",
         "located.not_imported": "every test failed for this reason: {reason}",
+        "timeout.call_reference": "{function} timed out after {limit} s, its limit (the reference solution "
+        "takes {reference} s for this call)",
+        "timeout.budget_reference": "the {limit} s time budget of the whole submission is spent (the "
+        "reference solution takes {reference} s)",
+        "limits.fixed": "time limits: no recorded reference times for '{id}' (tests/{id}/timings.json; "
+        "`course release` writes it), so the fixed limits applied: {call_ceiling} s per call, "
+        "{submission_ceiling} s in all",
+        "limits.handout": "Time limits (wall time: waiting and sleeping count): each call into your code may "
+        "take {call_multiple} times as long as the reference solution's same call plus {call_floor} s, at "
+        "most {call_ceiling} s; the whole submission {submission_multiple} times the reference's time plus "
+        "{submission_floor} s, at most {submission_ceiling} s. A function that runs over its limit twice is "
+        "not called again.",
     },
     "zh-CN": {
         "test": "测试",
@@ -192,6 +204,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zip.member_large": "{name} 超过 {mb} MB",
         "zip.unreadable": "无法读取（{error}）",
         "located.not_imported": "所有测试都因这个原因失败：{reason}",
+        "timeout.call_reference": "{function} 运行超过 {limit} 秒的限制，已被终止（参考解答完成这次调用用时 "
+        "{reference} 秒）",
+        "timeout.budget_reference": "整份提交的 {limit} 秒运行时间已经用完（参考解答用时 {reference} 秒）",
+        "limits.fixed": "时间限制：'{id}' 没有记录参考解答的用时（tests/{id}/timings.json，"
+        "由 `course release` 生成），因此采用固定限制："
+        "每次调用 {call_ceiling} 秒，总计 {submission_ceiling} 秒",
+        "limits.handout": "时间限制（按实际经过的时间计算，等待和 sleep 也计入）：每次调用你的代码，"
+        "最多可用参考解答同一调用用时的 {call_multiple} 倍再加 {call_floor} 秒，且不超过 {call_ceiling} 秒；"
+        "整份提交最多可用参考解答总用时的 {submission_multiple} 倍再加 {submission_floor} 秒，"
+        "且不超过 {submission_ceiling} 秒。一个函数两次超时后不再被调用。",
     },
 }
 

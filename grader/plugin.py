@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import analysis, compare, fingerprints, i18n, reasons
+from grader import analysis, compare, fingerprints, i18n, limits, reasons
 from grader.catalogue import load_catalogue
 from grader.config import Course, find_course_root, load_course
 from grader.containment import dependencies, run_ranks, suite_uses
@@ -60,6 +60,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--official",
         action="store_true",
         help="the score is recorded: refuse to grade without strong isolation",
+    )
+    group.addoption(
+        "--fixed-limits",
+        action="store_true",
+        help="apply course.yml's fixed time limits, not those from the reference's recorded times",
     )
 
 
@@ -107,6 +112,7 @@ def open_for(config: pytest.Config, assignment_id: str) -> Submission:
             official=config.getoption("--official"),
             protected=protected_paths(root),
         )
+        limits.apply(config, root, assignment.id, course.grading, opened[key])
     return opened[key]
 
 
@@ -298,7 +304,8 @@ def _rerun_with_reference_callees(
     handle = _open_handle(config, assignment_id)
     if not culprits or replayer is None or handle is None:
         return culprits, False, ""
-    passes, wrong_call = rerun(item, handle, replayer, culprits, language)
+    with limits.rerun_budget(config, assignment_id, item.nodeid, handle, _course(config).grading):
+        passes, wrong_call = rerun(item, handle, replayer, culprits, language)
     return culprits, passes, wrong_call
 
 
@@ -332,6 +339,7 @@ def _replayer(config: pytest.Config, assignment_id: str) -> Replayer | None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    limits.start_test(item.config, item.nodeid)
     for handle in item.config.stash.get(OPEN_SUBMISSIONS, {}).values():
         handle.forget_calls()
 

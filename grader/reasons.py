@@ -103,7 +103,17 @@ def _returned(text: str) -> str:
 
 SANDBOX: list[tuple[str, str | Fill]] = [
     (r"(?P<f>.+) timed out (?P<n>\d+) times already; not called again", "{f} 已经超时 {n} 次，不再调用"),
+    (
+        r"the (?P<s>\S+) s time budget of the whole submission is spent \(the reference solution takes "
+        r"(?P<r>\S+) s\)",
+        "整份提交的 {s} 秒运行时间已经用完（参考解答用时 {r} 秒）",
+    ),
     (r"the (?P<s>\S+) s time budget of the whole submission is spent", "整份提交的 {s} 秒运行时间已经用完"),
+    (
+        r"(?P<f>.+) timed out after (?P<s>\S+) s, its limit \(the reference solution takes (?P<r>\S+) s for "
+        r"this call\)",
+        "{f} 运行超过 {s} 秒的限制，已被终止（参考解答完成这次调用用时 {r} 秒）",
+    ),
     (r"(?P<f>.+) timed out after (?P<s>\S+) s", "{f} 运行超过 {s} 秒，已被终止"),
     (r"(?P<f>.+) ended the process: (?P<exit>.*)", lambda m: f"{m['f']} 使进程结束：{_exit(m['exit'])}"),
     (
@@ -214,6 +224,8 @@ def failure_reason(error: BaseException, language: str = "en") -> tuple[Status, 
     if isinstance(error, SubmissionFailure):
         text = str(error)
         status: Status = "timeout" if isinstance(error, SubmissionTimeout) else "failed"
+        if isinstance(error, SubmissionTimeout) and error.key is not None:
+            return status, i18n.text(language, error.key, **error.params)
         return status, (sandbox_zh(text) or text) if language == "zh-CN" else text
     if isinstance(error, (AssertionError, pytest.fail.Exception)):
         return "failed", _plain(error, language)

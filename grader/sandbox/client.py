@@ -24,7 +24,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from grader.sandbox.errors import (
     SubmissionTimeout,
     clean,
 )
+from grader.sandbox.timing import Budget, FixedLimits, TimeLimits, budget_spent, call_timed_out
 
 RUNNER_FILES = ("child.py", "confine.py", "protocol.py")
 TIMEOUTS_BEFORE_GIVING_UP = 2  # per function: later calls fail at once instead of waiting again
@@ -214,7 +215,10 @@ class Channel:
         self.notes: list[str] = []
         self.seccomp = False
         self.timeouts: dict[str, int] = {}
-        self.spent_s = 0.0  # wall time inside the child, against settings.submission_time_limit_s
+        self.time_limits: TimeLimits = FixedLimits(settings)  # or grader.limits.ReferenceLimits
+        self.budget = Budget(settings.submission_time_limit_s)  # wall time inside the child
+        self.slowest: dict[str, float] = {}  # label -> its slowest answered call (for timings.json)
+        self.startup_s: float | None = None  # the last start's wall time, to the submission's hello
         self.last_disk_check = 0.0
         self.next_id = 1
         # call-outs of substituted functions: answered by this (set by the proxy), counted
@@ -271,7 +275,7 @@ class Channel:
                 os.chmod(folder, 0o755)
 
     def _write_config(self, runner: Path, inside_work: str, inside_source: str) -> None:
-        remaining = self.settings.submission_time_limit_s - self.spent_s
+        remaining = self._remaining()
         limits = {
             "memory_bytes": self.settings.memory_limit_mb * 2**20,
             "file_bytes": self.settings.output_limit_kb * 1024,
@@ -345,7 +349,7 @@ class Channel:
         started = time.monotonic()
         assert self.child is not None
         if not self._confined(started + limit):
-            self.spent_s += time.monotonic() - started
+            self.budget.spent_s += time.monotonic() - started
             self._stop()
             return
         try:
@@ -358,7 +362,8 @@ class Channel:
         else:
             if hello.get("ready"):
                 self.notes = loading_notes(hello.get("notes"))
-                self.spent_s += time.monotonic() - started
+                self.startup_s = time.monotonic() - started
+                self.budget.spent_s += self.startup_s
                 return
             else:
                 found = hello.get("import_error")
@@ -367,7 +372,7 @@ class Channel:
                 self.broken = f"your code could not be imported: {clean(error.get('type'), 100)}: "
                 self.broken += clean(error.get("message"))
                 self.broken += f" ({where})" if where else ""
-        self.spent_s += time.monotonic() - started
+        self.budget.spent_s += time.monotonic() - started
         self._stop()
 
     def _sandbox_complaint(self) -> str:
@@ -395,7 +400,17 @@ class Channel:
             self.uid = None
 
     def _remaining(self) -> float:
-        return self.settings.submission_time_limit_s - self.spent_s
+        return self.budget.remaining_s
+
+    @contextlib.contextmanager
+    def charged_to(self, budget: Budget) -> Iterator[None]:
+        """Within the block, the child's time is charged to `budget` instead (a containment rerun
+        has its own, so that a failing function never spends the rest's time)."""
+        kept, self.budget = self.budget, budget
+        try:
+            yield
+        finally:
+            self.budget = kept
 
     def request(self, label: str, header: dict[str, Any], blobs: list[bytes]) -> tuple[Any, list[Any]]:
         """Send one request (values already encoded) and return the reply's (tree, blobs).
@@ -410,8 +425,7 @@ class Channel:
                 f"{label} timed out {TIMEOUTS_BEFORE_GIVING_UP} times already; not called again"
             )
         if self._remaining() <= 0:
-            budget = self.settings.submission_time_limit_s
-            raise SubmissionTimeout(f"the {budget:g} s time budget of the whole submission is spent")
+            raise budget_spent(self.budget)
         if self.child is None:
             self._start()
             if self.broken:
@@ -430,8 +444,10 @@ class Channel:
 
     def _exchange(self, label: str, message: dict[str, Any], blobs: list[bytes]) -> tuple[Any, list[Any]]:
         """One request and its reply. Time spent answering the child's call-outs is the reference's,
-        not the student's: it moves the deadline and is not charged to the submission's budget."""
-        limit = min(self.settings.time_limit_s, self._remaining())
+        not the student's: it moves the deadline and is not charged to the submission's budget, up to
+        `time_limits.callout` (the reference's recorded time for that call) each."""
+        call = self.time_limits.call(label)
+        limit = min(call.seconds, self._remaining())
         started = time.monotonic()
         deadline = started + limit
         answering = 0.0
@@ -450,15 +466,18 @@ class Channel:
                 if reply.get("id") == message["id"] and "callout" in reply:
                     asked = time.monotonic()
                     child.send(*self._answer(reply, reply_blobs))
-                    answered = time.monotonic() - asked
-                    answering, deadline = answering + answered, deadline + answered
+                    cap = self.time_limits.callout(str(reply["callout"]))
+                    excused = min(time.monotonic() - asked, cap)
+                    answering, deadline = answering + excused, deadline + excused
                 elif reply.get("id") == message["id"]:
                     self._check_disk(label, force=True)
+                    took = time.monotonic() - started - answering
+                    self.slowest[label] = max(self.slowest.get(label, 0.0), took)
                     return reply, reply_blobs
         except TimeoutError:
             self._stop()
             self.timeouts[label] = self.timeouts.get(label, 0) + 1
-            raise SubmissionTimeout(f"{label} timed out after {limit:g} s") from None
+            raise call_timed_out(label, limit, call) from None
         except (EOFError, BrokenPipeError, ConnectionError):
             self._stop()
             raise SubmissionCrashed(f"{label} ended the process: {child.exit_reason()}") from None
@@ -466,7 +485,7 @@ class Channel:
             self._stop()
             raise ChannelCorrupted(f"{label} broke the channel to the grader ({error})") from None
         finally:
-            self.spent_s += time.monotonic() - started - answering
+            self.budget.spent_s += time.monotonic() - started - answering
 
     def _answer(self, callout: dict[str, Any], blobs: list[Any]) -> tuple[dict[str, Any], list[bytes]]:
         """The grader's answer to a call-out: from `self.answer_callout`, or refused."""

@@ -12,7 +12,18 @@ class SubmissionFailure(Exception):
 
 
 class SubmissionTimeout(SubmissionFailure):
-    """A call ran past the time limit (the child was killed), or the submission's budget is spent."""
+    """A call ran past the time limit (the child was killed), or the submission's budget is spent.
+
+    Args:
+        text: the English sentence.
+        key: the message catalogue's key for it (`grader.i18n`), when it has one.
+        params: the values the catalogue's sentence takes.
+    """
+
+    def __init__(self, text: str, key: str | None = None, **params: Any) -> None:
+        super().__init__(text)
+        self.key = key
+        self.params = params
 
 
 class SubmissionCrashed(SubmissionFailure):

@@ -19,6 +19,7 @@ from grader.sandbox import policy, protocol
 from grader.sandbox.client import Channel
 from grader.sandbox.errors import SubmissionFailure, raise_student_error
 from grader.sandbox.recording import Call, CallLog
+from grader.sandbox.timing import Budget, TimeLimits
 
 # (name, args, kwargs, the instance's attributes for a method of a substituted class, else None)
 Answer = Callable[[str, list[Any], dict[str, Any], dict[str, Any] | None], tuple[str, Any]]
@@ -212,6 +213,25 @@ class SandboxedSubmission:
     def forget_calls(self) -> None:
         """Start recording afresh (at the start of each test)."""
         self._connection.log.clear()
+
+    def limit_time(self, limits: TimeLimits, budget: Budget) -> None:
+        """From now on, calls get `limits` and the submission `budget` (`grader.limits`)."""
+        channel = self._connection.channel
+        channel.time_limits, channel.budget = limits, budget
+
+    def charged_to(self, budget: Budget) -> contextlib.AbstractContextManager[None]:
+        """Within the block, the child's time is charged to `budget` (a containment rerun's)."""
+        return self._connection.channel.charged_to(budget)
+
+    def times(self) -> tuple[float, float | None, dict[str, float]]:
+        """(wall time spent in the child, the last start's time, each label's slowest call since
+        `forget_times`), as `course release` records the reference's (`grader.timings`)."""
+        channel = self._connection.channel
+        return channel.budget.spent_s, channel.startup_s, dict(channel.slowest)
+
+    def forget_times(self) -> None:
+        """Start each label's slowest call afresh (at the start of each test)."""
+        self._connection.channel.slowest.clear()
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
