@@ -18,9 +18,11 @@ from typing import Any
 import nbformat
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
+from grader import i18n
 from grader.config import Assignment, Course
 from grader.errors import ReleaseError
 from grader.fingerprints import FILE as FINGERPRINTS
+from grader.limits import describe as describe_limits
 from grader.locate.code import STUB_FILE, stub_text
 from grader.release_fingerprints import fingerprint_text
 from grader.release_fingerprints import stale as fingerprints_stale
@@ -320,6 +322,7 @@ def release_files(
         points=rows,
         public_total=sum(r["public"] for r in rows),
         hidden_total=sum(r["hidden"] for r in rows),
+        time_limits=i18n.text(course.course.language, "limits.handout", **describe_limits(course.grading)),
     )
     public_source = public_suite(suites)
     public_points = {t["name"]: t["points"] for t in tests if not t["hidden"]}

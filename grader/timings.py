@@ -51,7 +51,7 @@ def round_up(seconds: float) -> float:
 
 
 @dataclass
-class TestTimes:
+class ItemTimes:
     """One test's times on the reference: the test's own, and each label's slowest call in it."""
 
     duration_s: float
@@ -64,7 +64,7 @@ class Timings:
 
     startup_s: float
     suite_s: float
-    tests: dict[str, TestTimes]
+    tests: dict[str, ItemTimes]
     inputs: str = ""  # the digest of what they were measured on (`inputs_digest`)
     runs: int = RUNS
 
@@ -106,7 +106,7 @@ def load_timings(path: Path) -> Timings | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         tests = {
-            str(name): TestTimes(
+            str(name): ItemTimes(
                 _number(entry["duration_s"]),
                 {str(label): _number(seconds) for label, seconds in entry.get("calls", {}).items()},
             )
@@ -142,7 +142,7 @@ class Recorder:
     """A pytest plugin that records the reference's times while `grader.grading.grade` runs."""
 
     def __init__(self) -> None:
-        self.tests: dict[str, TestTimes] = {}
+        self.tests: dict[str, ItemTimes] = {}
         self.spent_s = 0.0
         self.startup_s: float | None = None
 
@@ -160,7 +160,7 @@ class Recorder:
         calls: dict[str, float] = {}
         for handle in self._handles(item.config):
             calls.update(handle.times()[2])
-        self.tests[item.nodeid] = TestTimes(time.perf_counter() - started, calls)
+        self.tests[item.nodeid] = ItemTimes(time.perf_counter() - started, calls)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         for handle in self._handles(session.config):
@@ -169,11 +169,11 @@ class Recorder:
 
 def _least(runs: list[Recorder]) -> Timings:
     """Each time's minimum over the runs, rounded up."""
-    tests: dict[str, TestTimes] = {}
+    tests: dict[str, ItemTimes] = {}
     for name in runs[0].tests:
         seen = [run.tests[name] for run in runs if name in run.tests]
         labels = set().union(*(t.calls for t in seen))
-        tests[name] = TestTimes(
+        tests[name] = ItemTimes(
             round_up(min(t.duration_s for t in seen)),
             {
                 label: round_up(min(t.calls[label] for t in seen if label in t.calls))

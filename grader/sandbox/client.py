@@ -477,7 +477,7 @@ class Channel:
         except TimeoutError:
             self._stop()
             self.timeouts[label] = self.timeouts.get(label, 0) + 1
-            raise call_timed_out(label, limit, call) from None
+            raise call_timed_out(label, limit, call, self.budget) from None
         except (EOFError, BrokenPipeError, ConnectionError):
             self._stop()
             raise SubmissionCrashed(f"{label} ended the process: {child.exit_reason()}") from None

@@ -72,11 +72,13 @@ def budget_spent(budget: Budget) -> SubmissionTimeout:
     )
 
 
-def call_timed_out(label: str, limit: float, call: CallLimit) -> SubmissionTimeout:
-    """The timeout of a call stopped after `limit` seconds (its own limit `call`, or less where the
-    budget had less left), naming the reference's time when the limit came from it."""
+def call_timed_out(label: str, limit: float, call: CallLimit, budget: Budget) -> SubmissionTimeout:
+    """The timeout of a call stopped after `limit` seconds: its own limit `call` (naming the
+    reference's time when the limit came from it), or less where `budget` had less left."""
+    if limit < call.seconds:
+        return budget_spent(budget)
     text = f"{label} timed out after {limit:g} s"
-    if call.reference_s is None or limit < call.seconds:  # the fixed ceiling, or the budget's end
+    if call.reference_s is None:
         return SubmissionTimeout(text)
     text += f", its limit (the reference solution takes {call.reference_s:g} s for this call)"
     return SubmissionTimeout(
