@@ -18,6 +18,8 @@ from grader.errors import CatalogueError
 from grader.grading import default_submission, grade
 from grader.lint import english_only
 from grader.release import collect_points, find_regions, outdated, solution_lines
+from grader.timings import TIMINGS_FILE
+from grader.timings import stale as timings_stale
 
 Check = Callable[[Path, Course, Assignment], list[str]]
 
@@ -71,11 +73,18 @@ def _released(root: Path, assignment: Assignment) -> bool:
 
 
 def check_up_to_date(root: Path, course: Course, assignment: Assignment) -> list[str]:
-    """assignments/<id>/ equals a fresh release."""
+    """assignments/<id>/ equals a fresh release, and the reference's times are recorded for the
+    reference and suites as they are."""
     if not _released(root, assignment):
         return [f"{assignment.id} is not released yet; run `course release`, then `course check` again."]
     stale = outdated(root, course, [assignment])
-    return [f"{path} is out of date with solutions/; run `course release`." for path in stale]
+    problems = [f"{path} is out of date with solutions/; run `course release`." for path in stale]
+    if timings_stale(root, assignment):
+        problems.append(
+            f"tests/{assignment.id}/{TIMINGS_FILE} (the reference's times) is missing or out of date with "
+            "solutions/ and tests/; run `course release` (until then grading applies the fixed time limits)."
+        )
+    return problems
 
 
 def _released_texts(root: Path, assignment: Assignment) -> Iterator[tuple[Path, str]]:

@@ -40,10 +40,12 @@ Progress = Callable[[int, int, int], None]  # (done, failed, total)
 
 
 def course_version(root: Path) -> str:
-    """A hash of course.yml, the suites and the solutions: a change regrades everything."""
+    """A hash of course.yml, the suites, the reference's recorded times (the time limits) and the
+    solutions: a change regrades everything."""
     digest = hashlib.sha256()
+    tests, solutions = root / "tests", root / "solutions"
     for path in sorted(
-        [root / "course.yml", *(root / "tests").rglob("*.py"), *(root / "solutions").rglob("*.py")]
+        [root / "course.yml", *tests.rglob("*.py"), *tests.rglob("timings.json"), *solutions.rglob("*.py")]
     ):
         if path.is_file() and "toolkit" not in path.parts:
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())

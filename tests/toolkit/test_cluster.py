@@ -74,8 +74,10 @@ def test_bundle_holds_what_grading_needs_and_nothing_else(tmp_path):
         "tests/stats/mistakes.py",
         "tests/stats/test_hidden.py",
         "tests/stats/test_public.py",
+        "tests/stats/timings.json",
         "tests/vec/mistakes.py",
         "tests/vec/test_hidden.py",
+        "tests/vec/timings.json",
     ]  # not the course's pyproject.toml, tests/toolkit or caches
     assert course_bundle(root) == course_bundle(root)  # the same course, the same bytes, the same hash
 
