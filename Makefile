@@ -20,3 +20,4 @@ bench:
 	python bench/conv.py
 	python bench/pool.py
 	python bench/grade_latency.py
+	python bench/limits.py

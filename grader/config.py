@@ -81,9 +81,9 @@ class GradingSettings(_Strict):
     # (at most time_limit_s); a submission submission_time_multiple x the reference's suite time +
     # submission_time_floor_s (at most submission_time_limit_s). Wall time: sleeping counts.
     call_time_multiple: float = Field(20.0, ge=1)
-    call_time_floor_s: float = Field(3.0, gt=0)
+    call_time_floor_s: float = Field(1.0, gt=0)
     submission_time_multiple: float = Field(10.0, ge=1)
-    submission_time_floor_s: float = Field(30.0, gt=0)
+    submission_time_floor_s: float = Field(10.0, gt=0)
     isolation: Literal["auto", "bubblewrap", "uid", "process"] = "auto"
     rtol: float = Field(1e-6, ge=0)
     atol: float = Field(1e-8, ge=0)

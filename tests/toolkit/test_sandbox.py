@@ -90,7 +90,8 @@ def test_infinite_loop_ignoring_sigterm_times_out(course_copy, tmp_path):
     fail at once instead of waiting again; the other functions still score."""
     body = "signal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n    pass"
     report = grade_conv(course_copy, hostile(tmp_path, body, "import signal\n"))
-    assert_only_single_step_lost(report, "timed out after 2 s", status="timeout")
+    # 2 s, or less where the course's recorded reference times give a shorter limit (grader.limits)
+    assert_only_single_step_lost(report, "conv_single_step timed out after", status="timeout")
     assert sum(t.duration_s for t in report.tests) < 20, "each timeout must cost the time limit at most twice"
 
 
