@@ -31,6 +31,7 @@ from grader.sandbox.timing import Budget, CallLimit
 from grader.timings import Timings, load_timings, timings_path
 
 LIMITS = pytest.StashKey[dict[str, "ReferenceLimits | None"]]()  # per assignment
+FIXED_RERUN_BUDGETS = pytest.StashKey[dict[str, Budget]]()  # per assignment, without recorded times
 
 
 @dataclass
@@ -108,9 +109,14 @@ def rerun_budget(
     config: pytest.Config, assignment_id: str, nodeid: str, handle: Any, settings: GradingSettings
 ) -> Iterator[None]:
     """Within the block (a containment rerun of `nodeid`), the child's time goes to a budget of its
-    own: the test's limit, or with the fixed limits the fixed submission budget."""
+    own: the test's limit; with the fixed limits, one budget as large as the submission's, shared by
+    all of the assignment's reruns."""
     limits = config.stash.get(LIMITS, {}).get(assignment_id)
-    budget = limits.rerun_budget(nodeid) if limits is not None else Budget(settings.submission_time_limit_s)
+    if limits is not None:
+        budget = limits.rerun_budget(nodeid)
+    else:
+        shared = config.stash.setdefault(FIXED_RERUN_BUDGETS, {})
+        budget = shared.setdefault(assignment_id, Budget(settings.submission_time_limit_s))
     with handle.charged_to(budget):
         yield
 

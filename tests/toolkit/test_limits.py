@@ -16,12 +16,13 @@ from grader.cli import course_command
 from grader.config import GradingSettings, load_course
 from grader.grading import grade
 from grader.limits import ReferenceLimits, describe
+from grader.sandbox import SandboxedSubmission, SubmissionTimeout
 from grader.sandbox.timing import Budget
 from grader.timings import ItemTimes, Timings, inputs_digest, load_timings, round_up, timings_path
 
 from .conftest import fixture_course
 
-HONEST_LOOPS = '''
+HONEST_LOOPS = """
 import math
 
 
@@ -44,7 +45,7 @@ def norm(x):
     for value in x.flat:
         total += float(value) * float(value)
     return math.sqrt(total)
-'''
+"""
 
 
 def submission(folder: Path, source: str) -> Path:
@@ -241,3 +242,24 @@ def test_an_unreadable_timings_file_is_no_timings(tmp_path):
         assert load_timings(path) is None
     shutil.rmtree(tmp_path)
     assert load_timings(path) is None
+
+
+def test_a_rerun_is_charged_to_a_budget_of_its_own(tmp_path):
+    """Calls made within `charged_to` (a containment rerun) spend that budget, never the
+    submission's; a spent rerun budget stops the rerun's calls only."""
+    source = tmp_path / "naps.py"
+    source.write_text("import time\n\n\ndef nap():\n    time.sleep(0.05)\n    return 1\n", encoding="utf-8")
+    handle = SandboxedSubmission(source, "naps", GradingSettings(time_limit_s=5))
+    try:
+        assert handle.nap() == 1  # starts the child: charged to the submission
+        before = handle.times()[0]
+        rerun = Budget(10.0)
+        with handle.charged_to(rerun):
+            assert handle.nap() == 1
+        assert handle.times()[0] == before
+        assert rerun.spent_s > 0
+        with handle.charged_to(Budget(1.0, spent_s=1.0)), pytest.raises(SubmissionTimeout, match="budget"):
+            handle.nap()
+        assert handle.nap() == 1
+    finally:
+        handle.close()
