@@ -80,8 +80,8 @@ class GradingSettings(_Strict):
     # release`): a call may take call_time_multiple x the reference's time for it + call_time_floor_s
     # (at most time_limit_s); a submission submission_time_multiple x the reference's suite time +
     # submission_time_floor_s (at most submission_time_limit_s). Wall time: sleeping counts.
-    call_time_multiple: float = Field(20.0, ge=1)
-    call_time_floor_s: float = Field(1.0, gt=0)
+    call_time_multiple: float = Field(40.0, ge=1)
+    call_time_floor_s: float = Field(1.5, gt=0)
     submission_time_multiple: float = Field(10.0, ge=1)
     submission_time_floor_s: float = Field(10.0, gt=0)
     isolation: Literal["auto", "bubblewrap", "uid", "process"] = "auto"

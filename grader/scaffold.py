@@ -156,8 +156,8 @@ grading:
   time_limit_s: 30      # wall time of one call into the student's code
   startup_limit_s: 20   # wall time to start the child and import the submission
   # from the reference's recorded times (tests/<id>/timings.json, written by `course release`):
-  call_time_multiple: 20       # a call: 20 x the reference's time for it + 1 s, at most time_limit_s
-  call_time_floor_s: 1
+  call_time_multiple: 40       # a call: 40 x the reference's time for it + 1.5 s, at most time_limit_s
+  call_time_floor_s: 1.5
   submission_time_multiple: 10 # a submission: 10 x the reference's suite time + 10 s, at most
   submission_time_floor_s: 10  # submission_time_limit_s (900 s by default)
   memory_limit_mb: 2048 # address space of the child process
