@@ -17,15 +17,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import analysis, compare, fingerprints, i18n, reasons
+from grader import analysis, compare, disclosure, fingerprints, i18n, reasons
 from grader.catalogue import load_catalogue
 from grader.config import Course, find_course_root, load_course
 from grader.containment import dependencies, run_ranks, suite_uses
 from grader.diagnosis import Replayer, callees, diagnose
 from grader.errors import GraderError
-from grader.outcome import Outcome, Status, record
+from grader.outcome import Notice, Outcome, Status, record
 from grader.rerun import rerun
-from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure
+from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure, SubmissionTimeout
+from grader.sandbox.recording import MAX_CALLS_PER_FUNCTION
 from grader.submission import Submission, open_submission, reference_path
 
 OPEN_SUBMISSIONS = pytest.StashKey[dict[tuple[str, str], Submission]]()
@@ -253,21 +254,56 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = sorted(items, key=lambda item: ranks.get(key(item), 0))
 
 
-def _structure(error: BaseException, language: str) -> str | None:
+def _structure(error: BaseException, language: str) -> analysis.Finding | None:
     """The structural analysis of a failed comparison (arrays or numbers), or of NumPy's shape
-    error in the student's exception: a sentence, and where when it applies; or None."""
+    error in the student's exception, or None."""
     if isinstance(error, StudentException):
-        finding = analysis.explain_exception(str(error), language)
-    elif isinstance(error, compare.Mismatch) and error.arrays is not None:
+        return analysis.explain_exception(str(error), language)
+    if isinstance(error, compare.Mismatch) and error.arrays is not None:
         got, expected = error.arrays
         if got.dtype.kind not in "biuf" or expected.dtype.kind not in "biuf" or got.size > 10**6:
             return None
-        finding = analysis.explain(got, expected, language)
-    else:
-        return None
+        return analysis.explain(got, expected, language)
+    return None
+
+
+def _sentence(finding: analysis.Finding | None) -> str | None:
     if finding is None:
         return None
     return f"{finding.sentence} ({finding.where})" if finding.where else finding.sentence
+
+
+def _position(item: pytest.Item, function: str | None) -> int | None:
+    """Which call of `function` in the test failed: the last one made (the log keeps a few)."""
+    handle = _open_handle(item.config, assignment_of(Path(str(item.path))))
+    if function is None or handle is None or handle.calls is None:
+        return None
+    made = len(handle.calls.of(function))
+    return made if 0 < made < MAX_CALLS_PER_FUNCTION else None
+
+
+def hidden_notices(
+    item: pytest.Item, error: BaseException, finding: analysis.Finding | None, language: str
+) -> list[Notice]:
+    """What a student may read of a hidden test's failure: the function, which call, the
+    finding's category, where results differ, the exception's type (`grader.disclosure`)."""
+    function = _function(item) or "?"
+    notices = disclosure.finding_notices(finding) if finding is not None else []
+    if isinstance(error, StudentException):
+        return [*notices, Notice.of("hidden_raised", function=function, error_type=type(error).__name__)]
+    if isinstance(error, SubmissionTimeout):
+        return [Notice.of("hidden_timeout", function=function)]
+    if isinstance(error, SubmissionFailure):
+        imported = str(error).startswith(("your code could not be imported", "importing your code"))
+        return [
+            Notice.of("hidden_not_imported") if imported else Notice.of("hidden_failed", function=function)
+        ]
+    position = _position(item, _function(item))
+    wrong = Notice.of("hidden_call", function=function, position=position) if position else None
+    if isinstance(error, compare.Mismatch) and error.arrays is not None:
+        where = analysis.region(*error.arrays, language)
+        notices += [Notice.of("hidden_region", region=where)] if where else []
+    return [wrong or Notice.of("hidden_wrong", function=function), *notices]
 
 
 def _rerun_with_reference_callees(
@@ -435,37 +471,38 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Out
     if report.when != "call" and status == "failed":
         status = "error"
     function = _function(item)
-    finding = _structure(error, language)
+    found = _structure(error, language)
+    finding = _sentence(found)
     reason = f"{finding}\n{reason}" if finding else reason
-    # what a student may see of a hidden test: the diagnosis, and what their own code did
-    safe = [finding] if finding else []
-    if isinstance(error, (SubmissionFailure, StudentException)):
-        safe.append(reason)
+    hidden = item.get_closest_marker("hidden") is not None
+    # what a student may see of a hidden test: notices, rendered from templates (grader.disclosure)
+    notices = hidden_notices(item, error, found, language) if hidden else []
     culprits: list[str] = []
     if report.when == "call" and status in ("failed", "timeout") and function is not None:
         culprits, passes, wrong_call = _rerun_with_reference_callees(item, function, language)
-        # the call a culprit got wrong holds a hidden test's inputs: staff only, there
-        shown = wrong_call if item.get_closest_marker("hidden") is None else ""
         if passes:  # the caller's own code is right: its points are kept, the callee is named
             report.outcome, report.longrepr = "passed", None
             named = ", ".join(culprits)
             cause = i18n.text(language, "callee_cause", function=function, callees=named)
-            explanation = "\n".join(filter(None, [cause, shown]))
             reason = "\n".join(filter(None, [cause, wrong_call]))
-            return Outcome("passed", reason, explanation=explanation, curve=outcome.curve)
+            kept = (Notice.of("callee_cause", function=function, callees=named),)
+            return Outcome("passed", reason, notices=kept, curve=outcome.curve)
         if culprits:
             named = ", ".join(culprits)
             note = i18n.text(language, "callee_also_fails", function=function, callees=named)
-            reason, safe = "\n".join(filter(None, [reason, note, wrong_call])), [*safe, note, shown]
+            reason = "\n".join(filter(None, [reason, note, wrong_call]))
+            notices.append(Notice.of("callee_also_fails", function=function, callees=named))
     if function is not None:
         item.config.stash.setdefault(FAILED_FUNCTIONS, set()).add(function)
     mistake = _named_mistake(item) if report.when == "call" and status == "failed" and not culprits else None
     if mistake:
         outcome.mistake = mistake["name"]
         hint = i18n.hint(mistake, language)
-        sentence = i18n.text(language, "known_mistake", name=i18n.mistake_name(mistake, language), hint=hint)
-        reason, safe = f"{sentence}\n{reason}", [sentence, *safe]
-    outcome.explanation = _shorten("\n".join(filter(None, safe)))
+        name = i18n.mistake_name(mistake, language)
+        sentence = i18n.text(language, "known_mistake", name=name, hint=hint)
+        reason = f"{sentence}\n{reason}"
+        notices.insert(0, Notice.of("known_mistake", name=name, hint=hint))
+    outcome.notices = tuple(notices)
     outcome.status = status
     outcome.seed = dict(item.user_properties).get("seed")
     outcome.reason = _with_seed(report, reason, outcome.seed)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -22,11 +22,14 @@ class Finding:
         kind: a stable name such as "transposed", "channel_offset" or "values_differ".
         sentence: one sentence for the student, in the requested language.
         where: where the differences are (indices, axes, border or interior), never values.
+        values: the values the sentence was filled with (what a hidden test's student copy may
+            keep of them is decided by `grader.disclosure`).
     """
 
     kind: str
     sentence: str
     where: str
+    values: dict[str, object] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ class Case:
 
     def finding(self, kind: str, where: str, **values: object) -> Finding:
         """A finding of `kind` with its sentence in the case's language."""
-        return Finding(kind, say(kind, self.language, **values), where)
+        return Finding(kind, say(kind, self.language, **values), where, dict(values))
 
 
 def agree(got: np.ndarray, reference: np.ndarray, tolerance: Tolerance) -> bool:

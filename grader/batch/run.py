@@ -61,14 +61,15 @@ def grade_job(
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from grader import reports
     from grader.config import load_course
+    from grader.disclosure import student_copy
     from grader.grading import grade
 
     try:
         assignment = load_course(Path(root) / "course.yml").assignment(assignment_id)
         # the feedback a student receives is the student copy (no hidden inputs or expected values)
-        report = grade(
-            root=Path(root), assignment=assignment, submission=Path(submission), official=True
-        ).student_copy()
+        report = student_copy(
+            grade(root=Path(root), assignment=assignment, submission=Path(submission), official=True)
+        )
         report.submission = shown_as or report.submission
         data = report.to_dict()
         data["html"] = reports.to_html(report, final=FinalScore(report.score, assignment.points, penalty))

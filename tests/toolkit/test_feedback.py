@@ -44,7 +44,8 @@ def test_every_message_exists_in_both_languages():
     for key in i18n.MESSAGES["en"]:
         values = {"score": 1, "max_score": 2, "percent": 50, "points": 1, "name": "x", "hint": "y", "days": 1,
                   "reason": "z", "count": 3, "function": "f", "callees": "g", "error": "e",
-                  "callee": "g", "call": "g(1)", "got": "1", "expected": "2"}  # fmt: skip
+                  "callee": "g", "call": "g(1)", "got": "1", "expected": "2", "position": 2,
+                  "region": "r", "category": "scale", "error_type": "ValueError"}  # fmt: skip
         assert i18n.text("zh-CN", key, **values)
 
 
