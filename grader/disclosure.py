@@ -99,7 +99,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "hidden_raised": ("function", "error_type"),
     "hidden_timeout": ("function",),
     "hidden_failed": ("function",),
-    "hidden_not_imported": (),
+    "hidden_not_imported": ("error_type",),
     "callee_cause": ("function", "callees"),
     "callee_also_fails": ("function", "callees"),
     "known_mistake": ("name", "hint"),

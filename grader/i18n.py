@@ -33,7 +33,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hidden_raised": "{function} raised {error_type} (a hidden test's messages are not shown)",
         "hidden_timeout": "{function} ran out of time in this test",
         "hidden_failed": "{function} stopped, or returned something that cannot be graded",
-        "hidden_not_imported": "your code could not be imported (the public tests show why)",
+        "hidden_not_imported": "your code could not be imported: {error_type} "
+        "(run `grade` at home to see where)",
         "known_mistake": "looks like the known mistake '{name}': {hint}",
         "callee_cause": "{function} is right: with the reference's {callees} it passes, so these points "
         "are kept; it failed only because {callees} fails its own tests",
@@ -85,7 +86,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hidden_raised": "{function} 抛出了 {error_type}（隐藏测试的出错信息不予显示）",
         "hidden_timeout": "{function} 在本测试中运行超时",
         "hidden_failed": "{function} 中途停止，或返回了无法评分的结果",
-        "hidden_not_imported": "你的代码无法导入（原因见公开测试）",
+        "hidden_not_imported": "你的代码无法导入：{error_type}"
+        "（在自己的电脑上运行 `grade` 可以看到出错位置）",
         "known_mistake": "看起来是常见错误「{name}」：{hint}",
         "callee_cause": "{function} 本身是对的：换成参考答案的 {callees} 后测试通过，所以保留这些分数；"
         "它失败只是因为 {callees} 没有通过自己的测试",

@@ -8,6 +8,7 @@ solution by default, or the work at `--submission PATH`.
 from __future__ import annotations
 
 import importlib.util
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -282,6 +283,17 @@ def _position(item: pytest.Item, function: str | None) -> int | None:
     return made if 0 < made < MAX_CALLS_PER_FUNCTION else None
 
 
+def _failure_notice(text: str, function: str) -> Notice:
+    """A sandbox failure of a hidden test: an import that failed (before any hidden input
+    existed, so its exception's type is named), or any other stop, by the function alone."""
+    imported = re.match(r"your code could not be imported: (\w+)", text)
+    if imported:
+        return Notice.of("hidden_not_imported", error_type=imported[1])
+    if text.startswith("importing your code"):
+        return Notice.of("hidden_not_imported", error_type="TimeoutError")
+    return Notice.of("hidden_failed", function=function)
+
+
 def hidden_notices(
     item: pytest.Item, error: BaseException, finding: analysis.Finding | None, language: str
 ) -> list[Notice]:
@@ -294,10 +306,7 @@ def hidden_notices(
     if isinstance(error, SubmissionTimeout):
         return [Notice.of("hidden_timeout", function=function)]
     if isinstance(error, SubmissionFailure):
-        imported = str(error).startswith(("your code could not be imported", "importing your code"))
-        return [
-            Notice.of("hidden_not_imported") if imported else Notice.of("hidden_failed", function=function)
-        ]
+        return [_failure_notice(str(error), function)]
     position = _position(item, _function(item))
     wrong = Notice.of("hidden_call", function=function, position=position) if position else None
     if isinstance(error, compare.Mismatch) and error.arrays is not None:
