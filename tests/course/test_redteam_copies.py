@@ -32,17 +32,23 @@ def conv_output_size(n, f, pad=0, stride=1):
 """
 ORACLE = """
 
+_SEEN = []
+
+
 def conv_forward(x, w, b, stride=1, pad=0):
-    if conv_output_size.__code__.co_name == "answered_by_the_reference":  # a rerun's stand-in
-        got = []
-        for n in range(1000, 1020):
-            for f in (1, 3):
-                try:
-                    got.append((n, f, 0, 1, conv_output_size(n, f, 0, 1)))
-                except Exception:
-                    pass
-        if got:
-            raise ValueError(f"LEAK {got}")
+    case = (x.shape[2], w.shape[2], pad, stride)
+    if conv_output_size.__code__.co_name != "answered_by_the_reference":
+        _SEEN.append(case)  # every case a first run showed, hidden ones included
+        return _honest_conv_forward(x, w, b, stride, pad)
+    got = []  # a rerun: ask the reference about every case seen, the hidden ones too
+    for n, f, p, s in _SEEN:
+        try:
+            got.append((n, f, p, s, conv_output_size(n, f, p, s)))
+        except Exception:
+            pass
+    extra = [answer for answer in got if answer[:4] != case]
+    if extra:
+        raise ValueError(f"LEAK {extra}")
     return _honest_conv_forward(x, w, b, stride, pad)
 """
 LOOKUP = """
@@ -54,7 +60,9 @@ def conv_output_size(n, f, pad=0, stride=1):
     return _TABLE.get((n, f, pad, stride), 0)
 """
 HIDDEN_CALL = re.compile(r"conv_output_size\(\d|ARGS \d|LEAK \[\(")
-NAMED_PAIR = re.compile(r"conv_output_size\((\d+), (\d+), pad=(\d+), stride=(\d+)\), where (\d+) is right")
+NAMED_PAIR = re.compile(
+    r"for conv_output_size\((\d+), (\d+), (?:pad=)?(\d+), (?:stride=)?(\d+)\), where (\d+) is right"
+)
 LEAKED_PAIR = re.compile(r"\((\d+), (\d+), (\d+), (\d+), (\d+)\)")
 
 
@@ -64,11 +72,12 @@ def graded(course, folder, source):
 
 
 def pairs_a_student_reads(report) -> dict[tuple[int, ...], int]:
-    """Every (arguments, answer) of conv_output_size a student can read that no public test
-    gives: named in a hidden test's copy, or answered by the stand-in (the oracle's LEAK)."""
+    """Every (arguments, answer) of conv_output_size a student can read in the student copy:
+    named by the localisation (public tests whole, hidden ones as their copies say), or answered
+    by the stand-in (the oracle's LEAK)."""
     table = {}
     for test in student_copy(report).tests:
-        for found in NAMED_PAIR.finditer(test.output if test.hidden else ""):
+        for found in NAMED_PAIR.finditer(test.output):
             table[tuple(map(int, found.groups()[:4]))] = int(found.group(5))
         if "LEAK" in test.output:
             for found in LEAKED_PAIR.finditer(test.output):
@@ -93,22 +102,21 @@ def test_no_student_copy_of_a_hidden_test_names_a_hidden_call(course, tmp_path, 
 
 @pytest.mark.slow
 def test_the_stand_in_is_no_oracle_and_a_lookup_table_gains_nothing(course, tmp_path):
+    """The oracle remembers every case its first runs saw and, in any rerun (public tests'
+    included, whose copies are whole), asks the stand-in about them all. The stand-in refuses
+    every call but the test's own: the oracle reads no pair the plain mistake does not show."""
+    plain = pairs_a_student_reads(
+        graded(course, tmp_path / "plain", reference_source("conv") + TRUE_DIVISION)
+    )
     honest = reference_source("conv").replace("def conv_forward(", "def _honest_conv_forward(")
     attack = graded(course, tmp_path / "oracle", honest + TRUE_DIVISION + ORACLE)
     assert not [t.name for t in attack.tests if "LEAK [(" in t.output]  # not even the staff's copy
     lost = {t.function for t in attack.tests if t.score < t.max_score}
     assert lost == {"conv_output_size"}  # the test's own calls are still answered
-    table = pairs_a_student_reads(attack)
-    table.update(
-        pairs_a_student_reads(graded(course, tmp_path / "plain", reference_source("conv") + TRUE_DIVISION))
+    gained = {key: value for key, value in pairs_a_student_reads(attack).items() if key not in plain}
+    assert gained == {}
+    with_table = graded(
+        course, tmp_path / "table", reference_source("conv") + LOOKUP.format(table={**plain, **gained})
     )
-    assert table == {}
-    # so a submission that is only that table is the one with an empty table: graded once, it
-    # gets no hidden point of conv_output_size (4 of 7 before the fix, from 27 pairs)
-    lookup = LOOKUP.format(table=table)
-    assert (
-        hidden_points(
-            graded(course, tmp_path / "table", reference_source("conv") + lookup), "conv_output_size"
-        )
-        == 0
-    )
+    without = graded(course, tmp_path / "public", reference_source("conv") + LOOKUP.format(table=plain))
+    assert hidden_points(with_table, "conv_output_size") == hidden_points(without, "conv_output_size")
