@@ -34,6 +34,7 @@ OPEN_SUBMISSIONS = pytest.StashKey[dict[tuple[str, str], Submission]]()
 REPLAYERS = pytest.StashKey[dict[str, Replayer]]()  # one replay child per assignment
 CALL_GRAPHS = pytest.StashKey[dict[str, dict[str, set[str]]]]()  # the reference's, per assignment
 FAILED_FUNCTIONS = pytest.StashKey[set[str]]()  # graded functions with a failed test so far
+HIDDEN_USED = pytest.StashKey[set[tuple[str, str]]]()  # open submissions a hidden test has used
 SUITE_USES = pytest.StashKey[dict[str, dict[str, set[str]]]]()  # per suite file: test -> names used
 MAX_REASON_LINES = 8
 
@@ -366,8 +367,22 @@ def _replayer(config: pytest.Config, assignment_id: str) -> Replayer | None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    for handle in item.config.stash.get(OPEN_SUBMISSIONS, {}).values():
+    """Each test records its own calls. A public test never runs in a process (or folder) a hidden
+    test has used: its reason is shown whole, and the student's code could otherwise keep a hidden
+    test's inputs in a global or a file and say them there."""
+    used: set[tuple[str, str]] = item.config.stash.setdefault(HIDDEN_USED, set())
+    public = item.get_closest_marker("hidden") is None
+    for key, handle in item.config.stash.get(OPEN_SUBMISSIONS, {}).items():
         handle.forget_calls()
+        if public and key in used and isinstance(handle, SandboxedSubmission):
+            handle.restart()
+            used.discard(key)
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    if item.get_closest_marker("hidden") is not None:
+        opened = item.config.stash.get(OPEN_SUBMISSIONS, {})
+        item.config.stash.setdefault(HIDDEN_USED, set()).update(opened.keys())
 
 
 def diagnosis(item: pytest.Item) -> dict[str, Any] | None:

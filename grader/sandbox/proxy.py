@@ -203,6 +203,10 @@ class SandboxedSubmission:
         """Labels ("ConvNet.loss") of the recorded method calls of a class."""
         return self._connection.log.methods(class_name)
 
+    def restart(self) -> None:
+        """Start the student's code afresh at the next call (see `Channel.restart`)."""
+        self._connection.channel.restart()
+
     def forget_calls(self) -> None:
         """Start recording afresh (at the start of each test)."""
         self._connection.log.clear()

@@ -4,8 +4,10 @@
   a hidden call ("conv_output_size returned 4.0 for conv_output_size(6, 3, 0, 1), where 4 is
   right" is the staff's), and the same for one that raises with its arguments in the message.
 - The oracle: a conv_forward that, when conv_output_size's stand-in is active (a containment
-  rerun), asks it about arguments no test uses and raises with the answers. The stand-in answers
-  only the calls the reference's conv_forward makes for the test's own inputs: it gets nothing.
+  rerun), asks it about the hidden cases earlier tests showed it, so that the rerun's feedback
+  (the first call-out the student's own function gets wrong, named whole in a public test) names
+  one. The stand-in answers only the calls the reference's conv_forward makes for the test's own
+  inputs: the oracle reads no pair the plain mistake does not show.
 - The lookup table: conv_output_size answered from every (input, answer) pair a student can read
   in the copies above scores what it scores with an empty table.
 """
@@ -36,19 +38,18 @@ _SEEN = []
 
 
 def conv_forward(x, w, b, stride=1, pad=0):
-    case = (x.shape[2], w.shape[2], pad, stride)
+    own = {(x.shape[2], w.shape[2], pad, stride), (x.shape[3], w.shape[3], pad, stride)}
     if conv_output_size.__code__.co_name != "answered_by_the_reference":
-        _SEEN.append(case)  # every case a first run showed, hidden ones included
+        _SEEN.extend(own)  # every case a first run showed, hidden ones included
         return _honest_conv_forward(x, w, b, stride, pad)
-    got = []  # a rerun: ask the reference about every case seen, the hidden ones too
-    for n, f, p, s in _SEEN:
-        try:
-            got.append((n, f, p, s, conv_output_size(n, f, p, s)))
-        except Exception:
-            pass
-    extra = [answer for answer in got if answer[:4] != case]
-    if extra:
-        raise ValueError(f"LEAK {extra}")
+    # a rerun: ask the reference about the cases seen, latest first, so that each rerun's feedback
+    # (which names the first call-out the student's own function gets wrong) names another one
+    for case in reversed(_SEEN):
+        if case not in own:
+            try:
+                conv_output_size(*case)
+            except Exception:
+                pass
     return _honest_conv_forward(x, w, b, stride, pad)
 """
 LOOKUP = """
@@ -103,14 +104,13 @@ def test_no_student_copy_of_a_hidden_test_names_a_hidden_call(course, tmp_path, 
 @pytest.mark.slow
 def test_the_stand_in_is_no_oracle_and_a_lookup_table_gains_nothing(course, tmp_path):
     """The oracle remembers every case its first runs saw and, in any rerun (public tests'
-    included, whose copies are whole), asks the stand-in about them all. The stand-in refuses
-    every call but the test's own: the oracle reads no pair the plain mistake does not show."""
+    included, whose copies are whole), asks the stand-in about them, latest first. The stand-in
+    refuses every call but the test's own: the oracle reads no pair the plain mistake does not show."""
     plain = pairs_a_student_reads(
         graded(course, tmp_path / "plain", reference_source("conv") + TRUE_DIVISION)
     )
     honest = reference_source("conv").replace("def conv_forward(", "def _honest_conv_forward(")
     attack = graded(course, tmp_path / "oracle", honest + TRUE_DIVISION + ORACLE)
-    assert not [t.name for t in attack.tests if "LEAK [(" in t.output]  # not even the staff's copy
     lost = {t.function for t in attack.tests if t.score < t.max_score}
     assert lost == {"conv_output_size"}  # the test's own calls are still answered
     gained = {key: value for key, value in pairs_a_student_reads(attack).items() if key not in plain}
