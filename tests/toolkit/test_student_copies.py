@@ -64,6 +64,18 @@ ATTACKS = {
         "def norm(x):\n    return float(x[0])\n",
         "stats": "def mean(x):\n    return float(x[0])\n\ndef variance(x):\n    return float(x[-1])\n",
     },
+    # a public test's reason is shown whole: keep what hidden tests passed (in a global and in a
+    # file) and say it in the public tests that run after them
+    "keeps_hidden_inputs_for_a_public_test": {
+        "stats": "import numpy as np\n\n_SEEN = []\n\n"
+        "def mean(x):\n    _SEEN.append(x.tolist())\n"
+        "    with open('seen.txt', 'a') as kept:\n        kept.write(repr(x.tolist()))\n"
+        "    if len(_SEEN) > 1:\n        raise ValueError(f'SEEN {_SEEN} {open(\"seen.txt\").read()}')\n"
+        "    return float(np.mean(x))\n\n"
+        "def variance(x):\n    import os\n\n"
+        "    kept = open('seen.txt').read() if os.path.exists('seen.txt') else ''\n"
+        "    raise ValueError(f'SEEN {_SEEN} {kept}')\n",
+    },
     # variance is right but calls a mean that fails (and says its argument): the containment rerun
     # answers mean from the reference, variance passes and keeps its points
     "callee_fails": {
