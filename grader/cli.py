@@ -28,6 +28,7 @@ from grader.batch import grade_class
 from grader.check import run_checks
 from grader.cli_insight import echo_insight, insight_for
 from grader.config import Assignment, Course, find_course_root, load_course
+from grader.disclosure import student_copy
 from grader.errors import GraderError, IsolationRefused, SubmissionError
 from grader.grading import default_submission, find_work, grade
 from grader.packaging import check_org, write_gradescope_zip, write_instructor_workflow, write_student_repo
@@ -111,7 +112,9 @@ def submission_for(
     return located.path, notes
 
 
-def write_outputs(found: list[Report], options: dict[str, Path | None], language: str) -> None:
+def write_outputs(
+    found: list[Report], options: dict[str, Path | None], language: str, official: bool = False
+) -> None:
     if options["json"]:
         data = (
             found[0].to_dict()
@@ -142,7 +145,9 @@ def write_outputs(found: list[Report], options: dict[str, Path | None], language
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(reports.to_markdown(found) + "\n")
+            # a job summary is read by whoever sees the job: in an official run, the student copy
+            shown = [student_copy(report) for report in found] if official else found
+            handle.write(reports.to_markdown(shown) + "\n")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -202,11 +207,12 @@ def grade_command(
             for chosen in chosen_assignments(root, course, assignment, every):
                 path, notes = submission_for(root, chosen, submission, Path(scratch), language)
                 report = grade(root, chosen, path, official=recorded, language=lang, notes=notes)
-                reports.print_report(report, console)
+                # an official run's terminal may be shown to students (CI logs, the autograder)
+                reports.print_report(student_copy(report) if recorded else report, console)
                 found.append(report)
         options = {"json": json_path, "gradescope": gradescope, "junit": junit, "html": html}
         try:
-            write_outputs(found, options, lang or course.course.language)
+            write_outputs(found, options, lang or course.course.language, official=recorded)
         except OSError as error:
             where = error.filename or "a report"
             message = f"{where}: cannot be written ({error.strerror}); check the report's path."
