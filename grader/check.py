@@ -33,12 +33,13 @@ def check_points(root: Path, course: Course, assignment: Assignment) -> list[str
 
 
 def check_reference(root: Path, course: Course, assignment: Assignment) -> list[str]:
-    """The reference scores full marks on public and hidden tests."""
+    """The reference scores full marks on public and hidden tests (the suites as they are now: a
+    released manifest that lists tests no longer there is check_up_to_date's concern)."""
     report = grade(root, assignment, root / "solutions" / assignment.module)
     return [
         f"{assignment.id}: the reference fails {t.name}: {t.output.splitlines()[0] if t.output else t.status}"
         for t in report.tests
-        if t.score < t.max_score
+        if t.score < t.max_score and t.status != "pending"
     ]
 
 
@@ -46,7 +47,11 @@ def check_stub(root: Path, course: Course, assignment: Assignment) -> list[str]:
     """The released stub imports and scores zero."""
     stub = default_submission(root, assignment)
     if not stub.is_file():
-        return [f"{assignment.id}: no {stub.relative_to(root)}; run `course release`."]
+        return (
+            []
+            if not _released(root, assignment)
+            else [f"{stub.relative_to(root)} is missing; run `course release`."]
+        )
     report = grade(root, assignment, stub)
     problems = [
         f"{assignment.id}: the stub does not import: {t.output}"
@@ -61,8 +66,14 @@ def check_stub(root: Path, course: Course, assignment: Assignment) -> list[str]:
     return problems
 
 
+def _released(root: Path, assignment: Assignment) -> bool:
+    return (root / "assignments" / assignment.id).is_dir()
+
+
 def check_up_to_date(root: Path, course: Course, assignment: Assignment) -> list[str]:
     """assignments/<id>/ equals a fresh release."""
+    if not _released(root, assignment):
+        return [f"{assignment.id} is not released yet; run `course release`, then `course check` again."]
     stale = outdated(root, course, [assignment])
     return [f"{path} is out of date with solutions/; run `course release`." for path in stale]
 
@@ -100,6 +111,25 @@ def check_no_leaks(root: Path, course: Course, assignment: Assignment) -> list[s
             )
         for secret in sorted(hidden_lines & lines)[:1]:
             problems.append(f"{relative}: contains the hidden test line {secret!r}; remove it.")
+    return problems
+
+
+INSTRUCTOR_WORDS = ("reference solution", "never released", "source of truth", "solution region")
+
+
+def check_student_text(root: Path, course: Course, assignment: Assignment) -> list[str]:
+    """The released stub and notebook speak to students: no text written for the instructor (a
+    docstring such as "the reference solution ... never released") outside solution regions."""
+    problems = []
+    for relative, text in _released_texts(root, assignment):
+        if relative.suffix not in (".py", ".ipynb") or relative.parent.name == "tests":
+            continue
+        found = [words for words in INSTRUCTOR_WORDS if words in text.lower()]
+        if found:
+            problems.append(
+                f"{relative}: says {found[0]!r}, written for the instructor; rewrite that text in "
+                f"solutions/{assignment.module} for students, or move it into a solution region."
+            )
     return problems
 
 
@@ -200,6 +230,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("assignments/ is up to date", check_up_to_date),
     ("the stub imports and scores zero", check_stub),
     ("nothing hidden was released", check_no_leaks),
+    ("released text speaks to students", check_student_text),
     ("helpers are given or graded", check_helpers),
     ("every known mistake loses points", check_mistakes),
     ("Chinese feedback is Chinese", check_chinese),

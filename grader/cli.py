@@ -4,7 +4,8 @@ Exit codes:
     0  graded (or checked) successfully
     1  the score is below --fail-under, or `course check` found a problem
     2  a mistake in the command or the course (GraderError): one line on stderr
-    3  an official run refused: the isolation it needs is not available here (IsolationRefused)
+    3  an official run refused: the isolation it needs is not available here (IsolationRefused), or
+       the hidden suite is missing (HiddenSuiteMissing)
     4  the course itself is broken: a suite cannot be collected (CourseBroken)
 """
 
@@ -28,6 +29,7 @@ from grader.errors import GraderError, SubmissionError
 from grader.grading import default_submission, grade
 from grader.packaging import check_org, write_gradescope_zip, write_instructor_workflow, write_student_repo
 from grader.release import release, write_nbgrader_source
+from grader.schedule import calendar_problems, load_instructor_course
 from grader.scoring import SCHEMA_VERSION, Report
 from grader.similarity import Settings, similarity_report
 from grader.submission import resolve_source
@@ -61,6 +63,10 @@ def assignment_from_folder(root: Path, course: Course, here: Path) -> str | None
 
 
 def chosen_assignments(root: Path, course: Course, name: str | None, every: bool) -> list[Assignment]:
+    if not course.assignments:
+        raise GraderError(
+            "course.yml lists no assignments yet; add one with `course new ID --module NAME.py`."
+        )
     if every:
         return list(course.assignments)
     name = name or assignment_from_folder(root, course, Path.cwd())
@@ -168,6 +174,8 @@ def grade_command(
     try:
         root = find_course_root(course_dir)
         course = load_course(root / "course.yml")
+        for problem in calendar_problems(course):  # the dates do not change a home score: warn only
+            click.echo(f"warning: {problem}", err=True)
         found = []
         recorded = is_official(official, advisory)
         for chosen in chosen_assignments(root, course, assignment, every):
@@ -218,6 +226,11 @@ def validate_command(course_dir):
         course = load_course(root / "course.yml")
     except GraderError as error:
         _fail(error, False)
+    problems = calendar_problems(course)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if problems:
+        sys.exit(EXIT_USAGE)
     for item in course.assignments:
         due = item.due.astimezone(course.course.zone).strftime("%Y-%m-%d %H:%M %z")
         click.echo(f"{item.id:8} {item.points:6g} points  due {due}  {item.title}")
@@ -252,7 +265,7 @@ def release_command(
         if instructor_workflow:  # before anything is written
             check_org(github_org)
         root = find_course_root(course_dir)
-        course = load_course(root / "course.yml")
+        course = load_instructor_course(root)
         for path in release(root, course):
             click.echo(f"wrote {path}")
         if student_repo:
@@ -282,7 +295,7 @@ def check_command(course_dir, debug):
     failed = False
     try:
         root = find_course_root(course_dir)
-        for assignment_id, description, problems in run_checks(root, load_course(root / "course.yml")):
+        for assignment_id, description, problems in run_checks(root, load_instructor_course(root)):
             mark = "✗" if problems else "✓"
             click.echo(f"{mark} {assignment_id}: {description}")
             for problem in problems:
@@ -341,7 +354,9 @@ def grade_all_command(
     with_similarity,
     debug,
 ):
-    """Grade a class: SOURCE holds one folder per student (or is a zip of them).
+    """Grade a class: SOURCE holds one folder per student (or is a zip of them), or is an LMS's
+    download (Canvas, Moodle, Gradescope, Blackboard), matched to the roster by LMS id, SIS id,
+    email or name.
 
     Late penalties come only from trusted times (--times); without one a submission is
     "time unknown" and gets no penalty, unless --penalise-file-times is given.
@@ -350,7 +365,7 @@ def grade_all_command(
 
     try:
         root = find_course_root(course_dir)
-        course = load_course(root / "course.yml")
+        course = load_instructor_course(root)
         bar = Progress(
             TextColumn("grading"),
             BarColumn(),
@@ -364,7 +379,7 @@ def grade_all_command(
                 bar.start()
                 bar.add_task("grading", total=None, state="")
             rate = bar.tasks[0].speed or 0.0
-            state = f"failed {failed} · remaining {total - done} · {rate * 60:.0f}/min"
+            state = f"{failed} below full marks · {total - done} remaining · {rate * 60:.0f}/min"
             bar.update(bar.tasks[0].id, completed=done, total=total, state=state)
 
         try:
@@ -423,10 +438,13 @@ def print_class_summary(summary: dict, out: Path) -> None:
     if len(summary["problems"]) > 20:
         click.echo(f"… and {len(summary['problems']) - 20} more problems (see summary.json)")
     if summary["time_unknown"]:
-        click.echo(
-            f"time unknown, so no late penalty: {len(summary['time_unknown'])} submission(s);"
-            " pass --times FILE (the LMS's submission times)"
+        count = len(summary["time_unknown"])
+        advice = (
+            f"add their rows to {summary['times_file']}"
+            if summary.get("times_file")
+            else "pass --times FILE (the LMS's submission times)"
         )
+        click.echo(f"time unknown, so no late penalty: {count} submission(s); {advice}")
     for warning in summary["warnings"][:5]:
         click.echo(f"warning: {warning}")
     click.echo(f"wrote {', '.join(str(out / name) for name in summary['files'])}")
@@ -484,7 +502,7 @@ def similarity_command(
     target = out or Path(f"similarity-{assignment_id}")
     try:
         root = find_course_root(course_dir)
-        course = load_course(root / "course.yml")
+        course = load_instructor_course(root)
         settings = replace(Settings(), threshold=threshold, min_tokens=min_tokens)
         report = similarity_report(
             root, course, assignment_id, source, target, settings, tuple(boilerplate), workers

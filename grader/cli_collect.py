@@ -13,8 +13,9 @@ from typing import Any
 
 import click
 
-from grader.config import find_course_root, load_course
+from grader.config import find_course_root
 from grader.errors import GraderError
+from grader.schedule import load_instructor_course
 
 
 def now() -> datetime:
@@ -77,7 +78,7 @@ def collect_command(from_dir, org, prefix, assignment_ids, out, record, roster, 
         if (from_dir is None) == (org is None):
             raise GraderError("give the repositories with one of --from DIR or --github ORG.")
         root = find_course_root(course_dir)
-        course = load_course(root / "course.yml")
+        course = load_instructor_course(root)
         source = LocalSource(from_dir) if from_dir is not None else github_source(org)
         summary = collect(
             course,

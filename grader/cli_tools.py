@@ -6,12 +6,14 @@ from pathlib import Path
 
 import click
 
+from grader import i18n
 from grader.cli import _fail as fail
 from grader.cli import course_command
 from grader.config import find_course_root, load_course
-from grader.errors import GraderError
-from grader.export import FORMATS, export_gradebook
-from grader.scaffold import new_assignment
+from grader.errors import ConfigError, GraderError
+from grader.export import FORMATS, export_gradebook, missing_lms_ids
+from grader.scaffold import init_course, new_assignment
+from grader.schedule import load_instructor_course
 
 
 @course_command.command("export")
@@ -34,10 +36,30 @@ def export_command(gradebook, format_name, roster, out, course_dir, debug):
     target = out or gradebook.with_name(f"{format_name}.csv")
     try:
         root = find_course_root(course_dir)
-        count = export_gradebook(gradebook, load_course(root / "course.yml"), format_name, target, roster)
+        course = load_instructor_course(root)
+        count = export_gradebook(gradebook, course, format_name, target, roster)
     except GraderError as error:
         fail(error, debug)
     click.echo(f"wrote {target} ({count} students, {format_name})")
+    unmatched = missing_lms_ids(course, format_name)
+    if unmatched:
+        click.echo(i18n.text(course.course.language, "export.no_lms_id", ids=", ".join(unmatched)), err=True)
+
+
+@course_command.command("init")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.option("--name", help="The course's name (default: the folder's name).")
+@click.option("--language", type=click.Choice(["en", "zh-CN"]), default="en", help="Feedback language.")
+@click.option("--timezone", default="+00:00", help="An offset such as +08:00 or a zone name.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
+def init_command(folder, name, language, timezone, debug):
+    """Start a course in FOLDER (default: here): a working course.yml with no assignment yet."""
+    try:
+        path = init_course(folder, name or folder.resolve().name, language, timezone)
+    except GraderError as error:
+        fail(error, debug)
+    click.echo(f"wrote {path}")
+    click.echo("next: `course new ID --module NAME.py` adds the first assignment.")
 
 
 @course_command.command("new")
@@ -51,12 +73,17 @@ def export_command(gradebook, format_name, roster, out, course_dir, debug):
 def new_command(assignment_id, module, title, course_dir, debug):
     """Scaffold assignment ID: solution, suites, mistake catalogue and course.yml entry."""
     try:
-        root = find_course_root(course_dir)
+        started = []
+        try:
+            root = find_course_root(course_dir)
+        except ConfigError:  # no course here or above: `course new` in an empty folder starts one
+            root = (course_dir or Path.cwd()).resolve()
+            started = [init_course(root, root.name)]
         course = load_course(root / "course.yml")
         written = new_assignment(root, course, assignment_id, module, title or assignment_id)
     except GraderError as error:
         fail(error, debug)
-    for path in written:
+    for path in [*started, *written]:
         click.echo(f"wrote {path}")
     click.echo(
         f"next: write solutions/{module} and tests/{assignment_id}/ (docs/authoring.md), "

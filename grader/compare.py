@@ -166,19 +166,22 @@ def describe_difference(
     error = np.where(nan_mismatch, np.inf, np.abs(got_f - expected_f))
     error = np.where(close, 0.0, error)
     where = np.unravel_index(int(np.argmax(error)), error.shape)
+    scale = abs(expected_f[where])
     values = {
         "count": int((~close).sum()),
         "size": close.size,
         "error": f"{error[where]:.3g}",
-        "relative": f"{error[where] / max(abs(expected_f[where]), 1e-300):.3g}",
+        "relative": "" if scale <= atol else f" (relative {error[where] / scale:.3g})",
+        "relative_zh": "" if scale <= atol else f"（相对误差 {error[where] / scale:.3g}）",
         "index": tuple(int(i) for i in where),
         "got": f"{got_f[where]:.6g}",
         "expected": f"{expected_f[where]:.6g}",
     }
+    # where the expected value is 0, a relative error means nothing (it read "relative 2.53e+300")
     found = message(
-        "{count} of {size} values differ; largest error {error} (relative {relative}) at index {index}: "
+        "{count} of {size} values differ; largest error {error}{relative} at index {index}: "
         "got {got}, expected {expected}",
-        "{size} 个值中有 {count} 个不对；最大误差 {error}（相对误差 {relative}），在索引 {index}："
+        "{size} 个值中有 {count} 个不对；最大误差 {error}{relative_zh}，在索引 {index}："
         "你的结果 {got}，期望 {expected}",
         **values,
     )

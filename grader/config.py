@@ -94,6 +94,7 @@ class Assignment(_Strict):
     points: float = Field(gt=0)
     release: datetime
     due: datetime
+    lms_id: str | None = None  # the LMS's id of this assignment (Canvas's, for `course export`)
 
     @field_validator("release", "due")
     @classmethod
@@ -112,7 +113,7 @@ class Course(_Strict):
     course: CourseInfo
     grading: GradingSettings = Field(default_factory=GradingSettings)
     late_policy: LatePolicy = Field(default_factory=LatePolicy)
-    assignments: list[Assignment] = Field(min_length=1)
+    assignments: list[Assignment] = Field(default_factory=list)  # empty: a course just started
 
     @field_validator("assignments")
     @classmethod
@@ -239,4 +240,7 @@ def find_course_root(start: Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / COURSE_FILE).is_file():
             return folder
-    raise ConfigError(f"no {COURSE_FILE} in {here} or above; run grade inside the course folder.")
+    raise ConfigError(
+        f"no {COURSE_FILE} in {here} or above; run this inside the course folder, or start a course "
+        "there with `course init`."
+    )

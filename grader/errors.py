@@ -29,6 +29,13 @@ class IsolationRefused(GraderError):
     exit_code = 3
 
 
+class HiddenSuiteMissing(GraderError):
+    """An official run where the hidden tests that hidden.json lists are absent (exit 3): an
+    official grade is complete, never a score with points pending."""
+
+    exit_code = 3
+
+
 class CourseBroken(GraderError):
     """The course itself is broken: a suite cannot be collected (exit 4, a staff problem)."""
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grader.batch.identity import normalise_id
 from grader.batch.roster import read_profiles
 from grader.config import Assignment, Course
 from grader.errors import GraderError
@@ -102,6 +103,7 @@ def _profiles(roster: Path | None, format_name: str, students: list[str]) -> dic
             f"{roster}: the roster has no {needed!r} column, which the {format_name} export needs "
             f"({WHY[format_name]}); add it."
         )
+    _one_row_each(roster, format_name, needed, students, profiles)
     lacking = [s for s in students if not profiles.get(s, {}).get(needed)]
     if lacking:
         more = f" (and {len(lacking) - 1} more)" if len(lacking) > 1 else ""
@@ -112,14 +114,55 @@ def _profiles(roster: Path | None, format_name: str, students: list[str]) -> dic
     return profiles
 
 
+def _one_row_each(
+    roster: Path, format_name: str, needed: str, students: list[str], profiles: dict[str, dict[str, str]]
+) -> None:
+    """Refuse two gradebook rows that are one student for this LMS (one id, after normalisation):
+    the LMS would keep one of them, depending on their order.
+
+    Raises:
+        GraderError: naming both rows.
+    """
+    seen: dict[tuple[str, str], str] = {}
+    for student in students:
+        said = {"student": student, needed: profiles.get(student, {}).get(needed, "")}
+        for column, value in said.items():
+            key = (column, normalise_id(value))
+            if key[1] and seen.setdefault(key, student) != student:
+                raise GraderError(
+                    f"{roster}: gradebook rows {seen[key]!r} and {student!r} are one student for "
+                    f"{format_name} (the {column} {value!r}); grade again with one roster row for them."
+                )
+
+
 def _points(value: float) -> str:
     return f"{value:g}"
+
+
+def canvas_header(assignment: Assignment) -> str:
+    """Canvas's column name for an assignment: "Title (id)" matches the assignment whose Canvas id
+    is course.yml's `lms_id`; without one, Canvas adds a new column, named by the assignment's id."""
+    return f"{assignment.title} ({assignment.lms_id})" if assignment.lms_id else assignment.id
+
+
+def missing_lms_ids(course: Course, format_name: str) -> list[str]:
+    """The ids of assignments a Canvas import cannot match to its own (no `lms_id` in course.yml)."""
+    return [a.id for a in course.assignments if format_name == "canvas" and not a.lms_id]
 
 
 def canvas_rows(gradebook: Gradebook, profiles: dict[str, dict[str, str]]) -> list[list[str]]:
     """Canvas's gradebook import: header, Points Possible, one row per student."""
     ids = [a.id for a in gradebook.assignments]
-    rows = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *ids]]
+    rows = [
+        [
+            "Student",
+            "ID",
+            "SIS User ID",
+            "SIS Login ID",
+            "Section",
+            *map(canvas_header, gradebook.assignments),
+        ]
+    ]
     rows.append(["    Points Possible", "", "", "", "", *(_points(a.points) for a in gradebook.assignments)])
     for row in gradebook.rows:
         profile = profiles.get(row["student"], {})

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from grader import i18n
 from grader.config import Assignment, load_course
-from grader.errors import CourseBroken
+from grader.errors import CourseBroken, HiddenSuiteMissing
 from grader.plugin import OPEN_SUBMISSIONS, protected_paths
 from grader.sandbox import choose
 from grader.scoring import Report, ResultCollector, TestResult, load_manifest, pending_results
@@ -107,6 +108,15 @@ def _suites_forgotten(files: list[Path], root: Path) -> Iterator[None]:
             sys.modules.pop(name, None)
 
 
+def _refuse_incomplete(assignment: Assignment, missing: int, language: str) -> None:
+    """An official grade needs every hidden test that hidden.json lists.
+
+    Raises:
+        HiddenSuiteMissing: always (exit 3).
+    """
+    raise HiddenSuiteMissing(i18n.text(language, "official.hidden_missing", id=assignment.id, count=missing))
+
+
 def grade(
     root: Path,
     assignment: Assignment,
@@ -136,6 +146,7 @@ def grade(
         SubmissionError: the submission is, or holds, a symbolic link.
         IsolationRefused: an official run where strong isolation is not available.
         CourseBroken: a suite of the course cannot be collected.
+        HiddenSuiteMissing: an official run without the hidden tests that hidden.json lists.
     """
     started = time.perf_counter()
     course = load_course(root / "course.yml")
@@ -144,6 +155,10 @@ def grade(
         choose(course.grading.isolation, [*protected_paths(root), submission], official)
     folder = suite_folder(root, assignment)
     files = sorted(folder.glob("test_*.py"), key=lambda path: ("hidden" in path.name, path.name))
+    language = language or course.course.language
+    manifest = load_manifest(manifest_path(root, assignment))
+    if official and manifest and not any("hidden" in path.name for path in files):
+        _refuse_incomplete(assignment, len(manifest), language)
     collector, watcher = ResultCollector(), _SessionWatcher()
     running: list[object] = [watcher, collector, *plugins]
     if only_functions is not None:
@@ -165,7 +180,6 @@ def grade(
         arguments.append("--in-process")
     if official:
         arguments.append("--official")
-    language = language or course.course.language
     arguments.append(f"--lang={language}")
     if files:
         quiet = contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO())
@@ -178,7 +192,10 @@ def grade(
     tests: list[TestResult] = [collector.results[n] for n in collector.items if n in collector.results]
     present = {test.name for test in tests}
     if only_functions is None:
-        tests += pending_results(load_manifest(manifest_path(root, assignment)), present, language)
+        pending = pending_results(manifest, present, language)
+        if official and pending:
+            _refuse_incomplete(assignment, len(pending), language)
+        tests += pending
     return Report(
         assignment=assignment.id,
         submission=str(submission),

@@ -32,6 +32,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "callee_raised": "{callee} raised {error} for {call}, where {expected} is right",
         "callee_should_raise": "{callee} returned {got} for {call}, where it should raise {error}",
         "callee_also_fails": "{callees}, which {function} calls, also fails its own tests: fix it first",
+        "callee_cause_many": "{function} is right: with the reference's {callees} it passes, so these "
+        "points are kept; it failed only because {callees} fail their own tests",
+        "callee_also_fails_many": "{callees}, which {function} calls, also fail their own tests: fix them "
+        "first",
         "course_total": "course total {score} / {max_score} ({percent} %)",
         "expected": "expected",
         "got": "got",
@@ -44,6 +48,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status.pending": "pending",
         "raw_score": "raw score",
         "late_penalty": "late penalty",
+        "no_penalty": "none",
+        "export.no_lms_id": "note: {ids} has no lms_id in course.yml, so Canvas will add a new column "
+        "instead of filling its assignment; add `lms_id: <the Canvas assignment id>` (the number in the "
+        "assignment's address) under it",
         "final_score": "final score",
         "not_decided": "not decided yet",
         "late.on_time": "on time",
@@ -55,6 +63,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "tests_count": "{count} test(s)",
         "not_graded": "not graded: see the reason above",
         "grader_failed": "the grader could not describe this failure ({error}); tell your instructor",
+        "intake.missing": "{path}: no such folder or zip of submissions; check the path.",
+        "intake.not_zip": "{path}: neither a folder nor a zip; grade-all expects a class folder (one "
+        "folder per student), a zip of one, or an LMS's download zip (Canvas, Moodle, Gradescope, "
+        "Blackboard).",
+        "intake.empty": "{path}: no student folders and no LMS download in it; grade-all expects one "
+        'folder per student, or the zip of Canvas\'s "Download Submissions", Moodle\'s "Download all '
+        'submissions", Gradescope\'s "Export Submissions" or Blackboard\'s "Assignment File Download".',
+        "intake.bad_zip": "{path}: the zip cannot be extracted ({error}); download or export it again.",
+        "intake.unsafe": "{path}: the entry {member!r} points outside the archive; download or export it "
+        "again.",
+        "calendar.due_before_release": "assignment {id!r}: due {due} is not after its release {release}; "
+        "fix one of the two dates",
+        "calendar.far": "assignment {id!r}: {field} {date} is more than a year from the course's other dates "
+        "(around {middle}); check the year",
+        "calendar.out_of_order": "assignment {id!r}: released {release}, before {earlier!r} listed above it; "
+        "list assignments in the order they are released, or fix the date",
+        "calendar.more": " ({count} more date problem(s): run `course validate` to list them)",
+        "official.hidden_missing": "{id}: an official grade needs the hidden suite, and {count} hidden "
+        "test(s) listed in hidden.json are not here; grade officially in the instructor's course (with "
+        "tests/{id}/), or pass --advisory for a score of the public tests only",
     },
     "zh-CN": {
         "test": "测试",
@@ -75,6 +103,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "callee_raised": "{callee} 对 {call} 抛出了 {error}，正确结果是 {expected}",
         "callee_should_raise": "{callee} 对 {call} 返回了 {got}，这里应当抛出 {error}",
         "callee_also_fails": "{function} 调用的 {callees} 也没有通过自己的测试：请先改正它",
+        "callee_cause_many": "{function} 本身是对的：换成参考答案的 {callees} 后测试通过，所以保留这些分数；"
+        "它失败只是因为 {callees} 没有通过它们自己的测试",
+        "callee_also_fails_many": "{function} 调用的 {callees} 也没有通过它们自己的测试：请先改正它们",
         "course_total": "课程总分 {score} / {max_score}（{percent} %）",
         "expected": "期望",
         "got": "你的结果",
@@ -87,6 +118,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status.pending": "待定",
         "raw_score": "原始得分",
         "late_penalty": "迟交扣分",
+        "no_penalty": "无",
+        "export.no_lms_id": "注意：course.yml 中 {ids} 没有 lms_id，Canvas 会新建一列，而不是填入对应的作业；"
+        "请在该作业下加上 `lms_id: <Canvas 作业编号>`（作业网址中的数字）",
         "final_score": "最终得分",
         "not_decided": "尚未确定",
         "late.on_time": "按时提交",
@@ -98,6 +132,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "tests_count": "{count} 个测试",
         "not_graded": "未评分：原因见上",
         "grader_failed": "评分程序无法描述这次失败（{error}）；请告诉你的老师",
+        "intake.missing": "{path}：没有这个提交文件夹或 zip 文件；请检查路径。",
+        "intake.not_zip": "{path}：既不是文件夹也不是 zip；grade-all 需要班级文件夹（每个学生一个文件夹）、"
+        "它的 zip，或学习平台（Canvas、Moodle、Gradescope、Blackboard）下载的 zip。",
+        "intake.empty": "{path}：里面既没有学生文件夹，也不是学习平台的下载；"
+        "grade-all 需要每个学生一个文件夹，或 Canvas「Download Submissions」、"
+        "Moodle「Download all submissions」、Gradescope「Export Submissions」、"
+        "Blackboard「Assignment File Download」下载的 zip。",
+        "intake.bad_zip": "{path}：无法解压这个 zip（{error}）；请重新下载或导出。",
+        "intake.unsafe": "{path}：条目 {member!r} 指向压缩包之外；请重新下载或导出。",
+        "calendar.due_before_release": "作业 {id!r}：截止时间 {due} 不晚于发布时间 {release}；"
+        "请改正其中一个日期",
+        "calendar.far": "作业 {id!r}：{field} 日期 {date} 与课程其他日期（约 {middle}）相差一年以上；"
+        "请检查年份",
+        "calendar.out_of_order": "作业 {id!r}：发布时间 {release} 早于排在它前面的 {earlier!r}；"
+        "请按发布顺序列出作业，或改正日期",
+        "calendar.more": "（另有 {count} 个日期问题：运行 `course validate` 查看全部）",
+        "official.hidden_missing": "{id}：正式评分需要隐藏测试，而 hidden.json 列出的 {count} 个隐藏测试"
+        "不在这里；请在教师的课程目录（含 tests/{id}/）中正式评分，或加 --advisory 只对公开测试评分",
     },
 }
 

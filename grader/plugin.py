@@ -417,6 +417,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     record(item, report.when, outcome)
 
 
+def _number(key: str, names: list[str]) -> str:
+    """The catalogue key for one name or several ("fails its own tests", "fail their own tests")."""
+    return key if len(names) == 1 else f"{key}_many"
+
+
 def _language(item: pytest.Item) -> str:
     return str(item.config.getoption("--lang") or _course(item.config).course.language)
 
@@ -449,13 +454,15 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Out
         if passes:  # the caller's own code is right: its points are kept, the callee is named
             report.outcome, report.longrepr = "passed", None
             named = ", ".join(culprits)
-            cause = i18n.text(language, "callee_cause", function=function, callees=named)
+            cause = i18n.text(language, _number("callee_cause", culprits), function=function, callees=named)
             explanation = "\n".join(filter(None, [cause, shown]))
             reason = "\n".join(filter(None, [cause, wrong_call]))
             return Outcome("passed", reason, explanation=explanation, curve=outcome.curve)
         if culprits:
             named = ", ".join(culprits)
-            note = i18n.text(language, "callee_also_fails", function=function, callees=named)
+            note = i18n.text(
+                language, _number("callee_also_fails", culprits), function=function, callees=named
+            )
             reason, safe = "\n".join(filter(None, [reason, note, wrong_call])), [*safe, note, shown]
     if function is not None:
         item.config.stash.setdefault(FAILED_FUNCTIONS, set()).add(function)

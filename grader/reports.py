@@ -118,12 +118,15 @@ def score_table(report: Report) -> Table:
     else:
         table = _table(report, "test")
         for test in report.tests:
+            if test.status == "pending":
+                continue  # one row per function below: 44 rows of "pending" read the same
             style = STATUS_STYLE[test.status]
             label = Text(test.name + (f" ({i18n.text(language, 'hidden')})" if test.hidden else ""))
             points = f"{test.score:.2f}/{test.max_score:.2f}"
             # a passed test may carry a note (the callee to fix); submission text is never markup
             reason = reason_line(test) if test.status != "passed" or test.output else ""
             table.add_row(Text(STATUS_MARK[test.status], style=style), label, points, Text(reason))
+        _add_pending_rows(table, report)
     pending = sum(t.max_score for t in report.tests if t.status == "pending")
     caption = _total(report)
     if pending:
@@ -133,6 +136,21 @@ def score_table(report: Report) -> Table:
     )
     table.caption_justify = "left"
     return table
+
+
+def _add_pending_rows(table: Table, report: Report) -> None:
+    """One row per graded function for the hidden tests not run here: how many, and their points."""
+    language = report.language
+    by_function: dict[str, list[TestResult]] = {}
+    for test in report.tests:
+        if test.status == "pending":
+            by_function.setdefault(test.function or "", []).append(test)
+    for function, tests in by_function.items():
+        count = i18n.text(language, "tests_count", count=len(tests))
+        label = f"{function or report.assignment}: {count} ({i18n.text(language, 'hidden')})"
+        points = f"0.00/{sum(t.max_score for t in tests):.2f}"
+        mark = Text(STATUS_MARK["pending"], style=STATUS_STYLE["pending"])
+        table.add_row(mark, Text(label), points, Text(i18n.text(language, "pending_reason")))
 
 
 def print_report(report: Report, console: Console) -> None:
@@ -397,7 +415,8 @@ def to_comment(record: dict[str, Any], commit: str) -> str:
         lines += [
             "",
             f"- {i18n.text(language, 'raw_score')}: {final.get('raw_score')} / {final.get('max_score')}",
-            f"- {i18n.text(language, 'late_penalty')}: {'-' if penalty is None else penalty}"
+            f"- {i18n.text(language, 'late_penalty')}: "
+            f"{'-' if penalty is None else f'-{penalty}' if penalty else i18n.text(language, 'no_penalty')}"
             f" ({final.get('detail', '')})",
             f"- **{i18n.text(language, 'final_score')}: "
             f"{i18n.text(language, 'not_decided') if decided is None else decided}**",

@@ -20,11 +20,7 @@ ID_PATTERN = r"[a-z][a-z0-9_]*"
 MODULE_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*\.py"
 POINTS = 4  # the example's tests: 1 public + 2 + 1 hidden
 
-SOLUTION = '''"""{title}: the reference solution (the instructor's source of truth; never released).
-
-Each graded function's body is a solution region: `course release` replaces it with
-`raise NotImplementedError` in the student's stub, and a `### HINT:` line in it becomes a comment.
-"""
+SOLUTION = '''"""{title}: write the body of each function below, then run `grade {id}` to check it."""
 
 import numpy as np
 
@@ -39,6 +35,8 @@ def double(x):
         2 * x, the same shape.
     """
     ### BEGIN SOLUTION
+    # This region is the reference (never released): the student's stub has `raise
+    # NotImplementedError` here, and the `### HINT:` line below as a comment.
     ### HINT: multiply, elementwise.
     return 2.0 * np.asarray(x)
     ### END SOLUTION
@@ -108,9 +106,12 @@ def double(x):
 
 
 def _entry(assignment_id: str, module: str, title: str, course: Course, indent: str) -> str:
-    """course.yml's lines for the new assignment: released today, due in two weeks (course zone)."""
-    today = datetime.now(course.course.zone).date()
+    """course.yml's lines for the new assignment, due two weeks after its release (course zone):
+    released the day after the last assignment is due, or today in a course without one (so that
+    the calendar stays in order, see grader.schedule)."""
     zone = course.course.zone
+    last_due = max((a.due for a in course.assignments), default=None)
+    today = (last_due.astimezone(zone).date() + timedelta(days=1)) if last_due else datetime.now(zone).date()
     release = datetime.combine(today, time(9, 0), zone)
     due = datetime.combine(today + timedelta(days=14), time(23, 59), zone)
     fields = [f"id: {assignment_id}", f'title: "{title}"', f"module: {module}", f"points: {POINTS}",
@@ -121,6 +122,7 @@ def _entry(assignment_id: str, module: str, title: str, course: Course, indent: 
 
 def with_entry(text: str, entry_for: dict[str, str], course: Course) -> str:
     """course.yml's text with the entry appended to `assignments:`, everything else unchanged."""
+    text = re.sub(r"(?m)^assignments:\s*\[\]\s*(#.*)?$", "assignments:", text)  # `course init`'s empty list
     lines = text.splitlines(keepends=True)
     start = next((n for n, line in enumerate(lines) if re.match(r"assignments:\s*(#.*)?$", line)), None)
     if start is None:
@@ -142,6 +144,47 @@ def with_entry(text: str, entry_for: dict[str, str], course: Course) -> str:
     return before + ("" if before.endswith("\n") else "\n") + entry + "".join(lines[end:])
 
 
+COURSE_TEMPLATE = """# The course: its assignments, points and dates, and how grading runs.
+# `course validate` checks this file; `course new ID --module NAME.py` adds an assignment.
+course:
+  name: {name}
+  language: {language}        # en or zh-CN: the language of feedback and handouts
+  timezone: "{timezone}"     # an offset or a zone name (Asia/Shanghai): the zone dates are shown in
+  conventions: ""       # shown at the end of every handout
+
+grading:
+  time_limit_s: 30      # wall time of one call into the student's code
+  startup_limit_s: 20   # wall time to start the child and import the submission
+  memory_limit_mb: 2048 # address space of the child process
+  rtol: 1.0e-6
+  atol: 1.0e-8
+
+late_policy:
+  grace_minutes: 15
+  penalty_per_day_pct: 10
+  max_penalty_pct: 50
+
+assignments: []
+"""
+
+
+def init_course(folder: Path, name: str, language: str = "en", timezone: str = "+00:00") -> Path:
+    """Write a working course.yml, with no assignment yet, into `folder`; returns its path.
+
+    Raises:
+        GraderError: if `folder` already holds a course.yml, or a value is not valid.
+    """
+    path = folder / COURSE_FILE
+    if path.exists():
+        raise GraderError(f"{path} already exists; edit it, or add an assignment with `course new`.")
+    quoted = '"' + name.replace("\\", "").replace('"', "'") + '"'
+    text = COURSE_TEMPLATE.format(name=quoted, language=language, timezone=timezone)
+    parse_course(text, path)  # what is written must load
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def new_assignment(root: Path, course: Course, assignment_id: str, module: str, title: str) -> list[Path]:
     """Scaffold assignment `assignment_id` in the course at `root`; returns the files written.
 
@@ -160,7 +203,7 @@ def new_assignment(root: Path, course: Course, assignment_id: str, module: str, 
     if assignment_id in {a.id for a in course.assignments}:
         raise GraderError(f"course.yml already has an assignment {assignment_id!r}; choose another id.")
     files = {
-        Path("solutions") / module: SOLUTION.format(title=title),
+        Path("solutions") / module: SOLUTION.format(title=title, id=assignment_id),
         Path("tests") / assignment_id / "test_public.py": PUBLIC.format(id=assignment_id),
         Path("tests") / assignment_id / "test_hidden.py": HIDDEN.format(id=assignment_id),
         Path("tests") / assignment_id / "mistakes.py": MISTAKES.format(id=assignment_id, module=module),

@@ -94,8 +94,10 @@ def _explain(case: Case) -> Finding | None:
     if case.got.size == 1:  # one number: only patterns that are rarely a coincidence
         return numbers.explain_number(case)
     found = values.nonfinite(case)
-    if found or not case.finite or case.got.size < MIN_EVIDENCE:
+    if found or not case.finite:
         return found or order.values_differ(case)
+    if case.got.size < MIN_EVIDENCE:  # two or three numbers: a sign or a simple ratio only
+        return values.sign(case) or values.simple_scale(case) or order.values_differ(case)
     return _first(case, _VALUE_CHECKS) or order.values_differ(case)
 
 

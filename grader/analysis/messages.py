@@ -252,6 +252,26 @@ SENTENCES: dict[str, dict[str, str]] = {
         "a rotated kernel or window?",
         "zh-CN": "你的结果相当于把期望结果在最后两个轴上旋转了 {angle} 度：卷积核或窗口被旋转了？",
     },
+    "short_loop": {
+        "en": "The last {count} index(es) along {axes} are zeros and everything else is right: a loop "
+        "one window short (a range that stops one too early, such as range(H_out - 1))?",
+        "zh-CN": "沿{axes}的最后 {count} 个位置是零，其余都正确：循环少算了一个窗口"
+        "（`range` 提前一个结束，比如 `range(H_out - 1)`）？",
+    },
+    "stride_ignored": {
+        "en": "Your windows move by 1 instead of by the stride {stride}: your output at "
+        "({stride}*i, {stride}*j) is the expected output at (i, j); start each window at stride * i, "
+        "not at i.",
+        "zh-CN": "你的窗口每次只移动 1，而不是步长 {stride}：你的输出在 `({stride}*i, {stride}*j)` 处的值"
+        "正好是期望输出在 `(i, j)` 处的值；每个窗口应从 `stride * i` 开始，而不是从 `i` 开始。",
+    },
+    "overlaps_lost": {
+        "en": "The differences fill whole lines along {axes} and nothing else, where neighbouring "
+        "windows overlap: there contributions must add up (`+=`); an assignment (`=`), or NumPy's "
+        "fancy-index `+=` with repeated indices, keeps only one of them?",
+        "zh-CN": "差异正好占满沿{axes}的若干整行整列，也就是相邻窗口重叠的地方：那里的贡献必须累加"
+        "（`+=`）；是不是用了赋值（`=`），或者对重复下标用了花式索引的 `+=`，只保留了其中一个？",
+    },
     "border": {
         "en": "Only the border differs and the interior is right: look at the zero padding and at "
         "the first and last windows.",

@@ -39,6 +39,77 @@ def flipped(case: Case) -> Finding | None:
     return None
 
 
+def short_loop(case: Case) -> Finding | None:
+    """The last one or two indices along the rows and/or columns (the last two axes) are zeros in
+    got and not in expected, and everything else agrees: a loop one window short."""
+    if case.got.ndim < 2:
+        return None
+    for missing in (1, 2):
+        for axes in ((-2,), (-1,), (-2, -1)):
+            tail = np.zeros(case.got.shape, dtype=bool)
+            for axis in axes:
+                if case.got.shape[axis] <= missing + 1:
+                    break
+                index = [slice(None)] * case.got.ndim
+                index[axis] = slice(-missing, None)
+                tail[tuple(index)] = True
+            else:
+                if _only_zeros_at(case, tail):
+                    names = axes_names([a % case.got.ndim for a in axes], case.got.ndim, case.language)
+                    return case.finding(
+                        "short_loop", summary(case.differ, case.language), axes=names, count=missing
+                    )
+    return None
+
+
+def _only_zeros_at(case: Case, tail: np.ndarray) -> bool:
+    """Whether got differs exactly at `tail` (every position of it), holding zeros there."""
+    zero = np.abs(case.got) <= case.tolerance.atol
+    return bool(np.array_equal(case.differ, tail) and zero[tail].all() and (~tail).sum() >= MIN_EVIDENCE)
+
+
+def stride_ignored(case: Case) -> Finding | None:
+    """got's windows step by 1 where they should step by the stride: every stride-th row and
+    column of got (from 0) holds expected's first rows and columns."""
+    if case.got.ndim < 2:
+        return None
+    rows, columns = case.got.shape[-2:]
+    for stride in (2, 3, 4):
+        kept_rows, kept_columns = -(-rows // stride), -(-columns // stride)
+        if kept_rows * kept_columns < 2 or (kept_rows == rows and kept_columns == columns):
+            continue
+        sampled = case.got[..., ::stride, ::stride]
+        if sampled.size >= MIN_EVIDENCE and case.agree(
+            sampled, case.expected[..., :kept_rows, :kept_columns]
+        ):
+            return case.finding("stride_ignored", summary(case.differ, case.language), stride=stride)
+    return None
+
+
+def overlaps_lost(case: Case) -> Finding | None:
+    """The differences fill whole rows and whole columns of every image plane (the last two axes)
+    and nothing else, rows and columns inside the plane: where neighbouring windows overlap, as
+    when contributions that must add up (col2im, a backward pass) are assigned instead."""
+    if case.got.ndim < 2 or min(case.got.shape[-2:]) < 3 or case.same_values:
+        return None
+    rows = case.differ.all(axis=-1)  # (..., H): every column of that row differs
+    columns = case.differ.all(axis=-2)  # (..., W)
+    union = rows[..., :, None] | columns[..., None, :]
+    if not rows.any() and not columns.any():
+        return None
+    if not np.array_equal(union, case.differ) or case.differ.all():
+        return None
+    inner = np.concatenate([rows[..., 1:-1].reshape(-1), columns[..., 1:-1].reshape(-1)])
+    if not inner.any() or (~case.differ).sum() < MIN_EVIDENCE:
+        return None
+    axes = [a for a, hit in ((case.got.ndim - 2, rows), (case.got.ndim - 1, columns)) if hit.any()]
+    return case.finding(
+        "overlaps_lost",
+        summary(case.differ, case.language),
+        axes=axes_names(axes, case.got.ndim, case.language),
+    )
+
+
 def border(case: Case) -> Finding | None:
     """Only a band of width <= 3 along the edges of the last two axes differs."""
     shape = case.got.shape
@@ -178,4 +249,12 @@ def values_differ(case: Case) -> Finding:
     return case.finding("values_differ", summary(case.differ, case.language))
 
 
-CHECKS: tuple[Callable[[Case], Finding | None], ...] = (flipped, border, shifted, layout)
+CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
+    flipped,
+    short_loop,
+    stride_ignored,
+    border,
+    shifted,
+    layout,
+    overlaps_lost,
+)

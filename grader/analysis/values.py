@@ -96,6 +96,22 @@ def scale(case: Case) -> Finding | None:
     return case.finding("scale", summary(case.differ, case.language), factor=text)
 
 
+def simple_scale(case: Case) -> Finding | None:
+    """got == c * expected for a simple fraction c (a denominator up to 16), on every element of a
+    small array with at least two nonzero expected values: [1, 1.5] against [2, 3] is half.
+
+    Few numbers are weak evidence, so only factors a student's mistake makes (a sum for a mean,
+    a step of 2) are named, never a least-squares fit."""
+    nonzero = np.abs(case.expected) > case.tolerance.atol
+    if nonzero.sum() < 2:
+        return None
+    ratios = case.got[nonzero] / case.expected[nonzero]
+    factor = Fraction(float(ratios[0])).limit_denominator(16)
+    if factor in (0, 1) or not case.agree(case.got, float(factor) * case.expected):
+        return None
+    return case.finding("scale", summary(case.differ, case.language), factor=str(factor))
+
+
 def channel_scale(case: Case) -> Finding | None:
     """got == c[k] * expected with one constant per index k along an axis."""
     for axis, others in slice_axes(case.got.shape):

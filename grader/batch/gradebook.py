@@ -32,6 +32,8 @@ class ClassResults:
     penalties: dict[tuple[str, str], LatePenalty]
     not_on_roster: list[str] = field(default_factory=list)
     roster_problems: dict[str, str] = field(default_factory=dict)  # student -> a bad roster row
+    stopped: dict[str, str] = field(default_factory=dict)  # student -> why their row is not graded
+    times_file: str | None = None  # the --times file's name, if one was given
 
 
 @dataclass
@@ -58,7 +60,9 @@ def assess(
     if final.final is None:
         return Cell(None, f"raw {final.raw:.2f}, penalty not decided: {penalty.detail}", True, final)
     if penalty.days:
-        return Cell(final.final, f"late -{penalty.pct:g}% ({penalty.detail})", final=final)
+        taken = f"-{penalty.pct:g}% of the maximum {assignment.points:g} = -{final.penalty_points:.2f}"
+        note = f"late: raw {final.raw:.2f}, {taken}, final {final.final:.2f} ({penalty.detail})"
+        return Cell(final.final, note, final=final)
     if penalty.status == "file_time":
         return Cell(final.final, f"on time by the {penalty.detail}", final=final)
     return Cell(final.final, "time unknown, no penalty" if penalty.status == "unknown" else "", final=final)
@@ -118,6 +122,10 @@ def _cell(out: Path, found: ClassResults, job: Job, assignment: Assignment, tall
 def _row(out: Path, found: ClassResults, jobs: list[Job], tally: Tally) -> dict[str, Any]:
     """One student's gradebook row, from their jobs (one per assignment, in order)."""
     student = jobs[0].student
+    if student in found.stopped:  # who this work belongs to is unclear: no guess, no grade
+        tally.problems.append(f"{student}: {found.stopped[student]}")
+        cells = {assignment.id: "" for assignment in found.assignments}
+        return {"student": student, **cells, "total": "", "notes": found.stopped[student]}
     row: dict[str, Any] = {"student": student}
     notes = ["not on the roster"] if student in found.not_on_roster else []
     total: float | None = 0.0
@@ -170,6 +178,7 @@ def write_outputs(out: Path, found: ClassResults) -> dict[str, Any]:
         "problems": tally.problems,
         "roster": {"not_on_roster": found.not_on_roster, "nothing_submitted": tally.nothing_submitted},
         "time_unknown": tally.time_unknown,
+        "times_file": found.times_file,
         "warnings": tally.warnings,
         "files": files,
     }

@@ -1,6 +1,8 @@
 """The instructor's CSV files for grade-all: the roster and the LMS's submission times.
 
-Both are read as UTF-8 with or without a byte-order mark (what Excel writes as "CSV UTF-8").
+Both are read as Excel writes them: separated by `,`, `;` (a French or German locale) or tabs
+("Unicode Text"); UTF-8 with or without a byte-order mark, UTF-16 with its byte-order mark, or
+the locale's legacy code page (cp1252; GBK for a zh-CN course); `1,5` hours is 1.5 hours.
 A file that cannot be used at all (missing, not text, no 'student' column) is a GraderError:
 one sentence, exit 2. A bad row harms only its own student: it becomes that student's problem.
 """
@@ -8,11 +10,14 @@ one sentence, exit 2. A bad row harms only its own student: it becomes that stud
 from __future__ import annotations
 
 import csv
+import io
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from grader.batch.identity import normalise_id
 from grader.errors import GraderError
 
 
@@ -33,8 +38,11 @@ class Times:
     entries: dict[tuple[str, str], list[str]]
 
     def lookup(self, student: str, assignment_id: str) -> list[str]:
-        """The times given for this student and assignment (a row without assignment counts for all)."""
-        return self.entries.get((student, assignment_id)) or self.entries.get((student, ""), [])
+        """The times given for this student and assignment (a row without assignment counts for all).
+
+        Students are compared as ids are (NFKC, case folded, trimmed)."""
+        key = normalise_id(student)
+        return self.entries.get((key, assignment_id)) or self.entries.get((key, ""), [])
 
 
 def valid_student_id(name: str) -> bool:
@@ -42,34 +50,73 @@ def valid_student_id(name: str) -> bool:
     return bool(name) and not name.startswith(".") and not any(c in name for c in "/\\\0")
 
 
-def read_rows(path: Path, required: tuple[str, ...], what: str) -> list[dict[str, str]]:
+LEGACY = {"zh-CN": ("gbk", "cp1252")}  # a locale's code pages, tried after UTF-8
+SEPARATORS = (",", ";", "\t")
+
+
+def decode_text(data: bytes, language: str = "en") -> str:
+    """The text of a file as Excel saves it: UTF-8 (with or without BOM), UTF-16 with its BOM,
+    else the locale's legacy code page.
+
+    Raises:
+        UnicodeDecodeError: if no encoding fits.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    encodings = ("utf-8-sig", *LEGACY.get(language, ("cp1252",)))
+    for encoding in encodings[:-1]:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode(encodings[-1])
+
+
+def _separator(text: str, required: tuple[str, ...]) -> str:
+    """The separator whose header has the required columns (else the commonest of `,;\\t`)."""
+    header = text.split("\n", 1)[0]
+    for separator in SEPARATORS:
+        columns = [c.strip() for c in next(csv.reader([header], delimiter=separator), [])]
+        if all(column in columns for column in required):
+            return separator
+    return max(SEPARATORS, key=header.count)
+
+
+def read_rows(path: Path, required: tuple[str, ...], what: str, language: str = "en") -> list[dict[str, str]]:
     """The rows of a CSV file as stripped strings, after checking it has the `required` columns.
 
     Raises:
-        GraderError: if the file is missing, not UTF-8, not CSV or lacks a required column.
+        GraderError: if the file is missing, not text, not CSV or lacks a required column.
     """
     if not path.is_file():
         raise GraderError(f"{path}: no such file; check the path given for the {what}.")
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            columns = [name.strip() for name in reader.fieldnames or []]
-            rows = [
-                {(key or "").strip(): value.strip() for key, value in row.items() if isinstance(value, str)}
-                for row in reader
-            ]
+        content = decode_text(path.read_bytes(), language)
+        if "\0" in content:
+            raise UnicodeDecodeError("utf-8", b"", 0, 1, "binary")
+        reader = csv.DictReader(io.StringIO(content, newline=""), delimiter=_separator(content, required))
+        columns = [name.strip() for name in reader.fieldnames or []]
+        rows = [
+            {(key or "").strip(): value.strip() for key, value in row.items() if isinstance(value, str)}
+            for row in reader
+        ]
     except UnicodeDecodeError:
-        raise GraderError(f"{path}: the {what} is not UTF-8 text; save it as CSV UTF-8.") from None
+        raise GraderError(f"{path}: the {what} is not text; save it as CSV UTF-8.") from None
     except csv.Error as error:
         raise GraderError(f"{path}: the {what} is not a readable CSV file ({error}).") from None
     for column in required:
         if column not in columns:
             found = ", ".join(repr(c) for c in columns) or "none"
-            raise GraderError(f"{path}: the {what} needs a {column!r} column (its columns: {found}).")
+            raise GraderError(
+                f"{path}: the {what} needs a {column!r} column (its columns: {found}); "
+                "separate the columns with ',', ';' or tabs."
+            )
     return rows
 
 
 def _extension(text: str, where: str) -> tuple[timedelta, str | None]:
+    if re.fullmatch(r"\s*\d+,\d+\s*", text):
+        text = text.replace(",", ".")  # a decimal comma, as Excel writes it in much of Europe
     try:
         hours = float(text or 0)
     except ValueError:
@@ -79,7 +126,7 @@ def _extension(text: str, where: str) -> tuple[timedelta, str | None]:
     return timedelta(hours=hours), None
 
 
-def read_roster(path: Path) -> dict[str, RosterEntry]:
+def read_roster(path: Path, language: str = "en") -> dict[str, RosterEntry]:
     """student id -> entry, from a roster CSV (columns: student, optional extension_hours, ...).
 
     Other columns (name, lms_id, sis_id, section, email) are for exports (`read_profiles`).
@@ -88,7 +135,7 @@ def read_roster(path: Path) -> dict[str, RosterEntry]:
         GraderError: if the file as a whole cannot be used (see `read_rows`).
     """
     roster: dict[str, RosterEntry] = {}
-    for number, row in enumerate(read_rows(path, ("student",), "roster"), start=2):
+    for number, row in enumerate(read_rows(path, ("student",), "roster", language), start=2):
         student = row["student"]
         if not student:
             continue
@@ -108,7 +155,7 @@ def read_roster(path: Path) -> dict[str, RosterEntry]:
 PROFILE_COLUMNS = ("name", "lms_id", "sis_id", "section", "email")  # optional, for LMS exports
 
 
-def read_profiles(path: Path) -> dict[str, dict[str, str]]:
+def read_profiles(path: Path, language: str = "en") -> dict[str, dict[str, str]]:
     """student id -> their optional roster columns (name, lms_id, sis_id, section, email), as given.
 
     A column the roster does not have is absent from every profile; an empty cell is "".
@@ -117,22 +164,22 @@ def read_profiles(path: Path) -> dict[str, dict[str, str]]:
         GraderError: if the file as a whole cannot be used (see `read_rows`).
     """
     profiles: dict[str, dict[str, str]] = {}
-    for row in read_rows(path, ("student",), "roster"):
+    for row in read_rows(path, ("student",), "roster", language):
         if row["student"]:
             profiles[row["student"]] = {key: row[key] for key in PROFILE_COLUMNS if key in row}
     return profiles
 
 
-def read_times(path: Path) -> Times:
+def read_times(path: Path, language: str = "en") -> Times:
     """Submission times from an LMS export: columns student and submitted_at, optional assignment.
 
     Raises:
         GraderError: if the file as a whole cannot be used (see `read_rows`).
     """
     entries: dict[tuple[str, str], list[str]] = {}
-    for row in read_rows(path, ("student", "submitted_at"), "times file"):
+    for row in read_rows(path, ("student", "submitted_at"), "times file", language):
         if row["student"]:
-            key = (row["student"], row.get("assignment", ""))
+            key = (normalise_id(row["student"]), row.get("assignment", ""))
             entries.setdefault(key, []).append(row["submitted_at"])
     return Times(path.name, entries)
 

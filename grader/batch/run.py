@@ -20,10 +20,13 @@ from typing import Any
 
 from grader.batch.cluster import run_shipped
 from grader.batch.gradebook import ClassResults, write_outputs
+from grader.batch.identity import build_index, normalise_id
+from grader.batch.intake import read_class
 from grader.batch.lateness import decide_penalty
 from grader.batch.pool import JobFunction, failure, run_local
-from grader.batch.roster import read_roster, read_times
-from grader.batch.submissions import Job, content_hash, find_jobs, find_students, unpack
+from grader.batch.roster import Times, read_profiles, read_roster, read_times
+from grader.batch.students import Students, assign, find_all_jobs
+from grader.batch.submissions import Job, content_hash
 from grader.config import Course
 from grader.errors import GraderError
 from grader.scoring import FinalScore, LatePenalty
@@ -205,7 +208,8 @@ def grade_class(
     Args:
         root: the course folder.
         course: its course.yml.
-        source: the class folder (one folder per student) or a zip of it.
+        source: the class folder (one folder per student), a zip of it, or an LMS's download
+            (Canvas, Moodle, Gradescope, Blackboard; see grader/batch/lms.py).
         out: the output folder (made if needed; its cache.jsonl resumes an earlier run).
         assignment_ids: the assignments to grade (default: all).
         progress: called with (done, failed, total) as submissions finish.
@@ -236,13 +240,16 @@ def grade_class(
     assignments = (
         [course.assignment(i) for i in assignment_ids] if assignment_ids else list(course.assignments)
     )
-    roster = read_roster(roster_path) if roster_path else None
-    times = read_times(times_path) if times_path else None
+    language = course.course.language
+    roster = read_roster(roster_path, language) if roster_path else None
+    index = build_index(read_profiles(roster_path, language)) if roster_path else None
+    times = read_times(times_path, language) if times_path else None
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        class_folder = unpack(source, work)
-        students = find_students(class_folder)
-        jobs = find_jobs(class_folder, sorted(set(students) | set(roster or {})), assignments)
+        given = read_class(source, work, language)
+        students = assign(given.entries, index)
+        jobs = find_all_jobs(students, sorted(roster or {}), assignments)
+        times = with_export_times(times, students, given.platform)
         by_id = {a.id: a for a in assignments}
         penalties = {
             j.key: decide_penalty(
@@ -251,10 +258,24 @@ def grade_class(
             for j in jobs
             if j.gradable
         }
-        found = ClassResults(assignments, jobs, {}, penalties)
+        found = ClassResults(assignments, jobs, {}, penalties, stopped=students.problems)
+        found.times_file = times_path.name if times_path else None
         if roster is not None:
-            found.not_on_roster = [s for s in students if s not in roster]
+            found.not_on_roster = students.not_on_roster
             found.roster_problems = {s: e.problem for s, e in roster.items() if e.problem}
         _prepare_out(out)
         _grade(root, out, found, options, work, progress)
     return write_outputs(out, found)
+
+
+def with_export_times(times: Times | None, students: Students, platform: str | None) -> Times | None:
+    """The --times file's times, and those the LMS export carries (Gradescope's metadata): both
+    are trusted; two different times for one submission leave its penalty to the instructor."""
+    carried = students.times()
+    if not carried:
+        return times
+    entries = {key: list(values) for key, values in (times.entries if times else {}).items()}
+    for student, moment in carried.items():
+        entries.setdefault((normalise_id(student), ""), []).append(moment)
+    name = f"{times.name} and {platform}'s export" if times else f"{platform}'s export"
+    return Times(name, entries)

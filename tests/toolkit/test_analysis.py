@@ -503,3 +503,75 @@ def test_a_million_elements_take_well_under_a_second_each():
         start = time.perf_counter()
         explain(got, expected)
         assert time.perf_counter() - start < 3.0, "generous: the machine is shared"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_simple_ratio_is_named_on_two_or_three_numbers(language):
+    """[1, 1.5] against [2, 3] is exactly half (issue 21): named, in both languages; a ratio that
+    is not simple, or not the same for every value, is not."""
+    found = explain(np.array([1.0, 1.5]), np.array([2.0, 3.0]), language)
+    assert found is not None and found.kind == "scale" and "1/2" in found.sentence
+    assert explain(np.array([6.0, 9.0, 3.0]), np.array([2.0, 3.0, 1.0]), language).kind == "scale"
+    assert explain(np.array([1.0, 1.7]), np.array([2.0, 3.0]), language).kind == "values_differ"
+    assert explain(np.array([0.0, 1.5]), np.array([0.0, 3.0]), language).kind == "values_differ"
+
+
+def _conv_full(rng: np.random.Generator) -> np.ndarray:
+    """Every 3x3 window of a 9x9 image cross-correlated with one filter, stride 1: (1, 1, 7, 7)."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    x, w = rng.standard_normal((1, 1, 9, 9)), rng.standard_normal((3, 3))
+    return np.einsum("nchwij,ij->nchw", sliding_window_view(x, (3, 3), axis=(2, 3)), w)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_windows_not_moved_by_the_stride_are_named(language):
+    """conv_forward at stride 2 whose windows start at i instead of 2 * i (issue 21)."""
+    full = _conv_full(np.random.default_rng(3))
+    expected = full[..., ::2, ::2]  # (1, 1, 4, 4)
+    got = full[..., :4, :4]
+    found = explain(got, expected, language)
+    assert found is not None and found.kind == "stride_ignored"
+    assert "2*i" in found.sentence
+
+
+@pytest.mark.parametrize(("axes", "named"), [((-1,), "column"), ((-2, -1), "row (axis 2) and column")])
+def test_a_loop_one_window_short_is_named(axes, named):
+    """The last output column (or row and column) never computed: zeros there, the rest right."""
+    expected = np.random.default_rng(4).standard_normal((2, 3, 4, 4)) + 5.0
+    got = expected.copy()
+    for axis in axes:
+        index = [slice(None)] * 4
+        index[axis] = -1
+        got[tuple(index)] = 0.0
+    found = explain(got, expected)
+    assert found is not None and found.kind == "short_loop" and named in found.sentence
+    assert "one window short" in found.sentence
+
+
+def test_a_border_that_is_not_zeros_is_still_the_border():
+    expected = np.random.default_rng(5).standard_normal((2, 3, 5, 5))
+    got = expected.copy()
+    got[..., -1] += 1.0
+    assert explain(got, expected).kind == "border"
+
+
+@pytest.mark.parametrize(("size", "window", "stride"), [(7, 3, 2), (5, 3, 1), (9, 3, 2)])
+def test_contributions_lost_where_windows_overlap_are_named(size, window, stride):
+    """col2im with `=` where `+=` is needed: only the overlaps of windows differ (issue 21)."""
+    rng = np.random.default_rng(size)
+    count = (size - window) // stride + 1
+    patches = rng.standard_normal((count, count, window, window))
+    expected, got = np.zeros((1, 2, size, size)), np.zeros((1, 2, size, size))
+    for row in range(count):
+        for column in range(count):
+            place = (
+                ...,
+                slice(row * stride, row * stride + window),
+                slice(column * stride, column * stride + window),
+            )
+            expected[place] += patches[row, column]
+            got[place] = patches[row, column]
+    found = explain(got, expected)
+    assert found is not None and found.kind == "overlaps_lost"
+    assert "`+=`" in found.sentence and "`+=`" in explain(got, expected, "zh-CN").sentence

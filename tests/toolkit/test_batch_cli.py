@@ -23,14 +23,18 @@ def _empty_zip(path):
 @pytest.mark.parametrize(
     ("make", "arguments", "sentence"),
     [
-        (lambda tmp: (tmp / "class").mkdir(), ["class"], "class: no student folders in it"),
+        (lambda tmp: (tmp / "class").mkdir(), ["class"], "class: no student folders and no LMS"),
         (lambda tmp: None, ["missing"], "missing: no such folder or zip of submissions; check the path."),
         (
             lambda tmp: (tmp / "notes.txt").write_text("hi"),
             ["notes.txt"],
             "notes.txt: neither a folder nor a zip",
         ),
-        (lambda tmp: _empty_zip(tmp / "export.zip"), ["export.zip"], "no student folders in it"),
+        (
+            lambda tmp: _empty_zip(tmp / "export.zip"),
+            ["export.zip"],
+            "export.zip: no student folders and no LMS",
+        ),
         (
             lambda tmp: (tmp / "class" / "ann").mkdir(parents=True),
             ["class", "--roster", "nowhere.csv"],

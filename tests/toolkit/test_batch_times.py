@@ -51,17 +51,20 @@ TIMES = {
     "one_day": (
         "2026-11-03T00:15:00+08:00",
         "25.2",
-        "params: late -10% (submitted 2026-11-03T00:15:00+08:00 (times.csv))",
+        "params: late: raw 30.00, -10% of the maximum 48 = -4.80, final 25.20 "
+        "(submitted 2026-11-03T00:15:00+08:00 (times.csv))",
     ),
     "utc_z": (
         "2026-11-03T16:20:00Z",
         "20.4",
-        "params: late -20% (submitted 2026-11-03T16:20:00+00:00 (times.csv))",
+        "params: late: raw 30.00, -20% of the maximum 48 = -9.60, final 20.40 "
+        "(submitted 2026-11-03T16:20:00+00:00 (times.csv))",
     ),
     "capped": (
         "2026-12-30T00:00:00+08:00",
         "6.0",
-        "params: late -50% (submitted 2026-12-30T00:00:00+08:00 (times.csv))",
+        "params: late: raw 30.00, -50% of the maximum 48 = -24.00, final 6.00 "
+        "(submitted 2026-12-30T00:00:00+08:00 (times.csv))",
     ),
     "no_zone": (
         "2026-11-03 10:00",
@@ -119,7 +122,10 @@ def test_penalise_file_times_uses_the_file_time_with_a_warning(tmp_path):
     )
     found = rows(out)
     assert found["late"]["params"] == "20.4"  # 1 day 11 h 46 min after the deadline: 2 started days
-    assert found["late"]["notes"] == "params: late -20% (file time 2026-11-04T04:00:00+00:00)"
+    assert (
+        found["late"]["notes"] == "params: late: raw 30.00, -20% of the maximum 48 = -9.60, final 20.40 "
+        "(file time 2026-11-04T04:00:00+00:00)"
+    )
     assert found["early"]["params"] == "30.0"
     assert found["early"]["notes"] == "params: on time by the file time 2026-11-01T04:00:00+00:00"
     assert summary["warnings"] == [
@@ -131,12 +137,18 @@ def test_penalise_file_times_uses_the_file_time_with_a_warning(tmp_path):
 # roster row (after the header), expected cell and notes of student "x" who submitted SCORE 30,
 # one day late by the LMS
 ROSTER_ROWS = {
-    "no extension": ("x,", "25.2", "params: late -10% (submitted 2026-11-03T12:00:00+08:00 (times.csv))"),
+    "no extension": (
+        "x,",
+        "25.2",
+        "params: late: raw 30.00, -10% of the maximum 48 = -4.80, final 25.20 "
+        "(submitted 2026-11-03T12:00:00+08:00 (times.csv))",
+    ),
     "extension covers it": ("x,24", "30.0", ""),
     "fractional hours": (
         "x,11.5",
         "25.2",
-        "params: late -10% (submitted 2026-11-03T12:00:00+08:00 (times.csv))",
+        "params: late: raw 30.00, -10% of the maximum 48 = -4.80, final 25.20 "
+        "(submitted 2026-11-03T12:00:00+08:00 (times.csv))",
     ),
     "not a number": (
         "x,two days",
@@ -196,7 +208,8 @@ def test_excel_roster_with_bom_unlisted_and_absent_students(tmp_path):
             b"name,email\nann,a@x\n",
             "the roster needs a 'student' column (its columns: 'name', 'email')",
         ),
-        ("roster", "student\nZoë\n".encode("latin-1"), "the roster is not UTF-8 text; save it as CSV UTF-8"),
+        # a legacy code page is read (test_lms.py); a picture is not text
+        ("roster", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01", "the roster is not text; save it as CSV UTF-8"),
         ("times", b"student,time\nann,2026\n", "the times file needs a 'submitted_at' column"),
         ("times", None, "times.csv: no such file; check the path given for the times file."),
     ],

@@ -157,7 +157,11 @@ def test_collected_class_is_graded_officially_with_the_cut_off(collected, tmp_pa
     cells = {student: (row["vec"], row["notes"]) for student, row in rows.items()}
     assert cells == {
         "alice": ("10.0", ""),
-        "bob": ("8.0", "vec: late -20% (submitted 2026-01-14T11:59:00+00:00 (times.csv))"),
+        "bob": (
+            "8.0",
+            "vec: late: raw 10.00, -20% of the maximum 10 = -2.00, final 8.00 "
+            "(submitted 2026-01-14T11:59:00+00:00 (times.csv))",
+        ),
         "carol": ("10.0", ""),  # on time with her extension
         "dave": ("0.0", cells["dave"][1]),
         "erin": ("0.0", "vec: nothing submitted"),

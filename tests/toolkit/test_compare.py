@@ -28,7 +28,11 @@ def test_largest_error_and_its_index():
     got[1, 0] = 0.5
     got[0, 1] = 0.1
     text = message(got, expected, what="dx")
-    assert "2 of 4 values differ; largest error 0.5" in text
+    assert "2 of 4 values differ; largest error 0.5 at index" in text, "no relative error where 0 is expected"
+    assert "relative" not in text
+    assert "largest error 0.5 (relative 0.5) at index (0,)" in message(
+        np.array([1.5, 2.0]), np.array([1.0, 2.0])
+    )
     assert "at index (1, 0): got 0.5, expected 0" in text
     assert "expected:\n" in text, "small arrays are shown whole"
 

@@ -5,6 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from grader.catalogue import load_catalogue
+from grader.check import check_student_text
 from grader.cli import course_command
 from grader.config import load_course, parse_course
 from grader.scaffold import with_entry
@@ -82,3 +83,54 @@ def test_bad_names_are_one_sentence(tmp_path, arguments, message):
     result = course("new", *arguments, "--course", root)
     assert result.exit_code == 2 and result.stderr == message
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before, "nothing was written"
+
+
+def test_a_course_starts_from_an_empty_folder(tmp_path):
+    """`course init` writes a course.yml that loads with no assignment; `course new` adds the first
+    one; the student's stub speaks to students; `course check` before release says to release."""
+    root = tmp_path / "empty"
+    root.mkdir()
+    started = course("init", root, "--name", "Stats 101", "--timezone", "+08:00")
+    assert started.exit_code == 0, started.output
+    assert load_course(root / "course.yml").assignments == []
+    assert course("init", root).exit_code == 2, "a second init would overwrite the course"
+    added = course("new", "stats", "--module", "stats.py", "--course", root)
+    assert added.exit_code == 0, added.output
+    assert [a.id for a in load_course(root / "course.yml").assignments] == ["stats"]
+    before_release = course("check", "--course", root)
+    assert "stats is not released yet; run `course release`" in before_release.output
+    assert "reference fails" not in before_release.output
+    assert course("release", "--course", root).exit_code == 0
+    stub = (root / "assignments" / "stats" / "stats.py").read_text(encoding="utf-8")
+    notebook = (root / "assignments" / "stats" / "stats.ipynb").read_text(encoding="utf-8")
+    for released in (stub, notebook):
+        assert "never released" not in released and "reference" not in released
+
+
+def test_new_in_a_folder_without_a_course_starts_one(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    added = course("new", "stats", "--module", "stats.py")
+    assert added.exit_code == 0, added.output
+    assert "wrote " + str(tmp_path / "course.yml") in added.output
+    assert load_course(tmp_path / "course.yml").assignment("stats").module == "stats.py"
+
+
+def test_check_names_instructor_text_in_the_released_stub(tmp_path):
+    root = fixture_course(tmp_path / "course")
+    solution = root / "solutions" / "vec.py"
+    text = solution.read_text(encoding="utf-8")
+    solution.write_text('"""The reference solution of vec: never released."""\n' + text, encoding="utf-8")
+    assert course("release", "--course", root).exit_code == 0
+    loaded = load_course(root / "course.yml")
+    problems = check_student_text(root, loaded, loaded.assignment("vec"))
+    named = sorted(problem.split(":")[0] for problem in problems)
+    assert named == ["assignments/vec/vec.ipynb", "assignments/vec/vec.py"]
+    assert "says 'reference solution', written for the instructor" in problems[0]
+
+
+def test_a_new_assignment_follows_the_last_one_in_the_calendar(tmp_path):
+    root = fixture_course(tmp_path / "course")
+    assert course("new", "hist", "--module", "hist.py", "--course", root).exit_code == 0
+    loaded = load_course(root / "course.yml")
+    assert loaded.assignment("hist").release > loaded.assignment("stats").due
+    assert course("validate", "--course", root).exit_code == 0

@@ -148,6 +148,17 @@ def test_a_missing_column_is_one_sentence(graded, format_name, roster, message):
     assert result.stderr == message.format(roster=path) + "\n"
 
 
+def test_two_rows_of_one_canvas_id_are_refused_naming_both(graded):
+    """A gradebook written before identities were normalised: 'ann' and 'Ann' are one student."""
+    gradebook = graded / "gradebook.csv"
+    gradebook.write_text(gradebook.read_text(encoding="utf-8") + "Ann,1,1,2,\n", encoding="utf-8")
+    roster = graded.parent / "roster.csv"
+    roster.write_text(roster.read_text(encoding="utf-8-sig") + "Ann,,,104,,,\n", encoding="utf-8")
+    result, rows = export(graded, "canvas", "--roster", str(roster))
+    assert result.exit_code == 2 and rows is None
+    assert "'ann' and 'Ann' are one student for canvas" in result.stderr
+
+
 def test_a_gradebook_of_another_course_is_refused(graded):
     (graded / "gradebook.csv").write_text("student,conv,total,notes\nann,45,45,\n", encoding="utf-8")
     result, _ = export(graded, "nbgrader")
@@ -179,3 +190,30 @@ def test_a_real_grade_all_exports_to_canvas(tmp_path):
     rows = read_csv(out / "canvas.csv")
     assert rows[0][-1] == "stats" and rows[1][-1] == "5"
     assert [row[1:4] + row[-1:] for row in rows[2:]] == [["1", "", "ann", "5.0"], ["2", "", "bob", "0.0"]]
+
+
+def test_canvas_columns_carry_the_canvas_assignment_id(graded, tmp_path):
+    """Canvas fills an existing assignment only when the header ends with its id in parentheses;
+    an assignment without `lms_id` in course.yml is named in a note (Canvas would add a column)."""
+    root = fixture_course(tmp_path / "course")
+    text = (root / "course.yml").read_text(encoding="utf-8")
+    (root / "course.yml").write_text(
+        text.replace("    module: vec.py\n", '    module: vec.py\n    lms_id: "4242"\n'), encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        course_command,
+        [
+            "export",
+            str(graded / "gradebook.csv"),
+            "--format",
+            "canvas",
+            "--roster",
+            str(graded.parent / "roster.csv"),
+            "--course",
+            str(root),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader((graded / "canvas.csv").read_text(encoding="utf-8").splitlines()))
+    assert rows[0][5:] == ["Vectors (4242)", "stats"]
+    assert "stats has no lms_id in course.yml" in result.output

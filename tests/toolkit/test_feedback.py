@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import string
 import subprocess
 from pathlib import Path
 
@@ -39,13 +40,18 @@ def test_catalogue_has_twenty_mistakes_with_both_languages():
         assert {"name", "function", "hint", "hint_zh", "code"} <= set(mistake)
 
 
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
 def test_every_message_exists_in_both_languages():
+    """Both languages have every key, with the same placeholders, and each renders."""
     assert set(i18n.MESSAGES["en"]) == set(i18n.MESSAGES["zh-CN"])
-    for key in i18n.MESSAGES["en"]:
-        values = {"score": 1, "max_score": 2, "percent": 50, "points": 1, "name": "x", "hint": "y", "days": 1,
-                  "reason": "z", "count": 3, "function": "f", "callees": "g", "error": "e",
-                  "callee": "g", "call": "g(1)", "got": "1", "expected": "2"}  # fmt: skip
-        assert i18n.text("zh-CN", key, **values)
+    for key, english in i18n.MESSAGES["en"].items():
+        chinese = i18n.MESSAGES["zh-CN"][key]
+        assert _fields(english) == _fields(chinese), key
+        values = {name: "x" for name in _fields(english)}
+        assert i18n.text("zh-CN", key, **values) and i18n.text("en", key, **values)
 
 
 @pytest.mark.slow  # a browser, or the whole conv suite
