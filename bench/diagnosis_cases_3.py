@@ -46,10 +46,10 @@ CONV_CASES: list[dict[str, Any]] = [
         "broken": ["conv_output_size"],
         "fair_lost": (2.0, 6.0),
         "explanation": [
-            ["stride", "//", "floor", "integer division", "divid"],
+            ["floor", "integer division", "round", "//"],
         ],
         "explanation_zh": [
-            ["步长", "stride", "//", "整除", "向下取整", "除"],
+            ["向下取整", "整除", "取整", "//", "floor"],
         ],
         "code": """
 def conv_output_size(n, f, pad=0, stride=1):
@@ -73,11 +73,11 @@ def conv_output_size(n, f, pad=0, stride=1):
         "fair_lost": (2.0, 4.0),
         "explanation": [
             ["same"],
-            ["ceil", "n / stride", "pad", "stride"],
+            ["ceil", "round up", "n / stride", "(f - 1) // 2", "half the filter", "even"],
         ],
         "explanation_zh": [
             ["same"],
-            ["向上取整", "ceil", "n / stride", "填充", "pad", "步长", "stride"],
+            ["向上取整", "ceil", "n / stride", "(f - 1) // 2", "偶数"],
         ],
         "code": """
 def padded_output_size(n, f, stride, padding):
@@ -99,12 +99,21 @@ def padded_output_size(n, f, stride, padding):
         "broken": ["zero_pad"],
         "fair_lost": (2.0, 4.0),
         "explanation": [
-            ["pad"],
-            ["axis", "axes", "batch", "channel", "N and C", "every dimension", "all four", "all dimensions"],
+            ["pad", "padding"],
+            [
+                "batch",
+                "channel",
+                "N and C",
+                "all four",
+                "every axis",
+                "all axes",
+                "first two axes",
+                "axes 0 and 1",
+            ],
         ],
         "explanation_zh": [
             ["填充", "pad"],
-            ["轴", "维", "批量", "通道", "N 和 C", "所有"],
+            ["批量", "通道", "N 和 C", "所有轴", "四个轴", "前两个轴", "所有维"],
         ],
         "code": """
 def zero_pad(x, pad):
@@ -123,10 +132,10 @@ def zero_pad(x, pad):
         "broken": ["zero_pad"],
         "fair_lost": (1.0, 4.0),
         "explanation": [
-            ["pad=0", "pad = 0", "pad 0", "zero padding", "-0", "empty"],
+            ["pad:-pad", "-pad", "0:-0", "empty"],
         ],
         "explanation_zh": [
-            ["pad=0", "pad = 0", "pad 0", "填充为 0", "-0", "空"],
+            ["pad:-pad", "-pad", "0:-0", "空"],
         ],
         "code": """
 def zero_pad(x, pad):
@@ -149,11 +158,22 @@ def zero_pad(x, pad):
         "fair_lost": (2.0, 4.0),
         "explanation": [
             ["bias"],
-            ["once", "every", "each", "per weight", "times", "inside the sum", "number of"],
+            [
+                "once",
+                "per weight",
+                "each weight",
+                "every weight",
+                "inside the sum",
+                "per product",
+                "each product",
+                "number of weights",
+                "C*HH*WW",
+                "window size",
+            ],
         ],
         "explanation_zh": [
             ["偏置", "bias"],
-            ["一次", "每个", "每一", "倍", "求和", "次"],
+            ["一次", "每个权重", "每个乘积", "求和里", "窗口大小", "C*HH*WW"],
         ],
         "code": """
 def conv_single_step(a_slice, w, b):
@@ -171,11 +191,11 @@ def conv_single_step(a_slice, w, b):
         "fair_lost": (6.0, 16.0),
         "explanation": [
             ["stride"],
-            ["window", "move", "step", "i * stride", "i*stride", "position"],
+            ["not moved", "move", "i * stride", "i*stride"],
         ],
         "explanation_zh": [
             ["步长", "stride"],
-            ["窗口", "移动", "位置", "i * stride", "i*stride"],
+            ["移动", "i * stride", "i*stride"],
         ],
         "code": """
 def conv_forward(x, w, b, stride=1, pad=0):
@@ -206,12 +226,12 @@ def conv_forward(x, w, b, stride=1, pad=0):
         "broken": ["conv_forward"],
         "fair_lost": (10.0, 25.0),
         "explanation": [
-            ["last", "one short", "missing", "+ 1", "+1", "off by one", "edge", "border"],
-            ["row", "column", "window", "position", "zero", "0"],
+            ["last", "one short", "one window short", "off by one", "missing"],
+            ["row", "column", "window", "position"],
         ],
         "explanation_zh": [
-            ["最后", "少一", "缺", "+ 1", "+1", "差一", "边"],
-            ["行", "列", "窗口", "位置", "0"],
+            ["最后", "少一", "差一", "缺"],
+            ["行", "列", "窗口", "位置"],
         ],
         "code": """
 def conv_forward(x, w, b, stride=1, pad=0):
@@ -243,11 +263,11 @@ def conv_forward(x, w, b, stride=1, pad=0):
         "fair_lost": (8.0, 22.0),
         "explanation": [
             ["bias", "b["],
-            ["filter", "index", "b[f]", "image"],
+            ["b[f]", "b[n]", "per filter", "each filter", "filter's", "image's", "by the image"],
         ],
         "explanation_zh": [
             ["偏置", "bias", "b["],
-            ["滤波器", "卷积核", "下标", "索引", "b[f]", "图像"],
+            ["b[f]", "b[n]", "每个滤波器", "每个卷积核", "按图像"],
         ],
         "code": """
 def conv_forward(x, w, b, stride=1, pad=0):
@@ -279,10 +299,12 @@ def conv_forward(x, w, b, stride=1, pad=0):
         "broken": ["conv_forward"],
         "fair_lost": (3.0, 12.0),
         "explanation": [
-            ["width", "height", "W", "rectangular", "square"],
+            ["width", "height"],
+            ["rectangular", "square", "out_w"],
         ],
         "explanation_zh": [
-            ["宽", "高", "W", "矩形", "正方形", "非方"],
+            ["宽", "高"],
+            ["矩形", "正方", "out_w", "非方"],
         ],
         "code": """
 def conv_forward(x, w, b, stride=1, pad=0):
@@ -315,12 +337,12 @@ def conv_forward(x, w, b, stride=1, pad=0):
         "broken": ["conv_forward"],
         "fair_lost": (5.0, 16.0),
         "explanation": [
-            ["pad"],
-            ["twice", "double", "2*pad", "2 * pad", "already", "padded", "too many", "too large"],
+            ["pad", "padding"],
+            ["twice", "double", "already padded", "too many", "counted again", "4*pad", "4 * pad"],
         ],
         "explanation_zh": [
             ["填充", "pad"],
-            ["两次", "两倍", "重复", "2*pad", "2 * pad", "已经", "太多", "过大"],
+            ["两次", "重复", "已经", "太多", "4*pad"],
         ],
         "code": """
 def conv_forward(x, w, b, stride=1, pad=0):
@@ -356,11 +378,11 @@ IM2COL_CASES: list[dict[str, Any]] = [
         "fair_lost": (5.0, 14.0),
         "explanation": [
             ["row"],
-            ["order", "permut", "transpose", "channel", "(c, "],
+            ["order", "permut", "(c, ", "channel fastest", "channel last", "(kh, kw, c)", "(i, j, c)"],
         ],
         "explanation_zh": [
             ["行"],
-            ["顺序", "排列", "转置", "通道", "(c, "],
+            ["顺序", "排列", "(c, ", "(i, j, c)", "(kh, kw, c)"],
         ],
         "code": """
 def im2col(x, fh, fw, stride=1, pad=0):
@@ -386,11 +408,11 @@ def im2col(x, fh, fw, stride=1, pad=0):
         "fair_lost": (3.0, 12.0),
         "explanation": [
             ["column"],
-            ["order", "permut", "transpose", "image", "batch", "(n, "],
+            ["order", "permut", "(n, ", "interleav", "(oh, ow, n)"],
         ],
         "explanation_zh": [
             ["列"],
-            ["顺序", "排列", "转置", "图像", "批量", "(n, "],
+            ["顺序", "排列", "(n, ", "交错", "(oh, ow, n)"],
         ],
         "code": """
 def im2col(x, fh, fw, stride=1, pad=0):
@@ -415,11 +437,11 @@ def im2col(x, fh, fw, stride=1, pad=0):
         "fair_lost": (4.0, 12.0),
         "explanation": [
             ["stride"],
-            ["window", "column", "step", "move"],
+            ["not moved", "move", "step", "i * stride", "i*stride"],
         ],
         "explanation_zh": [
             ["步长", "stride"],
-            ["窗口", "列", "移动"],
+            ["移动", "i * stride", "没有按"],
         ],
         "code": """
 def im2col(x, fh, fw, stride=1, pad=0):
@@ -442,12 +464,12 @@ def im2col(x, fh, fw, stride=1, pad=0):
         "broken": ["im2col"],
         "fair_lost": (3.0, 10.0),
         "explanation": [
-            ["pad"],
-            ["side", "top", "left", "bottom", "right", "shift", "before", "after", "both"],
+            ["pad", "padding"],
+            ["one side", "both sides", "each side", "bottom", "shift", "before and after", "after the image"],
         ],
         "explanation_zh": [
             ["填充", "pad"],
-            ["侧", "边", "上", "左", "下", "右", "偏移", "平移", "之前", "之后"],
+            ["一侧", "两侧", "每侧", "一边", "两边", "偏移", "平移"],
         ],
         "code": """
 def im2col(x, fh, fw, stride=1, pad=0):
@@ -471,10 +493,12 @@ def im2col(x, fh, fw, stride=1, pad=0):
         "broken": ["col2im"],
         "fair_lost": (4.0, 10.0),
         "explanation": [
-            ["overlap", "add", "sum", "accumulat", "+="],
+            ["assign", "+=", "accumulat", "overwrit", "instead of adding", "must be added", "not added"],
+            ["overlap", "contribution"],
         ],
         "explanation_zh": [
-            ["重叠", "相加", "累加", "加起来", "求和", "+="],
+            ["赋值", "+=", "累加", "覆盖", "没有相加", "而不是相加", "应当相加", "必须相加"],
+            ["重叠", "贡献"],
         ],
         "code": """
 def col2im(cols, x_shape, fh, fw, stride=1, pad=0):
@@ -499,10 +523,35 @@ def col2im(cols, x_shape, fh, fw, stride=1, pad=0):
         "broken": ["col2im"],
         "fair_lost": (4.0, 10.0),
         "explanation": [
-            ["overlap", "add", "sum", "accumulat", "+=", "add.at", "repeated", "duplicate"],
+            [
+                "assign",
+                "+=",
+                "accumulat",
+                "overwrit",
+                "instead of adding",
+                "must be added",
+                "not added",
+                "add.at",
+                "fancy",
+                "repeated ind",
+                "duplicate",
+            ],
+            ["overlap", "contribution", "repeated", "duplicate"],
         ],
         "explanation_zh": [
-            ["重叠", "相加", "累加", "加起来", "求和", "+=", "add.at", "重复"],
+            [
+                "赋值",
+                "+=",
+                "累加",
+                "覆盖",
+                "没有相加",
+                "而不是相加",
+                "应当相加",
+                "必须相加",
+                "add.at",
+                "重复",
+            ],
+            ["重叠", "贡献", "重复"],
         ],
         "code": """
 def col2im(cols, x_shape, fh, fw, stride=1, pad=0):
@@ -529,10 +578,10 @@ def col2im(cols, x_shape, fh, fw, stride=1, pad=0):
         "broken": ["conv_forward_im2col"],
         "fair_lost": (3.0, 10.0),
         "explanation": [
-            ["reshape", "transpose", "order", "axis", "axes", "permut"],
+            ["order", "permut", "transpose", "filter axis", "(F, N", "(N, F"],
         ],
         "explanation_zh": [
-            ["reshape", "transpose", "转置", "顺序", "轴", "维", "排列"],
+            ["顺序", "排列", "转置", "transpose", "(F, N", "(N, F"],
         ],
         "code": """
 def conv_forward_im2col(x, w, b, stride=1, pad=0):
@@ -558,11 +607,11 @@ def conv_forward_im2col(x, w, b, stride=1, pad=0):
         "fair_lost": (0.5, 4.0),
         "explanation": [
             ["cache"],
-            ["stride", "pad", "order", "swap"],
+            ["swap", "order", "stride and pad", "pad and stride", "exchanged"],
         ],
         "explanation_zh": [
             ["cache", "缓存"],
-            ["步长", "stride", "填充", "pad", "顺序", "交换", "颠倒"],
+            ["交换", "顺序", "颠倒", "互换"],
         ],
         "code": """
 def conv_forward_im2col(x, w, b, stride=1, pad=0):
@@ -587,11 +636,11 @@ def conv_forward_im2col(x, w, b, stride=1, pad=0):
         "fair_lost": (2.0, 6.0),
         "explanation": [
             ["dw", "db"],
-            ["batch", "N", "divid", "mean", "average", "sum"],
+            ["batch", "divid", "average", "mean", "factor", "1/", "half"],
         ],
         "explanation_zh": [
             ["dw", "db"],
-            ["批量", "N", "除", "平均", "求和", "相加"],
+            ["批量", "除", "平均", "倍", "1/", "一半"],
         ],
         "code": """
 def conv_backward_im2col(dout, cache):
@@ -617,11 +666,11 @@ def conv_backward_im2col(dout, cache):
         "fair_lost": (1.5, 6.0),
         "explanation": [
             ["dx"],
-            ["transpose", "reshape", ".T", "order", "filter"],
+            ["transpose", ".T", "order", "permut", "scrambl"],
         ],
         "explanation_zh": [
             ["dx"],
-            ["转置", "transpose", "reshape", ".T", "顺序", "滤波器", "卷积核"],
+            ["转置", ".T", "顺序", "排列"],
         ],
         "code": """
 def conv_backward_im2col(dout, cache):
@@ -648,10 +697,12 @@ POOL_CASES: list[dict[str, Any]] = [
         "broken": ["pool_output_size"],
         "fair_lost": (1.0, 6.0),
         "explanation": [
-            ["float", "int", "//", "type"],
+            ["float"],
+            ["int", "integer", "//", "type"],
         ],
         "explanation_zh": [
-            ["浮点", "整数", "float", "int", "//", "类型"],
+            ["浮点", "float"],
+            ["整数", "int", "//", "类型"],
         ],
         "code": """
 def pool_output_size(n, f, stride):
@@ -673,12 +724,12 @@ def pool_output_size(n, f, stride):
         "broken": ["pool_windows"],
         "fair_lost": (2.0, 5.0),
         "explanation": [
-            ["stride", "overlap"],
-            ["window", "size"],
+            ["overlap", "stride smaller", "stride < size", "tile", "stride equals", "stride = size"],
+            ["window"],
         ],
         "explanation_zh": [
-            ["步长", "stride", "重叠"],
-            ["窗口", "大小"],
+            ["重叠", "步长小于", "步长等于"],
+            ["窗口"],
         ],
         "code": """
 def pool_windows(x, size, stride):
@@ -700,11 +751,11 @@ def pool_windows(x, size, stride):
         "fair_lost": (3.0, 10.0),
         "explanation": [
             ["switch"],
-            ["width", "W", "row", "flat", "index"],
+            ["width", "row length", "out_w", "W'", "h*W", "h * W"],
         ],
         "explanation_zh": [
-            ["switch", "开关", "位置", "索引"],
-            ["宽", "W", "行", "展平", "下标", "索引"],
+            ["switch", "开关", "索引"],
+            ["宽", "行长", "out_w", "W'", "h*W"],
         ],
         "code": """
 def max_pool_forward(x, size=2, stride=2):
@@ -728,10 +779,12 @@ def max_pool_forward(x, size=2, stride=2):
         "broken": ["max_pool_forward"],
         "fair_lost": (1.0, 5.0),
         "explanation": [
-            ["first", "last", "tie", "argmax", ">="],
+            ["last", "tie", ">=", "equal"],
+            ["maximum", "max"],
         ],
         "explanation_zh": [
-            ["第一个", "最后", "相等", "并列", "argmax", ">="],
+            ["最后", "并列", "相等", ">="],
+            ["最大"],
         ],
         "code": """
 def max_pool_forward(x, size=2, stride=2):
@@ -764,10 +817,12 @@ def max_pool_forward(x, size=2, stride=2):
         "broken": ["max_pool_backward"],
         "fair_lost": (2.0, 8.0),
         "explanation": [
-            ["overlap", "add", "sum", "accumulat", "+=", "several", "more than one"],
+            ["assign", "+=", "accumulat", "overwrit", "instead of adding", "must be added", "not added"],
+            ["overlap", "contribution", "several", "more than one", "chosen twice"],
         ],
         "explanation_zh": [
-            ["重叠", "相加", "累加", "加起来", "求和", "+=", "多个"],
+            ["赋值", "+=", "累加", "覆盖", "没有相加", "而不是相加", "应当相加", "必须相加"],
+            ["重叠", "贡献", "多个"],
         ],
         "code": """
 def max_pool_backward(dout, switches, x_shape):
@@ -793,10 +848,12 @@ def max_pool_backward(dout, switches, x_shape):
         "broken": ["max_pool_backward"],
         "fair_lost": (2.0, 8.0),
         "explanation": [
-            ["width", "height", "W", "H", "square", "rectangular"],
+            ["width", "height"],
+            ["divmod", "square", "rectangular", "row length", "unflatten"],
         ],
         "explanation_zh": [
-            ["宽", "高", "W", "H", "正方", "矩形"],
+            ["宽", "高"],
+            ["divmod", "正方", "矩形", "行长"],
         ],
         "code": """
 def max_pool_backward(dout, switches, x_shape):
@@ -822,10 +879,12 @@ def max_pool_backward(dout, switches, x_shape):
         "broken": ["avg_pool_forward"],
         "fair_lost": (4.0, 9.0),
         "explanation": [
-            ["axis", "axes", "shape"],
+            ["axis", "axes"],
+            ["mean", "average", "(-2, -1)", "window"],
         ],
         "explanation_zh": [
-            ["轴", "维", "形状"],
+            ["轴", "axis"],
+            ["平均", "均值", "(-2, -1)", "窗口"],
         ],
         "code": """
 def avg_pool_forward(x, size=2, stride=2):
@@ -842,12 +901,30 @@ def avg_pool_forward(x, size=2, stride=2):
         "broken": ["avg_pool_backward"],
         "fair_lost": (1.5, 4.0),
         "explanation": [
-            ["size", "stride", "window"],
-            ["divid", "share", "times", "factor", "/", "scale"],
+            [
+                "size * size",
+                "size*size",
+                "window size",
+                "window area",
+                "stride * stride",
+                "stride*stride",
+                "size²",
+                "stride²",
+                "pixels in the window",
+                "number of inputs",
+            ],
         ],
         "explanation_zh": [
-            ["大小", "步长", "窗口", "size", "stride"],
-            ["除", "分", "倍", "因子", "/", "比例"],
+            [
+                "size * size",
+                "size*size",
+                "窗口大小",
+                "窗口面积",
+                "stride * stride",
+                "stride*stride",
+                "窗口内",
+                "元素个数",
+            ],
         ],
         "code": """
 def avg_pool_backward(dout, x_shape, size=2, stride=2):
@@ -874,12 +951,11 @@ PARAMS_CASES: list[dict[str, Any]] = [
         "fair_lost": (8.0, 16.0),
         "explanation": [
             ["bias"],
-            ["per filter", "each filter", "per weight", "each weight", "one bias", "every weight"]
-            + ["twice", "double"],
+            ["per filter", "each filter", "per weight", "each weight", "one bias", "every weight"],
         ],
         "explanation_zh": [
             ["偏置", "bias"],
-            ["每个滤波器", "每个卷积核", "每个权重", "一个偏置", "两倍", "翻倍"],
+            ["每个滤波器", "每个卷积核", "每个权重", "一个偏置"],
         ],
         "code": """
 def conv_params(f, c_in, n_filters, bias=True):
@@ -894,11 +970,11 @@ def conv_params(f, c_in, n_filters, bias=True):
         "fair_lost": (1.0, 5.0),
         "explanation": [
             ["bias"],
-            ["False", "flag", "ignored", "without", "argument"],
+            ["flag", "ignored", "ignore", "not used", "without bias", "always"],
         ],
         "explanation_zh": [
             ["偏置", "bias"],
-            ["False", "参数", "忽略", "没有", "不带"],
+            ["忽略", "没有用", "未使用", "总是", "不带偏置"],
         ],
         "code": """
 def conv_params(f, c_in, n_filters, bias=True):
@@ -914,10 +990,12 @@ def conv_params(f, c_in, n_filters, bias=True):
         "broken": ["conv_params"],
         "fair_lost": (10.0, 16.0),
         "explanation": [
-            ["filter", "n_filters", "F"],
+            ["n_filters", "number of filters", "filters"],
+            ["no ", "missing", "forgot", "without", "factor", "multipl"],
         ],
         "explanation_zh": [
-            ["滤波器", "卷积核", "n_filters", "F"],
+            ["n_filters", "滤波器个数", "滤波器数", "卷积核个数", "卷积核数", "滤波器", "卷积核"],
+            ["没有", "缺", "忘", "乘", "因子"],
         ],
         "code": """
 def conv_params(f, c_in, n_filters, bias=True):
@@ -935,11 +1013,11 @@ def conv_params(f, c_in, n_filters, bias=True):
         "fair_lost": (4.0, 7.0),
         "explanation": [
             ["bias"],
-            ["per output", "each output", "per unit", "each unit", "n_out", "one bias", "output"],
+            ["per output", "each output", "per unit", "each unit", "n_out", "one bias"],
         ],
         "explanation_zh": [
             ["偏置", "bias"],
-            ["每个输出", "每个单元", "每个神经元", "n_out", "一个偏置", "输出"],
+            ["每个输出", "每个单元", "每个神经元", "n_out", "一个偏置"],
         ],
         "code": """
 def fc_params(n_in, n_out, bias=True):
@@ -957,11 +1035,11 @@ def fc_params(n_in, n_out, bias=True):
         "fair_lost": (2.0, 4.0),
         "explanation": [
             ["bias"],
-            ["position", "out_h", "per output", "each output", "shared", "H'", "neuron"],
+            ["position", "per output", "each output", "shared", "neuron", "location"],
         ],
         "explanation_zh": [
             ["偏置", "bias"],
-            ["位置", "out_h", "每个输出", "共享", "神经元"],
+            ["位置", "每个输出", "共享", "神经元"],
         ],
         "code": """
 def unshared_conv_params(out_h, out_w, f, c_in, n_filters, bias=True):
@@ -979,11 +1057,19 @@ def unshared_conv_params(out_h, out_w, f, c_in, n_filters, bias=True):
         "fair_lost": (2.0, 10.0),
         "explanation": [
             ["pool"],
-            ["stride", "default"],
+            [
+                "default stride",
+                "stride defaults",
+                "defaults to",
+                "stride = size",
+                "stride=size",
+                "stride of 1",
+                "stride 1",
+            ],
         ],
         "explanation_zh": [
             ["池化", "pool"],
-            ["步长", "stride", "默认"],
+            ["默认步长", "步长默认", "stride = size", "stride=size", "步长为 1", "步长 1"],
         ],
         "code": """
 def summarize(input_shape, layers):
@@ -1024,11 +1110,21 @@ def summarize(input_shape, layers):
         "fair_lost": (2.0, 8.0),
         "explanation": [
             ["fc", "fully connected"],
-            ["flatten", "H*W", "C*H*W", "prod", "inputs", "channels"],
+            [
+                "C*H*W",
+                "C * H * W",
+                "prod",
+                "flatten first",
+                "flattens",
+                "only the channels",
+                "channels only",
+                "shape[0]",
+                "first axis",
+            ],
         ],
         "explanation_zh": [
             ["全连接", "fc"],
-            ["展平", "flatten", "C*H*W", "H*W", "prod", "输入", "通道"],
+            ["C*H*W", "C * H * W", "prod", "先展平", "只用了通道", "shape[0]", "第一个轴"],
         ],
         "code": """
 def summarize(input_shape, layers):
@@ -1069,10 +1165,12 @@ def summarize(input_shape, layers):
         "broken": ["summarize"],
         "fair_lost": (6.0, 18.0),
         "explanation": [
-            ["order", "channel", "(C, H, W)", "C, H, W", "last", "first", "permut"],
+            ["channel", "(C, H, W)", "C, H, W"],
+            ["order", "last", "first", "permut", "(H, W, C)", "H, W, C"],
         ],
         "explanation_zh": [
-            ["顺序", "通道", "(C, H, W)", "C, H, W", "最后", "前面", "排列"],
+            ["通道", "(C, H, W)", "C, H, W"],
+            ["顺序", "最后", "最前", "排列", "(H, W, C)"],
         ],
         "code": """
 def summarize(input_shape, layers):
@@ -1115,11 +1213,11 @@ def summarize(input_shape, layers):
         "fair_lost": (5.0, 16.0),
         "explanation": [
             ["params", "parameter"],
-            ["total", "cumulative", "running", "previous", "own", "sum", "so far"],
+            ["total", "cumulative", "running", "previous layers", "so far", "accumulat"],
         ],
         "explanation_zh": [
             ["参数"],
-            ["总", "累计", "累加", "之前", "前面", "自己", "本层"],
+            ["总数", "总和", "累计", "累加", "之前", "前面各层"],
         ],
         "code": """
 def summarize(input_shape, layers):
@@ -1160,10 +1258,12 @@ def summarize(input_shape, layers):
         "broken": ["summarize"],
         "fair_lost": (3.0, 14.0),
         "explanation": [
-            ["float", "int", "//", "integer", "floor", "type"],
+            ["float"],
+            ["int", "integer", "//", "floor", "type"],
         ],
         "explanation_zh": [
-            ["浮点", "整数", "float", "int", "//", "向下取整", "整除", "类型"],
+            ["浮点", "float"],
+            ["整数", "int", "//", "向下取整", "整除", "类型"],
         ],
         "code": """
 def summarize(input_shape, layers):
@@ -1274,10 +1374,10 @@ CNN_CASES: list[dict[str, Any]] = [
         "broken": ["relu_backward"],
         "fair_lost": (1.0, 3.0),
         "explanation": [
-            ["in place", "in-place", "copy", "modif", "changed"],
+            ["in place", "in-place", "copy", "modif"],
         ],
         "explanation_zh": [
-            ["原地", "副本", "修改", "改变", "拷贝", "复制"],
+            ["原地", "副本", "修改", "拷贝", "复制"],
         ],
         "code": """
 def relu_backward(dout, x):
@@ -1295,10 +1395,10 @@ def relu_backward(dout, x):
         "broken": ["affine_forward"],
         "fair_lost": (2.0, 3.0),
         "explanation": [
-            ["reshape", "flatten", "order", "transpose"],
+            ["order", "transpos", "mix", "scrambl", "permut"],
         ],
         "explanation_zh": [
-            ["reshape", "展平", "顺序", "转置"],
+            ["顺序", "转置", "混", "排列"],
         ],
         "code": """
 def affine_forward(x, w, b):
@@ -1313,11 +1413,11 @@ def affine_forward(x, w, b):
         "fair_lost": (1.0, 2.0),
         "explanation": [
             ["db"],
-            ["axis", "batch", "shape", "sum"],
+            ["axis", "batch", "over the examples"],
         ],
         "explanation_zh": [
             ["db"],
-            ["轴", "维", "批量", "形状", "求和"],
+            ["轴", "批量", "axis=0", "样本"],
         ],
         "code": """
 def affine_backward(dout, x, w, b):
@@ -1334,11 +1434,11 @@ def affine_backward(dout, x, w, b):
         "fair_lost": (1.0, 2.0),
         "explanation": [
             ["dx"],
-            ["shape", "reshape", "flat"],
+            ["reshape", "flat", "shape of x", "x's shape", "x.shape"],
         ],
         "explanation_zh": [
             ["dx"],
-            ["形状", "reshape", "展平"],
+            ["reshape", "展平", "x 的形状", "x.shape"],
         ],
         "code": """
 def affine_backward(dout, x, w, b):
@@ -1357,10 +1457,12 @@ def affine_backward(dout, x, w, b):
         "broken": ["softmax_loss"],
         "fair_lost": (1.0, 3.0),
         "explanation": [
-            ["overflow", "inf", "nan", "stable", "stabil", "maximum", "max"],
+            ["overflow", "inf", "nan", "stabil"],
+            ["max", "subtract", "shift"],
         ],
         "explanation_zh": [
-            ["溢出", "inf", "nan", "稳定", "最大值", "max"],
+            ["溢出", "inf", "nan", "稳定"],
+            ["最大值", "max", "减去"],
         ],
         "code": """
 def softmax_loss(scores, y):
@@ -1384,11 +1486,11 @@ def softmax_loss(scores, y):
         "fair_lost": (2.0, 5.0),
         "explanation": [
             ["dscores", "gradient"],
-            ["N", "twice", "batch", "divid", "factor", "times", "small"],
+            ["twice", "batch", "divid", "factor", "times", "small", "1/n", "/ n"],
         ],
         "explanation_zh": [
             ["dscores", "梯度"],
-            ["N", "两次", "批量", "除", "倍", "小"],
+            ["两次", "批量", "除", "倍", "小"],
         ],
         "code": """
 def softmax_loss(scores, y):
@@ -1412,12 +1514,12 @@ def softmax_loss(scores, y):
         "broken": ["softmax_loss"],
         "fair_lost": (3.0, 6.0),
         "explanation": [
-            ["label", "y", "index"],
-            ["arange", "row", "each example", "every example", "broadcast", "axis", "N x N"],
+            ["label"],
+            ["arange", "each example", "every example", "broadcast", "N x N", "wrong axis", "column"],
         ],
         "explanation_zh": [
-            ["标签", "y", "索引", "下标"],
-            ["arange", "行", "每个样本", "广播", "轴", "N x N"],
+            ["标签"],
+            ["arange", "每个样本", "广播", "N x N", "列"],
         ],
         "code": """
 def softmax_loss(scores, y):
@@ -1440,7 +1542,7 @@ def softmax_loss(scores, y):
         "broken": ["ConvNet"],
         "fair_lost": (1.0, 5.0),
         "explanation": [
-            ["reg", "L2"],
+            ["regulari", "reg", "L2"],
             ["bias", "b1", "b2", "b3"],
         ],
         "explanation_zh": [
@@ -1464,12 +1566,14 @@ def softmax_loss(scores, y):
         "broken": ["ConvNet"],
         "fair_lost": (2.0, 8.0),
         "explanation": [
-            ["reg", "L2"],
+            ["reg", "regulari", "L2"],
             ["gradient", "grads"],
+            ["missing", "forgot", "not in", "without", "reg * w", "reg*w", "absent", "only in the loss"],
         ],
         "explanation_zh": [
             ["正则", "reg", "L2"],
             ["梯度", "grads"],
+            ["缺", "忘", "没有", "reg * W", "只在 loss"],
         ],
         "code": _convnet(
             ("        for k in weights:\n            grads[k] = grads[k] + self.reg * p[k]\n", ""),
@@ -1486,11 +1590,11 @@ def softmax_loss(scores, y):
         "fair_lost": (8.0, 17.0),
         "explanation": [
             ["W2"],
-            ["pool", "H/2", "half", "4", "four", "shape"],
+            ["pool", "H/2", "half", "four times", "4 times", "(H/2)"],
         ],
         "explanation_zh": [
             ["W2"],
-            ["池化", "H/2", "一半", "4", "四", "形状"],
+            ["池化", "H/2", "一半", "四倍", "4 倍"],
         ],
         "code": _convnet(
             ("pooled = num_filters * (height // 2) * (width // 2)", "pooled = num_filters * height * width"),
@@ -1506,12 +1610,12 @@ def softmax_loss(scores, y):
         "broken": ["ConvNet"],
         "fair_lost": (3.0, 10.0),
         "explanation": [
-            ["W3", "gradient", "grads"],
-            ["relu", "hidden", "input", "activation", "cache"],
+            ["W3"],
+            ["relu", "activation", "before", "pre-activation"],
         ],
         "explanation_zh": [
-            ["W3", "梯度", "grads"],
-            ["relu", "ReLU", "隐藏", "输入", "激活", "缓存"],
+            ["W3"],
+            ["relu", "ReLU", "激活", "之前", "激活前"],
         ],
         "code": _convnet(
             (
@@ -1556,11 +1660,11 @@ def softmax_loss(scores, y):
         "fair_lost": (0.5, 3.0),
         "explanation": [
             ["shuffle", "permutation", "order"],
-            ["epoch", "every", "each", "once", "same"],
+            ["every epoch", "each epoch", "once", "same order", "reshuffl"],
         ],
         "explanation_zh": [
             ["打乱", "洗牌", "排列", "顺序", "permutation"],
-            ["epoch", "每个", "每一", "一次", "相同", "同样"],
+            ["每个 epoch", "每个epoch", "每一个 epoch", "一次", "相同", "同样"],
         ],
         "code": """
 def train(model, X, y, X_val, y_val, epochs=10, batch_size=32, lr=0.1, seed=0):
@@ -1591,12 +1695,12 @@ def train(model, X, y, X_val, y_val, epochs=10, batch_size=32, lr=0.1, seed=0):
         "broken": ["train"],
         "fair_lost": (3.0, 10.0),
         "explanation": [
-            ["batch", "lr", "learning rate", "step"],
-            ["divid", "twice", "small", "times", "factor", "mean"],
+            ["batch_size", "batch size", "learning rate", "lr"],
+            ["divid", "twice", "too small", "factor"],
         ],
         "explanation_zh": [
-            ["批量", "batch", "学习率", "lr", "步"],
-            ["除", "两次", "小", "倍", "平均"],
+            ["batch_size", "批量大小", "学习率", "lr"],
+            ["除", "两次", "太小", "倍"],
         ],
         "code": """
 def train(model, X, y, X_val, y_val, epochs=10, batch_size=32, lr=0.1, seed=0):
@@ -1628,9 +1732,11 @@ def train(model, X, y, X_val, y_val, epochs=10, batch_size=32, lr=0.1, seed=0):
         "fair_lost": (2.0, 8.0),
         "explanation": [
             ["bias", "b1", "b2", "b3"],
+            ["update", "never", "unchanged", "stay", "not trained", "not updated"],
         ],
         "explanation_zh": [
             ["偏置", "bias", "b1", "b2", "b3"],
+            ["更新", "不变", "没有训练", "仍为 0", "保持"],
         ],
         "code": """
 def train(model, X, y, X_val, y_val, epochs=10, batch_size=32, lr=0.1, seed=0):
