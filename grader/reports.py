@@ -153,10 +153,16 @@ def _add_pending_rows(table: Table, report: Report) -> None:
         table.add_row(mark, Text(label), points, Text(i18n.text(language, "pending_reason")))
 
 
+def _own_notes(report: Report) -> list[str]:
+    """The report's notes (the file graded, loading), less one that repeats the common failure."""
+    common = common_failure(report)
+    return [note for note in report.notes if common is None or not note.endswith(common)]
+
+
 def print_report(report: Report, console: Console) -> None:
     """Print the table and any loading notes."""
     console.print(score_table(report))
-    for note in report.notes:
+    for note in _own_notes(report):  # a note the table's title says already is left out
         console.print(Text(f"note: {note}", style="yellow"))
 
 
@@ -204,6 +210,7 @@ def to_gradescope(reports: list[Report]) -> dict[str, Any]:
     total = sum(t.score for report in reports for t in report.tests)
     lines = [f"{r.assignment}: isolation {r.isolation}" for r in reports]
     lines += [f"{r.assignment}: {reason}" for r in reports if (reason := common_failure(r))]
+    lines += [f"{r.assignment}: {note}" for r in reports for note in _own_notes(r)]
     return {
         "score": round(total, 4),
         "execution_time": round(sum(r.duration_s for r in reports), 2),

@@ -16,6 +16,7 @@ import pytest
 
 from grader import i18n
 from grader.outcome import Outcome, recorded
+from grader.provenance import grader_digest
 
 SCHEMA_VERSION = 1
 STATUSES = ("passed", "failed", "error", "timeout", "pending")
@@ -116,6 +117,7 @@ class Report:
             "score": self.score,
             "max_score": self.max_score,
             "isolation": self.isolation,
+            "grader": grader_digest(),  # the grader that made this report (its source's hash)
             "language": self.language,
             "duration_s": round(self.duration_s, 3),
             "notes": self.notes,

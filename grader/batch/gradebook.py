@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader import i18n
 from grader.batch.staff import STAFF_KEY, staff_record, write_staff_record
 from grader.batch.submissions import Job
 from grader.config import Assignment
+from grader.locate import EXPECTED
 from grader.scoring import FinalScore, LatePenalty
 
 
@@ -37,6 +39,7 @@ class ClassResults:
     times_file: str | None = None  # the --times file's name, if one was given
     sections: dict[str, str] = field(default_factory=dict)  # student -> the roster's section
     class_folder: Path | None = None  # the class folder graded, when it is one (not a zip)
+    language: str = "en"  # the course's: notes on where the work was found, and why it failed
 
 
 @dataclass
@@ -50,15 +53,34 @@ class Cell:
 
 
 def assess(
-    job: Job, assignment: Assignment, result: dict[str, Any] | None, penalty: LatePenalty | None
+    job: Job,
+    assignment: Assignment,
+    result: dict[str, Any] | None,
+    penalty: LatePenalty | None,
+    language: str = "en",
 ) -> Cell:
-    """The gradebook cell of one job, from its result and its late penalty."""
+    """The gradebook cell of one job, from its result and its late penalty; its note starts with
+    the file graded (or what the folder holds) unless it is the module alone where the handout
+    puts it (the feedback names it always), and says why every test failed when the code could
+    not be loaded."""
+    located = "; ".join(n.text(language) for n in job.notes if n.key != EXPECTED)  # feedback has it
     if job.refused:
         return Cell(0.0, job.refused, problem=True)
     if job.path is None or result is None or penalty is None:
-        return Cell(0.0, "nothing submitted")
+        return Cell(0.0, located or "nothing submitted")
     if "error" in result:
-        return Cell(None, f"not graded: {result['error']}", problem=True)
+        return Cell(None, _joined(located, f"not graded: {result['error']}"), problem=True)
+    cell = _graded(assignment, result, penalty)
+    why = loading_failure(result, language)
+    return Cell(cell.value, _joined(located, cell.note, why), cell.problem, cell.final)
+
+
+def _joined(*parts: str) -> str:
+    return "; ".join(part for part in parts if part)
+
+
+def _graded(assignment: Assignment, result: dict[str, Any], penalty: LatePenalty) -> Cell:
+    """The cell of a graded submission: its final score and its late penalty."""
     final = FinalScore(float(result.get("score", 0.0)), assignment.points, penalty)
     if final.final is None:
         return Cell(None, f"raw {final.raw:.2f}, penalty not decided: {penalty.detail}", True, final)
@@ -71,11 +93,22 @@ def assess(
     return Cell(final.final, "time unknown, no penalty" if penalty.status == "unknown" else "", final=final)
 
 
-def write_feedback_json(out: Path, job: Job, result: dict[str, Any], cell: Cell) -> None:
-    """feedback/<student>/<assignment>.json: the report, with the raw, penalty and final score."""
+def loading_failure(result: dict[str, Any], language: str) -> str:
+    """The report's note saying why the code could not be loaded (`grader.grading`), or ""."""
+    prefix = i18n.text(language, "located.not_imported", reason="")
+    return next((note for note in result.get("notes", []) if str(note).startswith(prefix)), "")
+
+
+def write_feedback_json(
+    out: Path, job: Job, result: dict[str, Any], cell: Cell, located: tuple[str, ...] = ()
+) -> None:
+    """feedback/<student>/<assignment>.json: the report, with the raw, penalty and final score,
+    its notes starting with `located` (the file graded, and why)."""
     folder = out / "feedback" / job.student
     folder.mkdir(parents=True, exist_ok=True)
     record = {k: v for k, v in result.items() if k not in ("html", STAFF_KEY)}
+    if located:
+        record["notes"] = [*located, *(n for n in record.get("notes", []) if n not in located)]
     if cell.final is not None:
         record["final"] = cell.final.to_dict()
     (folder / f"{job.assignment}.json").write_text(
@@ -115,7 +148,7 @@ class Tally:
 def _cell(out: Path, found: ClassResults, job: Job, assignment: Assignment, tally: Tally) -> Cell:
     """Assess one job, note it in the tally and write its feedback record."""
     result, penalty = found.results.get(job.key), found.penalties.get(job.key)
-    cell = assess(job, assignment, result, penalty)
+    cell = assess(job, assignment, result, penalty, found.language)
     name = f"{job.student}/{job.assignment}"
     if cell.problem:
         tally.problems.append(f"{name}: {cell.note}")
@@ -129,7 +162,7 @@ def _cell(out: Path, found: ClassResults, job: Job, assignment: Assignment, tall
         )
         tally.feedback_written += 1
     if result is not None and "error" not in result:  # an error is the instructor's to look at first
-        write_feedback_json(out, job, result, cell)
+        write_feedback_json(out, job, result, cell, tuple(n.text(found.language) for n in job.notes))
         _write_staff(out, found, job, result, cell)
         tally.feedback_written += 1
         tally.failures.update(

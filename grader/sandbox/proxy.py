@@ -187,6 +187,16 @@ class SandboxedSubmission:
         return list(self._connection.channel.notes)
 
     @property
+    def broken(self) -> str | None:
+        """Why the submission could not be loaded (every call then fails for it), or None."""
+        return self._connection.channel.broken
+
+    @property
+    def not_started(self) -> str | None:
+        """Why the sandbox failed before the student's code ran (not the student's doing), or None."""
+        return self._connection.channel.not_started
+
+    @property
     def calls(self) -> CallLog:
         """The calls of the running test (cleared by the plugin at the start of each test)."""
         return self._connection.log
