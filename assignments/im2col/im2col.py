@@ -13,11 +13,16 @@ it came from, and entries of overlapping windows add up.
 """
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 
 def _output_size(n, f, pad, stride):
     """Given (you wrote it as conv_output_size in assignment 1): the output size along one axis.
+
+    Args:
+        n: input size.
+        f: filter size.
+        pad: zeros added on each side.
+        stride: step between windows.
 
     Returns:
         floor((n + 2*pad - f) / stride) + 1.
