@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import builtins
 import hashlib
+import importlib.machinery
 import importlib.util
 import json
 import os
@@ -192,7 +193,9 @@ def load_namespace(
     folder = os.path.dirname(source_path)
     sys.path.insert(0, folder)
     if cells is None:
-        spec = importlib.util.spec_from_file_location(module_name, source_path)
+        # a loader named explicitly: a student's CONV.PY is Python too, whatever its suffix's case
+        loader = importlib.machinery.SourceFileLoader(module_name, source_path)
+        spec = importlib.util.spec_from_file_location(module_name, source_path, loader=loader)
         if spec is None or spec.loader is None:
             raise ImportError(f"cannot import {source_path}")
         module = importlib.util.module_from_spec(spec)
