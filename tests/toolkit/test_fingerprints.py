@@ -279,14 +279,15 @@ def test_the_course_names_its_mistakes_at_home(tmp_path):
     """This course's committed fingerprints: in a student repository, each mistake the public tests
     tell apart is named at home by one of them, and no other mistake is named."""
     from grader.catalogue import variant_source
-    from grader.packaging import write_student_repo
+    from grader.packaging import write_student_repos
 
     from .conftest import ROOT
 
     course = load_course(ROOT / "course.yml")
-    repo = tmp_path / "repo"
-    write_student_repo(ROOT, course, repo)
+    ids = [assignment.id for assignment in course.assignments]
+    repos = dict(zip(ids, write_student_repos(ROOT, course, tmp_path / "repos", []), strict=True))
     for assignment in course.assignments:
+        repo = repos[assignment.id]
         table = load(path_for(repo, assignment.id))
         assert table is not None, f"{assignment.id}: no fingerprints shipped; run `course release`"
         told = {name for calls in table.calls.values() for entry in calls.values() for name in entry.variants}
