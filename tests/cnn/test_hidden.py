@@ -256,7 +256,9 @@ def test_convnet_parameter_shapes(submission):
 @pytest.mark.function("ConvNet")
 def test_initial_loss_is_near_log_ten(submission, reference, rng):
     """With small weights every class is equally likely: the loss starts near ln(10) = 2.303.
-    The loss and scores must be those of the reference network holding the same weights."""
+    The loss and scores must be those of the reference network holding the same weights. The loss
+    is compared by its distance from ln(10) (about 1e-7 here): answering ln(10) whatever the
+    weights and images is not a loss."""
     config = {"weight_scale": 1e-3, "seed": 3}
     model = submission.ConvNet(**config)
     net = reference_net(reference, config, weights_of(reference, model, config))
@@ -273,6 +275,13 @@ def test_initial_loss_is_near_log_ten(submission, reference, rng):
     )
     loss, _ = loss_and_grads(model.loss(X, y))
     assert_close(loss, expected_loss, what="loss")
+    assert_close(
+        loss - math.log(10),
+        expected_loss - math.log(10),
+        rtol=1e-4,
+        atol=1e-13,
+        what=message("loss - ln(10)", "loss - ln(10)"),
+    )
     # the scores are of order 1e-7 here: compare them relatively, not against atol
     assert_close(model.loss(X), net.loss(X), atol=1e-15, what="scores")
 
