@@ -91,6 +91,7 @@ def _na_perturbed(value: Any, generator: Any) -> Any:
         return {key: _na_perturbed(item, generator) for key, item in value.items()}
     if isinstance(value, _na_np.ndarray) and value.dtype.kind == "f" and value.size:
         scale = float(_na_np.std(value)) or float(_na_np.max(_na_np.abs(value))) or 1.0
+        scale = float(f"{scale:.0e}") if _na_np.isfinite(scale) else 1.0  # the order only: seed-free
         return generator.standard_normal(value.shape) * scale
     return value
 

@@ -88,7 +88,7 @@ def check_nonanswers(root: Path, course: Course, assignment: Assignment) -> list
             path = Path(folder) / kind / assignment.module
             path.parent.mkdir()
             path.write_text(non_answer_source(reference, targets, kind), encoding="utf-8")
-            report = grade(root, assignment, path, only_functions=set(targets))
+            report = grade(root, assignment, path, in_process=True, only_functions=set(targets))
             problems += [
                 f"{assignment.id}: {test.name} gives {test.score:g} of {test.max_score:g} points to "
                 f"{description}; make it check values that depend on its inputs, or make it worth 0 "
