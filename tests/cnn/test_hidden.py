@@ -302,7 +302,7 @@ def test_initial_loss_is_near_log_ten(submission, reference, rng):
         expected_loss - math.log(10),
         rtol=1e-4,
         atol=1e-13,
-        what=message("loss - ln(10)", "loss - ln(10)"),
+        what=message("loss - ln(10)", "loss 与 ln(10) 之差"),
     )
     # the scores are of order 1e-7 here: compare them relatively, not against atol
     assert_close(model.loss(X), net.loss(X), atol=1e-15, what="scores")
