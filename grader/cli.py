@@ -31,7 +31,7 @@ from grader.config import Assignment, Course, find_course_root, load_course
 from grader.disclosure import student_copy
 from grader.errors import GraderError, IsolationRefused, SubmissionError
 from grader.grading import default_submission, find_work, grade
-from grader.packaging import check_org, write_gradescope_zip, write_instructor_workflow, write_student_repo
+from grader.packaging import check_org, write_gradescope_zip, write_instructor_workflow, write_student_repos
 from grader.release import release, write_nbgrader_source
 from grader.schedule import calendar_problems, load_instructor_course
 from grader.scoring import SCHEMA_VERSION, Report
@@ -270,7 +270,15 @@ def validate_command(course_dir):
     "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
 )
 @click.option(
-    "--student-repo", type=click.Path(path_type=Path, file_okay=False), help="Also write a student repo."
+    "--student-repo",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Also write a template repository per assignment, DIR/<id>/, holding that assignment only.",
+)
+@click.option(
+    "--assignment",
+    "assignment_ids",
+    multiple=True,
+    help="With --student-repo: only this assignment's template (repeatable; default: every one).",
 )
 @click.option("--gradescope", "gradescope_id", help="Write a Gradescope autograder zip for this assignment.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Where the Gradescope zip goes.")
@@ -287,7 +295,15 @@ def validate_command(course_dir):
 @click.option("--github-org", help="The GitHub Classroom organisation (for --instructor-workflow).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
 def release_command(
-    course_dir, student_repo, gradescope_id, out, nbgrader_source, instructor_workflow, github_org, debug
+    course_dir,
+    student_repo,
+    assignment_ids,
+    gradescope_id,
+    out,
+    nbgrader_source,
+    instructor_workflow,
+    github_org,
+    debug,
 ):
     """Turn solutions/ into assignments/: stubs, notebooks, public tests, manifests, handouts."""
     try:
@@ -298,8 +314,12 @@ def release_command(
         for path in release(root, course):
             click.echo(f"wrote {path}")
         if student_repo:
-            write_student_repo(root, course, student_repo)
-            click.echo(f"wrote the student repository {student_repo}")
+            for folder in write_student_repos(root, course, student_repo, list(assignment_ids)):
+                click.echo(
+                    f"wrote the template repository {folder}: publish it when {folder.name} is released, "
+                    f"as the Classroom assignment with prefix {folder.name!r} (students' copies "
+                    f"{folder.name}-<student>, as `course collect` expects)"
+                )
         if gradescope_id:
             target = out or Path(f"{gradescope_id}-autograder.zip")
             write_gradescope_zip(root, course, gradescope_id, target)

@@ -15,8 +15,11 @@ it came from, and entries of overlapping windows add up.
 import numpy as np
 
 
+### BEGIN SOLUTION
+### HINT: a helper for the output size along one axis (assignment 1's conv_output_size).
 def _output_size(n, f, pad, stride):
-    """Given (you wrote it as conv_output_size in assignment 1): the output size along one axis.
+    """The reference's helper, never released (assignment 1, which grades this very function,
+    still takes late work when this assignment is released): the output size along one axis.
 
     Args:
         n: input size.
@@ -35,6 +38,9 @@ def _output_size(n, f, pad, stride):
     if pad < 0 or n + 2 * pad < f:
         raise ValueError(f"a window of size {f} does not fit in {n} with pad {pad}")
     return (n + 2 * pad - f) // stride + 1
+
+
+### END SOLUTION
 
 
 def im2col(x, fh, fw, stride=1, pad=0):

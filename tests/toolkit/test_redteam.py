@@ -226,6 +226,7 @@ ATTACK_LIST = [
     Attack("odd_objects.py", honest=3.0),
     Attack("nonfinite_numbers.py", honest=3.0),
     Attack("nonfinite_array_picture.py", honest=7.0),
+    Attack("returned_array_rewritten.py", honest=7.0),
     Attack("huge_error_description.py"),
     Attack("shadowing_folder", traces=("/tmp/redteam-shadow-*",)),
     Attack(
