@@ -28,9 +28,10 @@ from grader.batch import grade_class
 from grader.check import run_checks
 from grader.cli_insight import echo_insight, insight_for
 from grader.config import Assignment, Course, find_course_root, load_course
+from grader.disclosure import student_copy
 from grader.errors import GraderError, IsolationRefused, SubmissionError
 from grader.grading import default_submission, find_work, grade
-from grader.packaging import check_org, write_gradescope_zip, write_instructor_workflow, write_student_repo
+from grader.packaging import check_org, write_gradescope_zip, write_instructor_workflow, write_student_repos
 from grader.release import release, write_nbgrader_source
 from grader.schedule import calendar_problems, load_instructor_course
 from grader.scoring import SCHEMA_VERSION, Report
@@ -112,7 +113,9 @@ def submission_for(
     return located.path, notes
 
 
-def write_outputs(found: list[Report], options: dict[str, Path | None], language: str) -> None:
+def write_outputs(
+    found: list[Report], options: dict[str, Path | None], language: str, official: bool = False
+) -> None:
     if options["json"]:
         data = (
             found[0].to_dict()
@@ -143,7 +146,9 @@ def write_outputs(found: list[Report], options: dict[str, Path | None], language
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(reports.to_markdown(found) + "\n")
+            # a job summary is read by whoever sees the job: in an official run, the student copy
+            shown = [student_copy(report) for report in found] if official else found
+            handle.write(reports.to_markdown(shown) + "\n")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -203,11 +208,12 @@ def grade_command(
             for chosen in chosen_assignments(root, course, assignment, every):
                 path, notes = submission_for(root, chosen, submission, Path(scratch), language)
                 report = grade(root, chosen, path, official=recorded, language=lang, notes=notes)
-                reports.print_report(report, console)
+                # an official run's terminal may be shown to students (CI logs, the autograder)
+                reports.print_report(student_copy(report) if recorded else report, console)
                 found.append(report)
         options = {"json": json_path, "gradescope": gradescope, "junit": junit, "html": html}
         try:
-            write_outputs(found, options, lang or course.course.language)
+            write_outputs(found, options, lang or course.course.language, official=recorded)
         except OSError as error:
             where = error.filename or "a report"
             message = f"{where}: cannot be written ({error.strerror}); check the report's path."
@@ -265,7 +271,15 @@ def validate_command(course_dir):
     "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
 )
 @click.option(
-    "--student-repo", type=click.Path(path_type=Path, file_okay=False), help="Also write a student repo."
+    "--student-repo",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Also write a template repository per assignment, DIR/<id>/, holding that assignment only.",
+)
+@click.option(
+    "--assignment",
+    "assignment_ids",
+    multiple=True,
+    help="With --student-repo: only this assignment's template (repeatable; default: every one).",
 )
 @click.option("--gradescope", "gradescope_id", help="Write a Gradescope autograder zip for this assignment.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Where the Gradescope zip goes.")
@@ -289,6 +303,7 @@ def validate_command(course_dir):
 def release_command(
     course_dir,
     student_repo,
+    assignment_ids,
     gradescope_id,
     out,
     nbgrader_source,
@@ -310,8 +325,12 @@ def release_command(
             timed = record_timings(root, assignment, force=retime)
             click.echo(f"wrote {timed.relative_to(root)}" if timed else f"{assignment.id}: times up to date")
         if student_repo:
-            write_student_repo(root, course, student_repo)
-            click.echo(f"wrote the student repository {student_repo}")
+            for folder in write_student_repos(root, course, student_repo, list(assignment_ids)):
+                click.echo(
+                    f"wrote the template repository {folder}: publish it when {folder.name} is released, "
+                    f"as the Classroom assignment with prefix {folder.name!r} (students' copies "
+                    f"{folder.name}-<student>, as `course collect` expects)"
+                )
         if gradescope_id:
             target = out or Path(f"{gradescope_id}-autograder.zip")
             write_gradescope_zip(root, course, gradescope_id, target)

@@ -102,6 +102,7 @@ def _returned(text: str) -> str:
 
 
 SANDBOX: list[tuple[str, str | Fill]] = [
+    (r"the child's first frame is not its confinement", "子进程发来的第一帧不是它的隔离确认"),
     (r"(?P<f>.+) timed out (?P<n>\d+) times already; not called again", "{f} 已经超时 {n} 次，不再调用"),
     (
         r"the (?P<s>\S+) s time budget of the whole submission is spent \(the reference solution takes "
