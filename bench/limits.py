@@ -7,10 +7,11 @@ In one run, side by side:
 1. the reference's recorded times (`grader.timings.measure`, as `course release` records them, on
    the machine as it is);
 2. honest styles graded with the limits derived from them while 2 x cores busy loops load the
-   machine: plain Python loops where the reference is vectorised (im2col, cnn's layers), everything
-   in loops where the reference loops over outputs only (conv's 6 nested loops), and the reverse (a
-   vectorised conv_forward where the reference loops): score, wall time, and the largest ratio of a
-   call's time to its limit (over 1 would be a timeout);
+   machine: plain Python loops where the reference is vectorised (cnn's layers, over the batch),
+   loops down to single elements where the reference loops over windows only (conv's 6 nested
+   loops, im2col element by element), and the reverse (conv_forward and im2col vectorised where
+   the reference loops): worst score, median wall time, and the largest ratio of a call's time to
+   its limit (over 1 would be a timeout; a call that timed out is not in it, the score shows it);
 3. the limits those numbers give (per call and per submission);
 4. the pathological sleeper of issue 22 (a correct conv.py whose conv_forward sleeps 25 s per call)
    under the same load: its total cost against the slowest honest style's.
@@ -136,6 +137,22 @@ def col2im(cols, x_shape, fh, fw, stride=1, pad=0):
     return padded[:, :, pad : pad + height, pad : pad + width]
 """
 
+IM2COL_VECTORISED = """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def im2col(x, fh, fw, stride=1, pad=0):
+    n, channels, height, width = x.shape
+    out_h = _output_size(height, fh, pad, stride)
+    out_w = _output_size(width, fw, pad, stride)
+    padded = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad))) if pad else x
+    windows = sliding_window_view(padded, (fh, fw), axis=(2, 3))
+    windows = windows[:, :, : out_h * stride : stride, : out_w * stride : stride]
+    cols = np.empty((channels, fh, fw, n, out_h, out_w), dtype=x.dtype)
+    cols[...] = windows.transpose(1, 4, 5, 0, 2, 3)
+    return cols.reshape(channels * fh * fw, n * out_h * out_w)
+"""
+
 CNN_LOOPS = """
 def relu_forward(x):
     out = np.empty_like(x)
@@ -195,6 +212,7 @@ STYLES = [  # (name, assignment, definitions that replace the reference's)
     ("conv: 6 nested loops", "conv", CONV_LOOPS),
     ("conv: vectorised (the reverse)", "conv", CONV_VECTORISED),
     ("im2col: element loops", "im2col", IM2COL_LOOPS),
+    ("im2col: vectorised (the reverse)", "im2col", IM2COL_VECTORISED),
     ("cnn: loops over the batch", "cnn", CNN_LOOPS),
 ]
 
