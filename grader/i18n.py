@@ -122,10 +122,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "`course release` writes it), so the fixed limits applied: {call_ceiling} s per call, "
         "{submission_ceiling} s in all",
         "limits.handout": "Time limits (wall time: waiting and sleeping count): each call into your code may "
-        "take {call_multiple} times as long as the reference solution's same call plus {call_floor} s, at "
-        "most {call_ceiling} s; the whole submission {submission_multiple} times the reference's time plus "
-        "{submission_floor} s, at most {submission_ceiling} s. A function that runs over its limit twice is "
-        "not called again.",
+        "take {call_multiple} times as long as the instructor's solution takes for the same call, plus "
+        "{call_floor} s, at most {call_ceiling} s; the whole submission {submission_multiple} times the "
+        "instructor's solution's time, plus {submission_floor} s, at most {submission_ceiling} s. A function "
+        "that runs over its limit twice is not called again.",
     },
     "zh-CN": {
         "test": "测试",
@@ -231,8 +231,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "由 `course release` 生成），因此采用固定限制："
         "每次调用 {call_ceiling} 秒，总计 {submission_ceiling} 秒",
         "limits.handout": "时间限制（按实际经过的时间计算，等待和 sleep 也计入）：每次调用你的代码，"
-        "最多可用参考解答同一调用用时的 {call_multiple} 倍再加 {call_floor} 秒，且不超过 {call_ceiling} 秒；"
-        "整份提交最多可用参考解答总用时的 {submission_multiple} 倍再加 {submission_floor} 秒，"
+        "最多可用教师解答完成同一调用所用时间的 {call_multiple} 倍再加 {call_floor} 秒，"
+        "且不超过 {call_ceiling} 秒；"
+        "整份提交最多可用教师解答总用时的 {submission_multiple} 倍再加 {submission_floor} 秒，"
         "且不超过 {submission_ceiling} 秒。一个函数两次超时后不再被调用。",
     },
 }
