@@ -37,9 +37,8 @@ HIDDEN_FIELDS = (
     "status",
     "hidden",
     "mistake",
-    "duration_s",
     "notices",
-)
+)  # no duration: a submission that sleeps in proportion to its inputs would read them back
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?")
 _ERROR_TYPES = {
@@ -166,5 +165,7 @@ def student_copy(report: Report) -> Report:
     """The report a student may see, copied field by field from the staff's full report."""
     copied = {key: getattr(report, key) for key in REPORT_FIELDS}
     copied["notes"] = list(report.notes)
+    # the run's time is the public tests' alone: the hidden ones' would be a timing channel
+    copied["duration_s"] = sum(test.duration_s for test in report.tests if not test.hidden)
     tests = [student_test(test, report.language) for test in report.tests]
     return Report(tests=tests, **copied)
