@@ -21,10 +21,11 @@ from grader import analysis, compare, fingerprints, i18n, reasons
 from grader.catalogue import load_catalogue
 from grader.config import Course, find_course_root, load_course
 from grader.containment import dependencies, run_ranks, suite_uses
-from grader.diagnosis import Replayer, callees, diagnose
+from grader.diagnosis import REFERENCE, Replayer, callees, diagnose
 from grader.errors import GraderError
 from grader.outcome import Outcome, Status, record
-from grader.rerun import rerun
+from grader.located import MAX_SOURCE_BYTES, located
+from grader.rerun import rerun, short
 from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure
 from grader.submission import Submission, open_submission, reference_path
 
@@ -253,9 +254,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = sorted(items, key=lambda item: ranks.get(key(item), 0))
 
 
-def _structure(error: BaseException, language: str) -> str | None:
+def _structure(item: pytest.Item, error: BaseException, language: str) -> str | None:
     """The structural analysis of a failed comparison (arrays or numbers), or of NumPy's shape
-    error in the student's exception: a sentence, and where when it applies; or None."""
+    error in the student's exception: a sentence, and where when it applies; or None. A
+    comparison is prefixed with the call it is about, and whole numbers are fitted as formulas
+    of the test's calls (`grader.located`)."""
+    label = ""
     if isinstance(error, StudentException):
         finding = analysis.explain_exception(str(error), language)
     elif isinstance(error, compare.Mismatch) and error.arrays is not None:
@@ -263,11 +267,46 @@ def _structure(error: BaseException, language: str) -> str | None:
         if got.dtype.kind not in "biuf" or expected.dtype.kind not in "biuf" or got.size > 10**6:
             return None
         finding = analysis.explain(got, expected, language)
+        label, counted = _located(item, got, expected, language)
+        finding = counted or finding
     else:
         return None
-    if finding is None:
-        return None
-    return f"{finding.sentence} ({finding.where})" if finding.where else finding.sentence
+    text = "" if finding is None else f"{finding.sentence} ({finding.where})" if finding.where else finding.sentence
+    return " ".join(filter(None, [label, text])) or None
+
+
+def _located(item: pytest.Item, got: Any, expected: Any, language: str) -> tuple[str, analysis.Finding | None]:
+    """The call a failed comparison is about, and a formula finding (`grader.located`)."""
+    function = _function(item)
+    assignment_id = assignment_of(Path(str(item.path)))
+    handle = _open_handle(item.config, assignment_id)
+    if function is None or handle is None or handle.calls is None:
+        return "", None
+    calls = {name: handle.calls.of(name) for name in [function, *handle.recorded_methods(function)]}
+    replayer = _replayer(item.config, assignment_id)
+    reference = None
+    if replayer is not None:
+
+        def reference(name: str, call: Any) -> Any:
+            outcome = replayer.outcome(REFERENCE, name, call)
+            return outcome[1] if outcome[0] == "ok" else None
+
+    hidden = item.get_closest_marker("hidden") is not None
+    source = _module_source(item.config, assignment_id)
+    return located(calls, got, expected, source, hidden, language, reference, short)
+
+
+def _module_source(config: pytest.Config, assignment_id: str) -> str:
+    """The reference's source, else the released stub's (signatures and docstrings only)."""
+    root: Path | None = getattr(config, "_grader_root", None)
+    try:
+        module = _course(config).assignment(assignment_id).module
+    except GraderError:
+        return ""
+    for path in ((root / "solutions" / module), (root / "assignments" / assignment_id / module)) if root else ():
+        if path.is_file() and path.stat().st_size <= MAX_SOURCE_BYTES:
+            return path.read_text(encoding="utf-8", errors="replace")
+    return ""
 
 
 def _rerun_with_reference_callees(
@@ -440,7 +479,7 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Out
     if report.when != "call" and status == "failed":
         status = "error"
     function = _function(item)
-    finding = _structure(error, language)
+    finding = _structure(item, error, language)
     reason = f"{finding}\n{reason}" if finding else reason
     # what a student may see of a hidden test: the diagnosis, and what their own code did
     safe = [finding] if finding else []

@@ -272,6 +272,42 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "差异正好占满沿{axes}的若干整行整列，也就是相邻窗口重叠的地方：那里的贡献必须累加"
         "（`+=`）；是不是用了赋值（`=`），或者对重复下标用了花式索引的 `+=`，只保留了其中一个？",
     },
+    # Counts fitted as formulas of the call's arguments (grader.analysis.formulas).
+    "formula_factor_missing": {
+        "en": "Your count has no factor {factor}{gloss}.",
+        "zh-CN": "你的计数漏乘了 {factor}{gloss}。",
+    },
+    "formula_factor_extra": {
+        "en": "Your count multiplies by {factor}{gloss} once too often: one per {factor} too many?",
+        "zh-CN": "你的计数多乘了 {factor}{gloss}：是不是按每个 {factor} 多算了一份？",
+    },
+    "formula_factor_replaced": {
+        "en": "Your count has {wrong} where {right} belongs{gloss}: one per {wrong} instead of one "
+        "per {right}?",
+        "zh-CN": "你的计数在该用 {right} 的地方用了 {wrong}{gloss}：是按每个 {wrong} 算的，而不是按每个 {right}？",
+    },
+    "formula_term_replaced": {
+        "en": "Your count has the term {wrong} where {right} belongs{gloss}: one per {wrong} instead "
+        "of one per {right}?",
+        "zh-CN": "你的计数在该是 {right} 的地方算成了 {wrong}{gloss}：是按每个 {wrong} 算的，而不是按每个 {right}？",
+    },
+    "formula_term_missing": {
+        "en": "Your count lacks the term {term}{gloss}.",
+        "zh-CN": "你的计数漏了 {term} 这一项{gloss}。",
+    },
+    "formula_term_extra": {
+        "en": "Your count has a term {term}{gloss} too many.",
+        "zh-CN": "你的计数多了 {term} 这一项{gloss}。",
+    },
+    "formula_flag_ignored": {
+        "en": "Your count ignores the flag {flag}{gloss}: a term must count only when {flag} is true, "
+        "not also when it is false.",
+        "zh-CN": "你的计数忽略了开关参数 {flag}{gloss}：有一项只有在 {flag} 为真时才该算，为假时不该算。",
+    },
+    "formula_fit": {
+        "en": " Your numbers fit {got_formula}, the expected ones {expected_formula}.",
+        "zh-CN": "你的数值符合 {got_formula}，期望值符合 {expected_formula}。",
+    },
     "border": {
         "en": "Only the border differs and the interior is right: look at the zero padding and at "
         "the first and last windows.",
@@ -333,6 +369,51 @@ PLACES: dict[str, dict[str, str]] = {
     "list": {"en": ", ", "zh-CN": "、"},
     "join": {"en": "; ", "zh-CN": "；"},
 }
+
+
+# Words of parameter names, in the notes' Chinese terms, for naming an argument in zh-CN: a name's
+# words are put in Chinese order (in/out first, a count "n" last); a name with an unknown word
+# is shown as it is. English names the parameter by its docstring's description instead.
+TERMS_ZH: dict[str, str] = {
+    "bias": "偏置",
+    "weights": "权重",
+    "c": "通道",
+    "channels": "通道",
+    "filters": "过滤器",
+    "filter": "过滤器",
+    "h": "高度",
+    "w": "宽度",
+    "height": "高度",
+    "width": "宽度",
+    "stride": "步长",
+    "pad": "零填充",
+    "size": "尺寸",
+    "units": "单元",
+    "layers": "层",
+    "batch": "批量",
+    "classes": "类别",
+    "hidden": "隐藏单元",
+    "depth": "深度",
+}
+_MODIFIERS_ZH = {"in": "输入", "out": "输出"}
+_COUNT_ZH = {"n": "个数", "num": "个数"}
+
+
+def term_gloss(name: str, language: str, description: str = "") -> str:
+    """What a parameter is, after its name: "c_in: input channels" (English, from the docstring's
+    description) or "c_in：输入通道" (zh-CN, from TERMS_ZH); "" when nothing is known."""
+    if language == "en":
+        text = description.strip().rstrip(".")
+        return f"{name}: {text}" if text else ""
+    words = name.lower().split("_")
+    if words == ["n"] or not all(w in TERMS_ZH or w in _MODIFIERS_ZH or w in _COUNT_ZH for w in words):
+        return ""
+    modifiers = [_MODIFIERS_ZH[w] for w in words if w in _MODIFIERS_ZH]
+    nouns = [TERMS_ZH[w] for w in words if w in TERMS_ZH]
+    counts = [_COUNT_ZH[w] for w in words if w in _COUNT_ZH]
+    if not nouns and modifiers and counts:
+        nouns = ["单元"]
+    return f"{name}：" + "".join(modifiers + nouns + counts[:1])
 
 
 def say(kind: str, language: str, **values: Any) -> str:

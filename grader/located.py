@@ -1,0 +1,228 @@
+"""Which recorded call a failed comparison is about, and what the test's calls say together.
+
+A failed `assert_close` holds the student's value; the test's recorded calls of its function
+hold the calls that returned it. `failed_call` finds that call, `call_label` names it (the
+function and its arguments for a public test; only its position in the test for a hidden one,
+whose inputs a student never sees), and `count_finding` fits a function's whole-number answers
+across the test's calls as formulas of the arguments (`grader.analysis.formulas`), with the
+parameter names read from the source's signature (never run).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from grader import i18n
+from grader.analysis import Finding
+from grader.analysis.formulas import Observation, explain_counts
+from grader.sandbox.recording import Call
+
+MAX_SOURCE_BYTES = 2**20  # a source file read for a signature
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A function's parameters as its source declares them.
+
+    Attributes:
+        names: the parameter names, in order (self excluded).
+        defaults: the literal default values, by name.
+        descriptions: each parameter's description from the docstring's Args section.
+    """
+
+    names: tuple[str, ...]
+    defaults: dict[str, Any]
+    descriptions: dict[str, str]
+
+
+def signature(source: str, function: str) -> Signature | None:
+    """The signature of top-level `function` ("f" or "Class.method") in `source`, or None."""
+    if len(source) > MAX_SOURCE_BYTES:
+        return None
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    node = _find(tree.body, function.split("."))
+    if node is None:
+        return None
+    arguments = [*node.args.posonlyargs, *node.args.args]
+    names = [a.arg for a in arguments if a.arg not in ("self", "cls")] + [a.arg for a in node.args.kwonlyargs]
+    defaults: dict[str, Any] = {}
+    pairs = list(zip(arguments[len(arguments) - len(node.args.defaults) :], node.args.defaults, strict=True))
+    pairs += [(a, d) for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True) if d is not None]
+    for argument, default in pairs:
+        try:
+            defaults[argument.arg] = ast.literal_eval(default)
+        except ValueError:
+            continue
+    return Signature(tuple(names), defaults, _descriptions(ast.get_docstring(node) or "", names))
+
+
+def _find(body: list[ast.stmt], path: list[str]) -> ast.FunctionDef | None:
+    for node in body:
+        if isinstance(node, ast.FunctionDef) and len(path) == 1 and node.name == path[0]:
+            return node
+        if isinstance(node, ast.ClassDef) and len(path) > 1 and node.name == path[0]:
+            return _find(node.body, path[1:])
+    return None
+
+
+def _descriptions(docstring: str, names: Sequence[str]) -> dict[str, str]:
+    """'name: text' lines of a Google-style Args section, first line of each."""
+    found: dict[str, str] = {}
+    for line in docstring.splitlines():
+        name, colon, text = line.strip().partition(":")
+        if colon and name in names and name not in found and text.strip():
+            found[name] = text.strip()
+    return found
+
+
+def bound(call: Call, signature: Signature) -> dict[str, Any] | None:
+    """The call's arguments by parameter name, defaults filled in; None when they do not bind."""
+    args, kwargs = call.decoded()[:2]
+    if args is None or kwargs is None or len(args) > len(signature.names):
+        return None
+    values = dict(signature.defaults)
+    values.update(zip(signature.names, args, strict=False))
+    values.update(kwargs)
+    return values if set(values) <= set(signature.names) else None
+
+
+def failed_call(calls: Sequence[Call], got: Any) -> int | None:
+    """The index of the last call that returned `got` (the value a comparison found wrong)."""
+    for index in range(len(calls) - 1, -1, -1):
+        call = calls[index]
+        if call.error is None and call.args is not None and _holds(call.decoded()[2], got):
+            return index
+    return None
+
+
+def _holds(result: Any, got: Any) -> bool:
+    """Whether `result` is `got`, or a tuple, list or dict holding it (a cache next to an output)."""
+    if _equal(result, got):
+        return True
+    if isinstance(result, (tuple, list)):
+        return any(_equal(part, got) for part in result)
+    if isinstance(result, dict):
+        return any(_equal(part, got) for part in result.values())
+    return False
+
+
+def _equal(first: Any, second: Any) -> bool:
+    try:
+        a, b = np.asarray(first), np.asarray(second)
+        return a.dtype.kind in "biuf" and a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
+    except (TypeError, ValueError):
+        return False
+
+
+def call_label(
+    function: str, calls: Sequence[Call], index: int, hidden: bool, language: str, shown: Callable[[Any], str]
+) -> str:
+    """ "In conv_params(2, 5, 4, bias=False), call 2 of 2 of conv_params in this test:", or for a
+    hidden test only the position ("In call 2 of 2 of conv_params in this test:")."""
+    position = {"function": function, "number": index + 1, "count": len(calls)}
+    if hidden:
+        return i18n.text(language, "failed_call_hidden", **position)
+    args, kwargs = calls[index].decoded()[:2]
+    parts = [*map(shown, args), *(f"{k}={shown(v)}" for k, v in kwargs.items())]
+    text = f"{function}({', '.join(parts)})"
+    return i18n.text(language, "failed_call_public", call=text, **position)
+
+
+def count_finding(
+    calls: Sequence[Call],
+    index: int,
+    expected: Any,
+    signature: Signature,
+    language: str,
+    reference: Callable[[Call], Any] | None = None,
+) -> Finding | None:
+    """The formula finding of a function's whole-number answers across the test's calls.
+
+    Args:
+        calls: the test's recorded calls of the function.
+        index: the call the failed comparison is about; `expected` is its right answer.
+        expected: the right answer of that call.
+        signature: the function's parameters.
+        language: "en" or "zh-CN".
+        reference: the right answer of any other call, where a reference can be asked (None at
+            home: only the failed call's answer is known then).
+
+    Returns:
+        a Finding, or None when the numbers are not whole or no single edit explains them.
+    """
+    observations = []
+    for position, call in enumerate(calls):
+        arguments = bound(call, signature) if call.error is None else None
+        got = _whole(call.decoded()[2]) if arguments is not None else None
+        if arguments is None or got is None:
+            continue
+        right = _whole(expected) if position == index else _whole(reference(call)) if reference else None
+        whole = {k: v for k, v in arguments.items() if _integer(v)}
+        observations.append(Observation({k: _plain(v) for k, v in whole.items()}, got, right))
+    if not any(o.expected is not None and o.expected != o.got for o in observations):
+        return None
+    return explain_counts(observations, language, signature.descriptions)
+
+
+def _integer(value: Any) -> bool:
+    return isinstance(value, (bool, int, np.integer, np.bool_)) and abs(int(value)) < 2**31
+
+
+def _plain(value: Any) -> int | bool:
+    return bool(value) if isinstance(value, (bool, np.bool_)) else int(value)
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number (an int, or a float that is whole), else None."""
+    if isinstance(value, np.ndarray) and value.size == 1:
+        value = value.reshape(-1)[0].item()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return None
+    number = float(value)
+    return int(number) if number.is_integer() and abs(number) < 2**62 else None
+
+
+def located(
+    calls: dict[str, list[Call]],
+    got: Any,
+    expected: Any,
+    source: str,
+    hidden: bool,
+    language: str,
+    reference: Callable[[str, Call], Any] | None = None,
+    shown: Callable[[Any], str] = repr,
+) -> tuple[str, Finding | None]:
+    """The label of the call a failed comparison is about, and a formula finding for whole numbers.
+
+    Args:
+        calls: the test's recorded calls, per function or method name.
+        got: the student's value the comparison found wrong; expected: the right one.
+        source: the module's source (the reference or the released stub), for signatures.
+        hidden: whether the test is hidden (its calls are named by position only).
+        language: "en" or "zh-CN".
+        reference: the right answer of a recorded call of a function, where a reference is at hand.
+        shown: how an argument is shown in a public call.
+
+    Returns:
+        ("", None) when no recorded call returned `got`.
+    """
+    for function, recorded in calls.items():
+        index = failed_call(recorded, got)
+        if index is None:
+            continue
+        label = call_label(function, recorded, index, hidden, language, shown)
+        found = None
+        declared = signature(source, function) if _whole(got) is not None else None
+        if declared is not None:
+            ask = (lambda call: reference(function, call)) if reference else None  # noqa: E731
+            found = count_finding(recorded, index, expected, declared, language, ask)
+        return label, found
+    return "", None
