@@ -11,6 +11,7 @@ parameter names read from the source's signature (never run).
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -55,7 +56,9 @@ def signature(source: str, function: str) -> Signature | None:
     names = [a.arg for a in arguments if a.arg not in ("self", "cls")] + [a.arg for a in node.args.kwonlyargs]
     defaults: dict[str, Any] = {}
     pairs = list(zip(arguments[len(arguments) - len(node.args.defaults) :], node.args.defaults, strict=True))
-    pairs += [(a, d) for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True) if d is not None]
+    pairs += [
+        (a, d) for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True) if d is not None
+    ]
     for argument, default in pairs:
         try:
             defaults[argument.arg] = ast.literal_eval(default)
@@ -222,7 +225,7 @@ def located(
         found = None
         declared = signature(source, function) if _whole(got) is not None else None
         if declared is not None:
-            ask = (lambda call: reference(function, call)) if reference else None  # noqa: E731
+            ask = functools.partial(reference, function) if reference else None
             found = count_finding(recorded, index, expected, declared, language, ask)
         return label, found
     return "", None

@@ -23,8 +23,8 @@ from grader.config import Course, find_course_root, load_course
 from grader.containment import dependencies, run_ranks, suite_uses
 from grader.diagnosis import REFERENCE, Replayer, callees, diagnose
 from grader.errors import GraderError
-from grader.outcome import Outcome, Status, record
 from grader.located import MAX_SOURCE_BYTES, located
+from grader.outcome import Outcome, Status, record
 from grader.rerun import rerun, short
 from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure
 from grader.submission import Submission, open_submission, reference_path
@@ -271,11 +271,19 @@ def _structure(item: pytest.Item, error: BaseException, language: str) -> str | 
         finding = counted or finding
     else:
         return None
-    text = "" if finding is None else f"{finding.sentence} ({finding.where})" if finding.where else finding.sentence
+    text = (
+        ""
+        if finding is None
+        else f"{finding.sentence} ({finding.where})"
+        if finding.where
+        else finding.sentence
+    )
     return " ".join(filter(None, [label, text])) or None
 
 
-def _located(item: pytest.Item, got: Any, expected: Any, language: str) -> tuple[str, analysis.Finding | None]:
+def _located(
+    item: pytest.Item, got: Any, expected: Any, language: str
+) -> tuple[str, analysis.Finding | None]:
     """The call a failed comparison is about, and a formula finding (`grader.located`)."""
     function = _function(item)
     assignment_id = assignment_of(Path(str(item.path)))
@@ -303,7 +311,9 @@ def _module_source(config: pytest.Config, assignment_id: str) -> str:
         module = _course(config).assignment(assignment_id).module
     except GraderError:
         return ""
-    for path in ((root / "solutions" / module), (root / "assignments" / assignment_id / module)) if root else ():
+    for path in (
+        ((root / "solutions" / module), (root / "assignments" / assignment_id / module)) if root else ()
+    ):
         if path.is_file() and path.stat().st_size <= MAX_SOURCE_BYTES:
             return path.read_text(encoding="utf-8", errors="replace")
     return ""

@@ -96,7 +96,9 @@ def _flag_off(
     if len(off) != 1:
         return found
     gloss = _glosses(off[0], language, descriptions)
-    return Finding("formula_flag_ignored", say("formula_flag_ignored", language, flag=f"`{off[0]}`", gloss=gloss), "")
+    return Finding(
+        "formula_flag_ignored", say("formula_flag_ignored", language, flag=f"`{off[0]}`", gloss=gloss), ""
+    )
 
 
 def _variables(observations: Sequence[Observation]) -> list[str]:
@@ -195,7 +197,9 @@ def _finding(
     edit = next(e for e, _, _ in edits if e.size == size and _key(e) == key)
     texts = dict(edit.values)
     filled = {name: f"`{text}`" for name, text in texts.items() if name != "names" and name not in _TERMS}
-    sentence = say(edit.kind, language, gloss=_glosses(texts.get("names", ""), language, descriptions), **filled)
+    sentence = say(
+        edit.kind, language, gloss=_glosses(texts.get("names", ""), language, descriptions), **filled
+    )
     if len(pairs) == 1:
         got, expected = next(iter(pairs))
         sentence += say("formula_fit", language, got_formula=_show(got), expected_formula=_show(expected))
@@ -205,7 +209,9 @@ def _finding(
 _TERMS = ("got_term", "expected_term")  # shown, but not what tells two edits apart
 
 
-def _named(key: _Key, edits: list[tuple[_Edit, Formula, Formula]], observations: Sequence[Observation]) -> _Key | None:
+def _named(
+    key: _Key, edits: list[tuple[_Edit, Formula, Formula]], observations: Sequence[Observation]
+) -> _Key | None:
     """Of the edits naming other arguments with the same numbers, the one naming the most distinct
     arguments when they differ only in a height and width pair (out_h*out_h, out_h*out_w when
     both are 55: out_h*out_w); None when they differ otherwise (f*f against n_filters when both
@@ -234,14 +240,18 @@ def _numbers(key: tuple[str, tuple[tuple[str, str], ...]], observations: Sequenc
     """The values, call by call, of the factors or terms an edit names (its identity in numbers)."""
     parts = [text for name, text in key[1] if name != "names"]
     return tuple(
-        tuple(_value(tuple(n for n in part.split("*") if n != "1"), o) for o in observations) for part in parts
+        tuple(_value(tuple(n for n in part.split("*") if n != "1"), o) for o in observations)
+        for part in parts
     )
 
 
 def _edit(got: Formula, expected: Formula, flags: set[str]) -> _Edit | None:
     """The one edit that turns `got` into `expected`, or None when it takes more."""
     got_terms, expected_terms = Counter(got), Counter(expected)
-    extra, missing = list((got_terms - expected_terms).elements()), list((expected_terms - got_terms).elements())
+    extra, missing = (
+        list((got_terms - expected_terms).elements()),
+        list((expected_terms - got_terms).elements()),
+    )
     if len(extra) == 1 and len(missing) == 1:
         return _term_edit(extra[0], missing[0], flags)
     if not extra and len(missing) == 1:

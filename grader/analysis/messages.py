@@ -284,12 +284,14 @@ SENTENCES: dict[str, dict[str, str]] = {
     "formula_factor_replaced": {
         "en": "Your count has {wrong} where {right} belongs{gloss}: one per {wrong} instead of one "
         "per {right}?",
-        "zh-CN": "你的计数在该用 {right} 的地方用了 {wrong}{gloss}：是按每个 {wrong} 算的，而不是按每个 {right}？",
+        "zh-CN": "你的计数在该用 {right} 的地方用了 {wrong}{gloss}："
+        "是按每个 {wrong} 算的，而不是按每个 {right}？",
     },
     "formula_term_replaced": {
         "en": "Your count has the term {wrong} where {right} belongs{gloss}: one per {wrong} instead "
         "of one per {right}?",
-        "zh-CN": "你的计数在该是 {right} 的地方算成了 {wrong}{gloss}：是按每个 {wrong} 算的，而不是按每个 {right}？",
+        "zh-CN": "你的计数在该是 {right} 的地方算成了 {wrong}{gloss}："
+        "是按每个 {wrong} 算的，而不是按每个 {right}？",
     },
     "formula_term_missing": {
         "en": "Your count lacks the term {term}{gloss}.",
