@@ -21,6 +21,7 @@ import numpy as np
 from grader import i18n
 from grader.analysis import Finding
 from grader.analysis.formulas import Observation, explain_counts
+from grader.analysis.messages import place
 from grader.sandbox.recording import Call
 
 MAX_SOURCE_BYTES = 2**20  # a source file read for a signature
@@ -193,6 +194,22 @@ def _whole(value: Any) -> int | None:
     return int(number) if number.is_integer() and abs(number) < 2**62 else None
 
 
+@dataclass(frozen=True)
+class Located:
+    """What the recorded calls say about a failed comparison.
+
+    Attributes:
+        label: names the call the comparison is about ("" when no recorded call returned it).
+        finding: a formula finding for whole numbers, or None.
+        factors: sizes the call's arguments give by name, for naming the factors of a flattened
+            axis (`grader.analysis.explain`'s `factors`).
+    """
+
+    label: str = ""
+    finding: Finding | None = None
+    factors: dict[str, int] | None = None
+
+
 def located(
     calls: dict[str, list[Call]],
     got: Any,
@@ -202,8 +219,9 @@ def located(
     language: str,
     reference: Callable[[str, Call], Any] | None = None,
     shown: Callable[[Any], str] = repr,
-) -> tuple[str, Finding | None]:
-    """The label of the call a failed comparison is about, and a formula finding for whole numbers.
+) -> Located:
+    """The call a failed comparison is about: its label, a formula finding for whole numbers,
+    and the sizes its arguments name.
 
     Args:
         calls: the test's recorded calls, per function or method name.
@@ -215,17 +233,39 @@ def located(
         shown: how an argument is shown in a public call.
 
     Returns:
-        ("", None) when no recorded call returned `got`.
+        an empty `Located` when no recorded call returned `got`.
     """
     for function, recorded in calls.items():
         index = failed_call(recorded, got)
         if index is None:
             continue
         label = call_label(function, recorded, index, hidden, language, shown)
+        declared = signature(source, function)
+        if declared is None:
+            return Located(label)
         found = None
-        declared = signature(source, function) if _whole(got) is not None else None
-        if declared is not None:
+        if _whole(got) is not None:
             ask = functools.partial(reference, function) if reference else None
             found = count_finding(recorded, index, expected, declared, language, ask)
-        return label, found
-    return "", None
+        return Located(label, found, sizes(recorded[index], declared, language))
+    return Located()
+
+
+def sizes(call: Call, signature: Signature, language: str) -> dict[str, int]:
+    """The sizes a call's arguments give by name: whole numbers above 1 ("HH": 3), and the axes
+    of 4-axis arrays, by the NCHW names ("channel of x": 3)."""
+    arguments = bound(call, signature) or {}
+    found: dict[str, int] = {}
+    for name, value in arguments.items():
+        if _integer(value) and not isinstance(value, (bool, np.bool_)) and int(value) > 1:
+            found[name] = int(value)
+        elif isinstance(value, np.ndarray) and value.ndim == 4:
+            for axis, size in enumerate(value.shape):
+                if size > 1:
+                    found[place("factors.axis", language, axis=place(_NCHW[axis], language), name=name)] = (
+                        size
+                    )
+    return found
+
+
+_NCHW = ("name.sample", "name.channel", "name.row", "name.column")

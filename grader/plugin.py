@@ -23,7 +23,7 @@ from grader.config import Course, find_course_root, load_course
 from grader.containment import dependencies, run_ranks, suite_uses
 from grader.diagnosis import REFERENCE, Replayer, callees, diagnose
 from grader.errors import GraderError
-from grader.located import MAX_SOURCE_BYTES, located
+from grader.located import MAX_SOURCE_BYTES, Located, located
 from grader.outcome import Outcome, Status, record
 from grader.rerun import rerun, short
 from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure
@@ -266,30 +266,24 @@ def _structure(item: pytest.Item, error: BaseException, language: str) -> str | 
         got, expected = error.arrays
         if got.dtype.kind not in "biuf" or expected.dtype.kind not in "biuf" or got.size > 10**6:
             return None
-        finding = analysis.explain(got, expected, language)
-        label, counted = _located(item, got, expected, language)
-        finding = counted or finding
+        found = _located(item, got, expected, language)
+        label = found.label
+        finding = found.finding or analysis.explain(got, expected, language, factors=found.factors)
     else:
         return None
-    text = (
-        ""
-        if finding is None
-        else f"{finding.sentence} ({finding.where})"
-        if finding.where
-        else finding.sentence
-    )
+    text = "" if finding is None else finding.sentence
+    if finding is not None and finding.where:
+        text = f"{text} ({finding.where})"
     return " ".join(filter(None, [label, text])) or None
 
 
-def _located(
-    item: pytest.Item, got: Any, expected: Any, language: str
-) -> tuple[str, analysis.Finding | None]:
+def _located(item: pytest.Item, got: Any, expected: Any, language: str) -> Located:
     """The call a failed comparison is about, and a formula finding (`grader.located`)."""
     function = _function(item)
     assignment_id = assignment_of(Path(str(item.path)))
     handle = _open_handle(item.config, assignment_id)
     if function is None or handle is None or handle.calls is None:
-        return "", None
+        return Located()
     calls = {name: handle.calls.of(name) for name in [function, *handle.recorded_methods(function)]}
     replayer = _replayer(item.config, assignment_id)
     reference = None

@@ -41,6 +41,7 @@ def explain(
     language: str = "en",
     *,
     ties_mask: np.ndarray | None = None,
+    factors: dict[str, int] | None = None,
     rtol: float = 1e-6,
     atol: float = 1e-9,
 ) -> Finding | None:
@@ -52,6 +53,8 @@ def explain(
         language: "en" or "zh-CN", the language of the sentence and of `where`.
         ties_mask: optional bool array of expected's shape, True at outputs whose input has ties
             (several equal maxima in a window); differences only there are reported as "ties".
+        factors: optional sizes the caller knows by name (the call's arguments: {"HH": 3}), used
+            to name the factors of a flattened axis whose order differs.
         rtol: relative tolerance, as in numpy.isclose (against expected).
         atol: absolute tolerance.
 
@@ -79,6 +82,7 @@ def explain(
         tolerance=Tolerance(rtol=rtol, atol=atol),
         language=language,
         ties_mask=mask,
+        factors=factors,
     )
     with np.errstate(all="ignore"):  # overflow in a guess is no news: the guess just fails
         return _explain(case)

@@ -31,6 +31,13 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "你的结果包含期望的数值，但排列方式不同（{layout}）：是不是该用 `transpose` 的地方用了 "
         "`reshape`，或者反过来？",
     },
+    "factors_reordered": {
+        "en": "Your array holds the right values, but along its {axis} the flattened index runs "
+        "over {got} where {expected} is expected: a reshape, transpose or nested loops in another "
+        "order of the axes?",
+        "zh-CN": "你的结果数值正确，但沿{axis}展平的下标顺序是 {got}，应为 {expected}："
+        "是不是 `reshape`、`transpose` 或嵌套循环的轴顺序不对？",
+    },
     "reordered": {
         "en": "Your array holds the same values as the expected one, in another order.",
         "zh-CN": "你的结果与期望结果包含相同的数值，但顺序不同。",
@@ -349,6 +356,8 @@ PLACES: dict[str, dict[str, str]] = {
         "en": "reshaped to {shape}, then axes in the order {order}",
         "zh-CN": "先 `reshape` 成 {shape}，再按轴顺序 {order} 转置",
     },
+    "factors.axis": {"en": "{axis}s of {name}", "zh-CN": "{name} 的{axis}数"},
+    "factors.size": {"en": "size {size}", "zh-CN": "大小 {size}"},
     "layout.moved": {"en": "{axes} out of place", "zh-CN": "{axes}的位置不对"},
     "layout.fortran": {"en": "column-major (Fortran) order", "zh-CN": "按列优先（`Fortran`）顺序"},
     "band": {
