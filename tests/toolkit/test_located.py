@@ -1,0 +1,79 @@
+"""Which call a failure is about, named in the report (issue 21, item 3).
+
+A student's params.py with one slip is graded as the official run grades it: a public test's
+failure names its call with the arguments, a hidden test's only by position, and a count names
+the argument its formula gets wrong.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from grader.config import load_course
+from grader.grading import grade
+from grader.located import Signature, bound, call_label, failed_call, signature
+from grader.sandbox import protocol
+from grader.sandbox.recording import Call
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = '''
+def conv_params(f, c_in, n_filters, bias=True):
+    """Parameters of a convolution layer.
+
+    Args:
+        f: filter height and width.
+        c_in: input channels.
+    """
+    return 0
+'''
+
+
+def recorded(args, kwargs, result):
+    """A call as the proxy records it: encoded arguments and reply."""
+    blobs, reply_blobs = [], []
+    tree = protocol.encode(list(args), blobs, 2**20)
+    reply = protocol.encode(result, reply_blobs, 2**20)
+    return Call(tree, protocol.encode(kwargs, blobs, 2**20), blobs, reply, reply_blobs)
+
+
+def test_the_signature_and_docstring_name_the_arguments():
+    declared = signature(SOURCE, "conv_params")
+    assert declared == Signature(
+        ("f", "c_in", "n_filters", "bias"),
+        {"bias": True},
+        {"f": "filter height and width.", "c_in": "input channels."},
+    )
+    call = recorded([2, 5, 4], {"bias": False}, 84)
+    assert bound(call, declared) == {"f": 2, "c_in": 5, "n_filters": 4, "bias": False}
+    assert signature("def broken(:", "conv_params") is None and signature(SOURCE, "fc_params") is None
+
+
+def test_the_failed_call_is_the_one_that_returned_the_value():
+    calls = [recorded([2, 5, 4], {}, 84), recorded([2, 5, 4], {"bias": False}, 84)]
+    assert failed_call(calls, 84) == 1 and failed_call(calls, 80) is None
+    public = call_label("conv_params", calls, 1, hidden=False, language="en", shown=repr)
+    assert public == "In conv_params(2, 5, 4, bias=False), call 2 of 2 of conv_params in this test:"
+    hidden = call_label("conv_params", calls, 1, hidden=True, language="zh-CN", shown=repr)
+    assert "conv_params" in hidden and "2" in hidden and "5, 4" not in hidden
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("language", "flag"), [("en", "ignores the flag `bias`"), ("zh-CN", "忽略了开关参数 `bias`")]
+)
+def test_a_graded_count_names_its_call_and_the_flag_it_ignores(tmp_path, language, flag):
+    """conv_params counts the biases even when bias=False."""
+    student = tmp_path / "params.py"
+    reference = (ROOT / "solutions" / "params.py").read_text(encoding="utf-8")
+    student.write_text(
+        reference
+        + "\n\ndef conv_params(f, c_in, n_filters, bias=True):\n    return n_filters * (f * f * c_in + 1)\n",
+        encoding="utf-8",
+    )
+    report = grade(ROOT, load_course(ROOT / "course.yml").assignment("params"), student, language=language)
+    failed = {t.name: t for t in report.tests if t.score < t.max_score}
+    public = failed["test_conv_params_small"]
+    assert "conv_params(2, 5, 4, bias=False)" in public.output and flag in public.output
+    hidden = [t for t in failed.values() if t.hidden]
+    assert hidden and all("conv_params(" not in (t.explanation or "") for t in hidden)
+    assert any(flag in (t.explanation or "") for t in hidden)  # eight filters 5x5 without biases
