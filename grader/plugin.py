@@ -254,27 +254,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = sorted(items, key=lambda item: ranks.get(key(item), 0))
 
 
-def _structure(item: pytest.Item, error: BaseException, language: str) -> str | None:
-    """The structural analysis of a failed comparison (arrays or numbers), or of NumPy's shape
-    error in the student's exception: a sentence, and where when it applies; or None. A
-    comparison is prefixed with the call it is about, and whole numbers are fitted as formulas
-    of the test's calls (`grader.located`)."""
+def _structure(item: pytest.Item, error: BaseException, language: str) -> tuple[str, str]:
+    """The call a failed comparison is about (`grader.located`), and the structural analysis of
+    the comparison (arrays, numbers, or whole numbers fitted as formulas of the test's calls) or of
+    NumPy's shape error in the student's exception: a sentence, and where when it applies."""
     label = ""
     if isinstance(error, StudentException):
         finding = analysis.explain_exception(str(error), language)
     elif isinstance(error, compare.Mismatch) and error.arrays is not None:
         got, expected = error.arrays
         if got.dtype.kind not in "biuf" or expected.dtype.kind not in "biuf" or got.size > 10**6:
-            return None
+            return "", ""
         found = _located(item, got, expected, language)
         label = found.label
         finding = found.finding or analysis.explain(got, expected, language, factors=found.factors)
     else:
-        return None
+        return "", ""
     text = "" if finding is None else finding.sentence
     if finding is not None and finding.where:
         text = f"{text} ({finding.where})"
-    return " ".join(filter(None, [label, text])) or None
+    return label, text
 
 
 def _located(item: pytest.Item, got: Any, expected: Any, language: str) -> Located:
@@ -483,7 +482,8 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Out
     if report.when != "call" and status == "failed":
         status = "error"
     function = _function(item)
-    finding = _structure(item, error, language)
+    label, structural = _structure(item, error, language)
+    finding = " ".join(filter(None, [label, structural]))
     reason = f"{finding}\n{reason}" if finding else reason
     # what a student may see of a hidden test: the diagnosis, and what their own code did
     safe = [finding] if finding else []
@@ -514,6 +514,8 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Out
         outcome.mistake = mistake["name"]
         hint = i18n.hint(mistake, language)
         sentence = i18n.text(language, "known_mistake", name=i18n.mistake_name(mistake, language), hint=hint)
+        if structural:  # the named mistake is the story: no second guess at the structure beside it
+            reason, safe = reason.replace(finding, label, 1), [label if s == finding else s for s in safe]
         reason, safe = f"{sentence}\n{reason}", [sentence, *safe]
     outcome.explanation = _shorten("\n".join(filter(None, safe)))
     outcome.status = status

@@ -77,3 +77,23 @@ def test_a_graded_count_names_its_call_and_the_flag_it_ignores(tmp_path, languag
     hidden = [t for t in failed.values() if t.hidden]
     assert hidden and all("conv_params(" not in (t.explanation or "") for t in hidden)
     assert any(flag in (t.explanation or "") for t in hidden)  # eight filters 5x5 without biases
+
+
+@pytest.mark.slow
+def test_a_named_mistake_is_not_followed_by_a_second_guess(tmp_path):
+    """A flipped kernel on a 2x2 filter gives 14 where 6 is right everywhere: the analysis alone
+    would say "times 7/3 ... a bias added twice?"; once the catalogue names the flipped kernel,
+    only the call is named beside it."""
+    mistakes = {}
+    exec((ROOT / "tests" / "conv" / "mistakes.py").read_text(encoding="utf-8"), mistakes)
+    flipped = next(m for m in mistakes["MISTAKES"] if m["name"] == "flipped kernel")
+    student = tmp_path / "conv.py"
+    student.write_text(
+        (ROOT / "solutions" / "conv.py").read_text(encoding="utf-8") + flipped["code"], encoding="utf-8"
+    )
+    report = grade(ROOT, load_course(ROOT / "course.yml").assignment("conv"), student)
+    named = [t for t in report.tests if t.mistake == "flipped kernel"]
+    assert named
+    for test in named:
+        assert "flipped" in test.output and "bias added twice" not in test.output and "7/3" not in test.output
+    assert any("call 1 of 1 of conv_forward" in test.output for test in named)
