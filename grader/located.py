@@ -107,14 +107,17 @@ def failed_call(calls: Sequence[Call], got: Any) -> int | None:
     return None
 
 
-def _holds(result: Any, got: Any) -> bool:
-    """Whether `result` is `got`, or a tuple, list or dict holding it (a cache next to an output)."""
+def _holds(result: Any, got: Any, depth: int = 0) -> bool:
+    """Whether `result` is `got`, or a tuple, list or dict holding it, up to 3 levels deep (a
+    loss next to a dict of gradients)."""
     if _equal(result, got):
         return True
+    if depth >= 3:
+        return False
     if isinstance(result, (tuple, list)):
-        return any(_equal(part, got) for part in result)
+        return any(_holds(part, got, depth + 1) for part in result[:64])
     if isinstance(result, dict):
-        return any(_equal(part, got) for part in result.values())
+        return any(_holds(part, got, depth + 1) for part in list(result.values())[:64])
     return False
 
 
@@ -203,11 +206,14 @@ class Located:
         finding: a formula finding for whole numbers, or None.
         factors: sizes the call's arguments give by name, for naming the factors of a flattened
             axis (`grader.analysis.explain`'s `factors`).
+        inputs: the call's arrays by name, its arguments and the object's attributes
+            (`grader.analysis.explain`'s `inputs`).
     """
 
     label: str = ""
     finding: Finding | None = None
     factors: dict[str, int] | None = None
+    inputs: dict[str, np.ndarray] | None = None
 
 
 def located(
@@ -221,7 +227,7 @@ def located(
     shown: Callable[[Any], str] = repr,
 ) -> Located:
     """The call a failed comparison is about: its label, a formula finding for whole numbers,
-    and the sizes its arguments name.
+    the sizes its arguments name and its arrays by name.
 
     Args:
         calls: the test's recorded calls, per function or method name.
@@ -240,15 +246,37 @@ def located(
         if index is None:
             continue
         label = call_label(function, recorded, index, hidden, language, shown)
+        state = arrays(recorded[index])
         declared = signature(source, function)
         if declared is None:
-            return Located(label)
+            return Located(label, inputs=state)
         found = None
         if _whole(got) is not None:
             ask = functools.partial(reference, function) if reference else None
             found = count_finding(recorded, index, expected, declared, language, ask)
-        return Located(label, found, sizes(recorded[index], declared, language))
+        named = {
+            k: v for k, v in (bound(recorded[index], declared) or {}).items() if isinstance(v, np.ndarray)
+        }
+        return Located(label, found, sizes(recorded[index], declared, language), {**named, **state})
     return Located()
+
+
+MAX_INPUTS = 64  # arrays of a call offered to the analysis
+MAX_INPUT_SIZE = 10**6  # elements of one of them
+
+
+def arrays(call: Call) -> dict[str, np.ndarray]:
+    """The arrays of a method call's object: its attributes ("self.W") and the entries of its
+    dict attributes ("self.params['b1']"), as the call found them."""
+    decoded = call.decoded()
+    state = decoded[3] if len(decoded) == 4 else None
+    found: dict[str, np.ndarray] = {}
+    for attribute, value in (state or {}).items():
+        entries = value.items() if isinstance(value, dict) else [(None, value)]
+        for key, entry in list(entries)[:MAX_INPUTS]:
+            if isinstance(entry, np.ndarray) and entry.size <= MAX_INPUT_SIZE and len(found) < MAX_INPUTS:
+                found[f"self.{attribute}" if key is None else f"self.{attribute}[{key!r}]"] = entry
+    return found
 
 
 def sizes(call: Call, signature: Signature, language: str) -> dict[str, int]:

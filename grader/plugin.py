@@ -267,7 +267,9 @@ def _structure(item: pytest.Item, error: BaseException, language: str) -> tuple[
             return "", ""
         found = _located(item, got, expected, language)
         label = found.label
-        finding = found.finding or analysis.explain(got, expected, language, factors=found.factors)
+        finding = found.finding or analysis.explain(
+            got, expected, language, factors=found.factors, inputs=found.inputs
+        )
     else:
         return "", ""
     text = "" if finding is None else finding.sentence

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from grader.analysis import numbers, order, shapes, values
+from grader.analysis import inputs, numbers, order, shapes, values
 from grader.analysis.core import MIN_EVIDENCE, Case, Finding, Tolerance
 from grader.analysis.exceptions import explain_exception
 from grader.analysis.messages import LANGUAGES, PLACES, SENTENCES
@@ -30,6 +30,7 @@ _SHAPE_CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
 )
 _VALUE_CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
     *values.CHECKS,
+    inputs.input_term,
     shapes.transposed,
     *order.CHECKS,
 )
@@ -42,6 +43,7 @@ def explain(
     *,
     ties_mask: np.ndarray | None = None,
     factors: dict[str, int] | None = None,
+    inputs: dict[str, np.ndarray] | None = None,
     rtol: float = 1e-6,
     atol: float = 1e-9,
 ) -> Finding | None:
@@ -55,6 +57,8 @@ def explain(
             (several equal maxima in a window); differences only there are reported as "ties".
         factors: optional sizes the caller knows by name (the call's arguments: {"HH": 3}), used
             to name the factors of a flattened axis whose order differs.
+        inputs: optional arrays of the call by name (its arguments, the object's attributes:
+            {"params['b1']": b1}), for a difference that is a multiple of one of them.
         rtol: relative tolerance, as in numpy.isclose (against expected).
         atol: absolute tolerance.
 
@@ -83,6 +87,7 @@ def explain(
         language=language,
         ties_mask=mask,
         factors=factors,
+        inputs=inputs,
     )
     with np.errstate(all="ignore"):  # overflow in a guess is no news: the guess just fails
         return _explain(case)

@@ -50,6 +50,8 @@ class Case:
         ties_mask: optional bool array of expected's shape, True where the input has ties.
         factors: optional sizes the caller knows by name (a call's arguments: {"HH": 3, "C": 2}),
             for naming the factors of a flattened axis.
+        inputs: optional arrays of the call by name (its arguments, the object's attributes),
+            for a difference that is a multiple of one of them.
     """
 
     got: np.ndarray
@@ -59,6 +61,7 @@ class Case:
     language: str
     ties_mask: np.ndarray | None = None
     factors: dict[str, int] | None = None
+    inputs: dict[str, np.ndarray] | None = None
 
     @cached_property
     def differ(self) -> np.ndarray:

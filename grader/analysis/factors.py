@@ -17,7 +17,7 @@ import numpy as np
 
 from grader.analysis.core import MIN_EVIDENCE, Case, Finding
 from grader.analysis.messages import place
-from grader.analysis.where import axis_name
+from grader.analysis.where import axis_name, summary
 
 _MAX_LENGTH = 4096  # longer axes are not factored
 _MAX_SPLITS = 64  # factorisations tried per axis
@@ -72,7 +72,9 @@ def _finding(case: Case, axis: int, split: tuple[int, ...], order: tuple[int, ..
     expected = "(" + ", ".join(labels) + ")"
     got = "(" + ", ".join(labels[i] for i in order) + ")"
     where = axis_name(axis, case.got.ndim, case.language)
-    return case.finding("factors_reordered", "", axis=where, got=got, expected=expected)
+    return case.finding(
+        "factors_reordered", summary(case.differ, case.language), axis=where, got=got, expected=expected
+    )
 
 
 def _labels(split: tuple[int, ...], names: Mapping[str, int], language: str) -> list[str]:

@@ -131,6 +131,15 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "你的结果是空数组（形状 {got_shape}，应为 {expected_shape}）：是不是切片的终点没有落在"
         "起点之后？例如 `p` 为 0 时 `x[p:-p]` 就是 `x[0:0]`，是空的（-0 就是 0）。",
     },
+    "outer_broadcast": {
+        "en": "Your array has the shape {got_shape} where {expected_shape} is expected, and its "
+        "diagonal holds the expected values: an `(N,)` array met an `(N, 1)` one (labels or a column "
+        "against a row), and broadcasting made every pair; give both the same shape "
+        "(y.reshape(-1), or keepdims on the other side).",
+        "zh-CN": "你的结果形状是 {got_shape}，应为 {expected_shape}，而它的对角线正好是期望值："
+        "一个 `(N,)` 数组和一个 `(N, 1)` 数组（标签，或一列对一行）相遇，广播把每一对都算了一遍；"
+        "请让两者形状相同（`y.reshape(-1)`，或另一边用 `keepdims`）。",
+    },
     "shape_differs": {
         "en": "The shape is {got_shape} where {expected_shape} is expected.",
         "zh-CN": "形状是 {got_shape}，应为 {expected_shape}。",
@@ -235,6 +244,13 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "The values are scaled by a different constant per {axis}: a normalisation per "
         "channel missing or done twice?",
         "zh-CN": "每个{axis}上的值都乘了一个不同的常数：是不是漏了或多做了一次按通道的归一化？",
+    },
+    "input_term": {
+        "en": "Your values differ from the expected ones by a multiple of {name}: a term in {name} "
+        "(a regularisation such as reg * W, a weight decay) added where it does not belong, or "
+        "missing where it does?",
+        "zh-CN": "你的数值与期望值正好相差 {name} 的某个倍数：是不是把含 {name} 的一项（例如正则化项 "
+        "`reg * W`、权重衰减）加在了不该加的地方，或者在该加的地方漏了？",
     },
     "ties": {
         "en": "The values differ only where the input has ties: with several equal maxima, take the "

@@ -152,3 +152,34 @@ def test_factors_of_one_size_named_twice_are_given_by_size():
     found = explain(got, windows.reshape(18, -1), factors={"channels of x": 2, "stride": 2, "HH": 3, "WW": 3})
     assert found is not None and found.kind == "factors_reordered"
     assert "stride" not in found.sentence and "size 2" in found.sentence
+
+
+def gradient_with_biases_regularised(rng):
+    """A network's bias gradient with reg * b1 added, as when every parameter is regularised."""
+    b1, right_gradient = rng.normal(size=6), rng.normal(size=6)
+    return b1, right_gradient + 0.3 * b1, right_gradient
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_a_term_in_one_of_the_call_s_arrays_is_named(language):
+    b1, got, expected = gradient_with_biases_regularised(np.random.default_rng(2))
+    arrays = {"X": np.ones((2, 3)), "self.params['b1']": b1, "self.params['b2']": np.ones(6)}
+    found = explain(got, expected, language, inputs=arrays)
+    assert found is not None and found.kind == "input_term" and "self.params['b1']" in found.sentence
+    assert "0.3" not in found.sentence and "3/10" not in found.sentence  # reg may be a hidden input
+
+
+def test_a_weight_gradient_without_its_regularisation_is_named():
+    rng = np.random.default_rng(3)
+    weights, gradient = rng.normal(size=(4, 5)), rng.normal(size=(4, 5))
+    found = explain(gradient, gradient + 0.1 * weights, inputs={"self.params['W2']": weights})
+    assert found is not None and found.kind == "input_term" and "W2" in found.sentence
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_labels_of_shape_n_1_against_n_values_broadcast_to_every_pair(language):
+    """probs - y with y of shape (N, 1): an (N, N) array whose diagonal is the right (N,) answer."""
+    rng = np.random.default_rng(6)
+    probs, labels = rng.random(5), rng.integers(0, 2, size=(5, 1)).astype(float)
+    found = explain(probs - labels, probs - labels[:, 0], language)
+    assert found is not None and found.kind == "outer_broadcast" and "(5, 5)" in found.sentence
