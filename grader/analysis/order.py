@@ -93,8 +93,8 @@ def overlaps_lost(case: Case) -> Finding | None:
     when contributions that must add up (col2im, a backward pass) are assigned instead."""
     if case.got.ndim < 2 or min(case.got.shape[-2:]) < 3 or case.same_values:
         return None
-    rows = case.differ.all(axis=-1)  # (..., H): every column of that row differs
-    columns = case.differ.all(axis=-2)  # (..., W)
+    rows = np.asarray(case.differ.all(axis=-1))  # (..., H): every column of that row differs
+    columns = np.asarray(case.differ.all(axis=-2))  # (..., W)
     union = rows[..., :, None] | columns[..., None, :]
     if not rows.any() and not columns.any():
         return None
