@@ -257,7 +257,9 @@ def located(
         named = {
             k: v for k, v in (bound(recorded[index], declared) or {}).items() if isinstance(v, np.ndarray)
         }
-        return Located(label, found, sizes(recorded[index], declared, language), {**named, **state})
+        # a hidden test's argument values are never shown, so its sizes do not name factors
+        factors = None if hidden else sizes(recorded[index], declared, language)
+        return Located(label, found, factors, {**named, **state})
     return Located()
 
 
