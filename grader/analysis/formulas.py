@@ -150,7 +150,7 @@ def _fits(
         rest = tuple(t - v for t, v in zip(wanted, values, strict=True))
         for second in table.get(rest, []):
             for first in firsts:
-                if first and second:  # a constant 1 alone is a term; 0 terms are not
+                if first or second:  # the constant 1 is a term (a + 1), but not twice
                     fits.add(tuple(sorted((first, second))))
         if len(fits) > MAX_FITS:
             return set()
