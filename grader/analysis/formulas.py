@@ -75,9 +75,14 @@ def explain_counts(
     got_fits = _fits(monomials, observations, [o.got for o in observations])
     expected_values = [o.expected for o in known]
     expected_fits = _fits(monomials, known, expected_values)  # type: ignore[arg-type]
-    if not got_fits or not expected_fits:
-        return None
-    found = _finding(got_fits, expected_fits, observations, flags, language, descriptions or {})
+    edits: list[_Pair] = _scaled(monomials, known)
+    edits += [
+        (edit, got, expected)
+        for got in got_fits
+        for expected in expected_fits
+        if (edit := _edit(got, expected, flags)) is not None
+    ]
+    found = _finding(edits, observations, language, descriptions or {})
     return _flag_off(found, observations, language, descriptions or {}) if found else None
 
 
@@ -166,23 +171,35 @@ class _Edit:
     values: tuple[tuple[str, str], ...]  # (placeholder, text) for the sentence
 
 
+_Pair = tuple[_Edit, Formula | None, Formula | None]  # an edit, and the formulas it joins if known
+
+
+def _scaled(monomials: list[Monomial], known: Sequence[Observation]) -> list[_Pair]:
+    """A product of up to 3 arguments that every term lacks or has too many (the expected count is
+    the student's times it, or the other way round), whatever the rest of the formula."""
+    edits: list[_Pair] = []
+    for monomial in monomials:
+        if not monomial or len(monomial) > 3:
+            continue
+        values = [_value(monomial, o) for o in known]
+        factor = _show_term(monomial)
+        text = (("factor", factor), ("names", factor))
+        if all(o.got * v == o.expected for o, v in zip(known, values, strict=True)):
+            edits.append((_Edit("formula_factor_missing", len(monomial), text), None, None))
+        elif all(o.expected * v == o.got for o, v in zip(known, values, strict=True)):  # type: ignore[operator]
+            edits.append((_Edit("formula_factor_extra", len(monomial), text), None, None))
+    return edits
+
+
 def _finding(
-    got_fits: set[Formula],
-    expected_fits: set[Formula],
+    edits: list[_Pair],
     observations: Sequence[Observation],
-    flags: set[str],
     language: str,
     descriptions: Mapping[str, str],
 ) -> Finding | None:
     """The edit of least size between a formula of each side, when every edit of the same numbers
     says the same (the same kind, the same factors or terms); the formulas are shown when one
     pair alone gives it."""
-    edits: list[tuple[_Edit, Formula, Formula]] = []
-    for got in got_fits:
-        for expected in expected_fits:
-            edit = _edit(got, expected, flags)
-            if edit is not None:
-                edits.append((edit, got, expected))
     if not edits:
         return None
     least = min(edit.size for edit, _, _ in edits)
@@ -200,8 +217,8 @@ def _finding(
     sentence = say(
         edit.kind, language, gloss=_glosses(texts.get("names", ""), language, descriptions), **filled
     )
-    if len(pairs) == 1:
-        got, expected = next(iter(pairs))
+    got, expected = next(iter(pairs))
+    if len(pairs) == 1 and got is not None and expected is not None:
         sentence += say("formula_fit", language, got_formula=_show(got), expected_formula=_show(expected))
     return Finding(edit.kind, sentence, "")
 
@@ -209,9 +226,7 @@ def _finding(
 _TERMS = ("got_term", "expected_term")  # shown, but not what tells two edits apart
 
 
-def _named(
-    key: _Key, edits: list[tuple[_Edit, Formula, Formula]], observations: Sequence[Observation]
-) -> _Key | None:
+def _named(key: _Key, edits: list[_Pair], observations: Sequence[Observation]) -> _Key | None:
     """Of the edits naming other arguments with the same numbers, the one naming the most distinct
     arguments when they differ only in a height and width pair (out_h*out_h, out_h*out_w when
     both are 55: out_h*out_w); None when they differ otherwise (f*f against n_filters when both

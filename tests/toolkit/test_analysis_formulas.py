@@ -183,3 +183,11 @@ def test_labels_of_shape_n_1_against_n_values_broadcast_to_every_pair(language):
     probs, labels = rng.random(5), rng.integers(0, 2, size=(5, 1)).astype(float)
     found = explain(probs - labels, probs - labels[:, 0], language)
     assert found is not None and found.kind == "outer_broadcast" and "(5, 5)" in found.sentence
+
+
+def test_a_factor_every_term_lacks_is_named():
+    """unshared_conv_params without n_filters: out_h*out_w*(f*f*c_in + 1), 96 times too small."""
+    arguments = dict(out_h=55, out_w=55, f=11, c_in=3, n_filters=96, bias=True)
+    found = explain_counts([Observation(arguments, 55 * 55 * 364, 55 * 55 * 96 * 364)], "zh-CN")
+    assert found is not None and found.kind == "formula_factor_missing" and "`n_filters`" in found.sentence
+    assert "过滤器个数" in found.sentence
