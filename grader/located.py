@@ -257,8 +257,7 @@ def located(
         named = {
             k: v for k, v in (bound(recorded[index], declared) or {}).items() if isinstance(v, np.ndarray)
         }
-        # a hidden test's argument values are never shown, so its sizes do not name factors
-        factors = None if hidden else sizes(recorded[index], declared, language)
+        factors = sizes(recorded[index], declared, language, hidden)
         return Located(label, found, factors, {**named, **state})
     return Located()
 
@@ -281,14 +280,16 @@ def arrays(call: Call) -> dict[str, np.ndarray]:
     return found
 
 
-def sizes(call: Call, signature: Signature, language: str) -> dict[str, int]:
+def sizes(call: Call, signature: Signature, language: str, hidden: bool = False) -> dict[str, int]:
     """The sizes a call's arguments give by name: whole numbers above 1 ("HH": 3), and the axes
-    of 4-axis arrays, by the NCHW names ("channel of x": 3)."""
+    of 4-axis arrays, by the NCHW names ("channels of x": 3). In a hidden test a whole-number
+    argument is a value never shown: its name starts with "#", so that it only makes another
+    name of its size unsure (`grader.analysis.factors`)."""
     arguments = bound(call, signature) or {}
     found: dict[str, int] = {}
     for name, value in arguments.items():
         if _integer(value) and not isinstance(value, (bool, np.bool_)) and int(value) > 1:
-            found[name] = int(value)
+            found[f"#{name}" if hidden else name] = int(value)
         elif isinstance(value, np.ndarray) and value.ndim == 4:
             for axis, size in enumerate(value.shape):
                 if size > 1:

@@ -254,28 +254,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = sorted(items, key=lambda item: ranks.get(key(item), 0))
 
 
-def _structure(item: pytest.Item, error: BaseException, language: str) -> tuple[str, str]:
-    """The call a failed comparison is about (`grader.located`), and the structural analysis of
-    the comparison (arrays, numbers, or whole numbers fitted as formulas of the test's calls) or of
-    NumPy's shape error in the student's exception: a sentence, and where when it applies."""
+def _structure(item: pytest.Item, error: BaseException, language: str) -> tuple[str, str, bool]:
+    """The call a failed comparison is about (`grader.located`), the structural analysis of the
+    comparison (arrays, numbers, or whole numbers fitted as formulas of the test's calls) or of
+    NumPy's shape error in the student's exception (a sentence, and where when it applies), and
+    whether that analysis is a guess from fitted numbers (`analysis.GUESSES`)."""
     label = ""
     if isinstance(error, StudentException):
         finding = analysis.explain_exception(str(error), language)
     elif isinstance(error, compare.Mismatch) and error.arrays is not None:
         got, expected = error.arrays
         if got.dtype.kind not in "biuf" or expected.dtype.kind not in "biuf" or got.size > 10**6:
-            return "", ""
+            return "", "", False
         found = _located(item, got, expected, language)
         label = found.label
         finding = found.finding or analysis.explain(
             got, expected, language, factors=found.factors, inputs=found.inputs
         )
     else:
-        return "", ""
-    text = "" if finding is None else finding.sentence
-    if finding is not None and finding.where:
-        text = f"{text} ({finding.where})"
-    return label, text
+        return "", "", False
+    if finding is None:
+        return label, "", False
+    text = f"{finding.sentence} ({finding.where})" if finding.where else finding.sentence
+    return label, text, finding.kind in analysis.GUESSES
 
 
 def _located(item: pytest.Item, got: Any, expected: Any, language: str) -> Located:
@@ -484,7 +485,7 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Out
     if report.when != "call" and status == "failed":
         status = "error"
     function = _function(item)
-    label, structural = _structure(item, error, language)
+    label, structural, guess = _structure(item, error, language)
     finding = " ".join(filter(None, [label, structural]))
     reason = f"{finding}\n{reason}" if finding else reason
     # what a student may see of a hidden test: the diagnosis, and what their own code did
@@ -516,7 +517,7 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Out
         outcome.mistake = mistake["name"]
         hint = i18n.hint(mistake, language)
         sentence = i18n.text(language, "known_mistake", name=i18n.mistake_name(mistake, language), hint=hint)
-        if structural:  # the named mistake is the story: no second guess at the structure beside it
+        if guess:  # the named mistake is the story: no second guess at the numbers beside it
             reason, safe = reason.replace(finding, label, 1), [label if s == finding else s for s in safe]
         reason, safe = f"{sentence}\n{reason}", [sentence, *safe]
     outcome.explanation = _shorten("\n".join(filter(None, safe)))

@@ -21,7 +21,28 @@ from grader.analysis.core import MIN_EVIDENCE, Case, Finding, Tolerance
 from grader.analysis.exceptions import explain_exception
 from grader.analysis.messages import LANGUAGES, PLACES, SENTENCES
 
-__all__ = ["LANGUAGES", "PLACES", "SENTENCES", "Finding", "explain", "explain_exception"]
+__all__ = ["GUESSES", "LANGUAGES", "PLACES", "SENTENCES", "Finding", "explain", "explain_exception"]
+
+# Findings that guess a cause from a constant fitted to the numbers (a ratio, an offset, one
+# more): a coincidence on a few equal values can fit one. Beside a mistake named by replaying
+# its code, such a guess is a second, contradicting story ("flipped kernel" and "times 7/3").
+GUESSES = frozenset(
+    {
+        "offset",
+        "offset_or_scale",
+        "channel_offset",
+        "scale",
+        "channel_scale",
+        "sign",
+        "truncated",
+        "values_differ",
+        "number_scale",
+        "number_one_more",
+        "number_one_less",
+        "number_sign",
+        "number_truncated",
+    }
+)
 
 _SHAPE_CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
     *shapes.CHECKS,

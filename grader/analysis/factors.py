@@ -80,11 +80,12 @@ def _finding(case: Case, axis: int, split: tuple[int, ...], order: tuple[int, ..
 def _labels(split: tuple[int, ...], names: Mapping[str, int], language: str) -> list[str]:
     """Each factor's name ("fh=3") where the caller names its size exactly as many times as there
     are factors of that size (given in the caller's order); else its size ("size 3"): a name that
-    may be another's (stride=2 next to 2 channels) is not given."""
+    may be another's (stride=2 next to 2 channels) is not given, nor one starting with "#" (a value
+    the student may not see, which only makes the others unsure)."""
     labels = [place("factors.size", language, size=size) for size in split]
     for size in set(split):
         named = [name for name, value in names.items() if int(value) == size]
-        if len(named) == split.count(size):
+        if len(named) == split.count(size) and not any(name.startswith("#") for name in named):
             taken = iter(named)
             for position, factor in enumerate(split):
                 if factor == size:

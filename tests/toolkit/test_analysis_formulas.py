@@ -191,3 +191,17 @@ def test_a_factor_every_term_lacks_is_named():
     found = explain_counts([Observation(arguments, 55 * 55 * 364, 55 * 55 * 96 * 364)], "zh-CN")
     assert found is not None and found.kind == "formula_factor_missing" and "`n_filters`" in found.sentence
     assert "过滤器个数" in found.sentence
+
+
+def test_a_hidden_test_s_arguments_are_never_shown_but_keep_other_names_unsure():
+    """In a hidden test HH and WW are values the student may not see ("#HH"): the factors of size 3
+    are given by size, and the 2 channels, the only name of size 2, by name."""
+    x = np.random.default_rng(7).normal(size=(2, 6, 5))
+    windows = im2col_rows(x, 3)
+    got = windows.transpose(1, 2, 0, 3).reshape(18, -1)
+    found = explain(
+        got, windows.reshape(18, -1), factors={"channels of x": 2, "#HH": 3, "#WW": 3, "columns": 3}
+    )
+    assert found is not None and found.kind == "factors_reordered"
+    assert "HH" not in found.sentence and "columns" not in found.sentence
+    assert "(size 3, size 3, channels of x=2) where (channels of x=2, size 3, size 3)" in found.sentence
