@@ -21,7 +21,9 @@ import numpy as np
 from grader import i18n
 from grader.analysis import Finding
 from grader.analysis.formulas import Observation, explain_counts
-from grader.analysis.messages import place
+from grader.analysis.messages import place, say
+from grader.diagnosis import same
+from grader.sandbox import SubmissionFailure
 from grader.sandbox.recording import Call
 
 MAX_SOURCE_BYTES = 2**20  # a source file read for a signature
@@ -208,12 +210,15 @@ class Located:
             axis (`grader.analysis.explain`'s `factors`).
         inputs: the call's arrays by name, its arguments and the object's attributes
             (`grader.analysis.explain`'s `inputs`).
+        ignored: an argument the student's answer ignores, found by asking the reference with
+            that argument at its default (official runs only), or None.
     """
 
     label: str = ""
     finding: Finding | None = None
     factors: dict[str, int] | None = None
     inputs: dict[str, np.ndarray] | None = None
+    ignored: Finding | None = None
 
 
 def located(
@@ -225,6 +230,7 @@ def located(
     language: str,
     reference: Callable[[str, Call], Any] | None = None,
     shown: Callable[[Any], str] = repr,
+    replay: Replay | None = None,
 ) -> Located:
     """The call a failed comparison is about: its label, a formula finding for whole numbers,
     the sizes its arguments name and its arrays by name.
@@ -237,6 +243,7 @@ def located(
         language: "en" or "zh-CN".
         reference: the right answer of a recorded call of a function, where a reference is at hand.
         shown: how an argument is shown in a public call.
+        replay: the reference's outcome on any arguments (`Replayer.answer`), where it is at hand.
 
     Returns:
         an empty `Located` when no recorded call returned `got`.
@@ -258,7 +265,13 @@ def located(
             k: v for k, v in (bound(recorded[index], declared) or {}).items() if isinstance(v, np.ndarray)
         }
         factors = sizes(recorded[index], declared, language, hidden)
-        return Located(label, found, factors, {**named, **state})
+        answer = recorded[index].decoded()[2]  # the whole answer, as the reference gives one
+        ignored = (
+            ignored_argument(function, recorded[index], declared, answer, replay, language)
+            if replay
+            else None
+        )
+        return Located(label, found, factors, {**named, **state}, ignored)
     return Located()
 
 
@@ -300,3 +313,64 @@ def sizes(call: Call, signature: Signature, language: str, hidden: bool = False)
 
 
 _NCHW = ("name.sample", "name.channel", "name.row", "name.column")
+
+
+Replay = Callable[[str, list[Any], dict[str, Any], dict[str, Any] | None], tuple[str, Any]]
+MAX_TRIES = 6  # replays of the reference with one argument changed, per failure
+
+
+def ignored_argument(
+    function: str, call: Call, declared: Signature, got: Any, replay: Replay, language: str
+) -> Finding | None:
+    """An argument whose neutral value (its default; else 1 or 0 for a whole number) makes the
+    reference answer what the student answered: the student's code ignores it (never read,
+    overwritten, or a constant in its place). Named only when one argument alone does it.
+
+    Args:
+        function: the function or method ("ConvNet.loss") called.
+        call: the failed call.
+        declared: its signature.
+        got: the student's answer.
+        replay: the reference's ("ok", value) or ("raised", type) on given arguments (and an
+            object's state, answering [value, new state] then).
+        language: "en" or "zh-CN".
+    """
+    arguments = bound(call, declared)
+    if arguments is None:
+        return None
+    decoded = call.decoded()
+    state = decoded[3] if len(decoded) == 4 else None
+    found: dict[str, Any] = {}
+    for name, value in _neutral(arguments, declared)[:MAX_TRIES]:
+        try:
+            kind, answer = replay(function, [], {**arguments, name: value}, state)
+        except SubmissionFailure:
+            return None
+        if kind == "ok" and same(("ok", answer[0] if state is not None else answer), ("ok", got)):
+            found.setdefault(name, value)
+    if len(found) != 1:
+        return None
+    name, value = next(iter(found.items()))
+    return Finding(
+        "argument_ignored", say("argument_ignored", language, name=f"`{name}`", value=repr(value)), ""
+    )
+
+
+def _neutral(arguments: dict[str, Any], declared: Signature) -> list[tuple[str, Any]]:
+    """(argument, value) pairs to try: a default where the call gave another value, else 1 and 0
+    for a whole number other than those."""
+    tries: list[tuple[str, Any]] = []
+    for name, given in arguments.items():
+        if name in declared.defaults:
+            if not _same(given, declared.defaults[name]):
+                tries.append((name, declared.defaults[name]))
+        elif _integer(given) and not isinstance(given, (bool, np.bool_)):
+            tries += [(name, value) for value in (1, 0) if int(given) != value]
+    return tries
+
+
+def _same(first: Any, second: Any) -> bool:
+    try:
+        return bool(first == second) and type(first) is type(second)
+    except (TypeError, ValueError):
+        return False

@@ -271,6 +271,8 @@ def _structure(item: pytest.Item, error: BaseException, language: str) -> tuple[
         finding = found.finding or analysis.explain(
             got, expected, language, factors=found.factors, inputs=found.inputs
         )
+        if found.ignored is not None and (finding is None or finding.kind in analysis.GUESSES):
+            finding = found.ignored
     else:
         return "", "", False
     if finding is None:
@@ -297,7 +299,8 @@ def _located(item: pytest.Item, got: Any, expected: Any, language: str) -> Locat
 
     hidden = item.get_closest_marker("hidden") is not None
     source = _module_source(item.config, assignment_id)
-    return located(calls, got, expected, source, hidden, language, reference, short)
+    replay = replayer.answer if replayer is not None else None
+    return located(calls, got, expected, source, hidden, language, reference, short, replay)
 
 
 def _module_source(config: pytest.Config, assignment_id: str) -> str:

@@ -22,6 +22,7 @@ from grader.analysis.messages import say, term_gloss
 
 MAX_FACTORS = 6  # arguments multiplied in one term (with repeats: f*f*c_in*n_filters is 4)
 MAX_MONOMIALS = 1000  # products tried; more variables than this allows are not fitted
+MIN_SINGLE = 100  # one call alone is fitted only when both its numbers are at least this
 MAX_FITS = 4000  # formulas fitting one side: beyond, the numbers say too little to name anything
 
 Monomial = tuple[str, ...]  # sorted parameter names, repeats allowed; () is the constant 1
@@ -63,7 +64,7 @@ def explain_counts(
         "formula_term_replaced" or "formula_flag_ignored", or None.
     """
     known = [o for o in observations if o.expected is not None]
-    if not any(o.got != o.expected for o in known):
+    if not any(o.got != o.expected for o in known) or not _enough(observations, known):
         return None
     names = _variables(observations)
     if not names:
@@ -104,6 +105,14 @@ def _flag_off(
     return Finding(
         "formula_flag_ignored", say("formula_flag_ignored", language, flag=f"`{off[0]}`", gloss=gloss), ""
     )
+
+
+def _enough(observations: Sequence[Observation], known: Sequence[Observation]) -> bool:
+    """Whether the numbers can bear a formula out: calls with different arguments, or large numbers
+    (a small one, as 10 or 4, is some sum of products of small arguments by chance)."""
+    if len({tuple(sorted((k, int(v)) for k, v in o.arguments.items())) for o in observations}) >= 2:
+        return True
+    return all(min(abs(o.got), abs(o.expected or 0)) >= MIN_SINGLE for o in known)
 
 
 def _variables(observations: Sequence[Observation]) -> list[str]:

@@ -329,6 +329,12 @@ SENTENCES: dict[str, dict[str, str]] = {
         "not also when it is false.",
         "zh-CN": "你的计数忽略了开关参数 {flag}{gloss}：有一项只有在 {flag} 为真时才该算，为假时不该算。",
     },
+    "argument_ignored": {
+        "en": "Your answer is the one the right code gives with {name} = {value}: is {name} "
+        "ignored (never read, overwritten, or a constant in its place)?",
+        "zh-CN": "你的结果正好是正确代码在 {name} = {value} 时的结果：是不是忽略了 {name}"
+        "（没有读取它、把它覆盖了，或者用常数代替了它）？",
+    },
     "formula_fit": {
         "en": " Your numbers fit {got_formula}, the expected ones {expected_formula}.",
         "zh-CN": "你的数值符合 {got_formula}，期望值符合 {expected_formula}。",

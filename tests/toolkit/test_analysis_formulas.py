@@ -205,3 +205,10 @@ def test_a_hidden_test_s_arguments_are_never_shown_but_keep_other_names_unsure()
     assert found is not None and found.kind == "factors_reordered"
     assert "HH" not in found.sentence and "columns" not in found.sentence
     assert "(size 3, size 3, channels of x=2) where (channels of x=2, size 3, size 3)" in found.sentence
+
+
+def test_one_call_of_small_numbers_is_not_fitted():
+    """padded_output_size(10, 4, 3, "same") answering 10 for 4: 10 is stride*stride + 1 and 4 is
+    stride + 1, by chance; one call of small numbers bears no formula out."""
+    found = explain_counts([Observation(dict(n=10, f=4, stride=3), 10, 4)], "en")
+    assert found is None

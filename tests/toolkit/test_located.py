@@ -11,7 +11,7 @@ import pytest
 
 from grader.config import load_course
 from grader.grading import grade
-from grader.located import Signature, bound, call_label, failed_call, signature
+from grader.located import Signature, bound, call_label, failed_call, ignored_argument, signature
 from grader.sandbox import protocol
 from grader.sandbox.recording import Call
 
@@ -97,3 +97,43 @@ def test_a_named_mistake_is_not_followed_by_a_second_guess(tmp_path):
     for test in named:
         assert "flipped" in test.output and "bias added twice" not in test.output and "7/3" not in test.output
     assert any("call 1 of 1 of conv_forward" in test.output for test in named)
+
+
+def output_size(n, f, stride, pad=0):
+    """The right output size, standing in for the reference child's answers."""
+    if stride < 1:
+        raise ValueError("stride must be at least 1")
+    return (n + 2 * pad - f) // stride + 1
+
+
+def replay_output_size(function, args, kwargs, state):
+    try:
+        return "ok", output_size(*args, **kwargs)
+    except ValueError as error:
+        return "raised", type(error).__name__
+
+
+DECLARED = Signature(("n", "f", "stride", "pad"), {"pad": 0}, {})
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_an_argument_the_answer_ignores_is_named(language):
+    """(9 + 2 - 3) // 2 + 1 = 5; the student's 9 is what stride = 1 gives: the stride is ignored."""
+    call = recorded([9, 3, 2], {"pad": 1}, 9)
+    found = ignored_argument("output_size", call, DECLARED, 9, replay_output_size, language)
+    assert found is not None and found.kind == "argument_ignored" and "`stride` = 1" in found.sentence
+
+
+def test_an_answer_two_arguments_explain_names_neither():
+    """A 3x3 window's area answered 3: height 1 and width 1 give it alike, so neither is named."""
+
+    def replay_area(function, args, kwargs, state):
+        return "ok", kwargs["height"] * kwargs["width"]
+
+    call = recorded([3, 3], {}, 3)
+    area = Signature(("height", "width"), {}, {})
+    assert ignored_argument("area", call, area, 3, replay_area, "en") is None
+    assert (
+        ignored_argument("area", recorded([3, 4], {}, 4), area, 4, replay_area, "en").kind
+        == "argument_ignored"
+    )
