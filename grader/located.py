@@ -228,7 +228,6 @@ def located(
     source: str,
     hidden: bool,
     language: str,
-    reference: Callable[[str, Call], Any] | None = None,
     shown: Callable[[Any], str] = repr,
     replay: Replay | None = None,
 ) -> Located:
@@ -241,9 +240,9 @@ def located(
         source: the module's source (the reference or the released stub), for signatures.
         hidden: whether the test is hidden (its calls are named by position only).
         language: "en" or "zh-CN".
-        reference: the right answer of a recorded call of a function, where a reference is at hand.
         shown: how an argument is shown in a public call.
-        replay: the reference's outcome on any arguments (`Replayer.answer`), where it is at hand.
+        replay: the reference's outcome on any arguments (a `ReplayBudget`), where a reference is
+            at hand (official runs): it answers the test's other calls and tries arguments ignored.
 
     Returns:
         an empty `Located` when no recorded call returned `got`.
@@ -259,7 +258,7 @@ def located(
             return Located(label, inputs=state)
         found = None
         if _whole(got) is not None:
-            ask = functools.partial(reference, function) if reference else None
+            ask = functools.partial(_right_answer, replay, function) if replay else None
             found = count_finding(recorded, index, expected, declared, language, ask)
         named = {
             k: v for k, v in (bound(recorded[index], declared) or {}).items() if isinstance(v, np.ndarray)
@@ -316,6 +315,49 @@ _NCHW = ("name.sample", "name.channel", "name.row", "name.column")
 
 
 Replay = Callable[[str, list[Any], dict[str, Any], dict[str, Any] | None], tuple[str, Any]]
+MAX_REPLAYS = 48  # reference answers the analysis asks for in one run (the replay child is shared)
+MAX_REPLAYED_SIZE = 50_000  # elements of a call's arrays, beyond which it is not replayed
+
+
+class ReplayBudget:
+    """The reference's answers for the analysis, at most MAX_REPLAYS in a run, on small calls only,
+    so that the replay child's time stays with what scores depend on (reruns, named mistakes).
+
+    Args:
+        answer: the reference's ("ok", value) or ("raised", type) on arguments (and an object's
+            state, answering [value, new state]): `Replayer.answer`.
+        limit: answers in all.
+    """
+
+    def __init__(self, answer: Replay, limit: int = MAX_REPLAYS) -> None:
+        self.answer, self.left = answer, limit
+
+    def __call__(
+        self, function: str, args: list[Any], kwargs: dict[str, Any], state: dict[str, Any] | None
+    ) -> tuple[str, Any]:
+        """The reference's outcome, or ("spent", None) once the budget is spent or the call is large."""
+        size = sum(v.size for v in [*args, *kwargs.values()] if isinstance(v, np.ndarray))
+        if self.left <= 0 or size > MAX_REPLAYED_SIZE:
+            return "spent", None
+        self.left -= 1
+        return self.answer(function, args, kwargs, state)
+
+
+def _right_answer(replay: Replay, function: str, call: Call) -> Any:
+    """The reference's answer to a recorded call, or None."""
+    decoded = call.decoded()
+    state = decoded[3] if len(decoded) == 4 else None
+    if decoded[0] is None or decoded[1] is None:
+        return None
+    try:
+        kind, value = replay(function, list(decoded[0]), dict(decoded[1]), state)
+    except SubmissionFailure:
+        return None
+    if kind != "ok":
+        return None
+    return value[0] if state is not None else value
+
+
 MAX_TRIES = 6  # replays of the reference with one argument changed, per failure
 
 

@@ -21,9 +21,9 @@ from grader import analysis, compare, fingerprints, i18n, reasons
 from grader.catalogue import load_catalogue
 from grader.config import Course, find_course_root, load_course
 from grader.containment import dependencies, run_ranks, suite_uses
-from grader.diagnosis import REFERENCE, Replayer, callees, diagnose
+from grader.diagnosis import Replayer, callees, diagnose
 from grader.errors import GraderError
-from grader.located import MAX_SOURCE_BYTES, Located, located
+from grader.located import MAX_SOURCE_BYTES, Located, ReplayBudget, located
 from grader.outcome import Outcome, Status, record
 from grader.rerun import rerun, short
 from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure
@@ -33,6 +33,7 @@ OPEN_SUBMISSIONS = pytest.StashKey[dict[tuple[str, str], Submission]]()
 REPLAYERS = pytest.StashKey[dict[str, Replayer]]()  # one replay child per assignment
 CALL_GRAPHS = pytest.StashKey[dict[str, dict[str, set[str]]]]()  # the reference's, per assignment
 FAILED_FUNCTIONS = pytest.StashKey[set[str]]()  # graded functions with a failed test so far
+REPLAY_BUDGETS = pytest.StashKey[dict[str, ReplayBudget]]()  # the analysis' reference answers
 SUITE_USES = pytest.StashKey[dict[str, dict[str, set[str]]]]()  # per suite file: test -> names used
 MAX_REASON_LINES = 8
 
@@ -290,17 +291,13 @@ def _located(item: pytest.Item, got: Any, expected: Any, language: str) -> Locat
         return Located()
     calls = {name: handle.calls.of(name) for name in [function, *handle.recorded_methods(function)]}
     replayer = _replayer(item.config, assignment_id)
-    reference = None
-    if replayer is not None:
-
-        def reference(name: str, call: Any) -> Any:
-            outcome = replayer.outcome(REFERENCE, name, call)
-            return outcome[1] if outcome[0] == "ok" else None
-
+    budget = None
+    if replayer is not None:  # official runs: the reference answers the analysis, within a budget
+        budgets = item.config.stash.setdefault(REPLAY_BUDGETS, {})
+        budget = budgets.setdefault(assignment_id, ReplayBudget(replayer.answer))
     hidden = item.get_closest_marker("hidden") is not None
     source = _module_source(item.config, assignment_id)
-    replay = replayer.answer if replayer is not None else None
-    return located(calls, got, expected, source, hidden, language, reference, short, replay)
+    return located(calls, got, expected, source, hidden, language, short, budget)
 
 
 def _module_source(config: pytest.Config, assignment_id: str) -> str:

@@ -24,6 +24,7 @@ MAX_FACTORS = 6  # arguments multiplied in one term (with repeats: f*f*c_in*n_fi
 MAX_MONOMIALS = 1000  # products tried; more variables than this allows are not fitted
 MIN_SINGLE = 100  # one call alone is fitted only when both its numbers are at least this
 MAX_FITS = 4000  # formulas fitting one side: beyond, the numbers say too little to name anything
+MAX_PAIRS = 100_000  # formulas of the student's side times the expected side's, compared
 
 Monomial = tuple[str, ...]  # sorted parameter names, repeats allowed; () is the constant 1
 Formula = tuple[Monomial, ...]  # one or two terms, sorted
@@ -77,6 +78,8 @@ def explain_counts(
     expected_values = [o.expected for o in known]
     expected_fits = _fits(monomials, known, expected_values)  # type: ignore[arg-type]
     edits: list[_Pair] = _scaled(monomials, known)
+    if len(got_fits) * len(expected_fits) > MAX_PAIRS:
+        return None  # so many formulas fit that the numbers cannot tell one story
     edits += [
         (edit, got, expected)
         for got in got_fits
