@@ -315,7 +315,7 @@ _NCHW = ("name.sample", "name.channel", "name.row", "name.column")
 
 
 Replay = Callable[[str, list[Any], dict[str, Any], dict[str, Any] | None], tuple[str, Any]]
-MAX_REPLAYS = 48  # reference answers the analysis asks for in one run (the replay child is shared)
+MAX_REPLAYS = 128  # reference answers the analysis asks for in one run (the replay child is shared)
 MAX_REPLAYED_SIZE = 50_000  # elements of a call's arrays, beyond which it is not replayed
 
 
