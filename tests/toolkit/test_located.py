@@ -7,11 +7,20 @@ the argument its formula gets wrong.
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from grader.config import load_course
 from grader.grading import grade
-from grader.located import Signature, bound, call_label, failed_call, ignored_argument, signature
+from grader.located import (
+    ReplayBudget,
+    Signature,
+    bound,
+    call_label,
+    failed_call,
+    ignored_argument,
+    signature,
+)
 from grader.sandbox import protocol
 from grader.sandbox.recording import Call
 
@@ -137,3 +146,17 @@ def test_an_answer_two_arguments_explain_names_neither():
         ignored_argument("area", recorded([3, 4], {}, 4), area, 4, replay_area, "en").kind
         == "argument_ignored"
     )
+
+
+def test_the_analysis_asks_the_reference_within_its_budget():
+    """Small calls are answered until the budget is spent; a large one never is."""
+    asked = []
+
+    def answer(function, args, kwargs, state):
+        asked.append(function)
+        return "ok", 1
+
+    budget = ReplayBudget(answer, limit=2)
+    assert budget("f", [np.zeros(60_000)], {}, None) == ("spent", None)
+    assert budget("f", [1], {}, None) == ("ok", 1) and budget("f", [], {"x": 2}, None) == ("ok", 1)
+    assert budget("f", [1], {}, None) == ("spent", None) and asked == ["f", "f"]
