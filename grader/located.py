@@ -264,12 +264,7 @@ def located(
             k: v for k, v in (bound(recorded[index], declared) or {}).items() if isinstance(v, np.ndarray)
         }
         factors = sizes(recorded[index], declared, language, hidden)
-        answer = recorded[index].decoded()[2]  # the whole answer, as the reference gives one
-        ignored = (
-            ignored_argument(function, recorded[index], declared, answer, replay, language)
-            if replay
-            else None
-        )
+        ignored = ignored_argument(function, recorded, index, declared, replay, language) if replay else None
         return Located(label, found, factors, {**named, **state}, ignored)
     return Located()
 
@@ -358,57 +353,92 @@ def _right_answer(replay: Replay, function: str, call: Call) -> Any:
     return value[0] if state is not None else value
 
 
-MAX_TRIES = 6  # replays of the reference with one argument changed, per failure
+MAX_TRIES = 8  # replays of the reference with one argument changed, per failure and tier
+MAX_CHECKED = 3  # other calls of the test that must agree with a changed argument
+
+# How an argument's given value is changed in the second tier (the first tries constants).
+_CHANGES: dict[str, Callable[[Any], Any]] = {
+    "halved": lambda given: given // 2 if int(given) % 2 == 0 else None,
+    "doubled": lambda given: 2 * given,
+}
 
 
 def ignored_argument(
-    function: str, call: Call, declared: Signature, got: Any, replay: Replay, language: str
+    function: str, calls: Sequence[Call], index: int, declared: Signature, replay: Replay, language: str
 ) -> Finding | None:
     """An argument whose neutral value (its default; else 1 or 0 for a whole number) makes the
-    reference answer what the student answered: the student's code ignores it (never read,
-    overwritten, or a constant in its place). Named only when one argument alone does it.
+    reference answer what the student answered, on the failed call and on the test's other calls
+    of the function: the student's code ignores it (never read, overwritten, a constant in its
+    place). When no argument does, the same for a whole number halved or doubled (counted once
+    where twice is due). Named only when one argument alone does it.
 
     Args:
         function: the function or method ("ConvNet.loss") called.
-        call: the failed call.
+        calls: the test's recorded calls of it.
+        index: the failed call among them.
         declared: its signature.
-        got: the student's answer.
         replay: the reference's ("ok", value) or ("raised", type) on given arguments (and an
             object's state, answering [value, new state] then).
         language: "en" or "zh-CN".
     """
-    arguments = bound(call, declared)
+    arguments = bound(calls[index], declared)
     if arguments is None:
+        return None
+    checked = [
+        calls[index],
+        *[c for i, c in enumerate(calls) if i != index and c.error is None][-MAX_CHECKED:],
+    ]
+    found: dict[str, str] = {}
+    for scaled in (False, True):
+        for name, change in _changes(arguments, declared, scaled)[:MAX_TRIES]:
+            agreed = [_agrees(function, c, declared, name, change, replay) for c in checked]
+            if name not in found and agreed[0] is True and False not in agreed:
+                found[name] = change
+        if found:
+            break
+    if len(found) != 1:
+        return None
+    name, change = next(iter(found.items()))
+    if change in _CHANGES:
+        return Finding(f"argument_{change}", say(f"argument_{change}", language, name=f"`{name}`"), "")
+    return Finding("argument_ignored", say("argument_ignored", language, name=f"`{name}`", value=change), "")
+
+
+def _changes(arguments: dict[str, Any], declared: Signature, scaled: bool) -> list[tuple[str, str]]:
+    """(argument, change) pairs to try: its default where the call gave another value, else 1 and
+    0 for a whole number other than those (a constant is given as its repr); or, when `scaled`,
+    each whole number of at least 1 halved and doubled."""
+    tries: list[tuple[str, str]] = []
+    for name, given in arguments.items():
+        whole = _integer(given) and not isinstance(given, (bool, np.bool_))
+        if scaled:
+            tries += [(name, change) for change in _CHANGES] if whole and int(given) >= 1 else []
+        elif name in declared.defaults:
+            if not _same(given, declared.defaults[name]):
+                tries.append((name, repr(declared.defaults[name])))
+        elif whole:
+            tries += [(name, repr(value)) for value in (1, 0) if int(given) != value]
+    return tries
+
+
+def _agrees(
+    function: str, call: Call, declared: Signature, name: str, change: str, replay: Replay
+) -> bool | None:
+    """Whether the reference, with argument `name` changed, answers what the student answered on
+    `call`; None when the change does not apply to it or leaves the argument alone."""
+    arguments = bound(call, declared)
+    if arguments is None or name not in arguments:
+        return None
+    value = _CHANGES[change](arguments[name]) if change in _CHANGES else ast.literal_eval(change)
+    if value is None or _same(value, arguments[name]):
         return None
     decoded = call.decoded()
     state = decoded[3] if len(decoded) == 4 else None
-    found: dict[str, Any] = {}
-    for name, value in _neutral(arguments, declared)[:MAX_TRIES]:
-        try:
-            kind, answer = replay(function, [], {**arguments, name: value}, state)
-        except SubmissionFailure:
-            return None
-        if kind == "ok" and same(("ok", answer[0] if state is not None else answer), ("ok", got)):
-            found.setdefault(name, value)
-    if len(found) != 1:
-        return None
-    name, value = next(iter(found.items()))
-    return Finding(
-        "argument_ignored", say("argument_ignored", language, name=f"`{name}`", value=repr(value)), ""
-    )
-
-
-def _neutral(arguments: dict[str, Any], declared: Signature) -> list[tuple[str, Any]]:
-    """(argument, value) pairs to try: a default where the call gave another value, else 1 and 0
-    for a whole number other than those."""
-    tries: list[tuple[str, Any]] = []
-    for name, given in arguments.items():
-        if name in declared.defaults:
-            if not _same(given, declared.defaults[name]):
-                tries.append((name, declared.defaults[name]))
-        elif _integer(given) and not isinstance(given, (bool, np.bool_)):
-            tries += [(name, value) for value in (1, 0) if int(given) != value]
-    return tries
+    try:
+        kind, answer = replay(function, [], {**arguments, name: value}, state)
+    except SubmissionFailure:
+        return False
+    return kind == "ok" and same(("ok", answer[0] if state is not None else answer), ("ok", decoded[2]))
 
 
 def _same(first: Any, second: Any) -> bool:

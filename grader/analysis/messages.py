@@ -335,6 +335,18 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "你的结果正好是正确代码在 {name} = {value} 时的结果：是不是忽略了 {name}"
         "（没有读取它、把它覆盖了，或者用常数代替了它）？",
     },
+    "argument_halved": {
+        "en": "Your answer is the one the right code gives with {name} halved: is {name} counted "
+        "once where it counts twice (on both sides, 2 * {name})?",
+        "zh-CN": "你的结果正好是正确代码在 {name} 减半时的结果：是不是 {name} 只算了一次（一侧），"
+        "而它应该算两次（两侧，`2 *` {name}）？",
+    },
+    "argument_doubled": {
+        "en": "Your answer is the one the right code gives with {name} doubled: is {name} counted "
+        "twice (on both sides, or added twice) where once is due?",
+        "zh-CN": "你的结果正好是正确代码在 {name} 加倍时的结果：是不是 {name} 算了两次（两侧都算，"
+        "或者加了两次），而它只该算一次？",
+    },
     "formula_fit": {
         "en": " Your numbers fit {got_formula}, the expected ones {expected_formula}.",
         "zh-CN": "你的数值符合 {got_formula}，期望值符合 {expected_formula}。",

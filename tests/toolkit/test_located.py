@@ -129,7 +129,7 @@ DECLARED = Signature(("n", "f", "stride", "pad"), {"pad": 0}, {})
 def test_an_argument_the_answer_ignores_is_named(language):
     """(9 + 2 - 3) // 2 + 1 = 5; the student's 9 is what stride = 1 gives: the stride is ignored."""
     call = recorded([9, 3, 2], {"pad": 1}, 9)
-    found = ignored_argument("output_size", call, DECLARED, 9, replay_output_size, language)
+    found = ignored_argument("output_size", [call], 0, DECLARED, replay_output_size, language)
     assert found is not None and found.kind == "argument_ignored" and "`stride` = 1" in found.sentence
 
 
@@ -141,11 +141,9 @@ def test_an_answer_two_arguments_explain_names_neither():
 
     call = recorded([3, 3], {}, 3)
     area = Signature(("height", "width"), {}, {})
-    assert ignored_argument("area", call, area, 3, replay_area, "en") is None
-    assert (
-        ignored_argument("area", recorded([3, 4], {}, 4), area, 4, replay_area, "en").kind
-        == "argument_ignored"
-    )
+    assert ignored_argument("area", [call], 0, area, replay_area, "en") is None
+    single = ignored_argument("area", [recorded([3, 4], {}, 4)], 0, area, replay_area, "en")
+    assert single is not None and single.kind == "argument_ignored" and "`height` = 1" in single.sentence
 
 
 def test_the_analysis_asks_the_reference_within_its_budget():
@@ -160,3 +158,14 @@ def test_the_analysis_asks_the_reference_within_its_budget():
     assert budget("f", [np.zeros(60_000)], {}, None) == ("spent", None)
     assert budget("f", [1], {}, None) == ("ok", 1) and budget("f", [], {"x": 2}, None) == ("ok", 1)
     assert budget("f", [1], {}, None) == ("spent", None) and asked == ["f", "f"]
+
+
+def test_an_argument_ignored_must_agree_with_every_call_of_the_test():
+    """pad counted on one side: (5 + 1 - 3) // 2 + 1 = 2 is also what pad = 0 gives, by the floor;
+    but (10 + 2 - 3) // 1 + 1 = 10, the test's other call, is not (pad = 0 gives 8): not ignored.
+    That call says pad = 2 counted as 1, the pad halved."""
+    one_sided = [recorded([10, 3, 1], {"pad": 2}, 10), recorded([5, 3, 2], {"pad": 1}, 2)]
+    found = ignored_argument("output_size", one_sided, 1, DECLARED, replay_output_size, "en")
+    assert found is None or found.kind != "argument_ignored"
+    halved = ignored_argument("output_size", one_sided, 0, DECLARED, replay_output_size, "zh-CN")
+    assert halved is not None and halved.kind == "argument_halved" and "`pad`" in halved.sentence
