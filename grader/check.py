@@ -45,7 +45,7 @@ def check_reference(root: Path, course: Course, assignment: Assignment) -> list[
 
 def check_stub(root: Path, course: Course, assignment: Assignment) -> list[str]:
     """The released stub imports and scores zero."""
-    stub = default_submission(root, assignment)
+    stub = default_submission(root, assignment) / assignment.module
     if not stub.is_file():
         return (
             []

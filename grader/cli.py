@@ -6,7 +6,8 @@ Exit codes:
     2  a mistake in the command or the course (GraderError): one line on stderr
     3  an official run refused: the isolation it needs is not available here (IsolationRefused), or
        the hidden suite is missing (HiddenSuiteMissing)
-    4  the course itself is broken: a suite cannot be collected (CourseBroken)
+    4  the course itself is broken: a suite cannot be collected (CourseBroken), or the sandbox
+       does not start a child or give the reference full marks here (SandboxBroken)
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 import traceback
 from dataclasses import replace
 from pathlib import Path
@@ -24,15 +26,16 @@ from rich.console import Console
 from grader import i18n, reports
 from grader.batch import grade_class
 from grader.check import run_checks
+from grader.cli_insight import echo_insight, insight_for
 from grader.config import Assignment, Course, find_course_root, load_course
-from grader.errors import GraderError, SubmissionError
-from grader.grading import default_submission, grade
+from grader.disclosure import student_copy
+from grader.errors import GraderError, IsolationRefused, SubmissionError
+from grader.grading import default_submission, find_work, grade
 from grader.packaging import check_org, write_gradescope_zip, write_instructor_workflow, write_student_repo
 from grader.release import release, write_nbgrader_source
 from grader.schedule import calendar_problems, load_instructor_course
 from grader.scoring import SCHEMA_VERSION, Report
-from grader.similarity import Settings, similarity_report
-from grader.submission import resolve_source
+from grader.submission import refuse_links, resolve_source
 
 EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_USAGE = 0, 1, 2
 
@@ -78,21 +81,40 @@ def chosen_assignments(root: Path, course: Course, name: str | None, every: bool
     return [course.assignment(name)]
 
 
-def submission_for(root: Path, assignment: Assignment, given: Path | None) -> Path:
-    if given is not None:
-        if not given.exists() and not given.is_symlink():
-            raise SubmissionError(f"{given}: no such file or folder; check the path given to --submission.")
-        resolve_source(given.absolute(), assignment.module)  # a wrong path is one sentence, exit 2
-        return given.absolute()  # not resolve(): a link must be seen, and refused
-    path = default_submission(root, assignment)
-    if not path.exists():
+def submission_for(
+    root: Path, assignment: Assignment, given: Path | None, scratch: Path, language: str
+) -> tuple[Path, tuple[str, ...]]:
+    """What to grade, by the rule of `grader.locate`, and the notes that say which file and why.
+
+    A folder given whose own `<module>` is chosen is graded as a folder (files beside it come
+    along); the default working folder, assignments/<id>/, gives only the file found.
+
+    Raises:
+        SubmissionError: nothing to grade there, or a symbolic link where the work would be.
+    """
+    if given is not None and not given.exists() and not given.is_symlink():
+        raise SubmissionError(f"{given}: no such file or folder; check the path given to --submission.")
+    place = given.absolute() if given is not None else default_submission(root, assignment)
+    if given is None and not place.is_dir():
         raise SubmissionError(
-            f"no {path.relative_to(root)} to grade; run `course release` first or pass --submission PATH."
+            f"no {place.relative_to(root)} to grade; run `course release` first or pass --submission PATH."
         )
-    return path
+    if place.is_file() and place.suffix.casefold() != ".zip":
+        resolve_source(place, assignment.module)  # a wrong file is one sentence, exit 2
+    located = find_work(root, assignment, place, scratch)
+    if located.link is not None:
+        refuse_links(located.link)  # raises, naming the link
+    if located.path is None:
+        raise SubmissionError(f"{place}: {located.text(language)}.")
+    notes = tuple(n.text(language) for n in located.notes)
+    if given is not None and place.is_dir() and located.path == place / assignment.module:
+        return place, notes  # as before: a folder given is graded as a folder, helpers included
+    return located.path, notes
 
 
-def write_outputs(found: list[Report], options: dict[str, Path | None], language: str) -> None:
+def write_outputs(
+    found: list[Report], options: dict[str, Path | None], language: str, official: bool = False
+) -> None:
     if options["json"]:
         data = (
             found[0].to_dict()
@@ -123,7 +145,9 @@ def write_outputs(found: list[Report], options: dict[str, Path | None], language
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(reports.to_markdown(found) + "\n")
+            # a job summary is read by whoever sees the job: in an official run, the student copy
+            shown = [student_copy(report) for report in found] if official else found
+            handle.write(reports.to_markdown(shown) + "\n")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -178,19 +202,24 @@ def grade_command(
             click.echo(f"warning: {problem}", err=True)
         found = []
         recorded = is_official(official, advisory)
-        for chosen in chosen_assignments(root, course, assignment, every):
-            report = grade(
-                root, chosen, submission_for(root, chosen, submission), official=recorded, language=lang
-            )
-            reports.print_report(report, console)
-            found.append(report)
+        language = lang or course.course.language
+        with tempfile.TemporaryDirectory(prefix="grade-") as scratch:
+            for chosen in chosen_assignments(root, course, assignment, every):
+                path, notes = submission_for(root, chosen, submission, Path(scratch), language)
+                report = grade(root, chosen, path, official=recorded, language=lang, notes=notes)
+                # an official run's terminal may be shown to students (CI logs, the autograder)
+                reports.print_report(student_copy(report) if recorded else report, console)
+                found.append(report)
         options = {"json": json_path, "gradescope": gradescope, "junit": junit, "html": html}
         try:
-            write_outputs(found, options, lang or course.course.language)
+            write_outputs(found, options, lang or course.course.language, official=recorded)
         except OSError as error:
             where = error.filename or "a report"
             message = f"{where}: cannot be written ({error.strerror}); check the report's path."
             raise GraderError(message) from None
+    except IsolationRefused as refused:  # only `grade` has --advisory: say so here, not in the sandbox
+        hint = i18n.text(lang or "en", "advisory_hint")
+        _fail(IsolationRefused(f"{str(refused).rstrip('.')}; {hint}"), debug)
     except GraderError as error:
         _fail(error, debug)
     total = sum(r.score for r in found)
@@ -339,6 +368,9 @@ def check_command(course_dir, debug):
 @click.option(
     "--similarity", "with_similarity", is_flag=True, help="Also write a similarity report per assignment."
 )
+@click.option(
+    "--insight", "with_insight", is_flag=True, help="Also write OUT/insight (see `course insight`)."
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
 def grade_all_command(
     source,
@@ -352,6 +384,7 @@ def grade_all_command(
     dask_local,
     course_dir,
     with_similarity,
+    with_insight,
     debug,
 ):
     """Grade a class: SOURCE holds one folder per student (or is a zip of them), or is an LMS's
@@ -402,13 +435,18 @@ def grade_all_command(
         found = {}
         if with_similarity:
             ids = list(assignment_ids) or [a.id for a in course.assignments]
+            from grader.similarity import similarity_report
+
             found = {
                 i: similarity_report(root, course, i, source, out / "similarity" / i, workers=workers)
                 for i in ids
             }
+        insight = insight_for(out, None, course_dir, None, None) if with_insight else None
     except GraderError as error:
         _fail(error, debug)
     print_class_summary(summary, out)
+    if insight is not None:
+        echo_insight(insight, None)
     for assignment_id, report in found.items():
         _echo_similarity(assignment_id, report, out / "similarity" / assignment_id)
 
@@ -455,9 +493,25 @@ def _echo_similarity(assignment_id: str, report: dict, out: Path) -> None:
         f"{assignment_id}: {report['submissions']} submissions · {report['compared']} pairs compared · "
         f"{report['flagged']} flagged · {report['clusters']} clusters · {report['seconds']} s"
     )
-    click.echo(f"wrote {out / 'index.html'}, {out / 'pairs.csv'} and {out / 'clusters.csv'}")
-    for line in report["skipped"][:5]:
-        click.echo(f"skipped {line}")
+    click.echo(
+        f"wrote {out / 'index.html'}, {out / 'pairs.csv'}, {out / 'clusters.csv'} and {out / 'problems.csv'}"
+    )
+    for line in report["problems"][:10]:
+        click.echo(f"read it yourself: {line}")
+    if len(report["problems"]) > 10:
+        click.echo(f"… and {len(report['problems']) - 10} more (see problems.csv)")
+
+
+class SimilarityDefault(click.Option):
+    """An option whose default is the similarity `Settings` field of its name, read when needed.
+
+    The similarity code (NumPy, copydetect and its matplotlib) loads only for the commands that use it.
+    """
+
+    def get_default(self, ctx: click.Context, call: bool = True) -> object:
+        from grader.similarity import Settings
+
+        return getattr(Settings(), self.name or "")
 
 
 @course_command.command("similarity")
@@ -470,15 +524,15 @@ def _echo_similarity(assignment_id: str, report: dict, out: Path) -> None:
 )
 @click.option(
     "--threshold",
+    cls=SimilarityDefault,
     type=click.FloatRange(0, 1),
-    default=Settings().threshold,
     show_default=True,
     help="Flag a pair when this share of one file's own code is found in the other.",
 )
 @click.option(
     "--min-tokens",
+    cls=SimilarityDefault,
     type=click.IntRange(1),
-    default=Settings().min_tokens,
     show_default=True,
     help="Never flag a pair with fewer matched tokens (work too small to tell).",
 )
@@ -499,6 +553,8 @@ def similarity_command(
     source, assignment_id, out, threshold, min_tokens, boilerplate, workers, course_dir, debug
 ):
     """Rank pairs of SOURCE's submissions by shared code (starter code ignored): CSV, clusters, HTML."""
+    from grader.similarity import Settings, similarity_report
+
     target = out or Path(f"similarity-{assignment_id}")
     try:
         root = find_course_root(course_dir)
@@ -518,8 +574,10 @@ from grader import cli_tools  # noqa: E402, F401
 
 def _add_class_commands() -> None:
     from grader.cli_collect import collect_command, post_feedback_command
+    from grader.cli_insight import insight_command
 
     course_command.add_command(collect_command)
+    course_command.add_command(insight_command)
     course_command.add_command(post_feedback_command)
 
 

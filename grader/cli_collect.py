@@ -90,6 +90,7 @@ def collect_command(from_dir, org, prefix, assignment_ids, out, record, roster, 
             roster_path=roster,
             clock=now,
             jobs=jobs,
+            root=root,
         )
     except GraderError as error:
         _fail(error, debug)

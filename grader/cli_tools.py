@@ -11,15 +11,19 @@ from grader.cli import _fail as fail
 from grader.cli import course_command
 from grader.config import find_course_root, load_course
 from grader.errors import ConfigError, GraderError
-from grader.export import FORMATS, export_gradebook, missing_lms_ids
+from grader.export import BY, FORMATS, export_breakdown, export_gradebook, missing_lms_ids
 from grader.scaffold import init_course, new_assignment
 from grader.schedule import load_instructor_course
 
 
 @course_command.command("export")
 @click.argument("gradebook", type=click.Path(path_type=Path))
+@click.option("--format", "format_name", type=click.Choice(FORMATS), help="The LMS that imports it.")
 @click.option(
-    "--format", "format_name", type=click.Choice(FORMATS), required=True, help="The LMS that imports it."
+    "--by",
+    "by",
+    type=click.Choice(BY),
+    help="Instead: per-student columns of points per function or per test (from staff/).",
 )
 @click.option(
     "--roster", type=click.Path(path_type=Path), help="CSV: student, name, lms_id, sis_id, section, email."
@@ -31,17 +35,23 @@ from grader.schedule import load_instructor_course
     "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
-def export_command(gradebook, format_name, roster, out, course_dir, debug):
-    """Write grade-all's GRADEBOOK (gradebook.csv) as Canvas, Moodle or nbgrader import it."""
-    target = out or gradebook.with_name(f"{format_name}.csv")
+def export_command(gradebook, format_name, by, roster, out, course_dir, debug):
+    """Write grade-all's GRADEBOOK (gradebook.csv) as Canvas, Moodle or nbgrader import it, or
+    (--by) with per-student columns per function or test."""
     try:
+        if (format_name is None) == (by is None):
+            raise GraderError("give either --format canvas|moodle|nbgrader or --by function|test.")
+        target = out or gradebook.with_name(f"{format_name}.csv" if format_name else f"by-{by}.csv")
         root = find_course_root(course_dir)
         course = load_instructor_course(root)
-        count = export_gradebook(gradebook, course, format_name, target, roster)
+        if by:
+            count = export_breakdown(gradebook, course, by, target)
+        else:
+            count = export_gradebook(gradebook, course, format_name, target, roster)
     except GraderError as error:
         fail(error, debug)
-    click.echo(f"wrote {target} ({count} students, {format_name})")
-    unmatched = missing_lms_ids(course, format_name)
+    click.echo(f"wrote {target} ({count} students, {format_name or 'by ' + by})")
+    unmatched = missing_lms_ids(course, format_name) if format_name else []
     if unmatched:
         click.echo(i18n.text(course.course.language, "export.no_lms_id", ids=", ".join(unmatched)), err=True)
 

@@ -42,5 +42,12 @@ class CourseBroken(GraderError):
     exit_code = 4
 
 
+class SandboxBroken(GraderError):
+    """The sandbox could not start a child, or does not give the reference full marks: nothing is
+    graded (exit 4, a staff problem, never a score)."""
+
+    exit_code = 4
+
+
 class CatalogueError(GraderError):
     """A mistake catalogue (tests/<id>/mistakes.py) with a malformed entry."""

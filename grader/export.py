@@ -235,3 +235,73 @@ def export_gradebook(
     except OSError as error:
         raise GraderError(f"{out}: cannot be written ({error.strerror}); choose another --out.") from None
     return len(gradebook.rows)
+
+
+BY = ("function", "test")
+
+
+def breakdown_rows(gradebook: Gradebook, by: str) -> list[list[str]]:
+    """Per-student columns of points, one per (assignment, function) or (assignment, test).
+
+    Read from grade-all's staff records beside the gradebook (staff/<student>/<id>.json). A cell
+    is empty when that student has no graded record of that assignment.
+
+    Args:
+        gradebook: the gradebook read (its students and assignments, in order).
+        by: "function" or "test".
+
+    Returns:
+        the CSV rows: a header (student, then `<assignment>: <function or test>`), one row per
+        student of the gradebook.
+
+    Raises:
+        GraderError: when the folder has no staff records (grade with grade-all first).
+    """
+    from grader.insight.load import load_submissions
+
+    records = {(s.student, s.assignment): s for s in load_submissions(gradebook.path.parent)}
+    columns: dict[str, list[str]] = {a.id: [] for a in gradebook.assignments}
+    cells: dict[tuple[str, str], dict[str, float]] = {}
+    for key, submission in records.items():
+        points: dict[str, float] = {}
+        for test in submission.tests:
+            name = test.function if by == "function" else test.name
+            points[name] = points.get(name, 0.0) + test.score
+            if key[1] in columns and name not in columns[key[1]]:
+                columns[key[1]].append(name)
+        cells[key] = points
+    header = ["student", *(f"{a}: {name}" for a, names in columns.items() for name in names)]
+    rows = [header]
+    for row in gradebook.rows:
+        line = [row["student"]]
+        for assignment, names in columns.items():
+            earned = cells.get((row["student"], assignment))
+            line.extend("" if earned is None else _points(earned.get(name, 0.0)) for name in names)
+        rows.append(line)
+    return rows
+
+
+def export_breakdown(gradebook_path: Path, course: Course, by: str, out: Path) -> int:
+    """Write `out`: the gradebook's students with their points per function or per test.
+
+    Args:
+        gradebook_path: grade-all's gradebook.csv (its staff/ folder beside it).
+        course: the course.
+        by: "function" or "test".
+        out: the CSV file to write.
+
+    Returns:
+        the number of students exported.
+
+    Raises:
+        GraderError: an unreadable gradebook, no staff records, or an unwritable `out`.
+    """
+    gradebook = read_gradebook(gradebook_path, course)
+    rows = breakdown_rows(gradebook, by)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    except OSError as error:
+        raise GraderError(f"{out}: cannot be written ({error.strerror}); choose another --out.") from None
+    return len(gradebook.rows)

@@ -18,8 +18,10 @@ import pytest
 
 from grader import i18n
 from grader.config import Assignment, load_course
-from grader.errors import CourseBroken, HiddenSuiteMissing
+from grader.errors import CourseBroken, HiddenSuiteMissing, SandboxBroken
+from grader.locate import Located, locate, released_definitions
 from grader.plugin import OPEN_SUBMISSIONS, protected_paths
+from grader.reasons import sandbox_zh
 from grader.sandbox import choose
 from grader.scoring import Report, ResultCollector, TestResult, load_manifest, pending_results
 from grader.submission import refuse_links
@@ -37,8 +39,25 @@ def manifest_path(root: Path, assignment: Assignment) -> Path:
 
 
 def default_submission(root: Path, assignment: Assignment) -> Path:
-    """The student's working copy: assignments/<id>/<module>."""
-    return root / "assignments" / assignment.id / assignment.module
+    """The student's working folder: assignments/<id>/, where the work is found by the rule of
+    `grader.locate` (the module or the notebook, whichever differs from the released stub)."""
+    return root / "assignments" / assignment.id
+
+
+def find_work(root: Path, assignment: Assignment, place: Path, scratch: Path) -> Located:
+    """The work to grade at `place` (a folder, a file or a zip), by the rule of `grader.locate`,
+    compared with the course's released stub.
+
+    Args:
+        root: the course folder (its released stub is the comparison).
+        assignment: the assignment graded.
+        place: the student's folder, a file, or a zip.
+        scratch: a private folder that outlives the grading (zip members go there).
+
+    Returns:
+        what `grader.locate.locate` returns.
+    """
+    return locate(place, assignment, released_definitions(root, assignment), scratch)
 
 
 GRADING_INI = Path(__file__).with_name("grading.ini")
@@ -51,6 +70,8 @@ class _SessionWatcher:
     def __init__(self) -> None:
         self.isolation = "not started"
         self.notes: list[str] = []
+        self.broken: str | None = None  # why the submission could not be loaded
+        self.not_started: str | None = None
         self.broken_suites: list[str] = []
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
@@ -62,6 +83,8 @@ class _SessionWatcher:
         for handle in session.config.stash.get(OPEN_SUBMISSIONS, {}).values():
             self.isolation = handle.isolation
             self.notes = list(handle.notes)
+            self.broken = handle.broken
+            self.not_started = self.not_started or handle.not_started
 
 
 class _OnlyFunctions:
@@ -117,6 +140,16 @@ def _refuse_incomplete(assignment: Assignment, missing: int, language: str) -> N
     raise HiddenSuiteMissing(i18n.text(language, "official.hidden_missing", id=assignment.id, count=missing))
 
 
+def _loading_failure(broken: str | None, language: str) -> list[str]:
+    """The note saying why the submission could not be loaded: it is about the student's code
+    (never a test's inputs), so the student copy of a report keeps it when hidden tests hide
+    their own failures."""
+    if broken is None:
+        return []
+    reason = (sandbox_zh(broken) or broken) if language == "zh-CN" else broken
+    return [i18n.text(language, "located.not_imported", reason=reason)]
+
+
 def grade(
     root: Path,
     assignment: Assignment,
@@ -126,6 +159,7 @@ def grade(
     official: bool = False,
     language: str | None = None,
     plugins: tuple[object, ...] = (),
+    notes: tuple[str, ...] = (),
 ) -> Report:
     """Run every suite of `assignment` on `submission` and return the report.
 
@@ -138,6 +172,7 @@ def grade(
         official: the score is recorded: refuse to grade without strong isolation.
         language: the feedback's language ("en", "zh-CN"), instead of course.yml's.
         plugins: more pytest plugin objects for the run (`course release` reads the call logs).
+        notes: notes put first in the report (which file was graded, and why).
 
     Returns:
         the Report: one TestResult per test, hidden tests absent here listed as pending.
@@ -147,6 +182,7 @@ def grade(
         IsolationRefused: an official run where strong isolation is not available.
         CourseBroken: a suite of the course cannot be collected.
         HiddenSuiteMissing: an official run without the hidden tests that hidden.json lists.
+        SandboxBroken: the sandbox could not start a child (not the student's doing): not graded.
     """
     started = time.perf_counter()
     course = load_course(root / "course.yml")
@@ -189,6 +225,11 @@ def grade(
         raise CourseBroken(
             f"{assignment.id}: a suite cannot be collected ({watcher.broken_suites[0]}); fix the course."
         )
+    if watcher.not_started:
+        raise SandboxBroken(
+            f"{assignment.id}: {watcher.not_started}; the submission was not graded (a problem of this "
+            "machine, not of the student's work): fix the sandbox and grade again."
+        )
     tests: list[TestResult] = [collector.results[n] for n in collector.items if n in collector.results]
     present = {test.name for test in tests}
     if only_functions is None:
@@ -202,6 +243,6 @@ def grade(
         isolation="none (in-process)" if in_process else watcher.isolation,
         tests=tests,
         duration_s=time.perf_counter() - started,
-        notes=watcher.notes,
+        notes=[*notes, *_loading_failure(watcher.broken, language), *watcher.notes],
         language=language,
     )

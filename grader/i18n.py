@@ -25,6 +25,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "submission": "submission",
         "mistake": "mistake",
         "pending_reason": "hidden test: runs when your work is graded officially",
+        "hidden_detail": "the inputs and expected values of hidden tests are not shown",
+        "hidden_call": "{function} gave a wrong result at call {position} of this test",
+        "hidden_wrong": "{function} gave a wrong result in this test",
+        "hidden_region": "where the results differ: {region}",
+        "hidden_category": "what differs: {category}",
+        "hidden_raised": "{function} raised {error_type} (a hidden test's messages are not shown)",
+        "hidden_timeout": "{function} ran out of time in this test",
+        "hidden_failed": "{function} stopped, or returned something that cannot be graded",
+        "hidden_not_imported": "your code could not be imported: {error_type} "
+        "(run `grade` at home to see where)",
         "known_mistake": "looks like the known mistake '{name}': {hint}",
         "callee_cause": "{function} is right: with the reference's {callees} it passes, so these points "
         "are kept; it failed only because {callees} fails its own tests",
@@ -51,6 +61,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "raw_score": "raw score",
         "late_penalty": "late penalty",
         "no_penalty": "none",
+        "advisory_hint": "or pass --advisory for a score that is not recorded.",
         "export.no_lms_id": "note: {ids} has no lms_id in course.yml, so Canvas will add a new column "
         "instead of filling its assignment; add `lms_id: <the Canvas assignment id>` (the number in the "
         "assignment's address) under it",
@@ -85,6 +96,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "official.hidden_missing": "{id}: an official grade needs the hidden suite, and {count} hidden "
         "test(s) listed in hidden.json are not here; grade officially in the instructor's course (with "
         "tests/{id}/), or pass --advisory for a score of the public tests only",
+        "located.graded": "graded {file}",
+        "located.expected": "graded {file}",
+        "located.stub": "graded {file}, the released stub unchanged: nothing of the work is written in it",
+        "located.chosen": "graded {file}; also found {others} (the rule: work that differs from the "
+        "released stub, then the most graded functions written, then the module, then the latest copy)",
+        "located.nothing": "nothing submitted: no {module} or {notebook} found; the folder holds {names}",
+        "located.empty": "nothing submitted: no {module} or {notebook} found; the folder is empty",
+        "located.zip.too_many": "{zip} was not opened: more than {count} files in it",
+        "located.zip.too_large": "{zip} was not opened: more than {mb} MB once decompressed",
+        "located.zip.outside": "{zip} was not opened: the name {name} points outside the zip",
+        "located.zip.link": "{zip} was not opened: {name} is a symbolic link",
+        "located.zip.member_large": "{zip} was not opened: {name} is larger than {mb} MB",
+        "located.zip.unreadable": "{zip} was not opened: it cannot be read ({error})",
+        "zip.too_many": "more than {count} files in it",
+        "zip.too_large": "more than {mb} MB once decompressed",
+        "zip.outside": "the name {name} points outside the zip",
+        "zip.link": "{name} is a symbolic link",
+        "zip.member_large": "{name} is larger than {mb} MB",
+        "zip.unreadable": "it cannot be read ({error})",
+        "located.not_imported": "every test failed for this reason: {reason}",
     },
     "zh-CN": {
         "test": "测试",
@@ -98,6 +129,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "submission": "提交",
         "mistake": "常见错误",
         "pending_reason": "隐藏测试：正式评分时运行",
+        "hidden_detail": "隐藏测试的输入和期望值不予显示",
+        "hidden_call": "{function} 在本测试的第 {position} 次调用中结果错误",
+        "hidden_wrong": "{function} 在本测试中结果错误",
+        "hidden_region": "结果不同的位置：{region}",
+        "hidden_category": "差异类型：{category}",
+        "hidden_raised": "{function} 抛出了 {error_type}（隐藏测试的出错信息不予显示）",
+        "hidden_timeout": "{function} 在本测试中运行超时",
+        "hidden_failed": "{function} 中途停止，或返回了无法评分的结果",
+        "hidden_not_imported": "你的代码无法导入：{error_type}"
+        "（在自己的电脑上运行 `grade` 可以看到出错位置）",
         "known_mistake": "看起来是常见错误「{name}」：{hint}",
         "callee_cause": "{function} 本身是对的：换成参考答案的 {callees} 后测试通过，所以保留这些分数；"
         "它失败只是因为 {callees} 没有通过自己的测试",
@@ -123,6 +164,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "raw_score": "原始得分",
         "late_penalty": "迟交扣分",
         "no_penalty": "无",
+        "advisory_hint": "或加 --advisory 得到一个不记录的参考分数。",
         "export.no_lms_id": "注意：course.yml 中 {ids} 没有 lms_id，Canvas 会新建一列，而不是填入对应的作业；"
         "请在该作业下加上 `lms_id: <Canvas 作业编号>`（作业网址中的数字）",
         "final_score": "最终得分",
@@ -154,6 +196,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "calendar.more": "（另有 {count} 个日期问题：运行 `course validate` 查看全部）",
         "official.hidden_missing": "{id}：正式评分需要隐藏测试，而 hidden.json 列出的 {count} 个隐藏测试"
         "不在这里；请在教师的课程目录（含 tests/{id}/）中正式评分，或加 --advisory 只对公开测试评分",
+        "located.graded": "评分文件：{file}",
+        "located.expected": "评分文件：{file}",
+        "located.stub": "评分文件：{file}，它是未修改的发布模板：其中没有写任何作业代码",
+        "located.chosen": "评分文件：{file}；还找到了 {others}（规则：先选与发布模板不同的作业，"
+        "再选完成的评分函数最多的，再选 .py 模块，最后选最新的副本）",
+        "located.nothing": "未提交：没有找到 {module} 或 {notebook}；文件夹中有 {names}",
+        "located.empty": "未提交：没有找到 {module} 或 {notebook}；文件夹是空的",
+        "located.zip.too_many": "{zip} 未被打开：其中文件超过 {count} 个",
+        "located.zip.too_large": "{zip} 未被打开：解压后超过 {mb} MB",
+        "located.zip.outside": "{zip} 未被打开：文件名 {name} 指向压缩包之外",
+        "located.zip.link": "{zip} 未被打开：{name} 是符号链接",
+        "located.zip.member_large": "{zip} 未被打开：{name} 超过 {mb} MB",
+        "located.zip.unreadable": "{zip} 未被打开：无法读取（{error}）",
+        "zip.too_many": "其中文件超过 {count} 个",
+        "zip.too_large": "解压后超过 {mb} MB",
+        "zip.outside": "文件名 {name} 指向压缩包之外",
+        "zip.link": "{name} 是符号链接",
+        "zip.member_large": "{name} 超过 {mb} MB",
+        "zip.unreadable": "无法读取（{error}）",
+        "located.not_imported": "所有测试都因这个原因失败：{reason}",
     },
 }
 

@@ -20,8 +20,8 @@ import numpy as np
 
 from grader import i18n
 from grader.analysis import Finding
-from grader.analysis.formulas import Observation, explain_counts
-from grader.analysis.messages import place, say
+from grader.analysis.formulas import Observation, explain_counts, made
+from grader.analysis.messages import place
 from grader.diagnosis import same
 from grader.sandbox import SubmissionFailure
 from grader.sandbox.recording import Call
@@ -400,8 +400,8 @@ def ignored_argument(
         return None
     name, change = next(iter(found.items()))
     if change in _CHANGES:
-        return Finding(f"argument_{change}", say(f"argument_{change}", language, name=f"`{name}`"), "")
-    return Finding("argument_ignored", say("argument_ignored", language, name=f"`{name}`", value=change), "")
+        return made(f"argument_{change}", language, "", name=f"`{name}`")
+    return made("argument_ignored", language, "", name=f"`{name}`", value=change)
 
 
 def _changes(arguments: dict[str, Any], declared: Signature, scaled: bool) -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from grader import fingerprints
 from grader.config import Course
 from grader.errors import GraderError
+from grader.locate.code import stub_path
 from grader.release import templates
 
 PACKAGE = Path(__file__).resolve().parent
@@ -93,7 +94,8 @@ def write_gradescope_zip(root: Path, course: Course, assignment_id: str, out: Pa
     per image and copies `run_autograder` to /autograder. So everything sits at the top of the zip:
     setup.sh, run_autograder, pyproject.toml (setup.sh installs this folder), course.yml, the grader
     and tests/<id>/ with the hidden tests (the mistake catalogue stays with the instructor; the
-    released fingerprints of its mistakes go, so that the public tests name them as at home).
+    released fingerprints of its mistakes go, so that the public tests name them as at home, and
+    the released stub's graded definitions, so that the work is found by the course's rule).
     The reference solution goes too: hidden tests compute expected values with it.
     """
     assignment = course.assignment(assignment_id)
@@ -110,10 +112,13 @@ def write_gradescope_zip(root: Path, course: Course, assignment_id: str, out: Pa
     )
     (staging / "solutions").mkdir()
     shutil.copyfile(root / "solutions" / assignment.module, staging / "solutions" / assignment.module)
-    shipped = fingerprints.path_for(root, assignment.id)  # names known mistakes, as at home
-    if shipped.is_file():
-        fingerprints.path_for(staging, assignment.id).parent.mkdir(parents=True)
-        shutil.copyfile(shipped, fingerprints.path_for(staging, assignment.id))
+    # the released fingerprints name known mistakes, as at home; the released stub's graded
+    # definitions tell the student's work from an untouched stub (grader.locate)
+    for shipped in (fingerprints.path_for(root, assignment.id), stub_path(root, assignment)):
+        if shipped.is_file():
+            target = staging / shipped.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(shipped, target)
     _copy_package(staging)
     _write_pyproject(staging, "course-autograder")
     scripts = {

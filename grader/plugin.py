@@ -8,6 +8,7 @@ solution by default, or the work at `--submission PATH`.
 from __future__ import annotations
 
 import importlib.util
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,22 +18,24 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import analysis, compare, fingerprints, i18n, reasons
+from grader import analysis, compare, disclosure, fingerprints, i18n, reasons
 from grader.catalogue import load_catalogue
 from grader.config import Course, find_course_root, load_course
 from grader.containment import dependencies, run_ranks, suite_uses
 from grader.diagnosis import Replayer, callees, diagnose
 from grader.errors import GraderError
 from grader.located import MAX_SOURCE_BYTES, Located, ReplayBudget, located
-from grader.outcome import Outcome, Status, record
+from grader.outcome import Notice, Outcome, Status, record
 from grader.rerun import rerun, short
-from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure
+from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure, SubmissionTimeout
+from grader.sandbox.recording import MAX_CALLS_PER_FUNCTION
 from grader.submission import Submission, open_submission, reference_path
 
 OPEN_SUBMISSIONS = pytest.StashKey[dict[tuple[str, str], Submission]]()
 REPLAYERS = pytest.StashKey[dict[str, Replayer]]()  # one replay child per assignment
 CALL_GRAPHS = pytest.StashKey[dict[str, dict[str, set[str]]]]()  # the reference's, per assignment
 FAILED_FUNCTIONS = pytest.StashKey[set[str]]()  # graded functions with a failed test so far
+HIDDEN_USED = pytest.StashKey[set[tuple[str, str]]]()  # open submissions a hidden test has used
 REPLAY_BUDGETS = pytest.StashKey[dict[str, ReplayBudget]]()  # the analysis' reference answers
 SUITE_USES = pytest.StashKey[dict[str, dict[str, set[str]]]]()  # per suite file: test -> names used
 MAX_REASON_LINES = 8
@@ -255,31 +258,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = sorted(items, key=lambda item: ranks.get(key(item), 0))
 
 
-def _structure(item: pytest.Item, error: BaseException, language: str) -> tuple[str, str, bool]:
-    """The call a failed comparison is about (`grader.located`), the structural analysis of the
-    comparison (arrays, numbers, or whole numbers fitted as formulas of the test's calls) or of
-    NumPy's shape error in the student's exception (a sentence, and where when it applies), and
-    whether that analysis is a guess from fitted numbers (`analysis.GUESSES`)."""
-    label = ""
+def _structure(item: pytest.Item, error: BaseException, language: str) -> tuple[str, analysis.Finding | None]:
+    """The call a failed comparison is about (`grader.located`), and the structural analysis of
+    the comparison (arrays, numbers, or whole numbers fitted as formulas of the test's calls) or
+    of NumPy's shape error in the student's exception, or None."""
     if isinstance(error, StudentException):
-        finding = analysis.explain_exception(str(error), language)
-    elif isinstance(error, compare.Mismatch) and error.arrays is not None:
-        got, expected = error.arrays
-        if got.dtype.kind not in "biuf" or expected.dtype.kind not in "biuf" or got.size > 10**6:
-            return "", "", False
-        found = _located(item, got, expected, language)
-        label = found.label
-        finding = found.finding or analysis.explain(
-            got, expected, language, factors=found.factors, inputs=found.inputs
-        )
-        if found.ignored is not None and (finding is None or finding.kind in analysis.GUESSES):
-            finding = found.ignored
-    else:
-        return "", "", False
-    if finding is None:
-        return label, "", False
-    text = f"{finding.sentence} ({finding.where})" if finding.where else finding.sentence
-    return label, text, finding.kind in analysis.GUESSES
+        return "", analysis.explain_exception(str(error), language)
+    if not isinstance(error, compare.Mismatch) or error.arrays is None:
+        return "", None
+    got, expected = error.arrays
+    if got.dtype.kind not in "biuf" or expected.dtype.kind not in "biuf" or got.size > 10**6:
+        return "", None
+    found = _located(item, got, expected, language)
+    finding = found.finding or analysis.explain(
+        got, expected, language, factors=found.factors, inputs=found.inputs
+    )
+    if found.ignored is not None and (finding is None or finding.kind in analysis.GUESSES):
+        finding = found.ignored
+    return found.label, finding
 
 
 def _located(item: pytest.Item, got: Any, expected: Any, language: str) -> Located:
@@ -313,6 +309,60 @@ def _module_source(config: pytest.Config, assignment_id: str) -> str:
         if path.is_file() and path.stat().st_size <= MAX_SOURCE_BYTES:
             return path.read_text(encoding="utf-8", errors="replace")
     return ""
+
+
+def _said(found: analysis.Finding | None) -> str | None:
+    """A finding's sentence, and where when it applies."""
+    if found is None:
+        return None
+    return f"{found.sentence} ({found.where})" if found.where else found.sentence
+
+
+def _code(found: analysis.Finding | None, culprits: list[str]) -> dict[str, Any]:
+    """A finding as staff reports group it: its kind and parameters, never its sentence."""
+    kind = found.kind if found else None
+    return {"kind": kind, "params": dict(found.params) if found else {}, "callees": culprits}
+
+
+def _position(item: pytest.Item, function: str | None) -> int | None:
+    """Which call of `function` in the test failed: the last one made (the log keeps a few)."""
+    handle = _open_handle(item.config, assignment_of(Path(str(item.path))))
+    if function is None or handle is None or handle.calls is None:
+        return None
+    made = len(handle.calls.of(function))
+    return made if 0 < made < MAX_CALLS_PER_FUNCTION else None
+
+
+def _failure_notice(text: str, function: str) -> Notice:
+    """A sandbox failure of a hidden test: an import that failed (before any hidden input
+    existed, so its exception's type is named), or any other stop, by the function alone."""
+    imported = re.match(r"your code could not be imported: (\w+)", text)
+    if imported:
+        return Notice.of("hidden_not_imported", error_type=imported[1])
+    if text.startswith("importing your code"):
+        return Notice.of("hidden_not_imported", error_type="TimeoutError")
+    return Notice.of("hidden_failed", function=function)
+
+
+def hidden_notices(
+    item: pytest.Item, error: BaseException, finding: analysis.Finding | None, language: str
+) -> list[Notice]:
+    """What a student may read of a hidden test's failure: the function, which call, the
+    finding's category, where results differ, the exception's type (`grader.disclosure`)."""
+    function = _function(item) or "?"
+    notices = disclosure.finding_notices(finding) if finding is not None else []
+    if isinstance(error, StudentException):
+        return [*notices, Notice.of("hidden_raised", function=function, error_type=type(error).__name__)]
+    if isinstance(error, SubmissionTimeout):
+        return [Notice.of("hidden_timeout", function=function)]
+    if isinstance(error, SubmissionFailure):
+        return [_failure_notice(str(error), function)]
+    position = _position(item, _function(item))
+    wrong = Notice.of("hidden_call", function=function, position=position) if position else None
+    if isinstance(error, compare.Mismatch) and error.arrays is not None:
+        where = analysis.region(*error.arrays, language)
+        notices += [Notice.of("hidden_region", region=where)] if where else []
+    return [wrong or Notice.of("hidden_wrong", function=function), *notices]
 
 
 def _rerun_with_reference_callees(
@@ -366,8 +416,22 @@ def _replayer(config: pytest.Config, assignment_id: str) -> Replayer | None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    for handle in item.config.stash.get(OPEN_SUBMISSIONS, {}).values():
+    """Each test records its own calls. A public test never runs in a process (or folder) a hidden
+    test has used: its reason is shown whole, and the student's code could otherwise keep a hidden
+    test's inputs in a global or a file and say them there."""
+    used: set[tuple[str, str]] = item.config.stash.setdefault(HIDDEN_USED, set())
+    public = item.get_closest_marker("hidden") is None
+    for key, handle in item.config.stash.get(OPEN_SUBMISSIONS, {}).items():
         handle.forget_calls()
+        if public and key in used and isinstance(handle, SandboxedSubmission):
+            handle.restart()
+            used.discard(key)
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    if item.get_closest_marker("hidden") is not None:
+        opened = item.config.stash.get(OPEN_SUBMISSIONS, {})
+        item.config.stash.setdefault(HIDDEN_USED, set()).update(opened.keys())
 
 
 def diagnosis(item: pytest.Item) -> dict[str, Any] | None:
@@ -485,42 +549,47 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Out
     if report.when != "call" and status == "failed":
         status = "error"
     function = _function(item)
-    label, structural, guess = _structure(item, error, language)
-    finding = " ".join(filter(None, [label, structural]))
+    label, found = _structure(item, error, language)
+    finding = " ".join(filter(None, [label, _said(found)]))
     reason = f"{finding}\n{reason}" if finding else reason
-    # what a student may see of a hidden test: the diagnosis, and what their own code did
-    safe = [finding] if finding else []
-    if isinstance(error, (SubmissionFailure, StudentException)):
-        safe.append(reason)
+    hidden = item.get_closest_marker("hidden") is not None
+    # what a student may see of a hidden test: notices, rendered from templates (grader.disclosure)
+    notices = hidden_notices(item, error, found, language) if hidden else []
     culprits: list[str] = []
     if report.when == "call" and status in ("failed", "timeout") and function is not None:
         culprits, passes, wrong_call = _rerun_with_reference_callees(item, function, language)
-        # the call a culprit got wrong holds a hidden test's inputs: staff only, there
-        shown = wrong_call if item.get_closest_marker("hidden") is None else ""
         if passes:  # the caller's own code is right: its points are kept, the callee is named
             report.outcome, report.longrepr = "passed", None
             named = ", ".join(culprits)
             cause = i18n.text(language, _number("callee_cause", culprits), function=function, callees=named)
-            explanation = "\n".join(filter(None, [cause, shown]))
             reason = "\n".join(filter(None, [cause, wrong_call]))
-            return Outcome("passed", reason, explanation=explanation, curve=outcome.curve)
+            kept = (Notice.of(_number("callee_cause", culprits), function=function, callees=named),)
+            return Outcome("passed", reason, notices=kept, curve=outcome.curve)
         if culprits:
             named = ", ".join(culprits)
             note = i18n.text(
                 language, _number("callee_also_fails", culprits), function=function, callees=named
             )
-            reason, safe = "\n".join(filter(None, [reason, note, wrong_call])), [*safe, note, shown]
+            reason = "\n".join(filter(None, [reason, note, wrong_call]))
+            notices.append(
+                Notice.of(_number("callee_also_fails", culprits), function=function, callees=named)
+            )
     if function is not None:
         item.config.stash.setdefault(FAILED_FUNCTIONS, set()).add(function)
     mistake = _named_mistake(item) if report.when == "call" and status == "failed" and not culprits else None
     if mistake:
         outcome.mistake = mistake["name"]
         hint = i18n.hint(mistake, language)
-        sentence = i18n.text(language, "known_mistake", name=i18n.mistake_name(mistake, language), hint=hint)
-        if guess:  # the named mistake is the story: no second guess at the numbers beside it
-            reason, safe = reason.replace(finding, label, 1), [label if s == finding else s for s in safe]
-        reason, safe = f"{sentence}\n{reason}", [sentence, *safe]
-    outcome.explanation = _shorten("\n".join(filter(None, safe)))
+        name = i18n.mistake_name(mistake, language)
+        sentence = i18n.text(language, "known_mistake", name=name, hint=hint)
+        if found is not None and found.kind in analysis.GUESSES:  # the named mistake is the story:
+            # no second guess at the numbers beside it (the call stays named)
+            reason = reason.replace(finding, label, 1)
+            notices = [n for n in notices if n.key not in ("finding", "hidden_category")]
+        reason = f"{sentence}\n{reason}"
+        notices.insert(0, Notice.of("known_mistake", name=name, hint=hint))
+    outcome.notices = tuple(notices)
+    outcome.finding = _code(found, culprits)
     outcome.status = status
     outcome.seed = dict(item.user_properties).get("seed")
     outcome.reason = _with_seed(report, reason, outcome.seed)

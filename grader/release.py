@@ -21,6 +21,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 from grader.config import Assignment, Course
 from grader.errors import ReleaseError
 from grader.fingerprints import FILE as FINGERPRINTS
+from grader.locate.code import STUB_FILE, stub_text
 from grader.release_fingerprints import fingerprint_text
 from grader.release_fingerprints import stale as fingerprints_stale
 
@@ -332,12 +333,20 @@ def release_files(
         ),
         folder / "tests" / "test_public.py": public_source,
         folder / "tests" / "hidden.json": json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+        folder / "tests" / STUB_FILE: stub_text(
+            assignment, stub, _graded_names(stub, solution, solution_path)
+        ),
         folder / "README.md": handout,
     }
     fingerprinted = fingerprint_text(root, course, assignment, public_source) if fingerprints else None
     if fingerprinted is not None:
         files[folder / "tests" / FINGERPRINTS] = fingerprinted
     return files
+
+
+def _graded_names(stub: str, solution: str, path: Path) -> list[str]:
+    """The definitions that hold a solution region: those a student writes."""
+    return [name for _, name in top_level_chunks(stub, solution, path) if name is not None]
 
 
 def nbgrader_source_notebook(root: Path, course: Course, assignment: Assignment) -> str:

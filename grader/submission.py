@@ -33,7 +33,15 @@ class Submission(Protocol):
     def notes(self) -> list[str]: ...
 
     @property
+    def broken(self) -> str | None:
+        """Why the submission could not be loaded (an import that failed), or None."""
+
+    @property
     def calls(self) -> CallLog | None: ...
+
+    @property
+    def not_started(self) -> str | None:
+        """Why the sandbox failed before any code of the student's ran (None when it did not)."""
 
     def forget_calls(self) -> None:
         """Start a new test's record of calls."""
@@ -101,7 +109,7 @@ def resolve_source(path: Path, module_file: str) -> Path:
         return candidate
     if not path.is_file():
         raise SubmissionError(f"{path}: no such file; check the path given to --submission.")
-    if path.suffix not in (".py", ".ipynb"):
+    if path.suffix.casefold() not in (".py", ".ipynb"):
         raise SubmissionError(f"{path}: a submission is a .py file, a folder or an .ipynb notebook.")
     return path
 
@@ -111,6 +119,8 @@ class InProcessSubmission:
 
     isolation = "none (in-process)"
     notes: list[str] = []
+    broken: str | None = None
+    not_started: str | None = None
     calls: CallLog | None = None
 
     def __init__(self, module: ModuleType) -> None:
@@ -164,7 +174,7 @@ def open_submission(
         IsolationRefused: an official run where strong isolation is not available.
     """
     source = resolve_source(path, f"{module_name}.py")
-    cells = notebook_code_cells(source) if source.suffix == ".ipynb" else None
+    cells = notebook_code_cells(source) if source.suffix.casefold() == ".ipynb" else None
     if in_process:
         if cells is not None:
             raise SubmissionError(f"{source}: notebooks are only graded in the sandbox.")
@@ -201,5 +211,8 @@ def notebook_code_cells(path: Path) -> list[str]:
 
 def _is_test_cell(cell: Any) -> bool:
     """nbgrader's graded test cells (and their setup) check the work; they are not part of it."""
-    metadata = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(metadata.get("grade")) or metadata.get("grade_id") == "test_setup"
+    metadata = cell.get("metadata")
+    nbgrader = metadata.get("nbgrader") if isinstance(metadata, dict) else None
+    if not isinstance(nbgrader, dict):  # a student's editor may write anything there
+        return False
+    return bool(nbgrader.get("grade")) or nbgrader.get("grade_id") == "test_setup"

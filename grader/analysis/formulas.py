@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from grader.analysis.core import Finding
 from grader.analysis.messages import say, term_gloss
@@ -105,9 +105,7 @@ def _flag_off(
     if len(off) != 1:
         return found
     gloss = _glosses(off[0], language, descriptions)
-    return Finding(
-        "formula_flag_ignored", say("formula_flag_ignored", language, flag=f"`{off[0]}`", gloss=gloss), ""
-    )
+    return made("formula_flag_ignored", language, "", flag=f"`{off[0]}`", gloss=gloss)
 
 
 def _enough(observations: Sequence[Observation], known: Sequence[Observation]) -> bool:
@@ -195,7 +193,7 @@ def _scaled(monomials: list[Monomial], known: Sequence[Observation]) -> list[_Pa
             continue
         values = [_value(monomial, o) for o in known]
         factor = _show_term(monomial)
-        text = (("factor", factor), ("names", factor))
+        text = (("product", factor), ("names", factor))
         if all(o.got * v == o.expected for o, v in zip(known, values, strict=True)):
             edits.append((_Edit("formula_factor_missing", len(monomial), text), None, None))
         elif all(o.expected * v == o.got for o, v in zip(known, values, strict=True)):  # type: ignore[operator]
@@ -226,13 +224,21 @@ def _finding(
     edit = next(e for e, _, _ in edits if e.size == size and _key(e) == key)
     texts = dict(edit.values)
     filled = {name: f"`{text}`" for name, text in texts.items() if name != "names" and name not in _TERMS}
-    sentence = say(
-        edit.kind, language, gloss=_glosses(texts.get("names", ""), language, descriptions), **filled
+    found = made(
+        edit.kind, language, "", gloss=_glosses(texts.get("names", ""), language, descriptions), **filled
     )
     got, expected = next(iter(pairs))
     if len(pairs) == 1 and got is not None and expected is not None:
-        sentence += say("formula_fit", language, got_formula=_show(got), expected_formula=_show(expected))
-    return Finding(edit.kind, sentence, "")
+        fit = say("formula_fit", language, got_formula=_show(got), expected_formula=_show(expected))
+        return replace(found, sentence=found.sentence + fit)
+    return found
+
+
+def made(kind: str, language: str, where: str, **values: str) -> Finding:
+    """A finding of `kind` with its sentence, parameters and values (what a student copy of a
+    hidden test may show of them is `grader.disclosure`'s to decide)."""
+    params = tuple(sorted((name, str(value)) for name, value in values.items()))
+    return Finding(kind, say(kind, language, **values), where, params, dict(values))
 
 
 _TERMS = ("got_term", "expected_term")  # shown, but not what tells two edits apart
@@ -301,10 +307,10 @@ def _term_edit(got: Monomial, expected: Monomial, flags: set[str]) -> _Edit:
         return _Edit("formula_flag_ignored", size, (("flag", flag), ("names", flag), *shown))
     if not extra:
         factor = _show_term(tuple(missing.elements()))
-        return _Edit("formula_factor_missing", size, (("factor", factor), ("names", factor), *shown))
+        return _Edit("formula_factor_missing", size, (("product", factor), ("names", factor), *shown))
     if not missing:
         factor = _show_term(tuple(extra.elements()))
-        return _Edit("formula_factor_extra", size, (("factor", factor), ("names", factor), *shown))
+        return _Edit("formula_factor_extra", size, (("product", factor), ("names", factor), *shown))
     wrong, right = _show_term(tuple(extra.elements())), _show_term(tuple(missing.elements()))
     kind = "formula_factor_replaced" if size <= 3 else "formula_term_replaced"
     return _Edit(kind, size, (("wrong", wrong), ("right", right), ("names", f"{wrong}*{right}"), *shown))

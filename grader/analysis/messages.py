@@ -297,12 +297,12 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     # Counts fitted as formulas of the call's arguments (grader.analysis.formulas).
     "formula_factor_missing": {
-        "en": "Your count has no factor {factor}{gloss}.",
-        "zh-CN": "你的计数漏乘了 {factor}{gloss}。",
+        "en": "Your count has no factor {product}{gloss}.",
+        "zh-CN": "你的计数漏乘了 {product}{gloss}。",
     },
     "formula_factor_extra": {
-        "en": "Your count multiplies by {factor}{gloss} once too often: one per {factor} too many?",
-        "zh-CN": "你的计数多乘了 {factor}{gloss}：是不是按每个 {factor} 多算了一份？",
+        "en": "Your count multiplies by {product}{gloss} once too often: one per {product} too many?",
+        "zh-CN": "你的计数多乘了 {product}{gloss}：是不是按每个 {product} 多算了一份？",
     },
     "formula_factor_replaced": {
         "en": "Your count has {wrong} where {right} belongs{gloss}: one per {wrong} instead of one "

@@ -17,8 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader import i18n
+from grader.batch.staff import STAFF_KEY, staff_record, write_staff_record
 from grader.batch.submissions import Job
 from grader.config import Assignment
+from grader.locate import EXPECTED
 from grader.scoring import FinalScore, LatePenalty
 
 
@@ -34,6 +37,9 @@ class ClassResults:
     roster_problems: dict[str, str] = field(default_factory=dict)  # student -> a bad roster row
     stopped: dict[str, str] = field(default_factory=dict)  # student -> why their row is not graded
     times_file: str | None = None  # the --times file's name, if one was given
+    sections: dict[str, str] = field(default_factory=dict)  # student -> the roster's section
+    class_folder: Path | None = None  # the class folder graded, when it is one (not a zip)
+    language: str = "en"  # the course's: notes on where the work was found, and why it failed
 
 
 @dataclass
@@ -47,15 +53,34 @@ class Cell:
 
 
 def assess(
-    job: Job, assignment: Assignment, result: dict[str, Any] | None, penalty: LatePenalty | None
+    job: Job,
+    assignment: Assignment,
+    result: dict[str, Any] | None,
+    penalty: LatePenalty | None,
+    language: str = "en",
 ) -> Cell:
-    """The gradebook cell of one job, from its result and its late penalty."""
+    """The gradebook cell of one job, from its result and its late penalty; its note starts with
+    the file graded (or what the folder holds) unless it is the module alone where the handout
+    puts it (the feedback names it always), and says why every test failed when the code could
+    not be loaded."""
+    located = "; ".join(n.text(language) for n in job.notes if n.key != EXPECTED)  # feedback has it
     if job.refused:
         return Cell(0.0, job.refused, problem=True)
     if job.path is None or result is None or penalty is None:
-        return Cell(0.0, "nothing submitted")
+        return Cell(0.0, located or "nothing submitted")
     if "error" in result:
-        return Cell(None, f"not graded: {result['error']}", problem=True)
+        return Cell(None, _joined(located, f"not graded: {result['error']}"), problem=True)
+    cell = _graded(assignment, result, penalty)
+    why = loading_failure(result, language)
+    return Cell(cell.value, _joined(located, cell.note, why), cell.problem, cell.final)
+
+
+def _joined(*parts: str) -> str:
+    return "; ".join(part for part in parts if part)
+
+
+def _graded(assignment: Assignment, result: dict[str, Any], penalty: LatePenalty) -> Cell:
+    """The cell of a graded submission: its final score and its late penalty."""
     final = FinalScore(float(result.get("score", 0.0)), assignment.points, penalty)
     if final.final is None:
         return Cell(None, f"raw {final.raw:.2f}, penalty not decided: {penalty.detail}", True, final)
@@ -68,16 +93,44 @@ def assess(
     return Cell(final.final, "time unknown, no penalty" if penalty.status == "unknown" else "", final=final)
 
 
-def write_feedback_json(out: Path, job: Job, result: dict[str, Any], cell: Cell) -> None:
-    """feedback/<student>/<assignment>.json: the report, with the raw, penalty and final score."""
+def loading_failure(result: dict[str, Any], language: str) -> str:
+    """The report's note saying why the code could not be loaded (`grader.grading`), or ""."""
+    prefix = i18n.text(language, "located.not_imported", reason="")
+    return next((note for note in result.get("notes", []) if str(note).startswith(prefix)), "")
+
+
+def write_feedback_json(
+    out: Path, job: Job, result: dict[str, Any], cell: Cell, located: tuple[str, ...] = ()
+) -> None:
+    """feedback/<student>/<assignment>.json: the report, with the raw, penalty and final score,
+    its notes starting with `located` (the file graded, and why)."""
     folder = out / "feedback" / job.student
     folder.mkdir(parents=True, exist_ok=True)
-    record = {k: v for k, v in result.items() if k != "html"}
+    record = {k: v for k, v in result.items() if k not in ("html", STAFF_KEY)}
+    if located:
+        record["notes"] = [*located, *(n for n in record.get("notes", []) if n not in located)]
     if cell.final is not None:
         record["final"] = cell.final.to_dict()
     (folder / f"{job.assignment}.json").write_text(
         json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8"
     )
+
+
+def _write_staff(out: Path, found: ClassResults, job: Job, result: dict[str, Any], cell: Cell) -> None:
+    """staff/<student>/<assignment>.json, for `course insight` (a result cached before staff
+    records existed has none: it is skipped until it is graded again)."""
+    report = result.get(STAFF_KEY)
+    if not isinstance(report, dict):
+        return
+    inside = (
+        found.class_folder is not None
+        and job.path is not None
+        and job.path.resolve().is_relative_to(found.class_folder)
+    )
+    source = str(job.path.resolve()) if inside and job.path is not None else None
+    final = cell.final.to_dict() if cell.final is not None else None
+    record = staff_record(job.student, job.assignment, report, final, found.sections.get(job.student), source)
+    write_staff_record(out, job.student, job.assignment, record)
 
 
 @dataclass
@@ -95,7 +148,7 @@ class Tally:
 def _cell(out: Path, found: ClassResults, job: Job, assignment: Assignment, tally: Tally) -> Cell:
     """Assess one job, note it in the tally and write its feedback record."""
     result, penalty = found.results.get(job.key), found.penalties.get(job.key)
-    cell = assess(job, assignment, result, penalty)
+    cell = assess(job, assignment, result, penalty, found.language)
     name = f"{job.student}/{job.assignment}"
     if cell.problem:
         tally.problems.append(f"{name}: {cell.note}")
@@ -109,7 +162,8 @@ def _cell(out: Path, found: ClassResults, job: Job, assignment: Assignment, tall
         )
         tally.feedback_written += 1
     if result is not None and "error" not in result:  # an error is the instructor's to look at first
-        write_feedback_json(out, job, result, cell)
+        write_feedback_json(out, job, result, cell, tuple(n.text(found.language) for n in job.notes))
+        _write_staff(out, found, job, result, cell)
         tally.feedback_written += 1
         tally.failures.update(
             f"{job.assignment}: {test['name']}"
@@ -166,6 +220,8 @@ def write_outputs(out: Path, found: ClassResults) -> dict[str, Any]:
     files = ["gradebook.csv", "summary.json"]
     if tally.feedback_written:
         files.append("feedback/")
+    if (out / "staff").is_dir():
+        files.append("staff/")
     if totals:
         _histogram(totals, out / "histogram.png")
         files.append("histogram.png")

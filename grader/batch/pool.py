@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
@@ -24,7 +24,7 @@ from typing import Any
 
 JobFunction = Callable[..., dict[str, Any]]
 Call = tuple[Any, ...]
-Finished = Iterator[tuple[int, dict[str, Any]]]  # (index of the call, result) as they finish
+Finished = Generator[tuple[int, dict[str, Any]], None, None]  # (index of the call, result) as they finish
 
 
 def failure(reason: str) -> dict[str, Any]:

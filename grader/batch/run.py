@@ -9,6 +9,7 @@ one submission ends as that student's row, and the gradebook is always written.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -23,12 +24,16 @@ from grader.batch.gradebook import ClassResults, write_outputs
 from grader.batch.identity import build_index, normalise_id
 from grader.batch.intake import read_class
 from grader.batch.lateness import decide_penalty
-from grader.batch.pool import JobFunction, failure, run_local
+from grader.batch.pool import Finished, JobFunction, failure, run_local
 from grader.batch.roster import Times, read_profiles, read_roster, read_times
+from grader.batch.selfcheck import checked_job
+from grader.batch.staff import STAFF_KEY, staff_report
 from grader.batch.students import Students, assign, find_all_jobs
 from grader.batch.submissions import Job, content_hash
-from grader.config import Course
-from grader.errors import GraderError
+from grader.config import Assignment, Course
+from grader.errors import GraderError, SandboxBroken
+from grader.locate import released_definitions
+from grader.provenance import grader_digest
 from grader.scoring import FinalScore, LatePenalty
 
 Progress = Callable[[int, int, int], None]  # (done, failed, total)
@@ -64,19 +69,22 @@ def grade_job(
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from grader import reports
     from grader.config import load_course
+    from grader.disclosure import student_copy
     from grader.grading import grade
 
     try:
         assignment = load_course(Path(root) / "course.yml").assignment(assignment_id)
         # the feedback a student receives is the student copy (no hidden inputs or expected values)
-        report = grade(
-            root=Path(root), assignment=assignment, submission=Path(submission), official=True
-        ).student_copy()
-        report.submission = shown_as or report.submission
+        graded = grade(root=Path(root), assignment=assignment, submission=Path(submission), official=True)
+        graded.submission = shown_as or graded.submission
+        report = student_copy(graded)
         data = report.to_dict()
+        data[STAFF_KEY] = staff_report(graded)  # kept in the cache, written to staff/, never to feedback/
         data["html"] = reports.to_html(report, final=FinalScore(report.score, assignment.points, penalty))
     except KeyboardInterrupt:
         raise
+    except SandboxBroken as error:  # not the student's doing: not graded, never 0
+        return {**failure(str(error)), "not_started": True}
     except BaseException as error:  # a toolkit failure on one submission must not stop the class
         return failure(f"grading stopped: {type(error).__name__}: {error}")
     return data
@@ -98,7 +106,10 @@ class ResultCache:
 
     def add(self, key: str, result: dict[str, Any]) -> None:
         self.entries[key] = result
-        with self.path.open("a", encoding="utf-8") as handle:
+        # the staff reports in it hold hidden tests' reasons: the instructor's eyes only
+        descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
             handle.write(json.dumps({"key": key, "result": result}, ensure_ascii=False) + "\n")
 
 
@@ -112,6 +123,7 @@ class Options:
     dask_local: int = 0
     job: JobFunction = grade_job
     isolation: str = "auto"  # course.yml's grading.isolation, checked on a scheduler's workers
+    level: str = ""  # the isolation level chosen here ("" with a scheduler: its workers choose)
 
 
 def _prepare_out(out: Path) -> None:
@@ -129,10 +141,32 @@ def _write_html(out: Path, job: Job, html: str) -> None:
     (folder / f"{job.assignment}.html").write_text(html, encoding="utf-8")
 
 
-def _not_cached(root: Path, found: ClassResults, cache: ResultCache) -> list[tuple[Job, str]]:
+def grading_conditions(root: Path, assignment: Assignment, options: Options) -> str:
+    """A hash of everything beyond the submission that decides its result: the course (course.yml,
+    suites, solutions), the grader's own source, the isolation level, the effective limits, the
+    language and the released stub. A change to any of them grades again."""
+    from grader.config import load_course
+
+    course = load_course(root / "course.yml")
+    released = root / "assignments" / assignment.id
+    stubs = [released / assignment.module, released / f"{assignment.id}.ipynb"]
+    parts = [
+        course_version(root),
+        grader_digest(),
+        options.level or f"workers of {options.scheduler or 'a local Dask cluster'} ({options.isolation})",
+        course.grading.model_dump_json(),
+        course.course.language,
+        *(hashlib.sha256(stub.read_bytes()).hexdigest() if stub.is_file() else "-" for stub in stubs),
+    ]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+
+
+def _not_cached(
+    root: Path, found: ClassResults, cache: ResultCache, options: Options
+) -> list[tuple[Job, str]]:
     """The gradable jobs (with their cache keys) that the cache does not answer; the rest go into
     `found.results`, and so does a submission that cannot be read."""
-    version = course_version(root)
+    conditions = {a.id: grading_conditions(root, a, options) for a in found.assignments}
     todo: list[tuple[Job, str]] = []
     for job in found.jobs:
         if job.path is None or not job.gradable:
@@ -142,7 +176,8 @@ def _not_cached(root: Path, found: ClassResults, cache: ResultCache) -> list[tup
         except OSError as error:
             found.results[job.key] = failure(f"{job.path.name} cannot be read ({error.strerror})")
             continue
-        key = f"{job.student}/{job.assignment}/{digest}/{version}/{hash_of(found.penalties[job.key])}"
+        key = f"{job.student}/{job.assignment}/{digest}/{conditions[job.assignment]}"
+        key += f"/{hash_of(found.penalties[job.key])}"
         if key in cache.entries:
             found.results[job.key] = cache.entries[key]
         else:
@@ -155,20 +190,47 @@ def _grade(
 ) -> None:
     """Grade every gradable job not in the cache; results go into `found.results`."""
     cache = ResultCache(out / "cache.jsonl")
-    todo = _not_cached(root, found, cache)
+    todo = _not_cached(root, found, cache, options)
+    # the real grader checks, on each worker, that its sandbox gives the reference full marks
+    function = functools.partial(checked_job, options.job) if options.job is grade_job else options.job
     if options.scheduler or options.dask_local:  # workers may share no file with us: ship data
         shipments = [(job.assignment, Path(str(job.path)), found.penalties[job.key]) for job, _ in todo]
         finished = run_shipped(
-            options.job, root, shipments, options.scheduler, options.dask_local, options.isolation
+            function, root, shipments, options.scheduler, options.dask_local, options.isolation
         )
     else:
         calls = [(str(root), job.assignment, str(job.path), found.penalties[job.key]) for job, _ in todo]
         (work / "markers").mkdir()
-        finished = run_local(options.job, calls, options.workers or os.cpu_count() or 1, work / "markers")
+        finished = run_local(function, calls, options.workers or os.cpu_count() or 1, work / "markers")
+    try:
+        _collect(out, found, todo, finished, cache, progress)
+    finally:
+        finished.close()  # a stopped run stops its workers too
+
+
+def _collect(
+    out: Path,
+    found: ClassResults,
+    todo: list[tuple[Job, str]],
+    finished: Finished,
+    cache: ResultCache,
+    progress: Progress | None,
+) -> None:
+    """Take the results as they finish: cache and record them; a broken sandbox stops the run.
+
+    Raises:
+        SandboxBroken: a worker's sandbox does not give the reference full marks.
+    """
     done = failed = 0
     if progress:
         progress(done, failed, len(todo))
     for index, result in finished:
+        if result.get("sandbox_broken"):
+            raise SandboxBroken(
+                f"a worker's sandbox does not grade the reference right ({result['sandbox_broken']}); "
+                "the run stopped and nothing it could not trust was graded or cached: fix the sandbox "
+                "and run again."
+            )
         job, key = todo[index]
         html = result.pop("html", None)
         if isinstance(html, str):
@@ -230,25 +292,33 @@ def grade_class(
             With a scheduler: it cannot be reached or has no worker.
         IsolationRefused: grade-all is official, and strong isolation is not available here (or,
             with a scheduler, on one of its workers).
+        SandboxBroken: a worker's sandbox does not give the reference full marks (checked before
+            its first submission and after repeated children that died before the student's code
+            ran); the run stops and caches nothing of that worker.
     """
     from grader.plugin import protected_paths
     from grader.sandbox import choose
 
+    level = ""
     if not scheduler:  # the workers of a scheduler run the student code, and are checked instead
-        choose(course.grading.isolation, [*protected_paths(root), source], official=True)  # or exit 3
-    options = Options(penalise_file_times, workers, scheduler, dask_local, job, course.grading.isolation)
+        level = choose(course.grading.isolation, [*protected_paths(root), source], official=True).level
+    options = Options(
+        penalise_file_times, workers, scheduler, dask_local, job, course.grading.isolation, level
+    )
     assignments = (
         [course.assignment(i) for i in assignment_ids] if assignment_ids else list(course.assignments)
     )
     language = course.course.language
     roster = read_roster(roster_path, language) if roster_path else None
-    index = build_index(read_profiles(roster_path, language)) if roster_path else None
+    profiles = read_profiles(roster_path, language) if roster_path else {}
+    index = build_index(profiles) if roster_path else None
     times = read_times(times_path, language) if times_path else None
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         given = read_class(source, work, language)
         students = assign(given.entries, index)
-        jobs = find_all_jobs(students, sorted(roster or {}), assignments)
+        stubs = {a.id: released_definitions(root, a) for a in assignments}
+        jobs = find_all_jobs(students, sorted(roster or {}), assignments, stubs=stubs, scratch=work)
         times = with_export_times(times, students, given.platform)
         by_id = {a.id: a for a in assignments}
         penalties = {
@@ -258,8 +328,12 @@ def grade_class(
             for j in jobs
             if j.gradable
         }
-        found = ClassResults(assignments, jobs, {}, penalties, stopped=students.problems)
+        found = ClassResults(
+            assignments, jobs, {}, penalties, stopped=students.problems, language=course.course.language
+        )
         found.times_file = times_path.name if times_path else None
+        found.sections = {s: p["section"] for s, p in profiles.items() if p.get("section")}
+        found.class_folder = source.resolve() if source.is_dir() else None
         if roster is not None:
             found.not_on_roster = students.not_on_roster
             found.roster_problems = {s: e.problem for s, e in roster.items() if e.problem}

@@ -9,6 +9,7 @@ stops that student's row only; so is an id shared by two roster rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from grader.batch.identity import RosterIndex, normalise_id
 from grader.batch.intake import Entry
@@ -69,9 +70,17 @@ def assign(entries: list[Entry], index: RosterIndex | None) -> Students:
     return found
 
 
-def find_all_jobs(found: Students, roster: list[str], assignments: list[Assignment]) -> list[Job]:
+def find_all_jobs(
+    found: Students,
+    roster: list[str],
+    assignments: list[Assignment],
+    *,
+    stubs: dict[str, dict[str, str]] | None = None,
+    scratch: Path | None = None,
+) -> list[Job]:
     """Every (student, assignment) pair, in student order: each student's work found in their
-    entry's folder (by `find_job`), nothing for a roster student without an entry, and nothing
+    entry's folder (by `find_job`, with the released stubs' definitions `stubs` by assignment id
+    and `scratch` for zips' members), nothing for a roster student without an entry, and nothing
     graded for a student whose row is stopped (`found.problems`)."""
     only_one = len(assignments) == 1
     jobs = []
@@ -83,6 +92,13 @@ def find_all_jobs(found: Students, roster: list[str], assignments: list[Assignme
             elif entry.refused:
                 jobs.append(Job(student, assignment.id, entry.folder, entry.refused))
             else:
-                job = find_job(entry.folder.parent, entry.folder.name, assignment, only_one)
+                job = find_job(
+                    entry.folder.parent,
+                    entry.folder.name,
+                    assignment,
+                    only_one,
+                    stub=(stubs or {}).get(assignment.id),
+                    scratch=scratch,
+                )
                 jobs.append(replace(job, student=student))
     return jobs

@@ -17,6 +17,7 @@ from pathlib import Path
 from grader.batch.roster import valid_student_id
 from grader.config import Assignment
 from grader.errors import GraderError
+from grader.locate import Note, locate
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Job:
     assignment: str
     path: Path | None  # None: nothing was submitted
     refused: str | None = None  # why the submission is not graded (a symbolic link)
+    notes: tuple[Note, ...] = ()  # which file was found and why (`grader.locate`)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -113,25 +115,61 @@ def find_link(student_folder: Path, submission: Path) -> Path | None:
     return None
 
 
-def _candidates(folder: Path, assignment: Assignment, only_one: bool) -> list[Path]:
-    nested = [folder / assignment.id / assignment.module, folder / assignment.id / f"{assignment.id}.ipynb"]
-    if only_one:
-        return [folder / assignment.module, folder / f"{assignment.id}.ipynb", *nested]
-    return nested
+def _candidates(folder: Path, assignment: Assignment) -> list[Path]:
+    """Where the student's work of `assignment` is looked for, in order: their folder for the
+    assignment (`<student>/<id>/`, the layout of several assignments) when it is a real folder,
+    then their own folder. `grader.locate` looks in each and one folder deeper."""
+    nested = folder / assignment.id
+    return [nested, folder] if nested.is_dir() and not nested.is_symlink() else [folder]
 
 
-def find_job(class_folder: Path, student: str, assignment: Assignment, only_one: bool) -> Job:
-    """The student's submission of `assignment`: found, refused (a link) or absent."""
+def find_job(
+    class_folder: Path,
+    student: str,
+    assignment: Assignment,
+    only_one: bool,
+    *,
+    stub: dict[str, str] | None = None,
+    scratch: Path | None = None,
+) -> Job:
+    """The student's submission of `assignment`: found, refused (a link) or absent.
+
+    The work is found by the rule of `grader.locate`, the same for one assignment or several
+    (`only_one` is kept for callers: `<student>/<module>` and `<student>/<id>/<module>` are both
+    found either way).
+
+    Args:
+        class_folder: one folder per student.
+        student: the student's folder name.
+        assignment: the assignment looked for.
+        only_one: whether the run grades one assignment (no longer changes the rule).
+        stub: the released stub's graded definitions (`grader.locate.released_definitions`);
+            None: every definition written counts as work.
+        scratch: a private folder that outlives the grading, for the members of a student's zip
+            (default: a new temporary folder, made only for a zip).
+    """
+    del only_one
     if not valid_student_id(student):
         return Job(student, assignment.id, None)
     folder = class_folder / student
     if folder.is_symlink():
         return Job(student, assignment.id, folder, _link_reason(class_folder, folder))
-    found = [c for c in _candidates(folder, assignment, only_one) if c.is_file() or c.is_symlink()]
-    if not found:
+    if not folder.is_dir():
         return Job(student, assignment.id, None)
-    link = find_link(folder, found[0])
-    return Job(student, assignment.id, found[0], _link_reason(class_folder, link) if link else None)
+    for place in _candidates(folder, assignment):
+        located = locate(place, assignment, stub or {}, scratch)
+        if located.path is not None or located.link is not None:
+            break
+    if located.link is not None:
+        return Job(student, assignment.id, located.link, _link_reason(class_folder, located.link))
+    if located.path is None and located.problem is not None:  # a zip refused: the staff looks
+        return Job(student, assignment.id, None, located.problem.text("en"), located.notes)
+    if located.path is None:
+        return Job(student, assignment.id, None, notes=located.notes)
+    inside = located.path.is_relative_to(folder)
+    link = find_link(folder, located.path) if inside else None
+    reason = _link_reason(class_folder, link) if link else None
+    return Job(student, assignment.id, located.path, reason, located.notes)
 
 
 def _link_reason(class_folder: Path, link: Path) -> str:
@@ -139,10 +177,21 @@ def _link_reason(class_folder: Path, link: Path) -> str:
     return f"refused: {where} is a symbolic link; submit plain files and folders, never links"
 
 
-def find_jobs(class_folder: Path, students: list[str], assignments: list[Assignment]) -> list[Job]:
-    """Every (student, assignment) pair, in student order."""
+def find_jobs(
+    class_folder: Path,
+    students: list[str],
+    assignments: list[Assignment],
+    *,
+    stubs: dict[str, dict[str, str]] | None = None,
+    scratch: Path | None = None,
+) -> list[Job]:
+    """Every (student, assignment) pair, in student order (`stubs`: by assignment id, see find_job)."""
     only_one = len(assignments) == 1
-    return [find_job(class_folder, s, a, only_one) for s in students for a in assignments]
+    return [
+        find_job(class_folder, s, a, only_one, stub=(stubs or {}).get(a.id), scratch=scratch)
+        for s in students
+        for a in assignments
+    ]
 
 
 def content_hash(path: Path) -> str:

@@ -2,8 +2,9 @@
 
 Modules: `sources` (a GitHub organisation or a local folder of repositories), `github` (the
 REST requests), `git` (fetching without writing a credential anywhere), `record` (when each
-commit was first seen), `run` (collect: fetch, record, pick the graded commit, write the
-outputs), `feedback` (post each student's feedback on their graded commit).
+commit was first seen), `export` (the work of a commit, by `grader.locate`'s rule), `run`
+(collect: fetch, record, pick the graded commit, write the outputs), `feedback` (post each
+student's feedback on their graded commit).
 """
 
 from grader.collect.record import Record

@@ -1,4 +1,4 @@
-"""The git side of collection: fetch a repository's default branch, list its commits, read a file.
+"""The git side of collection: fetch a repository's default branch, list its commits and files.
 
 Each student repository is fetched into a bare repository of our own (`mirrors/`), from its
 URL given on the command line, never stored as a remote: nothing written to disk holds a
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TIP_REF = "refs/collect/tip"
+SEEN_REFS = "refs/collect/seen/"  # every recorded tip, so a force-push never lets git prune it
 FILE, LINK = "100644", "120000"
 
 
@@ -50,13 +51,23 @@ class Credentials:
         return text
 
 
-def _git(arguments: list[str], credentials: Credentials | None = None, timeout: float = 300) -> bytes:
+def _git(
+    arguments: list[str],
+    credentials: Credentials | None = None,
+    timeout: float = 300,
+    given: bytes | None = None,
+) -> bytes:
     environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "/bin/false", "LC_ALL": "C"}
     if credentials is not None:
         environment.update(credentials.environment())
     try:
         done = subprocess.run(
-            ["git", *arguments], capture_output=True, env=environment, timeout=timeout, check=False
+            ["git", *arguments],
+            input=given,
+            capture_output=True,
+            env=environment,
+            timeout=timeout,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         raise GitFailed(f"git {arguments[0]} took more than {timeout:g} s") from None
@@ -93,18 +104,69 @@ def fetch_tip(mirror: Path, url: str, credentials: Credentials | None = None) ->
     return _git(["--git-dir", str(mirror), "rev-parse", TIP_REF]).decode().strip()
 
 
-def reachable(mirror: Path, tip: str) -> list[str]:
-    """Every commit reachable from `tip`, newest first."""
-    return _git(["--git-dir", str(mirror), "rev-list", tip]).decode().split()
+def keep(mirror: Path, tips: list[str]) -> list[str]:
+    """Keep these commits in `mirror` under refs/collect/seen/; returns those it does not hold."""
+    if not tips:
+        return []
+    listing = _git(
+        ["--git-dir", str(mirror), "cat-file", "--batch-check"],
+        given="".join(f"{t}\n" for t in tips).encode(),
+    )
+    present = [line.split()[0] for line in listing.decode().splitlines() if line.split()[1:2] == ["commit"]]
+    commands = "".join(f"update {SEEN_REFS}{sha} {sha}\n" for sha in present)
+    if commands:
+        _git(["--git-dir", str(mirror), "update-ref", "--stdin"], given=commands.encode())
+    return [sha for sha in tips if sha not in set(present)]
 
 
-def read_entry(mirror: Path, commit: str, path: str) -> tuple[str, bytes] | None:
-    """The mode and bytes of `path` in `commit` (a link's bytes are its target), or None if absent."""
-    listing = _git(["--git-dir", str(mirror), "ls-tree", "-z", commit, "--", path]).decode()
-    if not listing:
-        return None
-    meta, _, _ = listing.rstrip("\0").partition("\t")
-    mode, kind, sha = meta.split()
-    if kind != "blob":
-        return None
-    return mode, _git(["--git-dir", str(mirror), "cat-file", "blob", sha])
+def fetch_commits(mirror: Path, url: str, commits: list[str], credentials: Credentials | None = None) -> None:
+    """Fetch these commits by sha, where the server still gives them (GitHub gives commits a
+    force-push left behind); any it refuses stay missing."""
+    for sha in commits:
+        try:
+            _git(["--git-dir", str(mirror), "fetch", "--quiet", "--no-tags", url, sha], credentials)
+        except GitFailed:
+            continue
+
+
+def containing(mirror: Path, tip: str) -> set[str]:
+    """The kept commits (see `keep`) that `tip` is reachable from, itself included if kept."""
+    listing = _git(
+        ["--git-dir", str(mirror), "for-each-ref", "--contains", tip, "--format=%(objectname)", SEEN_REFS]
+    )
+    return set(listing.decode().split())
+
+
+def count_new(mirror: Path, tip: str) -> int:
+    """How many commits reachable from `tip` no kept commit reaches (the commits new since then)."""
+    counted = _git(["--git-dir", str(mirror), "rev-list", "--count", tip, "--not", f"--glob={SEEN_REFS}*"])
+    return int(counted.decode().strip() or 0)
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    """One file of a commit: its mode (FILE, LINK, ...), blob sha, size in bytes and path."""
+
+    mode: str
+    sha: str
+    size: int
+    path: str
+
+
+def list_files(mirror: Path, commit: str) -> list[TreeEntry]:
+    """Every file (blob) of `commit`, at any depth."""
+    listing = _git(["--git-dir", str(mirror), "ls-tree", "-r", "-z", "--long", commit]).decode(
+        errors="surrogateescape"
+    )
+    entries = []
+    for line in filter(None, listing.split("\0")):
+        meta, _, path = line.partition("\t")
+        mode, kind, sha, size = meta.split()
+        if kind == "blob":
+            entries.append(TreeEntry(mode, sha, int(size) if size.isdigit() else 0, path))
+    return entries
+
+
+def read_blob(mirror: Path, sha: str) -> bytes:
+    """The bytes of one blob (a link's bytes are its target)."""
+    return _git(["--git-dir", str(mirror), "cat-file", "blob", sha])

@@ -1,7 +1,7 @@
 """`course collect`: fetch every student repository of an assignment and pick the commit to grade.
 
 Each run checks every repository `<prefix>-<student>`, notes in the first-seen record the
-commits it has not seen before (with the time of the check), and then, for every student
+branch's tip when it changed (with the time of the check), and then, for every student
 ever seen, picks the graded commit: the default branch's tip as last seen before due +
 grace + the student's extension + the late window. Its file goes into a class folder laid
 out as grade-all expects (`class/<student>/<id>/<module>`), and the time it was first seen
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,11 +22,20 @@ from typing import Any
 
 from grader.batch.lateness import cutoff, deadline
 from grader.batch.roster import RosterEntry, read_roster
-from grader.collect.git import LINK, GitFailed, fetch_tip, reachable, read_entry
+from grader.collect.export import export_work
+from grader.collect.git import (
+    GitFailed,
+    containing,
+    count_new,
+    fetch_commits,
+    fetch_tip,
+    keep,
+)
 from grader.collect.record import Record, Seen, stamp
 from grader.collect.sources import Repository, Source
 from grader.config import Assignment, Course
 from grader.errors import GraderError
+from grader.locate import released_definitions
 
 Clock = Callable[[], datetime]
 
@@ -39,7 +47,8 @@ class Check:
     repository: Repository
     seen_at: datetime
     tip: str | None = None
-    commits: list[str] = field(default_factory=list)
+    contained_in: set[str] = field(default_factory=set)  # the recorded tips the tip is reachable from
+    new_commits: int = 0
     problem: str | None = None
 
 
@@ -75,46 +84,28 @@ def mirror_path(out: Path, repository_name: str) -> Path:
     return out / "mirrors" / (repository_name.replace("/", "--").removesuffix(".git") + ".git")
 
 
-def check(repository: Repository, out: Path, source: Source, clock: Clock) -> Check:
-    """Fetch one repository; the time is read after the fetch, so a commit seen was pushed before it."""
+def check(repository: Repository, out: Path, source: Source, clock: Clock, recorded: list[str]) -> Check:
+    """Fetch one repository; the time is read after the fetch, so a commit seen was pushed before it.
+
+    The recorded tips (`recorded`, oldest first) are kept in the mirror (fetched by sha if the
+    mirror lost them), and the new tip is looked up among them: a branch forced back to a commit
+    pushed earlier keeps that commit's time.
+    """
     mirror = mirror_path(out, repository.name)
     try:
         tip = fetch_tip(mirror, repository.url, source.credentials)
-        commits = reachable(mirror, tip) if tip else []
+        found = Check(repository, clock(), tip)
+        if tip:
+            missing = keep(mirror, recorded)
+            if missing and tip not in recorded:  # a mirror lost (a cache evicted) since those tips
+                fetch_commits(mirror, repository.url, missing, source.credentials)
+                keep(mirror, missing)
+            found.contained_in = containing(mirror, tip)
+            found.new_commits = count_new(mirror, tip)
+            keep(mirror, [tip])
     except GitFailed as error:
         return Check(repository, clock(), problem=f"{repository.name} cannot be fetched: {error}")
-    return Check(repository, clock(), tip, commits)
-
-
-def candidates(assignment: Assignment) -> list[str]:
-    """Where a submission may be in a student's repository, in order of preference."""
-    module, notebook = assignment.module, f"{assignment.id}.ipynb"
-    return [
-        f"assignments/{assignment.id}/{module}",
-        f"{assignment.id}/{module}",
-        module,
-        f"assignments/{assignment.id}/{notebook}",
-        f"{assignment.id}/{notebook}",
-        notebook,
-    ]
-
-
-def export(mirror: Path, commit: str, assignment: Assignment, folder: Path) -> str | None:
-    """Write the submission of `commit` into `folder`: the file, or a link as a link (grade-all
-    refuses it with its reason). Returns the path in the repository, or None if there is none."""
-    for path in candidates(assignment):
-        found = read_entry(mirror, commit, path)
-        if found is None:
-            continue
-        mode, content = found
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / Path(path).name
-        if mode == LINK:
-            os.symlink(os.fsdecode(content), target)
-        else:
-            target.write_bytes(content)
-        return path
-    return None
+    return found
 
 
 def ambiguity(graded: Seen, due: datetime) -> str | None:
@@ -137,8 +128,10 @@ def _pick(
     roster: dict[str, RosterEntry] | None,
     out: Path,
     found: Collected,
+    stubs: dict[str, dict[str, str]],
 ) -> None:
-    """Decide one student's graded commit, export it and note its first-seen time."""
+    """Decide one student's graded commit, export its work (`grader.locate`'s rule) and note its
+    first-seen time."""
     entry = (roster or {}).get(student)
     name = f"{student}/{assignment.id}"
     if entry is not None and entry.problem:
@@ -154,13 +147,19 @@ def _pick(
         return
     mirror = mirror_path(out, repository)
     try:
-        path = export(mirror, graded.commit, assignment, out / "class" / student / assignment.id)
+        exported = export_work(
+            mirror,
+            graded.commit,
+            assignment,
+            stubs.get(assignment.id, {}),
+            out / "class" / student / assignment.id,
+        )
     except GitFailed as error:
         found.problems.append(f"{name}: commit {graded.commit[:7]} cannot be read ({error})")
         return
-    row.update(commit=graded.commit, submitted_at=stamp(graded.seen), file=path)
-    if path is None:
-        row["note"] = f"no {assignment.module} in commit {graded.commit[:7]}"
+    row.update(commit=graded.commit, submitted_at=stamp(graded.seen), file=exported.path, note=exported.note)
+    if exported.path is None:
+        row["note"] = f"commit {graded.commit[:7]}: {exported.note}"
         return
     warning = ambiguity(graded, deadline(course, assignment, extension))
     if warning:
@@ -181,8 +180,15 @@ def _check_all(
     """Fetch every repository of `assignment` (in parallel) and note what was seen in the record."""
     found = Collected()
     repositories = source.repositories(prefix)
+    recorded = {
+        r.student: record.tips(assignment.id, r.student) for r in repositories
+    }  # read before the threads
+
+    def one(repository: Repository) -> Check:
+        return check(repository, out, source, clock, recorded[repository.student])
+
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for done in pool.map(lambda repository: check(repository, out, source, clock), repositories):
+        for done in pool.map(one, repositories):
             student = done.repository.student
             if done.problem:
                 found.problems.append(f"{student}/{assignment.id}: {done.problem}; its last tip stands")
@@ -190,10 +196,10 @@ def _check_all(
                     row = {"repository": done.repository.name, "note": done.problem}
                     found.students.setdefault(assignment.id, {})[student] = row
                 continue
-            new = record.observe(
-                assignment.id, student, done.repository.name, done.tip, done.commits, done.seen_at
+            record.observe(
+                assignment.id, student, done.repository.name, done.tip, done.seen_at, done.contained_in
             )
-            found.new_commits += len(new)
+            found.new_commits += done.new_commits
     return found
 
 
@@ -208,6 +214,7 @@ def collect(
     roster_path: Path | None = None,
     clock: Clock,
     jobs: int = 8,
+    root: Path | None = None,
 ) -> dict[str, Any]:
     """Collect the class: fetch, record first-seen times, pick graded commits, write the outputs.
 
@@ -221,6 +228,8 @@ def collect(
         roster_path: the roster CSV, for extensions.
         clock: the current time, with a zone (read after each fetch).
         jobs: repositories fetched at once.
+        root: the course folder, whose released stubs tell work from an untouched stub (None:
+            every definition written counts as work).
 
     Returns:
         the summary written as collect.json.
@@ -246,11 +255,12 @@ def collect(
     shutil.rmtree(out / "class", ignore_errors=True)
     (out / "class").mkdir()
     total = Collected()
+    stubs = {a.id: released_definitions(root, a) for a in chosen} if root is not None else {}
     for assignment in chosen:
         found = _check_all(assignment, source, prefix or assignment.id, out, record, clock, jobs)
         record.save()
         for student in sorted(record.data["assignments"].get(assignment.id, {})):
-            _pick(course, assignment, student, record, roster, out, found)
+            _pick(course, assignment, student, record, roster, out, found, stubs)
         total.students.update(found.students)
         total.times += found.times
         total.problems += found.problems

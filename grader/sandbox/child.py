@@ -278,7 +278,9 @@ def main() -> None:
         confine.install_audit_hook(config["work_folder"])
     os.chdir(config["work_folder"])
     builtins.input = _no_input  # type: ignore[assignment]
-    hello: dict[str, Any] = {"id": protocol.HELLO_ID, "seccomp": seccomp}
+    # confined, and nothing of the student's has run yet: a death before this frame is never theirs
+    protocol.write_frame(replies_fd, {"id": protocol.HELLO_ID, "confined": True, "seccomp": seccomp}, [])
+    hello: dict[str, Any] = {"id": protocol.HELLO_ID}
     try:
         namespace, notes = load_namespace(config["source"], config["module"], config.get("cells"))
     except BaseException as error:

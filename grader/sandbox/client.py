@@ -203,12 +203,14 @@ class Channel:
         self.isolation = isolation
         self.limits = protocol.Limits(settings.max_array_mb * 2**20)
         self.disk_bytes = settings.disk_limit_mb * 2**20
-        self.base = Path(tempfile.mkdtemp(prefix="grader-"))
-        os.chmod(self.base, 0o711)  # a uid of the child's own may pass, not list
+        self.base = Path(tempfile.mkdtemp(prefix="grader-"))  # 0700 from its creation
+        if isolation.level == policy.USER_ID:
+            os.chmod(self.base, 0o711)  # a uid of the child's own may pass, not list
         self.uid: tuple[int, int] | None = None  # (uid, lock descriptor) at the uid level
         self.child: Child | None = None
         self.generation = 0
         self.broken: str | None = None  # the submission cannot be imported: every call fails
+        self.not_started: str | None = None  # the sandbox failed before the student's code ran
         self.notes: list[str] = []
         self.seccomp = False
         self.timeouts: dict[str, int] = {}
@@ -229,11 +231,16 @@ class Channel:
         return self.base / "work"
 
     def _prepare(self) -> tuple[Path, str]:
-        """Fresh runner files and a fresh copy of the submission; returns the command's inside paths."""
+        """Fresh runner files and a fresh copy of the submission; returns the command's inside paths.
+
+        Both folders are made private to the grader (0700, its own) and filled while they are; only
+        then are they handed to the child (its uid at that level, or opened for bubblewrap's binds
+        inside the private base). No other process ever has a moment to open them (issue 19).
+        """
         runner, work = self.base / "runner", self.work
         for folder in (runner, work):
             policy.remove_tree(folder)
-            folder.mkdir(mode=0o755)
+            os.mkdir(folder, 0o700)
         for name in RUNNER_FILES:
             shutil.copyfile(Path(__file__).with_name(name), runner / name)
         submission = work / "submission"
@@ -241,19 +248,27 @@ class Channel:
             _copy_submission(self.source, self.folder, submission)
             source_name = self.source.name
         else:
-            submission.mkdir()
+            os.mkdir(submission, 0o700)
             source_name = f"{self.module_name}.py"
-        for path in (runner, submission, *submission.rglob("*"), *runner.iterdir()):
+        for path in (submission, *submission.rglob("*"), *runner.iterdir()):
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
-        if self.isolation.level == policy.USER_ID:  # only this child's uid may enter its folders
+        inside_work = "/sandbox" if self.isolation.level == policy.BUBBLEWRAP else str(work)
+        inside_runner = "/runner" if self.isolation.level == policy.BUBBLEWRAP else str(runner)
+        self._write_config(runner, inside_work, f"{inside_work}/submission/{source_name}")
+        self._hand_over(runner, work)
+        return runner, inside_runner
+
+    def _hand_over(self, runner: Path, work: Path) -> None:
+        """Give the filled folders to the child: its own uid (only it may enter them), or, at the
+        other levels, read access inside the base folder that only the grader can enter."""
+        if self.isolation.level == policy.USER_ID:
             assert self.uid is not None
             for folder, mode in ((work, 0o700), (runner, 0o500)):
                 os.chown(folder, self.uid[0], self.uid[0])
                 os.chmod(folder, mode)
-        inside_work = "/sandbox" if self.isolation.level == policy.BUBBLEWRAP else str(work)
-        inside_runner = "/runner" if self.isolation.level == policy.BUBBLEWRAP else str(runner)
-        self._write_config(runner, inside_work, f"{inside_work}/submission/{source_name}")
-        return runner, inside_runner
+        else:
+            for folder in (runner, work):
+                os.chmod(folder, 0o755)
 
     def _write_config(self, runner: Path, inside_work: str, inside_source: str) -> None:
         remaining = self.settings.submission_time_limit_s - self.spent_s
@@ -303,11 +318,36 @@ class Channel:
         self.generation += 1
         self._greet()
 
+    def _confined(self, deadline: float) -> bool:
+        """Wait for the child's first frame, sent once it is confined and before any code of the
+        student's runs. Without it the sandbox itself failed (bubblewrap, the interpreter, the
+        filter): `not_started` says why, and the submission is not graded, never given 0."""
+        assert self.child is not None
+        try:
+            first, _ = self.child.receive(deadline)
+            if not first.get("confined"):
+                raise protocol.WireError("the child's first frame is not its confinement")
+            self.seccomp = bool(first.get("seccomp"))
+            if self.isolation.strong and sys.platform == "linux" and not self.seccomp:
+                self.not_started = "the sandbox could not install its system-call filter here"
+        except TimeoutError:
+            self.not_started = "the sandbox did not start a child in time"
+        except (EOFError, OSError, protocol.WireError):
+            self.not_started = f"the sandbox could not start a child: {self.child.exit_reason()}"
+            self.not_started += self._sandbox_complaint()
+        if self.not_started:
+            self.broken = self.not_started
+        return not self.not_started
+
     def _greet(self) -> None:
         """Wait for the child's hello: the submission imported, or why not."""
         limit = min(self.settings.startup_limit_s, self._remaining())
         started = time.monotonic()
         assert self.child is not None
+        if not self._confined(started + limit):
+            self.spent_s += time.monotonic() - started
+            self._stop()
+            return
         try:
             hello, _ = self.child.receive(started + limit)
         except TimeoutError:
@@ -316,10 +356,7 @@ class Channel:
             self.broken = f"importing your code ended the process: {self.child.exit_reason()}"
             self.broken += self._sandbox_complaint()
         else:
-            self.seccomp = bool(hello.get("seccomp"))
-            if self.isolation.strong and sys.platform == "linux" and not self.seccomp:
-                self.broken = "the sandbox could not install its system-call filter here"
-            elif hello.get("ready"):
+            if hello.get("ready"):
                 self.notes = loading_notes(hello.get("notes"))
                 self.spent_s += time.monotonic() - started
                 return
@@ -348,6 +385,11 @@ class Channel:
             self.child = None
         if self.uid is not None:
             policy.clean_scratch(self.uid[0])
+
+    def restart(self) -> None:
+        """Stop the child: the next request starts a fresh one, a fresh import in a fresh folder,
+        so nothing an earlier test left in the process or its files survives."""
+        self._stop()
 
     def close(self) -> None:
         """Kill the child, remove its folders and give its uid back."""

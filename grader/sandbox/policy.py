@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import shutil
 import signal
 import stat
@@ -40,6 +41,9 @@ SCRATCH = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock", "/dev/mqueu
 MAX_ENTRIES = 20_000  # files and folders a child may make at the uid level (each costs kernel memory)
 INSTALL = "install bubblewrap (apt-get install bubblewrap) or run the grader as root"
 AS_YOURSELF = f"student code would run as your own user, without namespaces: {INSTALL}"
+BUBBLEWRAP_NEEDED = (0, 7, 0)  # grading's --size (a tmpfs with a cap) came in bubblewrap 0.7.0
+NEEDED = ".".join(map(str, BUBBLEWRAP_NEEDED))
+UPGRADE = f"install bubblewrap {NEEDED} or later where it may create namespaces, or run the grader as root"
 
 
 @dataclass(frozen=True)
@@ -58,16 +62,55 @@ class Isolation:
         return self.level if self.strong else f"{self.level} (advisory: {self.weakness})"
 
 
-@functools.cache
 def bubblewrap_works() -> bool:
-    """Whether bubblewrap is installed and may create namespaces on this machine."""
-    if sys.platform != "linux" or shutil.which("bwrap") is None:
-        return False
-    probe = ["bwrap", "--unshare-all", "--ro-bind", "/", "/", "--dev", "/dev", "true"]
+    """Whether bubblewrap is installed and starts a child here with grading's own arguments."""
+    return bubblewrap_problem() is None
+
+
+def bubblewrap_problem() -> str | None:
+    """Why bubblewrap cannot start a grading child here (one clause), or None when it can."""
+    if sys.platform != "linux":
+        return "bubblewrap needs Linux"
+    found = shutil.which("bwrap")
+    return "bubblewrap is not installed" if found is None else _probe(found)
+
+
+@functools.cache
+def _probe(bwrap: str) -> str | None:
+    """Start `bwrap` with the very arguments grading uses (its options, binds and tmpfs caps) on
+    the grading interpreter; a bubblewrap that refuses any of them is no bubblewrap."""
+    with tempfile.TemporaryDirectory(prefix="grader-probe-") as folder:
+        runner, submission = Path(folder) / "runner", Path(folder) / "submission"
+        runner.mkdir()
+        submission.mkdir()
+        command = bubblewrap_command(runner, submission, 2**20, bwrap)
+        command += [sys.executable, "-I", "-S", "-c", ""]
+        try:
+            run = subprocess.run(command, capture_output=True, timeout=30, env={"PATH": "/usr/bin:/bin"})
+        except (OSError, subprocess.SubprocessError) as error:
+            return f"bubblewrap could not be started ({error})"
+    if run.returncode == 0:
+        return None
+    version = _version(bwrap)
+    complaint = run.stderr.decode("utf-8", "replace").strip().splitlines()
+    said = complaint[-1][:200] if complaint else f"exit code {run.returncode}"
+    shown = ".".join(map(str, version)) if version else "installed"
+    if "Unknown option" in said:
+        return f"bubblewrap {shown} is too old: grading needs bubblewrap {NEEDED} or later ({said})"
+    older = version is not None and version < BUBBLEWRAP_NEEDED
+    return f"bubblewrap cannot create its sandbox here ({said})" + (
+        f", and bubblewrap {shown} is older than the {NEEDED} grading needs" if older else ""
+    )
+
+
+def _version(bwrap: str) -> tuple[int, ...] | None:
+    """bubblewrap's version ("bubblewrap 0.6.1" -> (0, 6, 1)), or None when it does not say."""
     try:
-        return subprocess.run(probe, capture_output=True, timeout=10).returncode == 0
+        said = subprocess.run([bwrap, "--version"], capture_output=True, text=True, timeout=10).stdout
     except (OSError, subprocess.SubprocessError):
-        return False
+        return None
+    found = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", said)
+    return tuple(int(part or 0) for part in found.groups()) if found else None
 
 
 def choose(preference: str, protected: list[Path], official: bool) -> Isolation:
@@ -84,10 +127,7 @@ def choose(preference: str, protected: list[Path], official: bool) -> Isolation:
     wanted = CHOICES[preference]
     isolation = _best(protected) if wanted is None else _exactly(wanted, protected)
     if official and not isolation.strong:
-        raise IsolationRefused(
-            f"an official grade needs strong isolation, but here {isolation.weakness} "
-            "(or pass --advisory for a score that is not recorded)."
-        )
+        raise IsolationRefused(f"an official grade needs strong isolation, but here {isolation.weakness}.")
     return isolation
 
 
@@ -97,15 +137,21 @@ def _best(protected: list[Path]) -> Isolation:
     if _is_root():
         try:
             return _exactly(USER_ID, protected)
-        except IsolationRefused as refused:
-            return Isolation(PROCESS, str(refused).rstrip("."))
+        except IsolationRefused as refused:  # as root, bubblewrap is the other way: name both
+            missing = bubblewrap_problem() or "bubblewrap does not work here"
+            fix = f"install bubblewrap {NEEDED} or later (apt-get install bubblewrap)"
+            return Isolation(PROCESS, f"{missing} ({fix}), and {str(refused).rstrip('.')}")
+    problem = bubblewrap_problem()
+    if problem and problem != "bubblewrap is not installed":  # there, but not one grading can use
+        return Isolation(PROCESS, f"student code would run as your own user: {problem}; {UPGRADE}")
     return Isolation(PROCESS, AS_YOURSELF)
 
 
 def _exactly(level: str, protected: list[Path]) -> Isolation:
     if level == BUBBLEWRAP:
         if not bubblewrap_works():
-            raise IsolationRefused(f"course.yml asks for bubblewrap, which does not work here; {INSTALL}.")
+            problem = bubblewrap_problem() or "it does not work here"
+            raise IsolationRefused(f"course.yml asks for bubblewrap, but {problem}; {UPGRADE}.")
         return Isolation(BUBBLEWRAP)
     if level == PROCESS:
         return Isolation(PROCESS, AS_YOURSELF)
@@ -181,7 +227,7 @@ def child_environment(home: str) -> dict[str, str]:
     }
 
 
-def bubblewrap_command(runner: Path, submission: Path, disk_bytes: int) -> list[str]:
+def bubblewrap_command(runner: Path, submission: Path, disk_bytes: int, bwrap: str = "bwrap") -> list[str]:
     """bwrap arguments: fresh namespaces, read-only system, `disk_bytes` of tmpfs to write in.
 
     Inside, the runner is at /runner, the submission (read-only) at /sandbox/submission; the
@@ -189,7 +235,7 @@ def bubblewrap_command(runner: Path, submission: Path, disk_bytes: int) -> list[
     read-only (no /dev/shm to fill). /tmp is mounted before the interpreter's folders, so that an
     interpreter kept under /tmp (a virtual environment there) is still bound inside it.
     """
-    command = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+    command = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
     command += ["--uid", "65534", "--gid", "65534", "--clearenv"]
     command += ["--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev"]
     command += ["--size", str(disk_bytes // 2), "--perms", "1777", "--tmpfs", "/tmp"]

@@ -30,7 +30,7 @@ OPS = ("call", "describe", "set", "state", "substitute")  # what a request asks 
 # "kwargs"} (and "state", an instance's attributes, for a method of a substituted class); the
 # grader answers each with {"id", "answer": value} or {"id", "raised": type name}. A call's reply
 # may list "modified": the labels of the array arguments the call changed in place.
-HELLO_ID = 0  # the child's first frame: the submission imported, or why not
+HELLO_ID = 0  # the child's first two frames: confined (before any student code), then imported or why not
 MAX_HEADER_BYTES = 8 * 2**20  # JSON text of one frame (lists of numbers included)
 MAX_DEPTH = 64  # nesting of lists, tuples and dicts
 MAX_VALUES = 1_000_000  # values in one frame's tree

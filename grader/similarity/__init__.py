@@ -7,13 +7,21 @@ class's submissions and `report` writes the ranked CSV, the clusters and the HTM
 
 from grader.similarity.compare import Pair, candidate_pairs, clusters, rank, score_pair, score_pairs
 from grader.similarity.fingerprint import Fingerprint, Settings, boilerplate_hashes, fingerprint
-from grader.similarity.run import Analysis, analyse, find_submissions, similarity_report, starter_code
+from grader.similarity.run import (
+    Analysis,
+    Problem,
+    analyse,
+    find_submissions,
+    similarity_report,
+    starter_code,
+)
 from grader.similarity.tokens import Tokens, normalise, read_code
 
 __all__ = [
     "Analysis",
     "Fingerprint",
     "Pair",
+    "Problem",
     "Settings",
     "Tokens",
     "analyse",

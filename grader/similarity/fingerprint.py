@@ -18,7 +18,8 @@ from functools import lru_cache
 import numpy as np
 from copydetect.utils import get_copied_slices, winnow
 
-from grader.similarity.tokens import Tokens, normalise
+from grader.similarity.screen import NOT_COMPARED, Finding, not_compared
+from grader.similarity.tokens import normalise, screen
 
 HASH_BITS = 52  # copydetect's winnowing compares hashes as float64: stay exact below 2**53
 MULTIPLIER = np.uint64(0x100000001B3)
@@ -61,6 +62,7 @@ class Fingerprint:
         hashes: winnowed fingerprints that are not starter code, shape (M,), int64.
         positions: index of the first token of each fingerprint, shape (M,), int64.
         coverage: tokens covered by those fingerprints (the submission's own code, in tokens).
+        findings: what the report says of it besides its pairs (obfuscation, not compared).
     """
 
     name: str
@@ -69,17 +71,29 @@ class Fingerprint:
     hashes: np.ndarray
     positions: np.ndarray
     coverage: int
+    findings: tuple[Finding, ...] = ()
     unique: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.unique = np.unique(self.hashes)
+
+    @property
+    def compared(self) -> bool:
+        """Whether the submission takes part in pairs (it was not too large or unreadable)."""
+        return all(finding.kind != NOT_COMPARED for finding in self.findings)
 
     def without(self, hashes: np.ndarray, k: int) -> Fingerprint:
         """A copy with these fingerprints removed (and the own-token count taken again)."""
         keep = ~np.isin(self.hashes, hashes)
         positions = self.positions[keep]
         return Fingerprint(
-            self.name, self.source, self.spans, self.hashes[keep], positions, covered_tokens(positions, k)
+            self.name,
+            self.source,
+            self.spans,
+            self.hashes[keep],
+            positions,
+            covered_tokens(positions, k),
+            self.findings,
         )
 
 
@@ -118,7 +132,10 @@ def boilerplate_hashes(sources: Iterable[str], settings: Settings) -> np.ndarray
 
 
 def fingerprint(name: str, source: str, settings: Settings, boilerplate: np.ndarray) -> Fingerprint:
-    """Normalise, hash and winnow `source`, then drop the fingerprints of the starter code.
+    """Screen, normalise, hash and winnow `source`, then drop the fingerprints of the starter code.
+
+    Whatever the source holds, this returns: a file too large, or one the tokenizer cannot take,
+    comes back not compared, with an empty source and no fingerprint (its finding says why).
 
     Args:
         name: the student.
@@ -126,15 +143,21 @@ def fingerprint(name: str, source: str, settings: Settings, boilerplate: np.ndar
         settings: k and the window.
         boilerplate: sorted starter-code hashes from `boilerplate_hashes`.
     """
-    tokens: Tokens = normalise(source)
+    try:
+        tokens, findings = screen(source)
+    except Exception as error:  # one student's file never stops the class's report
+        tokens, findings = None, [not_compared(f"its code cannot be tokenized ({type(error).__name__})")]
+    empty = np.zeros(0, dtype=np.int64)
+    if tokens is None:
+        return Fingerprint(name, "", np.zeros((0, 2), dtype=np.int64), empty, empty, 0, tuple(findings))
     hashes = kgram_hashes(tokens.kinds, settings.k)
     if len(hashes) == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return Fingerprint(name, source, tokens.spans, empty, empty, 0)
+        return Fingerprint(name, source, tokens.spans, empty, empty, 0, tuple(findings))
     selected, positions = winnow(hashes, settings.window, remove_duplicates=False)
     own = ~np.isin(selected, boilerplate, assume_unique=False)
     selected, positions = selected[own].astype(np.int64), positions[own].astype(np.int64)
-    return Fingerprint(name, source, tokens.spans, selected, positions, covered_tokens(positions, settings.k))
+    coverage = covered_tokens(positions, settings.k)
+    return Fingerprint(name, source, tokens.spans, selected, positions, coverage, tuple(findings))
 
 
 def regions(positions: np.ndarray, k: int) -> np.ndarray:

@@ -45,7 +45,7 @@ class Segment:
 
 
 def write_report(analysis: Analysis, out: Path, title: str) -> list[Path]:
-    """Write pairs.csv, clusters.csv, index.html and pairs/NNNN.html into `out`.
+    """Write pairs.csv, clusters.csv, problems.csv, index.html and pairs/NNNN.html into `out`.
 
     Returns:
         the files written, index first.
@@ -61,6 +61,7 @@ def write_report(analysis: Analysis, out: Path, title: str) -> list[Path]:
     rows = _rows(analysis, pages)
     write_pairs_csv(rows, out / "pairs.csv")
     write_clusters_csv(analysis, out / "clusters.csv")
+    write_problems_csv(analysis, out / "problems.csv")
     index = environment.get_template("similarity_index.html.j2").render(
         title=title,
         analysis=analysis,
@@ -69,7 +70,8 @@ def write_report(analysis: Analysis, out: Path, title: str) -> list[Path]:
         clusters=_cluster_rows(analysis),
     )
     (out / "index.html").write_text(index, encoding="utf-8")
-    return [out / "index.html", out / "pairs.csv", out / "clusters.csv", *(out / p for p in pages.values())]
+    written = [out / "index.html", out / "pairs.csv", out / "clusters.csv", out / "problems.csv"]
+    return [*written, *(out / p for p in pages.values())]
 
 
 def _row(analysis: Analysis, number: int, pair: Pair, page: str) -> dict[str, object]:
@@ -134,6 +136,14 @@ def write_clusters_csv(analysis: Analysis, path: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         writer.writerows(_cluster_rows(analysis))
+
+
+def write_problems_csv(analysis: Analysis, path: Path) -> None:
+    """One row per finding on a single student: obfuscation, or not compared and why."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", "kind", "detail"])
+        writer.writerows((p.student, p.kind, p.detail) for p in analysis.problems)
 
 
 def pair_page(analysis: Analysis, pair: Pair, environment: Environment, title: str) -> str:

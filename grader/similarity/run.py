@@ -21,9 +21,23 @@ from grader.config import Assignment, Course
 from grader.errors import GraderError, SubmissionError
 from grader.similarity.compare import Pair, clusters, drop_common, rank
 from grader.similarity.fingerprint import Fingerprint, Settings, boilerplate_hashes, fingerprint
+from grader.similarity.screen import MAX_CODE_CHARACTERS, NOT_COMPARED, not_compared
 from grader.similarity.tokens import read_code
 
 PARALLEL_FROM = 200  # fewer submissions are fingerprinted faster than worker processes start
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One student's line in the report: `kind` is "obfuscation" or "not compared"."""
+
+    student: str
+    kind: str
+    detail: str
+
+    def sentence(self) -> str:
+        """The line as printed: `student: detail`."""
+        return f"{self.student}: {self.detail}"
 
 
 @dataclass
@@ -35,14 +49,15 @@ class Analysis:
         pairs: every compared pair, most similar first.
         clusters: groups of three or more joined by flagged pairs (indices into fingerprints).
         settings: the thresholds used.
-        skipped: submissions that could not be read, one sentence each.
+        problems: what is said of single students: obfuscation, and submissions not compared
+            (unreadable, too large), sorted by student.
     """
 
     fingerprints: list[Fingerprint]
     pairs: list[Pair]
     clusters: list[list[int]]
     settings: Settings
-    skipped: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     @cached_property
     def flagged(self) -> list[Pair]:
@@ -99,9 +114,11 @@ def analyse(
         workers: processes that fingerprint (the hashes are the same in every process).
     """
     boilerplate = boilerplate_hashes(starter, settings)
-    prints = drop_common(fingerprint_all(sources, settings, boilerplate, workers), settings)
+    every = fingerprint_all(sources, settings, boilerplate, workers)
+    problems = [Problem(f.name, found.kind, found.detail) for f in every for found in f.findings]
+    prints = drop_common([f for f in every if f.compared], settings)
     pairs = rank(prints, settings)
-    return Analysis(prints, pairs, clusters(len(prints), pairs, settings), settings)
+    return Analysis(prints, pairs, clusters(len(prints), pairs, settings), settings, problems)
 
 
 def fingerprint_all(
@@ -123,6 +140,31 @@ def fingerprint_all(
                 chunksize=max(1, size // (4 * workers)),
             )
         )
+
+
+def read_all(submissions: list[tuple[str, Path]]) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """(student, code) of each submission that can be read, and a problem line for each other one.
+
+    A file larger than the code compared is not read at all; a notebook that cannot be read, for
+    whatever reason, is its student's problem, never the class's.
+    """
+    sources, problems = [], []
+    for name, path in submissions:
+        try:
+            size = path.stat().st_size
+            if path.suffix != ".ipynb" and size > MAX_CODE_CHARACTERS:
+                found = not_compared(
+                    f"{path.name} is {size:,} bytes, over the {MAX_CODE_CHARACTERS:,} compared"
+                )
+                problems.append(Problem(name, found.kind, found.detail))
+                continue
+            sources.append((name, read_code(path)))
+        except SubmissionError as error:
+            problems.append(Problem(name, NOT_COMPARED, f"not compared: {error}"))
+        except Exception as error:  # a malformed file harms its student's line only
+            found = not_compared(f"{path.name} cannot be read ({type(error).__name__}: {error})")
+            problems.append(Problem(name, found.kind, found.detail))
+    return sources, problems
 
 
 def similarity_report(
@@ -172,22 +214,17 @@ def similarity_report(
                 f"{source}: no student folder holds {assignment.module} or {assignment.id}.ipynb; "
                 f"expected {source.name}/<student>/{assignment.module}."
             )
-        sources, skipped = [], []
-        for name, path in submissions:
-            try:
-                sources.append((name, read_code(path)))
-            except SubmissionError as error:
-                skipped.append(f"{name}: {error}")
+        sources, unread = read_all(submissions)
     starter = starter_code(root, assignment) + [read_code(path) for path in extra_boilerplate]
     analysis = analyse(sources, starter, settings, workers or os.cpu_count() or 1)
-    analysis.skipped = skipped
+    analysis.problems = sorted(unread + analysis.problems, key=lambda problem: problem.student)
     files = write_report(analysis, out, f"{course.course.name}: {assignment.title}")
     return {
         "submissions": len(analysis.fingerprints),
         "compared": len(analysis.pairs),
         "flagged": len(analysis.flagged),
         "clusters": len(analysis.clusters),
-        "skipped": skipped,
+        "problems": [problem.sentence() for problem in analysis.problems],
         "files": files,
         "seconds": round(time.perf_counter() - started, 2),
     }

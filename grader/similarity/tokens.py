@@ -3,10 +3,10 @@
 Python's own `tokenize` reads the source; names become `V` (keywords, builtins and attribute
 names after a dot stay), numbers `N`, strings `S`; comments, blank lines and layout vanish; the
 end of a statement is `;` and blocks are `{` `}`. Before that, the syntax tree marks what carries
-no algorithm and is skipped: docstrings, bare expressions, `pass`, `print(...)`, `if False:`
-blocks, statements after `return`/`raise`, and assignments to local names nothing reads (the
-dead statements a copier inserts). Every token keeps its character span in the source, so a
-match can be highlighted where the student wrote it.
+no algorithm and is skipped (`dead`: docstrings, checks, unreachable code, stores and counters
+nothing reads). Every token keeps its character span in the source, so a match can be
+highlighted where the student wrote it. `screen` first counts the tokens as they stream by, so a
+file too large to compare costs no syntax tree, and lists code built at run time.
 """
 
 from __future__ import annotations
@@ -18,12 +18,21 @@ import io
 import keyword
 import math
 import tokenize
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from grader.similarity.dead import idle_statements
+from grader.similarity.screen import (
+    MAX_RAW_TOKENS,
+    MAX_TOKENS,
+    Finding,
+    obfuscation,
+    too_long,
+    too_many_tokens,
+)
 
 KEPT_NAMES = frozenset(keyword.kwlist) | frozenset(dir(builtins))
 CLOSING = frozenset(")]}")
@@ -65,6 +74,50 @@ def read_code(path: Path) -> str:
         lines = [f"# {line}" if line.lstrip()[:1] in ("%", "!") else line for line in cell.splitlines()]
         cells.append(f"# In[{number}]\n" + "\n".join(lines))
     return "\n\n".join(cells) + "\n"
+
+
+def screen(source: str) -> tuple[Tokens | None, list[Finding]]:
+    """The normalised tokens of `source` and what the report says of it.
+
+    Tokens are counted as they stream by before anything is built: a file over `MAX_RAW_TOKENS`
+    (comments excluded) or, once dead code is removed, over `MAX_TOKENS` is not compared.
+
+    Returns:
+        the tokens (None when not compared) and the findings (obfuscation, not compared).
+    """
+    long = too_long(source)
+    if long is not None:
+        return None, [long]
+    counted = _Counted(_raw_tokens(source, _line_starts(source)), MAX_RAW_TOKENS)
+    findings = [found] if (found := obfuscation(counted)) else []
+    if counted.count > MAX_RAW_TOKENS:
+        return None, [
+            *findings,
+            too_many_tokens(counted.count, MAX_RAW_TOKENS, "before dead code is removed"),
+        ]
+    tokens = normalise(source)
+    if len(tokens.kinds) > MAX_TOKENS:
+        return None, [*findings, too_many_tokens(len(tokens.kinds), MAX_TOKENS, "once dead code is removed")]
+    return tokens, findings
+
+
+class _Counted:
+    """(token, the text of the token before it) for the code tokens of a stream, counted, stopping
+    once over `limit`."""
+
+    def __init__(self, tokens: Iterator[tuple[tokenize.TokenInfo, int, int]], limit: int) -> None:
+        self.tokens, self.limit, self.count = tokens, limit, 0
+
+    def __iter__(self) -> Iterator[tuple[tokenize.TokenInfo, str]]:
+        previous = ""
+        for token, _, _ in self.tokens:
+            if token.type in SKIPPED or token.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT):
+                continue
+            self.count += 1
+            if self.count > self.limit:
+                return
+            yield token, previous
+            previous = token.string
 
 
 def normalise(source: str) -> Tokens:
@@ -220,7 +273,8 @@ def _skipped_spans(source: str, line_starts: list[int]) -> list[tuple[int, int]]
     """Character spans of statements that carry no algorithm (empty when the source does not parse)."""
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+        idle = idle_statements(tree)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # nesting too deep for the tree
         return []
     lines = source.splitlines(keepends=True)
 
@@ -230,119 +284,8 @@ def _skipped_spans(source: str, line_starts: list[int]) -> list[tuple[int, int]]
         return _offset(line_starts, row, column, source)
 
     spans = []
-    for node in _idle_statements(tree):
+    for node in idle:
         end_row = node.end_lineno or node.lineno
         end_column = node.end_col_offset if node.end_col_offset is not None else node.col_offset
         spans.append((char_offset(node.lineno, node.col_offset), char_offset(end_row, end_column)))
     return _merged(spans)
-
-
-def _idle_statements(tree: ast.Module) -> list[ast.stmt]:
-    """Statements to skip: no effect, unreachable, never-true blocks, and dead stores in functions.
-
-    One walk of the tree: blocks are checked before their statements are visited (so what is
-    skipped reads nothing), and each function keeps the names read in it and in its inner ones.
-    """
-    idle: list[ast.stmt] = []
-    removed: set[int] = set()
-    scopes: list[_Scope] = []
-    pending: list[tuple[ast.AST, tuple[_Scope, ...], int | None]] = [(tree, (), None)]
-    while pending:
-        node, enclosing, owner = pending.pop()
-        if id(node) in removed:
-            continue
-        for name in ("body", "orelse", "finalbody"):
-            block = getattr(node, name, None)
-            if isinstance(block, list):
-                found = _idle_in_block(block)
-                idle.extend(found)
-                removed.update(map(id, found))
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            scopes.append(_Scope())
-            enclosing, owner = (*enclosing, scopes[-1]), None
-        elif enclosing and isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-            owner = id(node)
-            enclosing[-1].add_store(node)
-        elif enclosing and isinstance(node, (ast.Global, ast.Nonlocal)):
-            enclosing[-1].declared.update(node.names)
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            for scope in enclosing:
-                scope.reads[node.id] += 1
-            if owner is not None:
-                enclosing[-1].reads_in[owner][node.id] += 1
-        pending.extend((child, enclosing, owner) for child in ast.iter_child_nodes(node))
-    for scope in scopes:
-        idle.extend(scope.dead_stores())
-    return idle
-
-
-@dataclass
-class _Scope:
-    """What one function reads and assigns (reads in its inner functions included)."""
-
-    reads: Counter[str] = field(default_factory=Counter)
-    reads_in: dict[int, Counter[str]] = field(default_factory=dict)  # assignment -> names it reads
-    stores: list[tuple[ast.stmt, set[str]]] = field(default_factory=list)
-    declared: set[str] = field(default_factory=set)  # global and nonlocal names: never dead
-
-    def add_store(self, statement: ast.Assign | ast.AugAssign | ast.AnnAssign) -> None:
-        self.reads_in[id(statement)] = Counter()
-        self.stores.append((statement, _stored_names(statement)))
-
-    def dead_stores(self) -> list[ast.stmt]:
-        """Assignments to local names that nothing reads, repeated until none is left."""
-        dead: list[ast.stmt] = []
-        stores = self.stores
-        while True:
-            found = [
-                statement
-                for statement, names in stores
-                if names and not any(self.reads[name] > 0 or name in self.declared for name in names)
-            ]
-            if not found:
-                return dead
-            for statement in found:
-                dead.append(statement)
-                self.reads.subtract(self.reads_in[id(statement)])
-            gone = set(map(id, found))
-            stores = [(statement, names) for statement, names in stores if id(statement) not in gone]
-
-
-def _idle_in_block(block: list[ast.stmt]) -> list[ast.stmt]:
-    idle = []
-    for position, statement in enumerate(block):
-        if isinstance(statement, ast.Pass) or _no_effect(statement):
-            idle.append(statement)
-        elif isinstance(statement, (ast.If, ast.While)) and _never_true(statement.test):
-            if not (isinstance(statement, ast.If) and statement.orelse):
-                idle.append(statement)
-        elif isinstance(statement, (ast.Return, ast.Raise, ast.Break, ast.Continue)):
-            idle.extend(block[position + 1 :])
-            break
-    return idle
-
-
-def _no_effect(statement: ast.stmt) -> bool:
-    if not isinstance(statement, ast.Expr):
-        return False
-    value = statement.value
-    if isinstance(value, (ast.Constant, ast.Name, ast.Attribute)):
-        return True
-    return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "print"
-
-
-def _never_true(test: ast.expr) -> bool:
-    return isinstance(test, ast.Constant) and not test.value
-
-
-def _stored_names(statement: ast.Assign | ast.AugAssign | ast.AnnAssign) -> set[str]:
-    """The plain names a statement assigns; empty when it also stores into an attribute or item."""
-    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-    names: set[str] = set()
-    for target in targets:
-        for node in ast.walk(target):
-            if isinstance(node, (ast.Attribute, ast.Subscript, ast.Starred)):
-                return set()
-            if isinstance(node, ast.Name):
-                names.add(node.id)
-    return names

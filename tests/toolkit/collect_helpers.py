@@ -13,6 +13,7 @@ from pathlib import Path
 
 FIXTURE = Path(__file__).parent / "files" / "course"
 REFERENCE = (FIXTURE / "solutions" / "vec.py").read_text(encoding="utf-8")
+MODULE = "assignments/vec/vec.py"  # where the student repository template keeps the stub
 WRONG_SCALE = REFERENCE.replace("return x * k", "return x * 2.0")  # ignores k: loses test_scale
 
 
@@ -67,6 +68,37 @@ class Organisation:
         work = self.folder.parent / "work" / f"{self.prefix}-{student}"
         git("reset", "--quiet", "--hard", commit, cwd=work)
         git("push", "--quiet", "--force", "origin", "HEAD:main", cwd=work)
+
+
+def fast_import(bare: Path, count: int, text: str, base: str | None = None) -> list[str]:
+    """Write `count` commits onto main of `bare` in one `git fast-import` (as many pushes would),
+    each writing `text` and its number into vec.py; a new history unless `base` (a sha) is given.
+    Returns their shas, in order.
+    """
+    stream = ["reset refs/heads/main\n" + (f"from {base}\n" if base else "")]
+    for number in range(1, count + 1):
+        content = f"{text}# revision {number}\n".encode()
+        message = f"revision {number}"
+        stream.append(
+            f"commit refs/heads/main\nmark :{number}\n"
+            f"committer student <s@example.org> {1_700_000_000 + number} +0000\n"
+            f"data {len(message)}\n{message}\n"
+            f"M 100644 inline {MODULE}\ndata {len(content)}\n{content.decode()}\n"
+        )
+    marks = bare / "marks"
+    done = subprocess.run(
+        ["git", "--git-dir", str(bare), "fast-import", "--quiet", "--force", f"--export-marks={marks}"],
+        input="".join(stream).encode(), capture_output=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    shas = dict(line.split() for line in marks.read_text().splitlines())
+    marks.unlink()
+    return [shas[f":{number}"] for number in range(1, count + 1)]
+
+
+def force(bare: Path, commit: str) -> None:
+    """What a force-push does on the server: main now points at `commit`."""
+    git("--git-dir", str(bare), "update-ref", "refs/heads/main", commit)
 
 
 def at(text: str):

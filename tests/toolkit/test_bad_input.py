@@ -74,7 +74,7 @@ USAGE = [  # (id, command, set-up, arguments, the one line on stderr)
      "{root}/nothing.py: no such file or folder; check the path given to --submission."),
     ("empty submission folder", "grade", write("empty/.keep", ""),
      ["stats", "--submission", "{root}/../empty"],
-     "{root}/../empty: no stats.py in this folder; submit it there."),
+     "{root}/../empty: nothing submitted: no stats.py or stats.ipynb found; the folder is empty."),
     ("not a python file", "grade", write("answers.txt", "42\n"),
      ["stats", "--submission", "{root}/../answers.txt"],
      "{root}/../answers.txt: a submission is a .py file, a folder or an .ipynb notebook."),

@@ -59,7 +59,11 @@ def test_gradebook_scores_every_variant(graded):
     assert len(rows) == 10 and summary["students"] == 10
     unknown = "params: time unknown, no penalty"  # no --times: nobody is charged a penalty
     assert rows["s00"] == {"student": "s00", "params": "48.0", "total": "48.0", "notes": unknown}
-    assert rows["s01"] == {"student": "s01", "params": "0.0", "total": "0.0", "notes": unknown}  # exits
+    exits = (  # the gradebook says why, where it said nothing
+        "every test failed for this reason: importing your code ended the process: "
+        "the process exited with code 3"
+    )
+    assert rows["s01"] == {"student": "s01", "params": "0.0", "total": "0.0", "notes": f"{unknown}; {exits}"}
     assert 0 < float(rows["s02"]["params"]) < 48  # one function hangs: the others still score
     assert 0 < float(rows["s03"]["params"]) < 48 and 0 < float(rows["s04"]["params"]) < 48
     assert (out / "histogram.png").stat().st_size > 1000

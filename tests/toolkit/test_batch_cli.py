@@ -103,7 +103,8 @@ def test_the_terminal_lists_roster_problems_and_refusals(course_copy, tmp_path):
         "time unknown, so no late penalty: 1 submission(s); pass --times FILE (the LMS's submission times)",
         "wrote "
         + ", ".join(
-            str(out / name) for name in ("gradebook.csv", "summary.json", "feedback", "histogram.png")
+            str(out / name)
+            for name in ("gradebook.csv", "summary.json", "feedback", "staff", "histogram.png")
         ),
     ]
     assert lines[-len(expected) :] == expected

@@ -1,5 +1,6 @@
 """The `grade` command through click's runner: exit codes, the table, and every report format."""
 
+import ast
 import json
 import shutil
 import subprocess
@@ -93,7 +94,7 @@ def test_fail_under_sets_the_exit_code(course_copy, tmp_path):
     [
         (["stat"], "error: no assignment 'stat'; did you mean 'stats'?"),
         (["stats", "--submission", "missing.py"], "error: missing.py: no such file or folder"),
-        (["stats"], "error: no assignments/stats/stats.py to grade; run `course release` first"),
+        (["stats"], "error: no assignments/stats to grade; run `course release` first"),
         ([], "error: which assignment? name one (vec, stats)"),
     ],
 )
@@ -145,3 +146,26 @@ def test_course_validate_lists_assignments_with_dates_in_the_course_zone(tmp_pat
         "vec          10 points  due 2026-01-13 07:59 +0800  Vectors",
         "stats         5 points  due 2026-01-20 07:59 +0800  Mean and variance",
     ]
+
+
+HEAVY = ("matplotlib", "copydetect", "dask", "distributed", "grader.similarity")
+LOADED = "import sys; print(sorted(sys.modules))"
+HELP = "from grader.cli import {0}\ntry:\n    {0}(['--help'])\nexcept SystemExit:\n    pass"
+
+
+@pytest.mark.parametrize(
+    "script",
+    ["import grader.cli", "import grader", HELP.format("grade_command"), HELP.format("course_command")],
+)
+def test_the_commands_and_their_help_load_no_plotting_similarity_or_cluster_code(script):
+    """`grade` runs dozens of times an evening: matplotlib, copydetect and dask load only when used."""
+    done = subprocess.run([sys.executable, "-c", f"{script}\n{LOADED}"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    loaded = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    assert not [name for name in loaded if name.startswith(HEAVY)], loaded
+    assert "grader" in loaded  # the check sees the modules of the process that ran the script
+
+
+def test_similarity_help_shows_the_defaults_it_loads_when_asked():
+    result = CliRunner().invoke(course_command, ["similarity", "--help"])
+    assert result.exit_code == 0 and "[default: 0.7;" in result.output and "[default: 50;" in result.output

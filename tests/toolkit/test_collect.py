@@ -21,7 +21,7 @@ from grader.collect import LocalSource, Record, collect, open_assignments
 from grader.config import load_course
 from grader.errors import GraderError
 
-from .collect_helpers import FIXTURE, REFERENCE, WRONG_SCALE, Organisation, at
+from .collect_helpers import FIXTURE, REFERENCE, WRONG_SCALE, Organisation, at, fast_import, force, git
 
 C1, C2, C3, C4 = (
     "2026-01-11T12:00:00+00:00",
@@ -121,12 +121,23 @@ def test_record_keeps_first_seen_times_and_tips(collected):
     assert [tip["seen"] for tip in grace["tips"]] == [
         "2026-01-11T12:00:00Z", "2026-01-14T11:59:00Z", "2026-01-16T00:00:00Z",
     ]  # fmt: skip
-    assert grace["tips"][-1]["commit"] == shas["grace_a"]
-    assert grace["commits"][shas["grace_a"]] == {"seen": "2026-01-11T12:00:00Z", "after": None}
-    assert record["assignments"]["vec"]["bob"]["commits"][shas["bob"]] == {
-        "seen": "2026-01-14T11:59:00Z",
-        "after": "2026-01-11T12:00:00Z",
+    assert grace["tips"][-1] == {  # forced back to her first commit: it keeps its first time
+        "commit": shas["grace_a"],
+        "seen": "2026-01-16T00:00:00Z",
+        "after": "2026-01-14T11:59:00Z",
+        "first_seen": "2026-01-11T12:00:00Z",
+        "first_after": None,
     }
+    assert record["schema_version"] == 2 and "commits" not in grace
+    assert record["assignments"]["vec"]["bob"]["tips"] == [
+        {
+            "commit": shas["bob"],
+            "seen": "2026-01-14T11:59:00Z",
+            "after": "2026-01-11T12:00:00Z",
+            "first_seen": "2026-01-14T11:59:00Z",
+            "first_after": "2026-01-11T12:00:00Z",
+        }
+    ]
     assert [s["new_commits"] for s in summaries] == [4, 3, 0, 2]
 
 
@@ -282,3 +293,125 @@ def test_a_broken_repository_or_roster_row_harms_only_its_student(tmp_path):
     assert problems[1].startswith("zed/vec: vec-zed.git cannot be fetched: ")
     assert summary["students"]["vec"]["zed"]["note"].startswith("vec-zed.git cannot be fetched: ")
     assert sorted(p.name for p in (tmp_path / "out" / "class").iterdir()) == ["alice", "bob"]
+
+
+@pytest.mark.slow
+def test_a_record_stays_small_after_100000_commits_and_force_pushes(tmp_path):
+    """Its size grows with the checks that saw a push, never with commits (was 11.2 MB, then 24.0 MB)."""
+    org, out, record_path = (
+        Organisation(tmp_path / "org"),
+        tmp_path / "collected",
+        tmp_path / "first-seen.json",
+    )
+    bare = org.bare("heidi")
+    course = load_course(FIXTURE / "course.yml")
+
+    def collect_at(when):
+        return collect(
+            course,
+            LocalSource(org.folder),
+            out,
+            clock=at(when),
+            record_path=record_path,
+            assignment_ids=["vec"],
+        )
+
+    first = fast_import(bare, 100_000, REFERENCE)
+    assert collect_at(C1)["new_commits"] == 100_000
+    force(bare, first[49_999])  # back to a commit pushed with the others, never a tip
+    summary = collect_at(C2)
+    assert summary["new_commits"] == 0 and summary["warnings"] == []  # first seen at C1: on time
+    second = fast_import(bare, 100_000, WRONG_SCALE)  # a new history, forced over the old one
+    assert collect_at(C3)["new_commits"] == 100_000
+    assert record_path.stat().st_size < 2_000, record_path.read_text()
+    record = Record.load(record_path)  # the record alone decides any cut-off again
+    due = datetime.fromisoformat("2026-01-12T23:59:00+00:00")
+    decided = {
+        when: record.graded("vec", "heidi", when)
+        for when in (due, due + timedelta(days=2), due + timedelta(days=4))
+    }
+    assert [(seen.commit, seen.seen.isoformat()) for seen in decided.values()] == [
+        (first[-1], C1),
+        (first[49_999], C1),  # forced back: the time the commit was first seen, not C2
+        (second[-1], C3),
+    ]
+    assert decided[due + timedelta(days=4)].after == datetime.fromisoformat(C2)
+
+
+def test_a_record_of_schema_1_is_read_and_written_as_schema_2(tmp_path):
+    """A record written before the tips alone were kept: every commit, with when it was first seen."""
+    old = {
+        "schema_version": 1,
+        "assignments": {
+            "vec": {
+                "ivan": {
+                    "repository": "vec-ivan",
+                    "checked": "2026-01-16T00:00:00Z",
+                    "commits": {
+                        "a" * 40: {"seen": "2026-01-11T12:00:00Z", "after": None},
+                        "b" * 40: {"seen": "2026-01-11T12:00:00Z", "after": None},
+                        "c" * 40: {"seen": "2026-01-14T11:59:00Z", "after": "2026-01-11T12:00:00Z"},
+                    },
+                    "tips": [
+                        {"seen": "2026-01-11T12:00:00Z", "commit": "b" * 40},
+                        {"seen": "2026-01-14T11:59:00Z", "commit": "c" * 40},
+                        {"seen": "2026-01-16T00:00:00Z", "commit": "a" * 40},  # forced back
+                    ],
+                }
+            }
+        },
+    }
+    path = tmp_path / "first-seen.json"
+    path.write_text(json.dumps(old, indent=1), encoding="utf-8")
+    record = Record.load(path)
+    due = datetime.fromisoformat("2026-01-12T23:59:00+00:00")
+    on_time = record.graded("vec", "ivan", due)
+    late = record.graded("vec", "ivan", due + timedelta(days=2))
+    forced = record.graded("vec", "ivan", None)
+    assert (on_time.commit, on_time.seen.isoformat(), on_time.after) == ("b" * 40, C1, None)
+    assert (late.commit, late.seen.isoformat(), late.after.isoformat()) == ("c" * 40, C2, C1)
+    assert (forced.commit, forced.seen.isoformat(), forced.after) == ("a" * 40, C1, None)
+    record.save()
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["schema_version"] == 2 and "commits" not in saved["assignments"]["vec"]["ivan"]
+    assert [tip["after"] for tip in saved["assignments"]["vec"]["ivan"]["tips"]] == [
+        None, "2026-01-11T12:00:00Z", "2026-01-14T11:59:00Z",
+    ]  # fmt: skip
+    assert Record.load(path).graded("vec", "ivan", None) == forced
+
+
+@pytest.mark.parametrize("server_keeps_old_commits", [True, False])
+def test_a_branch_forced_back_after_the_mirrors_were_lost(tmp_path, server_keeps_old_commits):
+    """The mirrors live in a cache that may be evicted: the recorded tip is fetched again by sha
+    where the server still has it (GitHub keeps commits a force-push left behind), so the commit
+    keeps its first time; only a commit gone everywhere counts from the check that saw it."""
+    org, out, record_path = (
+        Organisation(tmp_path / "org"),
+        tmp_path / "collected",
+        tmp_path / "first-seen.json",
+    )
+    course = load_course(FIXTURE / "course.yml")
+    first = org.push("judy", {MODULE: REFERENCE}, "2026-01-10T09:00:00+00:00")
+    org.push("judy", {MODULE: WRONG_SCALE}, "2026-01-10T10:00:00+00:00")
+
+    def collect_at(when):
+        return collect(
+            course,
+            LocalSource(org.folder),
+            out,
+            clock=at(when),
+            record_path=record_path,
+            assignment_ids=["vec"],
+        )
+
+    collect_at(C1)
+    shutil.rmtree(out / "mirrors")
+    bare = org.bare("judy")
+    force(bare, first)  # the second commit is now reachable from no branch
+    if not server_keeps_old_commits:
+        git("--git-dir", str(bare), "reflog", "expire", "--expire=now", "--all")
+        git("--git-dir", str(bare), "gc", "--quiet", "--prune=now")
+    collect_at(C2)
+    graded = Record.load(record_path).graded("vec", "judy", None)
+    assert graded.commit == first
+    assert graded.seen.isoformat() == (C1 if server_keeps_old_commits else C2)

@@ -177,7 +177,7 @@ def test_feedback_is_posted_on_each_graded_commit(tmp_path):
     assert [url for _, url, _, _ in fake.requests] == [alice, bob]  # carol has nothing graded
     body = json.loads(fake.requests[0][3])["body"]
     assert "test_scale | 0.00/3.00 | values differ: k ignored?" in body
-    assert "late penalty: 1.0 (submitted X)" in body and "**final score: 2.0**" in body
+    assert "late penalty: -1.0 (submitted X)" in body and "**final score: 2.0**" in body
     assert f"graded commit `{sha_a[:12]}`" in body
     assert fake.requests[0][2]["Content-Type"] == "application/json"
     assert posted == ["alice/vec: https://github.com/cnn-course/vec-alice/commit/SHA#commitcomment-1401"]

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from grader.cli import course_command
 from grader.release import make_stub, templates
 
 from .conftest import fixture_course
+from .fake_bwrap import fake_bwrap
 
 pytestmark = pytest.mark.slow
 
@@ -79,13 +81,18 @@ def autograder(tmp_path_factory, venv_folder) -> tuple[Path, dict[str, str]]:
     return root, environment
 
 
-def run_autograder(autograder: tuple[Path, dict[str, str]], name: str, text: str) -> dict:
-    """Gradescope's run for one submission: a fresh submission/ and results/, then run_autograder."""
+def run_autograder(
+    autograder: tuple[Path, dict[str, str]], name: str, text: str, more: dict[str, str] | None = None
+) -> dict:
+    """Gradescope's run for one submission (the file `name`, and `more` files beside it): a fresh
+    submission/ and results/, then run_autograder."""
     root, environment = autograder
     for folder in ("submission", "results"):
         shutil.rmtree(root / folder, ignore_errors=True)
     (root / "submission").mkdir()
-    (root / "submission" / name).write_text(text, encoding="utf-8")
+    for path, content in {name: text, **(more or {})}.items():
+        (root / "submission" / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / "submission" / path).write_text(content, encoding="utf-8")
     run = subprocess.run(
         ["bash", str(root / "run_autograder")], env=environment, capture_output=True, text=True, timeout=300
     )
@@ -105,6 +112,7 @@ def test_the_reference_gets_full_marks(autograder):
     assert len(results["tests"]) == 4 and all(t["status"] == "passed" for t in results["tests"])
     assert {t["visibility"] for t in results["tests"]} == {"after_published"}
     assert "isolation bubblewrap" in results["output"]
+    assert results["stdout_visibility"] == "hidden"  # what run_autograder printed stays with the staff
 
 
 def test_the_stub_gets_zero(autograder):
@@ -113,6 +121,41 @@ def test_the_stub_gets_zero(autograder):
     assert results["score"] == 0
     assert len(results["tests"]) == 4 and all(t["status"] == "failed" for t in results["tests"])
     assert all("NotImplementedError" in t["output"] for t in results["tests"])
+
+
+@pytest.fixture
+def without_namespaces(autograder, venv_folder) -> Iterator[tuple[Path, dict[str, str]]]:
+    """The same image where Gradescope runs it: root in Docker, a bwrap that is installed but may
+    not create namespaces, /autograder a folder every user may pass (as Gradescope makes it), and
+    the image's Python readable by every user (setup.sh installs into it)."""
+    root, environment = autograder
+    public = Path(tempfile.mkdtemp(prefix="autograder-"))
+    os.chmod(public, 0o755)
+    shutil.copytree(root / "source", public / "source", symlinks=True)
+    shutil.copy(root / "run_autograder", public / "run_autograder")
+    os.chmod(venv_folder, 0o755)
+    refused = fake_bwrap(public.with_name(public.name + "-bin"), "no-namespaces")
+    path = f"{refused}:{environment['PATH']}"
+    yield public, {**environment, "GRADESCOPE_ROOT": str(public), "PATH": path}
+    shutil.rmtree(public, ignore_errors=True)
+    shutil.rmtree(refused, ignore_errors=True)
+
+
+def test_without_namespaces_the_reference_gets_full_marks(without_namespaces):
+    """Before: 0, "other users can read /autograder/submission: make a parent folder private"."""
+    results = run_autograder(without_namespaces, "vec.py", reference())
+    assert results["score"] == pytest.approx(10.0), results.get("output")
+    assert len(results["tests"]) == 4 and all(t["status"] == "passed" for t in results["tests"])
+    assert "isolation unprivileged uid" in results["output"]
+
+
+def test_without_namespaces_the_stub_gets_zero(without_namespaces):
+    stub = make_stub(reference(), Path("vec.py"), templates(Path("/nonexistent")))
+    results = run_autograder(without_namespaces, "vec.py", stub)
+    assert results["score"] == 0
+    assert len(results["tests"]) == 4 and all(t["status"] == "failed" for t in results["tests"])
+    assert all("NotImplementedError" in t["output"] for t in results["tests"])
+    assert "isolation unprivileged uid" in results["output"]
 
 
 def test_an_unimportable_submission_gets_zero_with_one_reason_per_function(autograder):
@@ -129,10 +172,34 @@ def test_a_missing_file_is_one_sentence_for_the_student(autograder):
     """Nothing to grade: the grader's one sentence reaches the student (exit 2, no results of its own)."""
     results = run_autograder(autograder, "notes.txt", "my answers are in the wrong file\n")
     assert results["score"] == 0 and results["tests"] == []
-    sentence = f"{autograder[0] / 'submission'}: no vec.py in this folder; submit it there."
+    sentence = (
+        f"{autograder[0] / 'submission'}: nothing submitted: no vec.py or vec.ipynb found; the folder"
+        " holds notes.txt."
+    )
     assert results["output"] == f"{sentence} (contact the course staff if this is wrong)"
 
 
+def test_a_notebook_uploaded_with_the_untouched_stub_is_graded(autograder):
+    """Students upload both files; the autograder grades the one that differs from the stub."""
+    from .messy_class import SOLVED, saved_as
+
+    course = autograder[0].parent / "course"
+    stub = (course / "assignments" / "vec" / "vec.py").read_text(encoding="utf-8")
+    notebook = saved_as(course / "assignments" / "vec" / "vec.ipynb", SOLVED, "colab")
+    results = run_autograder(autograder, "vec.py", stub, {"Vec.ipynb": notebook})
+    assert results["score"] == pytest.approx(10.0)
+    assert "vec: graded Vec.ipynb; also found vec.py" in results["output"]
+
+
+def test_work_one_folder_deeper_is_graded(autograder):
+    from .messy_class import SOLVED
+
+    results = run_autograder(autograder, "hw1/vec (1).py", SOLVED)
+    assert results["score"] == pytest.approx(10.0)
+    assert "vec: graded hw1/vec (1).py" in results["output"]
+
+
+# last: it replaces the autograder's course with stats'
 def test_a_known_mistake_is_named_by_its_released_fingerprints(autograder, tmp_path):
     """The catalogue stays with the instructor, but its released fingerprints travel in the zip:
     the sample variance of the fixture's stats catalogue is named on the public test, with its hint."""

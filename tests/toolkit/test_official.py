@@ -6,7 +6,7 @@ import shutil
 
 from click.testing import CliRunner
 
-from grader.cli import grade_command
+from grader.cli import course_command, grade_command
 from grader.config import load_course
 from grader.release import release
 
@@ -53,3 +53,34 @@ def test_an_official_run_with_the_hidden_suite_grades(tmp_path):
     )
     assert graded.exit_code == 0, graded.output
     assert "pending" not in graded.output
+
+
+def no_bubblewrap_root_with_a_private_python(monkeypatch):
+    """A root CI machine without bubblewrap whose Python other users cannot read (pyenv under /root)."""
+    from grader.sandbox import policy
+
+    monkeypatch.setattr(policy, "bubblewrap_works", lambda: False)
+    monkeypatch.setattr(policy, "bubblewrap_problem", lambda: "bubblewrap is not installed")
+    monkeypatch.setattr(policy, "_is_root", lambda: True)
+    monkeypatch.setattr(policy, "reachable_by_others", lambda path: False)
+
+
+def test_refused_isolation_names_bubblewrap_and_only_grade_offers_advisory(tmp_path, monkeypatch):
+    """issue 18: the message said "install Python system-wide", never "install bubblewrap", and
+    suggested --advisory to `course grade-all`, which has no such option."""
+    no_bubblewrap_root_with_a_private_python(monkeypatch)
+    root = fixture_course(tmp_path / "course")
+    solution = root / "solutions" / "vec.py"
+    graded = CliRunner().invoke(
+        grade_command, ["vec", "--submission", str(solution), "--course", str(root), "--official"]
+    )
+    assert graded.exit_code == 3, graded.output
+    assert "install bubblewrap" in graded.output and "--advisory" in graded.output
+    (tmp_path / "class" / "ann").mkdir(parents=True)
+    shutil.copy(solution, tmp_path / "class" / "ann" / "vec.py")
+    everyone = CliRunner().invoke(
+        course_command,
+        ["grade-all", str(tmp_path / "class"), "--course", str(root), "--out", str(tmp_path / "out")],
+    )
+    assert everyone.exit_code == 3, everyone.output
+    assert "install bubblewrap" in everyone.output and "--advisory" not in everyone.output

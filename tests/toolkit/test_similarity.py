@@ -4,6 +4,7 @@ The evaluation class is tests/toolkit/files/similarity/: six independent solutio
 and pool.py written in different styles, the reference, and copies disguised by obfuscate.py.
 """
 
+import ast
 import csv
 import json
 import os
@@ -38,6 +39,7 @@ from .conftest import ROOT
 FILES = Path(__file__).parent / "files" / "similarity"
 sys.path.insert(0, str(FILES))
 import corpus  # noqa: E402
+import evade  # noqa: E402
 import obfuscate  # noqa: E402
 
 COURSE = load_course(ROOT / "course.yml")
@@ -357,3 +359,148 @@ def test_grade_all_with_similarity_grades_and_compares_the_same_class(course_cop
     with (report / "clusters.csv").open(encoding="utf-8") as handle:
         assert {row["student"] for row in csv.DictReader(handle)} == {"first", "second", "third"}
     assert (report / "index.html").is_file() and len(list((report / "pairs").glob("*.html"))) == 3
+
+
+def similarity_of(folder, assignment="pool"):
+    """`course similarity` on a class folder: its output, pairs by student pair and problem rows."""
+    out = folder.parent / f"report-{folder.name}"
+    result = CliRunner().invoke(
+        course_command,
+        ["similarity", str(folder), "--assignment", assignment, "--out", str(out), "--course", str(ROOT)],
+    )
+    assert result.exit_code == 0, result.output
+    with (out / "pairs.csv").open(encoding="utf-8") as handle:
+        pairs = {frozenset((r["student_a"], r["student_b"])): r for r in csv.DictReader(handle)}
+    with (out / "problems.csv").open(encoding="utf-8") as handle:
+        problems = list(csv.DictReader(handle))
+    return result.output, pairs, problems, (out / "index.html").read_text(encoding="utf-8")
+
+
+def make_class(folder, files):
+    for student, (name, text) in files.items():
+        (folder / student).mkdir(parents=True)
+        (folder / student / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("how", ["exec", "compile", "getattr", "interpreter", "marshal"])
+def test_a_copy_run_from_compressed_text_is_listed_as_obfuscation_and_never_run(tmp_path, how):
+    marker = tmp_path / "ran"
+    original = (FILES / "pool" / "loops.py").read_text(encoding="utf-8")
+    payload = original + f"\nopen({str(marker)!r}, 'w').close()\n"  # were the copy run, the file would exist
+    folder = make_class(
+        tmp_path / "class",
+        {
+            "author": ("pool.py", original),
+            "packer": ("pool.py", evade.packed(payload, how)),
+            "honest": ("pool.py", (FILES / "pool" / "strided.py").read_text(encoding="utf-8")),
+        },
+    )
+    output, _, problems, index = similarity_of(folder)
+    assert [(row["student"], row["kind"]) for row in problems] == [("packer", "obfuscation")]
+    named = {"getattr": "builtins", "interpreter": "InteractiveInterpreter"}.get(how, how)
+    assert f"{named} (line" in problems[0]["detail"]
+    assert "read it yourself: packer: runs code built at run time" in output
+    assert "packer" in index.split('id="problems"')[1].split("</table>")[0]
+    assert not marker.exists(), "nothing a student wrote is decoded or run outside the sandbox"
+
+
+def test_methods_named_like_builtins_are_not_obfuscation(tmp_path):
+    honest = (FILES / "pool" / "loops.py").read_text(encoding="utf-8")
+    honest += "\nimport re\nPATTERN = re.compile('x')\n\ndef evaluate(model):\n    return model.eval()\n"
+    folder = make_class(tmp_path / "class", {"one": ("pool.py", honest), "two": ("pool.py", honest)})
+    assert similarity_of(folder)[2] == []
+
+
+@pytest.mark.parametrize("flavour", ["local", "global", "item", "guard", "log"])
+def test_a_copy_padded_with_a_counter_read_back_by_checks_scores_as_a_copy(evaluated, flavour):
+    assignment, documents, analysis = evaluated
+    table = scores_by_category(documents, analysis)
+    highest_independent = max(p.score for p in table["independent"] if p)
+    original = next(d.source for d in documents if d.name == "loops")
+    padded = evade.counted(original, flavour)
+    assert len(padded.splitlines()) > 1.5 * len(ast.parse(original).body)
+    starter = starter_code(ROOT, COURSE.assignment(assignment))
+    pair = analyse([("loops", original), ("padded", padded)], starter, Settings()).pairs[0]
+    # before: 0.61 to 0.71 on one side, 0.42 to 0.55 on the other, below independent pairs
+    assert min(pair.similarity_a, pair.similarity_b) >= 0.9 and pair.flagged(Settings())
+    assert pair.score > highest_independent
+
+
+def test_a_counter_the_code_reads_is_live():
+    counting = """def positives(values):
+    count = 0
+    for value in values:
+        if value > 0:
+            count += 1
+    return count
+"""
+    assert normalise(counting).kinds.count("+=") == 1
+    only_checked = counting.replace("    return count", "    assert count >= 0\n    return values")
+    assert normalise(only_checked).kinds.count("+=") == 0
+    printed = only_checked.replace("    assert count >= 0", "    if count < 0:\n        print('odd')")
+    assert (
+        normalise(printed).kinds == normalise(counting.replace("    return count", "    return values")).kinds
+    )
+    state = "calls = 0\n\n\ndef f(x):\n    global calls\n    calls = 1 + calls\n    return x * 2\n"
+    assert normalise(state).kinds == normalise("def f(x):\n    return x * 2\n").kinds
+    read = state + "\n\ndef count():\n    return calls\n"
+    assert "global" in normalise(read).kinds, "a counter something reads is kept"
+    shuffled = "def f(x, make):\n    rng = make(x)\n    out = []\n    out.append(x)\n    rng.shuffle(out)\n"
+    shuffled += "    return out\n"  # a call that may change its arguments stays
+    assert "shuffle" in normalise(shuffled).kinds and "append" in normalise(shuffled).kinds
+
+
+def test_a_malformed_notebook_is_its_students_line_only(tmp_path):
+    original = (FILES / "pool" / "loops.py").read_text(encoding="utf-8")
+    folder = make_class(
+        tmp_path / "class",
+        {
+            "author": ("pool.py", original),
+            "copier": ("pool.py", obfuscate.disguise(original, 3)),
+            "lister": ("pool.ipynb", evade.nbgrader_list(original.split("\n\n\n"))),
+            "garbled": ("pool.ipynb", '{"cells": [{"cell_type": "code", "source": 7}], "nbformat": 4}'),
+        },
+    )
+    _, pairs, problems, _ = similarity_of(folder)
+    assert frozenset({"author", "copier"}) in pairs
+    assert frozenset({"author", "lister"}) in pairs, "a list where nbgrader keeps a mapping is only ignored"
+    assert [(row["student"], row["kind"]) for row in problems] == [("garbled", "not compared")]
+    assert "pool.ipynb" in problems[0]["detail"]
+
+
+def test_files_too_large_are_listed_not_compared_and_cost_bounded_memory(tmp_path):
+    original = (FILES / "pool" / "loops.py").read_text(encoding="utf-8")
+    commented = original + "".join(f"# note {n}: {'x' * 60}\n" for n in range(20_000))  # 1.4 MB of comments
+    folder = make_class(
+        tmp_path / "class",
+        {
+            "author": ("pool.py", original),
+            "commented": ("pool.py", commented),
+            "huge": ("pool.py", evade.dense(2_000_000)),
+            "large": ("pool.py", original + evade.dense(300_000)),
+            "giant": ("pool.py", "x = 1\n" * 800_000),
+        },
+    )
+    script = (
+        "import sys\nfrom click.testing import CliRunner\nfrom grader.cli import course_command\n"
+        f"result = CliRunner().invoke(course_command, ['similarity', {str(folder)!r}, '--assignment', 'pool',"
+        f" '--out', {str(tmp_path / 'out')!r}, '--course', {str(ROOT)!r}, '--workers', '1'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.split()[-1]) < 400 * 1024, (
+        "peak memory in kB (a 2 MB file took 400 MB, 8 MB 1.3 GB)"
+    )
+    with (tmp_path / "out" / "problems.csv").open(encoding="utf-8") as handle:
+        problems = {row["student"]: row for row in csv.DictReader(handle)}
+    assert set(problems) == {"huge", "large", "giant"}
+    assert all(row["kind"] == "not compared" for row in problems.values())
+    assert "before dead code is removed" in problems["huge"]["detail"]
+    assert "once dead code is removed" in problems["large"]["detail"]
+    assert "4,000,000" in problems["giant"]["detail"]
+    with (tmp_path / "out" / "pairs.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {(r["student_a"], r["student_b"], r["flagged"]) for r in rows} == {("author", "commented", "1")}

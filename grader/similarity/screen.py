@@ -1,0 +1,117 @@
+"""What is said of a submission besides its pairs: code run from text, and files too large to compare.
+
+Code that builds code at run time (`exec`, `eval`, `compile`, `marshal`, `pickle`, code and
+function objects, `__import__` and the builtins reached by name, `code`'s interpreters,
+`timeit` of a string, `ctypes`, `subprocess`) can hold a whole copy in a
+compressed string that no fingerprint sees: any such use is listed as obfuscation, with the
+student named, for a person to read. Nothing is decoded, imported or run here: the tokens are
+only read. A file whose code (comments and dead statements removed) is longer than
+`MAX_TOKENS` is listed as not compared, so memory stays bounded whatever a student submits.
+"""
+
+from __future__ import annotations
+
+import re
+import tokenize
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+MAX_CODE_CHARACTERS = 4_000_000  # the code read at all (a notebook: its code cells joined)
+MAX_RAW_TOKENS = 200_000  # tokens before the syntax tree removes dead code (bounds its memory)
+MAX_TOKENS = 50_000  # tokens compared, after comments and dead code are removed
+
+RUNS_TEXT = frozenset(
+    {"exec", "eval", "compile", "__import__", "breakpoint"}
+)  # the builtins, not `re.compile`
+REACHES_CODE = frozenset(
+    {
+        "marshal",
+        "pickle",
+        "dill",
+        "runpy",
+        "importlib",
+        "builtins",
+        "__builtins__",
+        "CodeType",
+        "FunctionType",
+        "LambdaType",
+        "__code__",
+        "__globals__",
+        "__subclasses__",
+        "InteractiveInterpreter",
+        "InteractiveConsole",
+        "runsource",
+        "runcode",
+        "timeit",
+        "ctypes",
+        "subprocess",
+        "allow_pickle",
+        "shelve",
+        "copyreg",
+    }
+)  # anywhere, attribute or name
+NAMED = RUNS_TEXT | REACHES_CODE
+QUOTED = re.compile(r"^[rRbBuU]{0,2}(?:'''|\"\"\"|'|\")(\w+)(?:'''|\"\"\"|'|\")$")
+
+OBFUSCATION, NOT_COMPARED = "obfuscation", "not compared"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something the report says of one submission.
+
+    Attributes:
+        kind: OBFUSCATION (still compared) or NOT_COMPARED (left out of every pair).
+        detail: one sentence: what was found and where.
+    """
+
+    kind: str
+    detail: str
+
+
+def too_long(source: str) -> Finding | None:
+    """A finding when `source` has more characters than are read at all, else None."""
+    if len(source) <= MAX_CODE_CHARACTERS:
+        return None
+    return not_compared(f"{len(source):,} characters of code, over the {MAX_CODE_CHARACTERS:,} compared")
+
+
+def not_compared(reason: str) -> Finding:
+    """The finding of a submission left out: `reason`, and what a person should do."""
+    return Finding(NOT_COMPARED, f"not compared: {reason}; read it yourself")
+
+
+def too_many_tokens(count: int, limit: int, stage: str) -> Finding:
+    """The finding of a file whose code is over `limit` tokens (`stage`: before or after dead code)."""
+    return not_compared(f"more than {limit:,} tokens of code {stage} ({count:,} counted)")
+
+
+def obfuscation(tokens: Iterable[tuple[tokenize.TokenInfo, str]]) -> Finding | None:
+    """A finding naming each use of code built at run time, with its first line; None if there is none.
+
+    Args:
+        tokens: (token, the text of the token before it) for every token of the file.
+    """
+    lines: dict[str, int] = {}
+    for token, previous in tokens:
+        name = _used_name(token, previous)
+        if name is not None and name not in lines:
+            lines[name] = token.start[0]
+    if not lines:
+        return None
+    uses = ", ".join(
+        f"{name} (line {line})" for name, line in sorted(lines.items(), key=lambda item: item[1])
+    )
+    return Finding(OBFUSCATION, f"runs code built at run time, which no fingerprint sees: {uses}")
+
+
+def _used_name(token: tokenize.TokenInfo, previous: str) -> str | None:
+    if token.type == tokenize.NAME:
+        if token.string in REACHES_CODE or (token.string in RUNS_TEXT and previous != "."):
+            return token.string
+        return None
+    if token.type == tokenize.STRING:  # getattr(builtins, "exec"), sys.modules["marshal"]
+        quoted = QUOTED.match(token.string)
+        if quoted and quoted.group(1) in NAMED:
+            return quoted.group(1)
+    return None
