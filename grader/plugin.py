@@ -24,7 +24,7 @@ from grader.config import Course, find_course_root, load_course
 from grader.containment import dependencies, run_ranks, suite_uses
 from grader.diagnosis import Replayer, callees, diagnose
 from grader.errors import GraderError
-from grader.located import MAX_SOURCE_BYTES, Located, ReplayBudget, located
+from grader.located import MAX_SOURCE_BYTES, REPLACEABLE, Located, ReplayBudget, located
 from grader.outcome import Notice, Outcome, Status, record
 from grader.rerun import rerun, short
 from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure, SubmissionTimeout
@@ -273,7 +273,7 @@ def _structure(item: pytest.Item, error: BaseException, language: str) -> tuple[
     finding = found.finding or analysis.explain(
         got, expected, language, factors=found.factors, inputs=found.inputs
     )
-    if found.ignored is not None and (finding is None or finding.kind in analysis.GUESSES):
+    if found.ignored is not None and (finding is None or finding.kind in REPLACEABLE):
         finding = found.ignored
     return found.label, finding
 
