@@ -24,11 +24,13 @@ from grader.config import Course, find_course_root, load_course
 from grader.containment import dependencies, run_ranks, suite_uses
 from grader.diagnosis import Replayer, callees, diagnose
 from grader.errors import GraderError
-from grader.located import MAX_SOURCE_BYTES, REPLACEABLE, Located, ReplayBudget, located
+from grader.ignored import REPLACEABLE, ReplayBudget
+from grader.located import Located, located
 from grader.outcome import Notice, Outcome, Status, record
 from grader.rerun import rerun, short
 from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure, SubmissionTimeout
 from grader.sandbox.recording import MAX_CALLS_PER_FUNCTION
+from grader.signatures import MAX_SOURCE_BYTES
 from grader.submission import Submission, open_submission, reference_path
 
 OPEN_SUBMISSIONS = pytest.StashKey[dict[tuple[str, str], Submission]]()

@@ -13,17 +13,11 @@ import pytest
 from grader.config import load_course
 from grader.disclosure import student_copy
 from grader.grading import grade
-from grader.located import (
-    ReplayBudget,
-    Signature,
-    bound,
-    call_label,
-    failed_call,
-    ignored_argument,
-    signature,
-)
+from grader.ignored import ReplayBudget, ignored_argument
+from grader.located import call_label, failed_call
 from grader.sandbox import protocol
 from grader.sandbox.recording import Call
+from grader.signatures import Signature, bound, signature
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = '''
