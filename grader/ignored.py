@@ -44,7 +44,8 @@ class ReplayBudget:
     ) -> tuple[str, Any]:
         """The reference's outcome, or ("spent", None) once the budget is spent or the call is large."""
         size = sum(v.size for v in [*args, *kwargs.values()] if isinstance(v, np.ndarray))
-        if self.left <= 0 or size > MAX_REPLAYED_SIZE:
+        if self.left <= 0 or size > MAX_REPLAYED_SIZE or state is not None:  # no object's methods:
+            # a network's loss is slow, and the replay child's time belongs to the reruns
             return "spent", None
         self.left -= 1
         return self.answer(function, args, kwargs, state)
