@@ -37,9 +37,8 @@ HIDDEN_FIELDS = (
     "status",
     "hidden",
     "mistake",
-    "duration_s",
     "notices",
-)
+)  # no duration: a submission that sleeps in proportion to its inputs would read them back
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?")
 _ERROR_TYPES = {
@@ -59,6 +58,11 @@ def _identifiers(value: Any) -> bool:
 
 def _short_text(limit: int) -> Callable[[Any], bool]:
     return lambda value: isinstance(value, str) and len(value) <= limit
+
+
+def _code_names(value: Any) -> bool:
+    """A product of parameter names in backticks, as a count's formula names them (`c_in*f*f`)."""
+    return isinstance(value, str) and re.fullmatch(r"`[A-Za-z_][A-Za-z0-9_*]{0,80}`", value) is not None
 
 
 def _position(value: Any) -> bool:
@@ -89,6 +93,15 @@ PARAMETERS: dict[str, Callable[[Any], bool]] = {
     "error_type": lambda value: value in _ERROR_TYPES,  # a builtin exception's type, never its text
     "name": _short_text(120),  # a catalogue mistake's name and hint: the course's own words
     "hint": _short_text(400),
+    # a count's formula and an argument ignored (grader.analysis.formulas, grader.located): the
+    # signature's parameter names in backticks, their docstring descriptions, a default, 1 or 0
+    "product": _code_names,
+    "term": _code_names,
+    "flag": _code_names,
+    "wrong": _code_names,
+    "right": _code_names,
+    "gloss": _short_text(300),
+    "value": lambda value: isinstance(value, str) and len(value) <= 20 and value.count("`") == 0,
 }
 # The templates (i18n keys) a hidden test's notices may use, and the parameters each takes.
 TEMPLATES: dict[str, tuple[str, ...]] = {
@@ -105,7 +118,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "callee_also_fails": ("function", "callees"),
     "callee_also_fails_many": ("function", "callees"),
     "known_mistake": ("name", "hint"),
-    "finding": ("category", "axis", "axes", "order", "factor"),  # the analysis' own sentence
+    "finding": (  # the analysis' own sentence
+        *("category", "axis", "axes", "order", "factor"),
+        *("name", "product", "term", "flag", "wrong", "right", "gloss", "value"),
+    ),
 }
 HIDDEN_DETAIL = "hidden_detail"  # said when a hidden test failed and no notice can be shown
 
@@ -166,5 +182,7 @@ def student_copy(report: Report) -> Report:
     """The report a student may see, copied field by field from the staff's full report."""
     copied = {key: getattr(report, key) for key in REPORT_FIELDS}
     copied["notes"] = list(report.notes)
+    # the run's time is the public tests' alone: the hidden ones' would be a timing channel
+    copied["duration_s"] = sum(test.duration_s for test in report.tests if not test.hidden)
     tests = [student_test(test, report.language) for test in report.tests]
     return Report(tests=tests, **copied)

@@ -24,10 +24,13 @@ from grader.config import Course, find_course_root, load_course
 from grader.containment import dependencies, run_ranks, suite_uses
 from grader.diagnosis import Replayer, callees, diagnose
 from grader.errors import GraderError
+from grader.ignored import REPLACEABLE, ReplayBudget
+from grader.located import Located, located
 from grader.outcome import Notice, Outcome, Status, record
-from grader.rerun import rerun
+from grader.rerun import rerun, short
 from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure, SubmissionTimeout
 from grader.sandbox.recording import MAX_CALLS_PER_FUNCTION
+from grader.signatures import MAX_SOURCE_BYTES
 from grader.submission import Submission, open_submission, reference_path
 
 OPEN_SUBMISSIONS = pytest.StashKey[dict[tuple[str, str], Submission]]()
@@ -35,6 +38,7 @@ REPLAYERS = pytest.StashKey[dict[str, Replayer]]()  # one replay child per assig
 CALL_GRAPHS = pytest.StashKey[dict[str, dict[str, set[str]]]]()  # the reference's, per assignment
 FAILED_FUNCTIONS = pytest.StashKey[set[str]]()  # graded functions with a failed test so far
 HIDDEN_USED = pytest.StashKey[set[tuple[str, str]]]()  # open submissions a hidden test has used
+REPLAY_BUDGETS = pytest.StashKey[dict[str, ReplayBudget]]()  # the analysis' reference answers
 SUITE_USES = pytest.StashKey[dict[str, dict[str, set[str]]]]()  # per suite file: test -> names used
 MAX_REASON_LINES = 8
 
@@ -262,17 +266,57 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = sorted(items, key=lambda item: ranks.get(key(item), 0))
 
 
-def _structure(error: BaseException, language: str) -> analysis.Finding | None:
-    """The structural analysis of a failed comparison (arrays or numbers), or of NumPy's shape
-    error in the student's exception, or None."""
+def _structure(item: pytest.Item, error: BaseException, language: str) -> tuple[str, analysis.Finding | None]:
+    """The call a failed comparison is about (`grader.located`), and the structural analysis of
+    the comparison (arrays, numbers, or whole numbers fitted as formulas of the test's calls) or
+    of NumPy's shape error in the student's exception, or None."""
     if isinstance(error, StudentException):
-        return analysis.explain_exception(str(error), language)
-    if isinstance(error, compare.Mismatch) and error.arrays is not None:
-        got, expected = error.arrays
-        if got.dtype.kind not in "biuf" or expected.dtype.kind not in "biuf" or got.size > 10**6:
-            return None
-        return analysis.explain(got, expected, language)
-    return None
+        return "", analysis.explain_exception(str(error), language)
+    if not isinstance(error, compare.Mismatch) or error.arrays is None:
+        return "", None
+    got, expected = error.arrays
+    if got.dtype.kind not in "biuf" or expected.dtype.kind not in "biuf" or got.size > 10**6:
+        return "", None
+    found = _located(item, got, expected, language)
+    finding = found.finding or analysis.explain(
+        got, expected, language, factors=found.factors, inputs=found.inputs
+    )
+    if found.ignored is not None and (finding is None or finding.kind in REPLACEABLE):
+        finding = found.ignored
+    return found.label, finding
+
+
+def _located(item: pytest.Item, got: Any, expected: Any, language: str) -> Located:
+    """The call a failed comparison is about, and a formula finding (`grader.located`)."""
+    function = _function(item)
+    assignment_id = assignment_of(Path(str(item.path)))
+    handle = _open_handle(item.config, assignment_id)
+    if function is None or handle is None or handle.calls is None:
+        return Located()
+    calls = {name: handle.calls.of(name) for name in [function, *handle.recorded_methods(function)]}
+    replayer = _replayer(item.config, assignment_id)
+    budget = None
+    if replayer is not None:  # official runs: the reference answers the analysis, within a budget
+        budgets = item.config.stash.setdefault(REPLAY_BUDGETS, {})
+        budget = budgets.setdefault(assignment_id, ReplayBudget(replayer.answer))
+    hidden = item.get_closest_marker("hidden") is not None
+    source = _module_source(item.config, assignment_id)
+    return located(calls, got, expected, source, hidden, language, short, budget)
+
+
+def _module_source(config: pytest.Config, assignment_id: str) -> str:
+    """The reference's source, else the released stub's (signatures and docstrings only)."""
+    root: Path | None = getattr(config, "_grader_root", None)
+    try:
+        module = _course(config).assignment(assignment_id).module
+    except GraderError:
+        return ""
+    for path in (
+        ((root / "solutions" / module), (root / "assignments" / assignment_id / module)) if root else ()
+    ):
+        if path.is_file() and path.stat().st_size <= MAX_SOURCE_BYTES:
+            return path.read_text(encoding="utf-8", errors="replace")
+    return ""
 
 
 def _said(found: analysis.Finding | None) -> str | None:
@@ -516,8 +560,8 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Out
     if report.when != "call" and status == "failed":
         status = "error"
     function = _function(item)
-    found = _structure(error, language)
-    finding = _said(found)
+    label, found = _structure(item, error, language)
+    finding = " ".join(filter(None, [label, _said(found)]))
     reason = f"{finding}\n{reason}" if finding else reason
     hidden = item.get_closest_marker("hidden") is not None
     # what a student may see of a hidden test: notices, rendered from templates (grader.disclosure)
@@ -549,6 +593,10 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Out
         hint = i18n.hint(mistake, language)
         name = i18n.mistake_name(mistake, language)
         sentence = i18n.text(language, "known_mistake", name=name, hint=hint)
+        if found is not None and found.kind in analysis.GUESSES:  # the named mistake is the story:
+            # no second guess at the numbers beside it (the call stays named)
+            reason = reason.replace(finding, label, 1)
+            notices = [n for n in notices if n.key not in ("finding", "hidden_category")]
         reason = f"{sentence}\n{reason}"
         notices.insert(0, Notice.of("known_mistake", name=name, hint=hint))
     outcome.notices = tuple(notices)

@@ -16,12 +16,33 @@ from collections.abc import Callable
 
 import numpy as np
 
-from grader.analysis import numbers, order, shapes, values, where
+from grader.analysis import inputs, numbers, order, shapes, values, where
 from grader.analysis.core import MIN_EVIDENCE, Case, Finding, Tolerance
 from grader.analysis.exceptions import explain_exception
 from grader.analysis.messages import LANGUAGES, PLACES, SENTENCES
 
-__all__ = ["LANGUAGES", "PLACES", "SENTENCES", "Finding", "explain", "explain_exception", "region"]
+__all__ = ["GUESSES", "LANGUAGES", "PLACES", "SENTENCES", "Finding", "explain", "explain_exception", "region"]
+
+# Findings that guess a cause from a constant fitted to the numbers (a ratio, an offset, one
+# more): a coincidence on a few equal values can fit one. Beside a mistake named by replaying
+# its code, such a guess is a second, contradicting story ("flipped kernel" and "times 7/3").
+GUESSES = frozenset(
+    {
+        "offset",
+        "offset_or_scale",
+        "channel_offset",
+        "scale",
+        "channel_scale",
+        "sign",
+        "truncated",
+        "values_differ",
+        "number_scale",
+        "number_one_more",
+        "number_one_less",
+        "number_sign",
+        "number_truncated",
+    }
+)
 
 _SHAPE_CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
     *shapes.CHECKS,
@@ -30,6 +51,7 @@ _SHAPE_CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
 )
 _VALUE_CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
     *values.CHECKS,
+    inputs.input_term,
     shapes.transposed,
     *order.CHECKS,
 )
@@ -41,6 +63,8 @@ def explain(
     language: str = "en",
     *,
     ties_mask: np.ndarray | None = None,
+    factors: dict[str, int] | None = None,
+    inputs: dict[str, np.ndarray] | None = None,
     rtol: float = 1e-6,
     atol: float = 1e-9,
 ) -> Finding | None:
@@ -52,6 +76,10 @@ def explain(
         language: "en" or "zh-CN", the language of the sentence and of `where`.
         ties_mask: optional bool array of expected's shape, True at outputs whose input has ties
             (several equal maxima in a window); differences only there are reported as "ties".
+        factors: optional sizes the caller knows by name (the call's arguments: {"HH": 3}), used
+            to name the factors of a flattened axis whose order differs.
+        inputs: optional arrays of the call by name (its arguments, the object's attributes:
+            {"params['b1']": b1}), for a difference that is a multiple of one of them.
         rtol: relative tolerance, as in numpy.isclose (against expected).
         atol: absolute tolerance.
 
@@ -79,6 +107,8 @@ def explain(
         tolerance=Tolerance(rtol=rtol, atol=atol),
         language=language,
         ties_mask=mask,
+        factors=factors,
+        inputs=inputs,
     )
     with np.errstate(all="ignore"):  # overflow in a guess is no news: the guess just fails
         return _explain(case)

@@ -54,6 +54,10 @@ class Case:
         tolerance: how close counts as equal.
         language: "en" or "zh-CN".
         ties_mask: optional bool array of expected's shape, True where the input has ties.
+        factors: optional sizes the caller knows by name (a call's arguments: {"HH": 3, "C": 2}),
+            for naming the factors of a flattened axis.
+        inputs: optional arrays of the call by name (its arguments, the object's attributes),
+            for a difference that is a multiple of one of them.
     """
 
     got: np.ndarray
@@ -62,6 +66,8 @@ class Case:
     tolerance: Tolerance
     language: str
     ties_mask: np.ndarray | None = None
+    factors: dict[str, int] | None = None
+    inputs: dict[str, np.ndarray] | None = None
 
     @cached_property
     def differ(self) -> np.ndarray:

@@ -31,6 +31,13 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "你的结果包含期望的数值，但排列方式不同（{layout}）：是不是该用 `transpose` 的地方用了 "
         "`reshape`，或者反过来？",
     },
+    "factors_reordered": {
+        "en": "Your array holds the right values, but along its {axis} the flattened index runs "
+        "over {got} where {expected} is expected: a reshape, transpose or nested loops in another "
+        "order of the axes?",
+        "zh-CN": "你的结果数值正确，但沿{axis}展平的下标顺序是 {got}，应为 {expected}："
+        "是不是 `reshape`、`transpose` 或嵌套循环的轴顺序不对？",
+    },
     "reordered": {
         "en": "Your array holds the same values as the expected one, in another order.",
         "zh-CN": "你的结果与期望结果包含相同的数值，但顺序不同。",
@@ -123,6 +130,15 @@ SENTENCES: dict[str, dict[str, str]] = {
         "ends where it starts, as x[p:-p] does when p is 0 (-0 is 0, so the slice is x[0:0])?",
         "zh-CN": "你的结果是空数组（形状 {got_shape}，应为 {expected_shape}）：是不是切片的终点没有落在"
         "起点之后？例如 `p` 为 0 时 `x[p:-p]` 就是 `x[0:0]`，是空的（-0 就是 0）。",
+    },
+    "outer_broadcast": {
+        "en": "Your array has the shape {got_shape} where {expected_shape} is expected, and its "
+        "diagonal holds the expected values: an `(N,)` array met an `(N, 1)` one (labels or a column "
+        "against a row), and broadcasting made every pair; give both the same shape "
+        "(y.reshape(-1), or keepdims on the other side).",
+        "zh-CN": "你的结果形状是 {got_shape}，应为 {expected_shape}，而它的对角线正好是期望值："
+        "一个 `(N,)` 数组和一个 `(N, 1)` 数组（标签，或一列对一行）相遇，广播把每一对都算了一遍；"
+        "请让两者形状相同（`y.reshape(-1)`，或另一边用 `keepdims`）。",
     },
     "shape_differs": {
         "en": "The shape is {got_shape} where {expected_shape} is expected.",
@@ -229,6 +245,13 @@ SENTENCES: dict[str, dict[str, str]] = {
         "channel missing or done twice?",
         "zh-CN": "每个{axis}上的值都乘了一个不同的常数：是不是漏了或多做了一次按通道的归一化？",
     },
+    "input_term": {
+        "en": "Your values differ from the expected ones by a multiple of {name}: a term in {name} "
+        "(a regularisation such as reg * W, a weight decay) added where it does not belong, or "
+        "missing where it does?",
+        "zh-CN": "你的数值与期望值正好相差 {name} 的某个倍数：是不是把含 {name} 的一项（例如正则化项 "
+        "`reg * W`、权重衰减）加在了不该加的地方，或者在该加的地方漏了？",
+    },
     "ties": {
         "en": "The values differ only where the input has ties: with several equal maxima, take the "
         "first one in row-major window order (as np.argmax does).",
@@ -272,6 +295,62 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "差异正好占满沿{axes}的若干整行整列，也就是相邻窗口重叠的地方：那里的贡献必须累加"
         "（`+=`）；是不是用了赋值（`=`），或者对重复下标用了花式索引的 `+=`，只保留了其中一个？",
     },
+    # Counts fitted as formulas of the call's arguments (grader.analysis.formulas).
+    "formula_factor_missing": {
+        "en": "Your count has no factor {product}{gloss}.",
+        "zh-CN": "你的计数漏乘了 {product}{gloss}。",
+    },
+    "formula_factor_extra": {
+        "en": "Your count multiplies by {product}{gloss} once too often: one per {product} too many?",
+        "zh-CN": "你的计数多乘了 {product}{gloss}：是不是按每个 {product} 多算了一份？",
+    },
+    "formula_factor_replaced": {
+        "en": "Your count has {wrong} where {right} belongs{gloss}: one per {wrong} instead of one "
+        "per {right}?",
+        "zh-CN": "你的计数在该用 {right} 的地方用了 {wrong}{gloss}："
+        "是按每个 {wrong} 算的，而不是按每个 {right}？",
+    },
+    "formula_term_replaced": {
+        "en": "Your count has the term {wrong} where {right} belongs{gloss}: one per {wrong} instead "
+        "of one per {right}?",
+        "zh-CN": "你的计数在该是 {right} 的地方算成了 {wrong}{gloss}："
+        "是按每个 {wrong} 算的，而不是按每个 {right}？",
+    },
+    "formula_term_missing": {
+        "en": "Your count lacks the term {term}{gloss}.",
+        "zh-CN": "你的计数漏了 {term} 这一项{gloss}。",
+    },
+    "formula_term_extra": {
+        "en": "Your count has a term {term}{gloss} too many.",
+        "zh-CN": "你的计数多了 {term} 这一项{gloss}。",
+    },
+    "formula_flag_ignored": {
+        "en": "Your count ignores the flag {flag}{gloss}: a term must count only when {flag} is true, "
+        "not also when it is false.",
+        "zh-CN": "你的计数忽略了开关参数 {flag}{gloss}：有一项只有在 {flag} 为真时才该算，为假时不该算。",
+    },
+    "argument_ignored": {
+        "en": "Your answer is the one the right code gives with {name} = {value}: is {name} "
+        "ignored (never read, overwritten, or a constant in its place)?",
+        "zh-CN": "你的结果正好是正确代码在 {name} = {value} 时的结果：是不是忽略了 {name}"
+        "（没有读取它、把它覆盖了，或者用常数代替了它）？",
+    },
+    "argument_halved": {
+        "en": "Your answer is the one the right code gives with {name} halved: is {name} counted "
+        "once where it counts twice (on both sides, 2 * {name})?",
+        "zh-CN": "你的结果正好是正确代码在 {name} 减半时的结果：是不是 {name} 只算了一次（一侧），"
+        "而它应该算两次（两侧，`2 *` {name}）？",
+    },
+    "argument_doubled": {
+        "en": "Your answer is the one the right code gives with {name} doubled: is {name} counted "
+        "twice (on both sides, or added twice) where once is due?",
+        "zh-CN": "你的结果正好是正确代码在 {name} 加倍时的结果：是不是 {name} 算了两次（两侧都算，"
+        "或者加了两次），而它只该算一次？",
+    },
+    "formula_fit": {
+        "en": " Your numbers fit {got_formula}, the expected ones {expected_formula}.",
+        "zh-CN": "你的数值符合 {got_formula}，期望值符合 {expected_formula}。",
+    },
     "border": {
         "en": "Only the border differs and the interior is right: look at the zero padding and at "
         "the first and last windows.",
@@ -311,6 +390,8 @@ PLACES: dict[str, dict[str, str]] = {
         "en": "reshaped to {shape}, then axes in the order {order}",
         "zh-CN": "先 `reshape` 成 {shape}，再按轴顺序 {order} 转置",
     },
+    "factors.axis": {"en": "{axis}s of {name}", "zh-CN": "{name} 的{axis}数"},
+    "factors.size": {"en": "size {size}", "zh-CN": "大小 {size}"},
     "layout.moved": {"en": "{axes} out of place", "zh-CN": "{axes}的位置不对"},
     "layout.fortran": {"en": "column-major (Fortran) order", "zh-CN": "按列优先（`Fortran`）顺序"},
     "band": {
@@ -333,6 +414,51 @@ PLACES: dict[str, dict[str, str]] = {
     "list": {"en": ", ", "zh-CN": "、"},
     "join": {"en": "; ", "zh-CN": "；"},
 }
+
+
+# Words of parameter names, in the notes' Chinese terms, for naming an argument in zh-CN: a name's
+# words are put in Chinese order (in/out first, a count "n" last); a name with an unknown word
+# is shown as it is. English names the parameter by its docstring's description instead.
+TERMS_ZH: dict[str, str] = {
+    "bias": "偏置",
+    "weights": "权重",
+    "c": "通道",
+    "channels": "通道",
+    "filters": "过滤器",
+    "filter": "过滤器",
+    "h": "高度",
+    "w": "宽度",
+    "height": "高度",
+    "width": "宽度",
+    "stride": "步长",
+    "pad": "零填充",
+    "size": "尺寸",
+    "units": "单元",
+    "layers": "层",
+    "batch": "批量",
+    "classes": "类别",
+    "hidden": "隐藏单元",
+    "depth": "深度",
+}
+_MODIFIERS_ZH = {"in": "输入", "out": "输出"}
+_COUNT_ZH = {"n": "个数", "num": "个数"}
+
+
+def term_gloss(name: str, language: str, description: str = "") -> str:
+    """What a parameter is, after its name: "c_in: input channels" (English, from the docstring's
+    description) or "c_in：输入通道" (zh-CN, from TERMS_ZH); "" when nothing is known."""
+    if language == "en":
+        text = description.strip().rstrip(".")
+        return f"{name}: {text}" if text else ""
+    words = name.lower().split("_")
+    if words == ["n"] or not all(w in TERMS_ZH or w in _MODIFIERS_ZH or w in _COUNT_ZH for w in words):
+        return ""
+    modifiers = [_MODIFIERS_ZH[w] for w in words if w in _MODIFIERS_ZH]
+    nouns = [TERMS_ZH[w] for w in words if w in TERMS_ZH]
+    counts = [_COUNT_ZH[w] for w in words if w in _COUNT_ZH]
+    if not nouns and modifiers and counts:
+        nouns = ["单元"]
+    return f"{name}：" + "".join(modifiers + nouns + counts[:1])
 
 
 def say(kind: str, language: str, **values: Any) -> str:

@@ -26,8 +26,10 @@ def explain_number(case: Case) -> Finding | None:
     whole = float(expected).is_integer() and float(got).is_integer()
     if whole and abs(got - expected) == 1 and abs(expected) >= 2:
         return case.finding("number_one_more" if got > expected else "number_one_less", "")
-    if not float(expected).is_integer() and any(
-        _close(case, got, cut(expected)) for cut in (np.floor, np.trunc)
+    if (
+        not float(expected).is_integer()
+        and abs(got) >= 1
+        and any(_close(case, got, cut(expected)) for cut in (np.floor, np.trunc))
     ):
         return case.finding("number_truncated", "")
     quotient = got / expected if expected != 0 else 0.0

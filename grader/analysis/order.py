@@ -11,6 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 from grader.analysis.core import MIN_EVIDENCE, Case, Finding
+from grader.analysis.factors import factored
 from grader.analysis.messages import place
 from grader.analysis.shapes import permutations
 from grader.analysis.where import axes_names, axis_name, axis_parts, border_mask, summary
@@ -230,6 +231,9 @@ def layout(case: Case) -> Finding | None:
                 order, language
             )
             return case.finding("layout", text, layout=text)
+    found = factored(case)
+    if found is not None:
+        return found
     where = summary(case.differ, language) if got.shape == expected.shape else place("everywhere", language)
     return case.finding("reordered", where)
 

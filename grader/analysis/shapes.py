@@ -130,6 +130,18 @@ def _kept_axis(case: Case, expected: np.ndarray, axis: int) -> Finding | None:
     return None
 
 
+def outer_broadcast(case: Case) -> Finding | None:
+    """got is (N, N) where expected is (N,) or (N, 1) or (1, N), and got's diagonal is expected:
+    an (N,) array met an (N, 1) one, and broadcasting made every pair."""
+    got, expected = case.got, case.expected
+    size = expected.size
+    if got.shape != (size, size) or expected.shape not in ((size,), (size, 1), (1, size)) or size < 2:
+        return None
+    if not case.agree(np.diagonal(got).copy(), expected.reshape(-1)):
+        return None
+    return case.finding("outer_broadcast", place("everywhere", case.language), **_shapes(case))
+
+
 def stride_missing(case: Case) -> Finding | None:
     """expected is every k-th entry of got along the axes that differ (k = 2, 3 or 4)."""
     got, expected = case.got, case.expected
@@ -237,6 +249,7 @@ def shape_differs(case: Case) -> Finding:
 
 
 CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
+    outer_broadcast,
     axis_count,
     kept_dims,
     transposed,

@@ -89,8 +89,12 @@ def fetch_tip(mirror: Path, url: str, credentials: Credentials | None = None) ->
     Raises:
         GitFailed: if the repository cannot be reached or read.
     """
+    # every student's code is in the mirrors: private to the instructor, whatever the umask (a
+    # student's code graded at the uid level must not read a classmate's history there)
+    mirror.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(mirror.parent, 0o700)
     if not (mirror / "HEAD").is_file():
-        mirror.mkdir(parents=True, exist_ok=True)
+        mirror.mkdir(mode=0o700, exist_ok=True)
         _git(["init", "--quiet", "--bare", str(mirror)])
     try:
         _git(

@@ -2,7 +2,8 @@
 
 Code that builds code at run time (`exec`, `eval`, `compile`, `marshal`, `pickle`, code and
 function objects, `__import__` and the builtins reached by name, `code`'s interpreters,
-`timeit` of a string, `ctypes`, `subprocess`) can hold a whole copy in a
+`timeit` of a string, `ctypes`, `subprocess`, the decoders of packed text such as `b64decode`,
+a string literal over 2,000 characters) can hold a whole copy in a
 compressed string that no fingerprint sees: any such use is listed as obfuscation, with the
 student named, for a person to read. Nothing is decoded, imported or run here: the tokens are
 only read. A file whose code (comments and dead statements removed) is longer than
@@ -48,8 +49,17 @@ REACHES_CODE = frozenset(
         "allow_pickle",
         "shelve",
         "copyreg",
+        # decoders of packed text: a copy written to a file at import and imported needs no exec
+        "b64decode",
+        "b32decode",
+        "b85decode",
+        "a85decode",
+        "decodebytes",
+        "unhexlify",
+        "decompress",
     }
 )  # anywhere, attribute or name
+LONG_LITERAL = 2_000  # characters: a string this long in a submission is data, or packed code
 NAMED = RUNS_TEXT | REACHES_CODE
 QUOTED = re.compile(r"^[rRbBuU]{0,2}(?:'''|\"\"\"|'|\")(\w+)(?:'''|\"\"\"|'|\")$")
 
@@ -111,6 +121,8 @@ def _used_name(token: tokenize.TokenInfo, previous: str) -> str | None:
             return token.string
         return None
     if token.type == tokenize.STRING:  # getattr(builtins, "exec"), sys.modules["marshal"]
+        if len(token.string) > LONG_LITERAL:
+            return f"a string of {len(token.string):,} characters"
         quoted = QUOTED.match(token.string)
         if quoted and quoted.group(1) in NAMED:
             return quoted.group(1)

@@ -8,6 +8,7 @@ reference leaked, the report complete and written in time. An attack that works 
 xfail(strict=True) with the reason, so that the fix turns it into a pass.
 """
 
+import os
 import time
 
 import pytest
@@ -38,8 +39,11 @@ def grade_expecting(course, assignment, source, tmp_path, lost, *, budget_s=None
     started = time.monotonic()
     report = grade(course, load_course(course / "course.yml").assignment(assignment), submission)
     elapsed = time.monotonic() - started
-    if budget_s is not None:
-        assert elapsed < budget_s, f"grading took {elapsed:.0f} s, more than {budget_s} s"
+    if budget_s is not None:  # a bound on a quiet machine, stretched by the load a shared one has
+        stretch = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+        assert elapsed < budget_s * stretch, (
+            f"grading took {elapsed:.0f} s, more than {budget_s} s x {stretch:.1f}"
+        )
     results = {t.name: t for t in report.tests}
     assert {name.split("[")[0] for name in results} == set(points_by_test(course, assignment)), (
         "tests missing"

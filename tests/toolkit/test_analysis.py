@@ -359,7 +359,8 @@ def test_im2col_columns_in_another_order_are_reordered():
         axis=1,
     )
     wrong = cols.reshape(-1, 2, 3, 3).transpose(0, 2, 3, 1).reshape(cols.shape)  # (oh, ow, n)
-    check(wrong, cols, "reordered", "of 144 values")
+    found = check(wrong, cols, "factors_reordered", "of 144 values")
+    assert "(size 9, size 2) where (size 2, size 9) is expected" in found.sentence  # n and oh*ow swapped
 
 
 # Never misleading ---------------------------------------------------------------------------

@@ -5,7 +5,9 @@ nothing else. Each test grades one attack officially (`official=True`: what CI, 
 the Gradescope autograder do) on a private copy of the fixture course (vec: add 3, scale 3,
 norm 2 + 2 points) or of the real course, at the bubblewrap and, where it applies, the
 unprivileged-uid level, with the child's audit hook off (it is not a boundary). Each asserts the
-SECURE outcome; an attack that succeeds today is marked xfail(strict=False) with what it gets.
+SECURE outcome. Every attack succeeded when written (the table); all are stopped now, and the
+tests hold that (issue 19's fixes: student copies from a whitelist, no hidden test's duration,
+private collection mirrors, obfuscation flags for decoders and long literals).
 Hostile submissions are in tests/toolkit/files/redteam3/.
 
 What each attack got when written (branch redteam3, before issue 19's fixes); every one succeeds
@@ -55,6 +57,7 @@ import pytest
 
 from grader import reports
 from grader.config import load_course
+from grader.disclosure import student_copy
 from grader.grading import grade
 from grader.sandbox import policy
 from grader.sandbox.client import Channel
@@ -125,7 +128,7 @@ def grade_vec(root: Path, submission: Path, functions: set[str] | None = None):
 def student_texts(report) -> str:
     """Everything a student receives of a report: grade-all's feedback JSON and HTML, Gradescope's
     results.json (the staff table is not a student's)."""
-    copy = report.student_copy()
+    copy = student_copy(report)
     return "\n".join(
         [
             json.dumps(copy.to_dict(), ensure_ascii=False),
@@ -136,16 +139,13 @@ def student_texts(report) -> str:
 
 
 def hidden_student_tests(report) -> dict[str, object]:
-    return {t.name: t for t in report.student_copy().tests if t.hidden}
+    return {t.name: t for t in student_copy(report).tests if t.hidden}
 
 
 # ---------------------------------------------------------------------------------------------
 # 1. Hidden inputs spelled in the exception's type name (issue 19 lets the type be named).
 
 
-@pytest.mark.xfail(
-    reason="red team 3: the type name LEAK_3p0000_4p0000 (the 3-4-5 input) is shown", strict=False
-)
 @pytest.mark.parametrize("level", LEVELS)
 @pytest.mark.parametrize("name", ["exception_type_name.py", "frame_name.py"])
 def test_exception_type_name_carries_no_hidden_input(level, name, tmp_path):
@@ -160,7 +160,6 @@ def test_exception_type_name_carries_no_hidden_input(level, name, tmp_path):
 # 2, 3. A reply frame forged by the student's code: "invalid" text, or any text as the type.
 
 
-@pytest.mark.xfail(reason="red team 3: the forged frame's text 'LEAK 3.0000 4.0000' is shown", strict=False)
 @pytest.mark.parametrize("kind", ["invalid", "error", "where"])
 @pytest.mark.parametrize("level", LEVELS)
 def test_a_forged_reply_carries_no_hidden_input(level, kind, tmp_path):
@@ -176,9 +175,6 @@ def test_a_forged_reply_carries_no_hidden_input(level, kind, tmp_path):
 # 4. A timing channel: each hidden test's duration in the student copy.
 
 
-@pytest.mark.xfail(
-    reason="red team 3: duration_s / 0.3 reads back x[0] = 3 of the hidden 3-4-5 test", strict=False
-)
 def test_hidden_test_durations_carry_no_input(tmp_path):
     root = private_course(tmp_path / "private", strongest_level())
     # scale's test runs first and takes the child's start-up; the student knows the order
@@ -199,9 +195,6 @@ def ratios(text: str) -> list[Fraction]:
     return [Fraction(m) for m in re.findall(r"times (-?\d+(?:/\d+)?)", text)]
 
 
-@pytest.mark.xfail(
-    reason="red team 3: 'times 1/5' gives the hidden answer 5; a replay gains 2 points", strict=False
-)
 def test_the_number_analysis_does_not_give_hidden_answers(tmp_path):
     """norm answers 1.0; a second submission answers 1 / factor for each hidden test that named a
     factor, in call order, computing nothing: it must score what the first scored."""
@@ -251,9 +244,6 @@ def collect_class(root: Path, repos: Path, out: Path) -> dict:
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-@pytest.mark.xfail(
-    reason="red team 3: OUT/mirrors is world-readable: mallory runs alice's norm, 10/10", strict=False
-)
 def test_a_classmates_mirror_is_not_readable_at_the_uid_level(tmp_path):
     """The course checkout others may traverse (as on a CI runner), its protected paths private,
     the collected class private: mallory must not read alice's repository from the mirrors."""
@@ -280,9 +270,6 @@ def test_a_classmates_mirror_is_not_readable_at_the_uid_level(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-@pytest.mark.xfail(
-    reason="red team 3: a 96 MB vec.py (100 kB in git) is written whole into class/", strict=False
-)
 def test_collect_does_not_write_a_submission_grading_refuses(tmp_path):
     """A blob of zeros compresses to almost nothing in the repository; collect must not unpack
     more than grading accepts (64 MB) for one student."""
@@ -327,9 +314,6 @@ def similarity_class(folder: Path, files: dict[str, str]) -> Path:
     return folder
 
 
-@pytest.mark.xfail(
-    reason="red team 3: the copy is neither listed nor flagged; it grades like the original", strict=False
-)
 @pytest.mark.parametrize(
     "wrapper", [WRITE_AND_IMPORT, HIDDEN_BUILTIN], ids=["write-and-import", "hidden-exec"]
 )

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from grader import reports
 from grader.batch.run import grade_job
+from grader.batch.staff import STAFF_KEY
 from grader.cli import grade_command
 from grader.config import load_course
 from grader.disclosure import PARAMETERS, TEMPLATES, allowed, render, student_copy
@@ -128,6 +129,8 @@ def student_records(course: Path, assignment: str, submission: Path, folder: Pat
     feedback = grade_job(str(course), assignment, str(submission), LatePenalty("on_time"))
     assert "error" not in feedback, feedback
     html = feedback.pop("html")
+    # the staff record rides in the cached result and is written to staff/ (0600), never to feedback/
+    assert feedback.pop(STAFF_KEY)["tests"], "the staff record is kept for the instructor"
     return {
         "results.json": results.read_text(encoding="utf-8"),
         "autograder stdout": run.output,
