@@ -110,6 +110,24 @@ def open_for(config: pytest.Config, assignment_id: str) -> Submission:
     return opened[key]
 
 
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> None:
+    """Start the child of the first grading suite's submission as soon as pytest finds that suite,
+    so that the child confines itself and imports the submission while pytest collects (the child
+    of any other assignment in the run starts on first use, as a restarted one does)."""
+    config = parent.config
+    suite = file_path.name.startswith("test_") and file_path.suffix == ".py"
+    if not suite or config.stash.get(OPEN_SUBMISSIONS, {}):
+        return
+    if config.getoption("--in-process") or config.option.collectonly:
+        return
+    try:
+        opened = open_for(config, assignment_of(file_path))
+    except GraderError:  # not a grading suite, or a course problem the `submission` fixture reports
+        return
+    if isinstance(opened, SandboxedSubmission):
+        opened.start_early()
+
+
 @pytest.fixture(scope="module")
 def submission(request: pytest.FixtureRequest) -> Submission:
     """The work under test, for the assignment whose folder holds the test module."""
