@@ -27,15 +27,14 @@ from pathlib import Path
 
 import numpy as np
 from common import ROOT, median_seconds
+from peers.task import Command
 from peers.task import commands as peer_commands
-
-Command = tuple[list[str], Path]
 
 
 def seconds_of(command: Command) -> float:
-    arguments, folder = command
+    arguments, folder, environment = command
     start = time.perf_counter()
-    result = subprocess.run(arguments, cwd=folder, capture_output=True, text=True)
+    result = subprocess.run(arguments, cwd=folder, capture_output=True, text=True, env=environment)
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(arguments)} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
@@ -92,11 +91,13 @@ def main() -> None:
             "grade conv --submission solutions/conv.py": (
                 [python, "-m", "grader", "conv", "--submission", "solutions/conv.py"],
                 ROOT,
+                None,
             ),
-            "pytest tests/conv --in-process": (pytest_conv, ROOT),
+            "pytest tests/conv --in-process": (pytest_conv, ROOT, None),
             "pytest tests/conv --in-process --disable-plugin-autoload": (
                 [*pytest_conv, "--disable-plugin-autoload", "-p", "grader.plugin"],
                 ROOT,
+                None,
             ),
         },
         runs,
@@ -106,7 +107,8 @@ def main() -> None:
         [str(grade_script), "--help"] if grade_script.is_file() else [python, "-m", "grader", "--help"]
     )
     start_up = interleaved(
-        {"grade --help": (grade_help, ROOT), "python -c pass": ([python, "-c", "pass"], ROOT)}, runs
+        {"grade --help": (grade_help, ROOT, None), "python -c pass": ([python, "-c", "pass"], ROOT, None)},
+        runs,
     )
     with tempfile.TemporaryDirectory() as folder:
         peers = interleaved(peer_commands(Path(folder)), runs)

@@ -20,5 +20,5 @@ install() {  # NAME PACKAGE...
     "$home/$name/bin/pip" install -q "$@"
     echo "installed $name in $home/$name: $("$home/$name/bin/pip" freeze | grep -iE "^($name|otter-grader)==")"
 }
-install nbgrader "nbgrader>=0.9,<0.10" numpy
-install otter "otter-grader>=7,<8" numpy
+install nbgrader "nbgrader>=0.9,<0.10" ipykernel numpy
+install otter "otter-grader>=7,<8" ipykernel numpy

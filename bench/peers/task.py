@@ -105,6 +105,17 @@ def _notebook() -> dict:
     }
 
 
+def activated(peer: str) -> dict[str, str]:
+    """The environment of a shell in which the peer's venv is activated (nbgrader runs `alembic`
+    and the kernel from PATH)."""
+    bin_folder = PEERS / peer / "bin"
+    return {
+        **os.environ,
+        "PATH": f"{bin_folder}{os.pathsep}{os.environ.get('PATH', '')}",
+        "VIRTUAL_ENV": str(PEERS / peer),
+    }
+
+
 def nbgrader_course(folder: Path) -> Path | None:
     """An nbgrader course with assignment ps1 released and submitted by student1 (None without
     nbgrader installed); returns the folder to run `nbgrader autograde ps1` in."""
@@ -121,7 +132,11 @@ def nbgrader_course(folder: Path) -> Path | None:
     notebook = json.dumps(_notebook(), indent=1)
     (source / "conv.ipynb").write_text(notebook, encoding="utf-8")
     subprocess.run(
-        [str(nbgrader), "generate_assignment", "ps1", "--force"], cwd=course, check=True, capture_output=True
+        [str(nbgrader), "generate_assignment", "ps1", "--force"],
+        cwd=course,
+        check=True,
+        capture_output=True,
+        env=activated("nbgrader"),
     )
     submitted = course / "submitted" / "student1" / "ps1"
     submitted.mkdir(parents=True)
@@ -138,7 +153,7 @@ def otter_task(folder: Path) -> Path | None:
     shutil.copyfile(ROOT / "solutions" / "conv.py", task / "conv.py")
     for name, setup, check in CHECKS:
         code = "".join(f">>> {line}\n" for line in ("import numpy as np", setup) if line)
-        code += f">>> {check}\nTrue"
+        code += f">>> bool({check})\nTrue"
         test = {
             "name": name,
             "points": 1,
@@ -152,12 +167,16 @@ def otter_task(folder: Path) -> Path | None:
                 }
             ],
         }
-        (task / "tests" / f"{name}.py").write_text(f"test = {test!r}\n", encoding="utf-8")
+        (task / "tests" / f"{name}.py").write_text(f"OK_FORMAT = True\n\ntest = {test!r}\n", encoding="utf-8")
     return task
 
 
-def commands(folder: Path) -> dict[str, tuple[list[str], Path]]:
-    """What is timed, per tool: (command, folder to run it in); peers only where installed."""
+Command = tuple[list[str], Path, "dict[str, str] | None"]
+
+
+def commands(folder: Path) -> dict[str, Command]:
+    """What is timed, per tool: (command, folder to run it in, environment or None for this one's);
+    peers only where installed."""
     course = grade_course(folder)
     found = {
         "grade": (
@@ -172,14 +191,15 @@ def commands(folder: Path) -> dict[str, tuple[list[str], Path]]:
                 str(course / "solutions" / "conv.py"),
             ],
             course,
+            None,
         )
     }
     nbgrader = nbgrader_course(folder)
     if nbgrader is not None:
         command = [str(PEERS / "nbgrader" / "bin" / "nbgrader"), "autograde", "ps1", "--force"]
-        found["nbgrader autograde"] = (command, nbgrader)
+        found["nbgrader autograde"] = (command, nbgrader, activated("nbgrader"))
     otter = otter_task(folder)
     if otter is not None:
         command = [str(PEERS / "otter" / "bin" / "otter"), "check", "conv.py", "-t", "tests"]
-        found["otter check"] = (command, otter)
+        found["otter check"] = (command, otter, activated("otter"))
     return found
