@@ -12,12 +12,8 @@ Exit codes:
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-import tempfile
-import traceback
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +34,8 @@ EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_USAGE = 0, 1, 2
 
 def _fail(error: GraderError, debug: bool) -> None:
     if debug:
+        import traceback
+
         traceback.print_exc()
     click.echo(f"error: {error}", err=True)
     sys.exit(getattr(error, "exit_code", EXIT_USAGE))
@@ -112,6 +110,8 @@ def submission_for(
 
 
 def write_outputs(found: list[Report], options: dict[str, Path | None], language: str) -> None:
+    import json
+
     from grader import reports
     from grader.scoring import SCHEMA_VERSION
 
@@ -192,6 +192,8 @@ def grade_command(
     debug,
 ):
     """Grade ASSIGNMENT (default: the one whose folder you are in) and print a score table."""
+    import tempfile
+
     from rich.console import Console
 
     from grader import reports
@@ -604,6 +606,8 @@ def similarity_command(
     source, assignment_id, out, threshold, min_tokens, boilerplate, workers, course_dir, debug
 ):
     """Rank pairs of SOURCE's submissions by shared code (starter code ignored): CSV, clusters, HTML."""
+    from dataclasses import replace
+
     from grader.config import find_course_root
     from grader.schedule import load_instructor_course
     from grader.similarity import Settings, similarity_report

@@ -12,12 +12,12 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
 
-from grader import analysis, compare, fingerprints, i18n, reasons
+from grader import compare, i18n, reasons
 from grader.catalogue import load_catalogue
 from grader.config import Course, find_course_root, load_course
 from grader.containment import dependencies, run_ranks, suite_uses
@@ -27,6 +27,9 @@ from grader.outcome import Outcome, Status, record
 from grader.rerun import rerun
 from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure
 from grader.submission import Submission, open_submission, reference_path
+
+if TYPE_CHECKING:  # the structural analysis and the fingerprints load when a test fails
+    from grader import analysis
 
 OPEN_SUBMISSIONS = pytest.StashKey[dict[tuple[str, str], Submission]]()
 REPLAYERS = pytest.StashKey[dict[str, Replayer]]()  # one replay child per assignment
@@ -274,6 +277,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _structure(error: BaseException, language: str) -> analysis.Finding | None:
     """The structural analysis of a failed comparison (arrays or numbers), or of NumPy's shape
     error in the student's exception, or None."""
+    from grader import analysis
+
     if isinstance(error, StudentException):
         finding = analysis.explain_exception(str(error), language)
     elif isinstance(error, compare.Mismatch) and error.arrays is not None:
@@ -369,6 +374,8 @@ def diagnosis(item: pytest.Item) -> dict[str, Any] | None:
     if handle is not None and (replayer is None or not replayer.catalogue):  # no catalogue here
         # (a student's checkout, a Gradescope autograder): the released fingerprints name mistakes
         root: Path = item.config._grader_root  # type: ignore[attr-defined]
+        from grader import fingerprints
+
         return fingerprints.name_at_home(fingerprints.path_for(root, assignment_id), function, handle)
     if replayer is None or handle is None:
         return None
