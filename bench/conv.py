@@ -1,9 +1,16 @@
-"""Benchmark of the reference im2col convolution, forward + backward, against PyTorch and BLAS.
+"""Benchmark of the im2col convolution, forward + backward: the plain reference against fast layers.
 
-In one process and one run: the reference conv_forward_im2col + conv_backward_im2col, a naive
-loop version (smaller batch, scaled to the full batch), PyTorch CPU conv2d forward + backward in
-float64 at the same thread count, and the three matrix products im2col convolution cannot avoid
-(forward, dW, dcols), timed alone: the practical limit on this CPU.
+In one process and one run, side by side:
+  - plain: solutions/im2col.py's conv_forward_im2col + conv_backward_im2col, whose im2col and
+    col2im copy one receptive field per loop step (written to be read);
+  - fast: bench/fast_layers.py's conv_forward_fast + conv_backward_fast, the same matrix products
+    with a stride-trick im2col and a col2im that adds one filter offset at a time (the
+    reference's code before issue 20);
+  - im2col and col2im alone, plain and fast;
+  - a naive loop version over output positions (smaller batch, scaled to the full batch);
+  - PyTorch CPU conv2d forward + backward in float64 at the same thread count;
+  - the three matrix products im2col convolution cannot avoid (forward, dW, dcols), timed alone:
+    the practical limit on this CPU.
 
     python bench/conv.py        (torch==2.13.0 from the `bench` extra, optional)
 """
@@ -12,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 from common import blas_description, clean_blas_environment, load_reference, median_seconds
+from fast_layers import col2im_fast, conv_backward_fast, conv_forward_fast, im2col_fast
 
 UNSET = clean_blas_environment()
 CASES = [
@@ -57,15 +65,42 @@ def torch_runner(x, w, b, dout, pad):
     return run, (xt.grad.numpy(), wt.grad.numpy(), bt.grad.numpy())
 
 
+def check_plain_equals_fast(plain, fast) -> None:
+    """The plain and fast versions agree on out and every gradient."""
+    for name, got, expected in zip(("out", "dx", "dw", "db"), plain, fast, strict=True):
+        assert np.allclose(got, expected, rtol=1e-10, atol=1e-10), f"{name}: plain and fast differ"
+
+
+def time_layers(im2col, x, w, b, dout, pad):
+    """Median seconds of plain and fast: the whole layer, im2col alone and col2im alone."""
+    fh, fw = w.shape[2:]
+    cols = im2col_fast(x, fh, fw, pad=pad)
+
+    def plain():
+        out, cache = im2col.conv_forward_im2col(x, w, b, pad=pad)
+        return (out, *im2col.conv_backward_im2col(dout, cache))
+
+    def fast():
+        out, cache = conv_forward_fast(x, w, b, pad=pad)
+        return (out, *conv_backward_fast(dout, cache))
+
+    check_plain_equals_fast(plain(), fast())
+    return {
+        "plain": median_seconds(plain, 5, 1),
+        "fast": median_seconds(fast),
+        "im2col plain": median_seconds(lambda: im2col.im2col(x, fh, fw, pad=pad), 5, 1),
+        "im2col fast": median_seconds(lambda: im2col_fast(x, fh, fw, pad=pad)),
+        "col2im plain": median_seconds(lambda: im2col.col2im(cols, x.shape, fh, fw, pad=pad), 5, 1),
+        "col2im fast": median_seconds(lambda: col2im_fast(cols, x.shape, fh, fw, pad=pad)),
+    }, fast
+
+
 def bench_case(im2col, label, x_shape, w_shape, pad, rng):
     x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
     b = rng.standard_normal(w_shape[0])
-    out, cache = im2col.conv_forward_im2col(x, w, b, pad=pad)
+    out, cache = conv_forward_fast(x, w, b, pad=pad)
     dout = rng.standard_normal(out.shape)
-
-    def reference():
-        out, cache = im2col.conv_forward_im2col(x, w, b, pad=pad)
-        return im2col.conv_backward_im2col(dout, cache)
+    times, fast = time_layers(im2col, x, w, b, dout, pad)
 
     cols = cache[5]
     w_rows = w.reshape(w.shape[0], -1)
@@ -77,33 +112,38 @@ def bench_case(im2col, label, x_shape, w_shape, pad, rng):
         w_rows.T @ dout_rows
 
     small = slice(0, NAIVE_BATCH)
-    times = {
-        "reference": median_seconds(reference),
-        "matmuls alone": median_seconds(products_alone),
-        "naive loops": median_seconds(lambda: naive_forward_backward(x[small], w, b, dout[small], pad), 3, 1)
+    times["matmuls alone"] = median_seconds(products_alone)
+    times["naive loops"] = (
+        median_seconds(lambda: naive_forward_backward(x[small], w, b, dout[small], pad), 3, 1)
         * x.shape[0]
-        / NAIVE_BATCH,
-    }
+        / NAIVE_BATCH
+    )
     torch_run, torch_grads = torch_runner(x, w, b, dout, pad)
     if torch_run is not None:
         import torch
 
         times["pytorch"] = median_seconds(torch_run)
-        ours = reference()
-        for name, got, expected in zip(("dx", "dw", "db"), ours, torch_grads, strict=True):
+        for name, got, expected in zip(("dx", "dw", "db"), fast()[1:], torch_grads, strict=True):
             assert np.allclose(got, expected, rtol=1e-9, atol=1e-9), f"{name} differs from PyTorch"
         agree = f"gradients agree with PyTorch (threads: {torch.get_num_threads()})"
     else:
         agree = "PyTorch not installed: pip install torch==2.13.0"
-    print(f"\n{label}   [{agree}]")
+    print(f"\n{label}   [plain and fast agree; {agree}]")
     for name, seconds in times.items():
         print(f"  {name:15} {seconds * 1e3:9.2f} ms")
-    print(
-        f"  reference / matmuls alone = {times['reference'] / times['matmuls alone']:.2f}x (target <= 1.5x)"
-    )
+    print_ratios(times)
+
+
+def print_ratios(times: dict[str, float]) -> None:
+    print(f"  plain / fast              = {times['plain'] / times['fast']:.1f}x (forward + backward)")
+    print(f"  im2col plain / fast       = {times['im2col plain'] / times['im2col fast']:.1f}x")
+    print(f"  col2im plain / fast       = {times['col2im plain'] / times['col2im fast']:.1f}x")
+    print(f"  fast / matmuls alone      = {times['fast'] / times['matmuls alone']:.2f}x (target <= 1.5x)")
     if "pytorch" in times:
-        print(f"  reference / pytorch       = {times['reference'] / times['pytorch']:.2f}x (target < 1x)")
-    print(f"  naive / reference         = {times['naive loops'] / times['reference']:.0f}x")
+        print(f"  fast / pytorch            = {times['fast'] / times['pytorch']:.2f}x (target < 1x)")
+        print(f"  plain / pytorch           = {times['plain'] / times['pytorch']:.1f}x")
+    print(f"  naive / plain             = {times['naive loops'] / times['plain']:.1f}x")
+    print(f"  naive / fast              = {times['naive loops'] / times['fast']:.0f}x")
 
 
 def main() -> None:

@@ -12,9 +12,10 @@ graded like a student's (sandboxed, hidden tests included). Figures, over the ca
 - English reasons in a zh-CN report (with --zh): reasons holding three English words in a row,
   outside code identifiers, numbers and the student's exception text.
 
-Usage: python bench/diagnosis.py [--cases 1|2] [--zh] [--only ID_PREFIX] [--workers N]
+Usage: python bench/diagnosis.py [--cases 1|2|3] [--zh] [--only ID_PREFIX] [--workers N]
 
---cases 2 grades the second, held-apart set (bench/diagnosis_cases_2.py) instead of the first.
+--cases 2 grades the second, held-apart set (bench/diagnosis_cases_2.py) instead of the first;
+--cases 3 the third (bench/diagnosis_cases_3.py, issue 21's set written apart from the analysers).
 """
 
 from __future__ import annotations
@@ -34,8 +35,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 # --cases: the module holding the set's CASES, and whether its fair ranges need rescaling (the
-# first set's were written on POINTS_WHEN_WRITTEN, the second set's on today's points)
-CASE_SETS = {"1": ("diagnosis_cases", True), "2": ("diagnosis_cases_2", False)}
+# first set's were written on POINTS_WHEN_WRITTEN, the second and third sets' on today's points)
+CASE_SETS = {
+    "1": ("diagnosis_cases", True),
+    "2": ("diagnosis_cases_2", False),
+    "3": ("diagnosis_cases_3", False),
+}
 ENGLISH_RUN = re.compile(r"\b[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}\b")
 CODE = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\b\w+\(.*?\)|\b\w*_\w*\b|\[raised by[^\]]*\]|\(seed \d+\)")
 

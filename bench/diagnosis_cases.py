@@ -364,6 +364,8 @@ def im2col(x, fh, fw, stride=1, pad=0):
         "explanation": [["stride"], ["width", "column", "horizontal", "one axis", "last axis", "w axis"]],
         "explanation_zh": [["步长", "步幅"], ["宽", "列", "水平", "一个轴", "横向"]],
         "code": """
+from numpy.lib.stride_tricks import sliding_window_view
+
 def im2col(x, fh, fw, stride=1, pad=0):
     N, C, H, W = x.shape
     out_h = _output_size(H, fh, pad, stride)

@@ -252,6 +252,8 @@ IM2COL_CASES: list[dict[str, Any]] = [
         "explanation": [["row", "order", "layout", "transpos"], ["channel"]],
         "explanation_zh": [["行", "顺序", "排列", "布局", "转置"], ["通道"]],
         "code": """
+from numpy.lib.stride_tricks import sliding_window_view
+
 def im2col(x, fh, fw, stride=1, pad=0):
     n, channels, height, width = x.shape
     out_h = _output_size(height, fh, pad, stride)
@@ -276,6 +278,8 @@ def im2col(x, fh, fw, stride=1, pad=0):
         ],
         "explanation_zh": [["顺序", "转置", "列优先", "逐列", "交换", "排列", "布局"]],
         "code": """
+from numpy.lib.stride_tricks import sliding_window_view
+
 def im2col(x, fh, fw, stride=1, pad=0):
     n, channels, height, width = x.shape
     out_h = _output_size(height, fh, pad, stride)

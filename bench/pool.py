@@ -1,11 +1,14 @@
-"""The price of clarity: the reference max pooling with switches against a fast variant and PyTorch.
+"""The price of clarity: the plain reference max pooling with switches against fast variants and PyTorch.
 
 x (64, 32, 32, 32), 2x2 windows, stride 2, forward and forward + backward, side by side in one
 process:
-  - reference: solutions/pool.py, written to read like the lecture (a window per output,
-    argmax, a loop that routes each gradient to its switch);
-  - fast: the variant below, kept here and not in the solution (a running maximum over the
-    size*size offsets of the window, small-integer choices, one bincount for the backward pass);
+  - plain: solutions/pool.py, written to read like the lecture (a loop over windows that takes
+    each one's argmax, a loop that routes each gradient to its switch);
+  - fast argmax: bench/fast_layers.py's max_pool_forward_argmax (one argmax over a strided view
+    of every window, the reference's code before issue 20) and max_pool_backward_fast (one
+    bincount);
+  - fast: max_pool_forward_fast (a running maximum over the size*size offsets of the window,
+    small-integer choices) and max_pool_backward_fast;
   - pytorch: torch.nn.functional.max_pool2d(..., return_indices=True) in float64 at the same
     thread count, when torch is installed (its indices are the switches' h*W + w).
 
@@ -18,44 +21,11 @@ from collections.abc import Callable
 
 import numpy as np
 from common import blas_description, clean_blas_environment, load_reference, median_seconds
+from fast_layers import max_pool_backward_fast, max_pool_forward_argmax, max_pool_forward_fast
 
 UNSET = clean_blas_environment()
 SHAPE = (64, 32, 32, 32)
 SIZE = STRIDE = 2
-
-
-def fast_max_pool_forward(x: np.ndarray, size: int, stride: int) -> tuple[np.ndarray, np.ndarray]:
-    """max_pool_forward as a running maximum over the window's offsets, each a strided view of x.
-
-    Returns (out, switches) exactly as the reference does: a strict > keeps the first maximum in
-    row-major window order, as np.argmax does.
-    """
-    width = x.shape[3]
-    out_h = (x.shape[2] - size) // stride + 1
-    out_w = (width - size) // stride + 1
-    out = x[:, :, : out_h * stride : stride, : out_w * stride : stride].copy()
-    choice = np.zeros(out.shape, dtype=np.uint16)  # position in the window; small ints are fast
-    for offset in range(1, size * size):
-        i, j = divmod(offset, size)
-        candidate = x[:, :, i : i + out_h * stride : stride, j : j + out_w * stride : stride]
-        larger = candidate > out
-        choice += larger * (np.uint16(offset) - choice)  # offset where larger, unchanged elsewhere
-        np.maximum(out, candidate, out=out)
-    corners = (np.arange(out_h).reshape(-1, 1) * width + np.arange(out_w)) * stride
-    position_offset = np.array([i * width + j for i in range(size) for j in range(size)], dtype=np.int64)
-    return out, corners + position_offset[choice]
-
-
-def fast_max_pool_backward(
-    dout: np.ndarray, switches: np.ndarray, x_shape: tuple[int, int, int, int]
-) -> np.ndarray:
-    """max_pool_backward as one bincount over switches offset by their (n, c) plane."""
-    n, channels, height, width = x_shape
-    plane = height * width
-    offsets = np.arange(n * channels).reshape(n, channels, 1, 1) * plane
-    flat_index = (switches + offsets).ravel()
-    dx = np.bincount(flat_index, weights=dout.ravel(), minlength=n * channels * plane)
-    return dx.reshape(x_shape)
 
 
 def numpy_runs(forward: Callable, backward: Callable, x: np.ndarray, dout: np.ndarray) -> tuple:
@@ -89,11 +59,11 @@ def torch_runs(x: np.ndarray, dout: np.ndarray) -> tuple | None:
 
 
 def check_agreement(results: dict[str, tuple]) -> None:
-    """Every implementation gives the reference's out, switches and dx."""
-    expected = results["reference"]
+    """Every implementation gives the plain reference's out, switches and dx."""
+    expected = results["plain"]
     for name, got in results.items():
         for label, a, b in zip(("out", "switches", "dx"), got, expected, strict=True):
-            assert np.allclose(a, b), f"{name}: {label} differs from the reference"
+            assert np.allclose(a, b), f"{name}: {label} differs from the plain reference"
 
 
 def main() -> None:
@@ -105,8 +75,9 @@ def main() -> None:
     x = rng.standard_normal(SHAPE)
     dout = rng.standard_normal((SHAPE[0], SHAPE[1], SHAPE[2] // STRIDE, SHAPE[3] // STRIDE))
     runs = {
-        "reference": numpy_runs(pool.max_pool_forward, pool.max_pool_backward, x, dout),
-        "fast": numpy_runs(fast_max_pool_forward, fast_max_pool_backward, x, dout),
+        "plain": numpy_runs(pool.max_pool_forward, pool.max_pool_backward, x, dout),
+        "fast argmax": numpy_runs(max_pool_forward_argmax, max_pool_backward_fast, x, dout),
+        "fast": numpy_runs(max_pool_forward_fast, max_pool_backward_fast, x, dout),
     }
     torch_pair = torch_runs(x, dout)
     if torch_pair is None:
@@ -118,19 +89,22 @@ def main() -> None:
         print(f"PyTorch {torch.__version__}, threads: {torch.get_num_threads()}")
     check_agreement({name: both() for name, (_, both) in runs.items()})
     print("out, switches and dx agree")
-    repeats = {"reference": (3, 1)}  # the plain backward loop takes about a second
+    repeats = {"plain": (3, 1)}  # the plain loops take seconds
     times = {}
     for name, (forward, both) in runs.items():
         count, warmup = repeats.get(name, (15, 3))
         times[name] = (median_seconds(forward, count, warmup), median_seconds(both, count, warmup))
     print(f"\nx {SHAPE}, {SIZE}x{SIZE} max pooling with switches, stride {STRIDE}  (median ms)")
-    print(f"  {'':22}" + "".join(f"{name:>12}" for name in times))
+    print(f"  {'':22}" + "".join(f"{name:>13}" for name in times))
     for column, label in enumerate(("forward", "forward + backward")):
-        print(f"  {label:22}" + "".join(f"{pair[column] * 1e3:12.2f}" for pair in times.values()))
-    reference_total = times["reference"][1]
-    for name in times:
-        if name != "reference":
-            print(f"  reference / {name:8} = {reference_total / times[name][1]:.1f}x (forward + backward)")
+        print(f"  {label:22}" + "".join(f"{pair[column] * 1e3:13.2f}" for pair in times.values()))
+    plain_forward, plain_total = times["plain"]
+    for name, (forward, total) in times.items():
+        if name != "plain":
+            print(
+                f"  plain / {name:11} = {plain_forward / forward:6.1f}x forward, "
+                f"{plain_total / total:6.1f}x forward + backward"
+            )
 
 
 if __name__ == "__main__":

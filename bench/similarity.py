@@ -1,12 +1,12 @@
 """Similarity of a whole class: 100, 500 and 1,000 generated submissions of `pool`, side by side.
 
 Each generated student takes the seven independent solutions of tests/toolkit/files/similarity/
-(six written for the evaluation, plus the reference), starts from one, swaps about half of the
-graded functions for another solution's, renames every local and inserts a few statements. That
-is far more shared code than a real class has (every function exists in only seven versions),
-so the number of candidate pairs, and the time, are pessimistic. Prints the time of each stage
-(fingerprints, inverted index, scoring the candidates, writing CSV and HTML) and the precision
-and recall of the evaluation corpus at the default threshold.
+(six written for the evaluation, plus a frozen copy of the reference), starts from one, swaps
+about half of the graded functions for another solution's, renames every local and inserts a
+few statements. That is far more shared code than a real class has (every function exists in
+only seven versions), so the number of candidate pairs, and the time, are pessimistic. Prints
+the time of each stage (fingerprints, inverted index, scoring the candidates, writing CSV and
+HTML) and the precision and recall of the evaluation corpus at the default threshold.
 
     python bench/similarity.py            # 100, 500 and 1,000 (about a minute with generation)
     python bench/similarity.py 500        # one size

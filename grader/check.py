@@ -16,7 +16,9 @@ from grader.catalogue import load_catalogue, variant_source
 from grader.config import Assignment, Course
 from grader.errors import CatalogueError
 from grader.grading import default_submission, grade
+from grader.handout_leaks import check_given_helpers
 from grader.lint import english_only
+from grader.nonanswers import check_nonanswers
 from grader.release import collect_points, find_regions, outdated, solution_lines
 
 Check = Callable[[Path, Course, Assignment], list[str]]
@@ -134,12 +136,15 @@ def check_student_text(root: Path, course: Course, assignment: Assignment) -> li
 
 
 def _definitions(source: str, path: Path) -> Iterator[tuple[str, bool, str]]:
-    """(name, whether students write part of it, docstring) of every top-level function and class."""
-    region_lines = [region.begin for region in find_regions(source, path)]
+    """(name, whether students write part of it, docstring) of every top-level function and class
+    that the stub shows (one inside a solution region is the reference's alone, never released)."""
+    regions = find_regions(source, path)
     for node in ast.parse(source).body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
-            written = any(first <= line <= last for line in region_lines)
+            if any(region.begin < first and last < region.end for region in regions):
+                continue
+            written = any(first <= region.begin <= last for region in regions)
             yield node.name, written, ast.get_docstring(node) or ""
 
 
@@ -234,6 +239,8 @@ CHECKS: list[tuple[str, Check]] = [
     ("helpers are given or graded", check_helpers),
     ("every known mistake loses points", check_mistakes),
     ("Chinese feedback is Chinese", check_chinese),
+    ("no test gives a non-answer points", check_nonanswers),
+    ("no given helper does an open assignment's work", check_given_helpers),
 ]
 
 

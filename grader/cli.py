@@ -109,10 +109,13 @@ def submission_for(
     return located.path, notes
 
 
-def write_outputs(found: list[Report], options: dict[str, Path | None], language: str) -> None:
+def write_outputs(
+    found: list[Report], options: dict[str, Path | None], language: str, official: bool = False
+) -> None:
     import json
 
     from grader import reports
+    from grader.disclosure import student_copy
     from grader.scoring import SCHEMA_VERSION
 
     if options["json"]:
@@ -145,7 +148,9 @@ def write_outputs(found: list[Report], options: dict[str, Path | None], language
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(reports.to_markdown(found) + "\n")
+            # a job summary is read by whoever sees the job: in an official run, the student copy
+            shown = [student_copy(report) for report in found] if official else found
+            handle.write(reports.to_markdown(shown) + "\n")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -198,6 +203,7 @@ def grade_command(
 
     from grader import reports
     from grader.config import find_course_root, load_course
+    from grader.disclosure import student_copy
     from grader.grading import grade
     from grader.schedule import calendar_problems
 
@@ -214,11 +220,12 @@ def grade_command(
             for chosen in chosen_assignments(root, course, assignment, every):
                 path, notes = submission_for(root, chosen, submission, Path(scratch), language)
                 report = grade(root, chosen, path, official=recorded, language=lang, notes=notes)
-                reports.print_report(report, console)
+                # an official run's terminal may be shown to students (CI logs, the autograder)
+                reports.print_report(student_copy(report) if recorded else report, console)
                 found.append(report)
         options = {"json": json_path, "gradescope": gradescope, "junit": junit, "html": html}
         try:
-            write_outputs(found, options, lang or course.course.language)
+            write_outputs(found, options, lang or course.course.language, official=recorded)
         except OSError as error:
             where = error.filename or "a report"
             message = f"{where}: cannot be written ({error.strerror}); check the report's path."
@@ -304,7 +311,15 @@ def validate_command(course_dir):
     "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
 )
 @click.option(
-    "--student-repo", type=click.Path(path_type=Path, file_okay=False), help="Also write a student repo."
+    "--student-repo",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Also write a template repository per assignment, DIR/<id>/, holding that assignment only.",
+)
+@click.option(
+    "--assignment",
+    "assignment_ids",
+    multiple=True,
+    help="With --student-repo: only this assignment's template (repeatable; default: every one).",
 )
 @click.option("--gradescope", "gradescope_id", help="Write a Gradescope autograder zip for this assignment.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Where the Gradescope zip goes.")
@@ -321,7 +336,15 @@ def validate_command(course_dir):
 @click.option("--github-org", help="The GitHub Classroom organisation (for --instructor-workflow).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
 def release_command(
-    course_dir, student_repo, gradescope_id, out, nbgrader_source, instructor_workflow, github_org, debug
+    course_dir,
+    student_repo,
+    assignment_ids,
+    gradescope_id,
+    out,
+    nbgrader_source,
+    instructor_workflow,
+    github_org,
+    debug,
 ):
     """Turn solutions/ into assignments/: stubs, notebooks, public tests, manifests, handouts."""
     from grader.config import find_course_root
@@ -329,7 +352,7 @@ def release_command(
         check_org,
         write_gradescope_zip,
         write_instructor_workflow,
-        write_student_repo,
+        write_student_repos,
     )
     from grader.release import release, write_nbgrader_source
     from grader.schedule import load_instructor_course
@@ -342,8 +365,12 @@ def release_command(
         for path in release(root, course):
             click.echo(f"wrote {path}")
         if student_repo:
-            write_student_repo(root, course, student_repo)
-            click.echo(f"wrote the student repository {student_repo}")
+            for folder in write_student_repos(root, course, student_repo, list(assignment_ids)):
+                click.echo(
+                    f"wrote the template repository {folder}: publish it when {folder.name} is released, "
+                    f"as the Classroom assignment with prefix {folder.name!r} (students' copies "
+                    f"{folder.name}-<student>, as `course collect` expects)"
+                )
         if gradescope_id:
             target = out or Path(f"{gradescope_id}-autograder.zip")
             write_gradescope_zip(root, course, gradescope_id, target)

@@ -20,12 +20,14 @@ import ast
 import tempfile
 import warnings
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from grader.catalogue import variant_source
 from grader.config import GradingSettings
 from grader.sandbox import Isolation, SandboxedSubmission, StudentException, SubmissionFailure
 from grader.sandbox.recording import Call
+from grader.standins import load_reference
 
 REFERENCE = "__reference__"
 MAX_REPLAYS = 256  # calls to the replay child in one run: diagnosis is a courtesy, not a cost
@@ -103,6 +105,7 @@ class Replayer:
         self.replays = 0
         self.folder: tempfile.TemporaryDirectory[str] | None = None
         self.child: SandboxedSubmission | None = None
+        self.module: ModuleType | None = None
 
     def _open(self) -> SandboxedSubmission:
         if self.child is None:
@@ -142,6 +145,17 @@ class Replayer:
             return "ok", self._open().replay(REFERENCE, function, args, kwargs, None)
         except StudentException as error:
             return "raised", type(error).__name__
+
+    def reference_module(self) -> ModuleType | None:
+        """The reference imported into the grading process (trusted instructor code, as hidden
+        tests' `reference` fixture), for the rerun's stand-ins to know the test's own calls;
+        None when it cannot be imported."""
+        if self.module is None:
+            try:
+                self.module = load_reference(self.reference)
+            except Exception:  # the stand-ins then answer no function call
+                return None
+        return self.module
 
     def close(self) -> None:
         if self.child is not None:

@@ -25,6 +25,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "submission": "submission",
         "mistake": "mistake",
         "pending_reason": "hidden test: runs when your work is graded officially",
+        "hidden_detail": "the inputs and expected values of hidden tests are not shown",
+        "hidden_call": "{function} gave a wrong result at call {position} of this test",
+        "hidden_wrong": "{function} gave a wrong result in this test",
+        "hidden_region": "where the results differ: {region}",
+        "hidden_category": "what differs: {category}",
+        "hidden_raised": "{function} raised {error_type} (a hidden test's messages are not shown)",
+        "hidden_timeout": "{function} ran out of time in this test",
+        "hidden_failed": "{function} stopped, or returned something that cannot be graded",
+        "hidden_not_imported": "your code could not be imported: {error_type} "
+        "(run `grade` at home to see where)",
         "known_mistake": "looks like the known mistake '{name}': {hint}",
         "callee_cause": "{function} is right: with the reference's {callees} it passes, so these points "
         "are kept; it failed only because {callees} fails its own tests",
@@ -117,6 +127,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "submission": "提交",
         "mistake": "常见错误",
         "pending_reason": "隐藏测试：正式评分时运行",
+        "hidden_detail": "隐藏测试的输入和期望值不予显示",
+        "hidden_call": "{function} 在本测试的第 {position} 次调用中结果错误",
+        "hidden_wrong": "{function} 在本测试中结果错误",
+        "hidden_region": "结果不同的位置：{region}",
+        "hidden_category": "差异类型：{category}",
+        "hidden_raised": "{function} 抛出了 {error_type}（隐藏测试的出错信息不予显示）",
+        "hidden_timeout": "{function} 在本测试中运行超时",
+        "hidden_failed": "{function} 中途停止，或返回了无法评分的结果",
+        "hidden_not_imported": "你的代码无法导入：{error_type}"
+        "（在自己的电脑上运行 `grade` 可以看到出错位置）",
         "known_mistake": "看起来是常见错误「{name}」：{hint}",
         "callee_cause": "{function} 本身是对的：换成参考答案的 {callees} 后测试通过，所以保留这些分数；"
         "它失败只是因为 {callees} 没有通过自己的测试",

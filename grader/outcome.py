@@ -15,6 +15,32 @@ import pytest
 Status = Literal["passed", "failed", "error", "timeout"]
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One sentence a student may read about a hidden test: a template's key and its parameters.
+
+    `grader.disclosure` lists the templates and the parameters a template may take (the function,
+    the call's position, the finding's category, the axis or region, a factor); a notice with any
+    other key or parameter is never rendered.
+
+    Attributes:
+        key: the template (an `i18n` key, or "finding" for a structural analysis' sentence).
+        params: (name, value) pairs.
+    """
+
+    key: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, **params: Any) -> Notice:
+        """A notice of template `key` filled with `params`."""
+        return cls(key, tuple(sorted(params.items())))
+
+    def to_list(self) -> list[Any]:
+        """[key, {params}]: how a notice travels in a JSON record (grade-all feedback)."""
+        return [self.key, dict(self.params)]
+
+
 @dataclass
 class Outcome:
     """What grading found in one phase ("setup", "call" or "teardown") of a test.
@@ -22,8 +48,7 @@ class Outcome:
     Attributes:
         status: passed, failed (a wrong answer), error (the test or setup broke) or timeout.
         reason: the staff's reason, in the report's language ("" when passed).
-        explanation: what a student may see of a hidden test: the diagnosis and what their own
-            code did, never inputs or expected values.
+        notices: what a student may see of a hidden test (rendered by `grader.disclosure`).
         mistake: the catalogue entry named, if any.
         seed: the test's random seed, when it drew its inputs from `rng`.
         arrays: {"expected", "got"} of a failed comparison of one shape, for the HTML report.
@@ -34,7 +59,7 @@ class Outcome:
 
     status: Status = "passed"
     reason: str = ""
-    explanation: str = ""
+    notices: tuple[Notice, ...] = ()
     mistake: str | None = None
     seed: Any = None
     arrays: dict[str, Any] | None = None

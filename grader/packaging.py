@@ -13,6 +13,8 @@ import stat
 import zipfile
 from pathlib import Path
 
+import yaml
+
 from grader import fingerprints
 from grader.config import Course
 from grader.errors import GraderError
@@ -61,26 +63,68 @@ def _write_pyproject(target: Path, name: str) -> None:
     (target / "pyproject.toml").write_text(text, encoding="utf-8")
 
 
-def write_student_repo(root: Path, course: Course, target: Path) -> None:
-    """What students clone: assignments/, course.yml, the grader, and a CI workflow.
+def template_name(assignment_id: str) -> str:
+    """The folder of an assignment's template repository: the assignment's id, which is also the
+    prefix `course collect` expects by default of the students' copies (`<id>-<student>`, GitHub
+    Classroom's naming when the Classroom assignment's prefix is the id)."""
+    return assignment_id
+
+
+def student_course_yml(root: Path, assignment_id: str) -> str:
+    """course.yml as students of one assignment get it: the course's settings, that assignment only."""
+    data = yaml.safe_load((root / "course.yml").read_text(encoding="utf-8"))
+    data["assignments"] = [entry for entry in data["assignments"] if entry.get("id") == assignment_id]
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def write_student_repos(root: Path, course: Course, target: Path, assignment_ids: list[str]) -> list[Path]:
+    """One template repository per assignment, `target/<id>/`, each holding that assignment only, so
+    that each is published when its release time comes and none carries a later assignment's code.
+
+    Args:
+        root: the course folder.
+        course: the course.
+        target: the folder that receives the templates.
+        assignment_ids: the assignments to write (every assignment when empty).
+
+    Returns:
+        the template folders written.
 
     Raises:
-        GraderError: if assignments/ has not been released yet.
+        GraderError: for an unknown assignment, or if assignments/ has not been released yet.
     """
-    if not (root / "assignments").is_dir():
-        raise GraderError("no assignments/ to publish; run `course release` first.")
+    chosen = [course.assignment(i) for i in assignment_ids] or list(course.assignments)
+    written = []
+    for assignment in chosen:
+        folder = target / template_name(assignment.id)
+        write_student_repo(root, course, folder, assignment.id)
+        written.append(folder)
+    return written
+
+
+def write_student_repo(root: Path, course: Course, target: Path, assignment_id: str) -> None:
+    """What students of one assignment clone: assignments/<id>/, course.yml with that assignment only,
+    the grader, and a CI workflow.
+
+    Raises:
+        GraderError: if the assignment has not been released into assignments/ yet.
+    """
+    released = root / "assignments" / assignment_id
+    if not released.is_dir():
+        raise GraderError(f"no assignments/{assignment_id}/ to publish; run `course release` first.")
+    one = course.model_copy(update={"assignments": [course.assignment(assignment_id)]})
     target.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(target / "assignments", ignore_errors=True)
-    shutil.copytree(root / "assignments", target / "assignments")
-    shutil.copyfile(root / "course.yml", target / "course.yml")
+    shutil.copytree(released, target / "assignments" / assignment_id)
+    (target / "course.yml").write_text(student_course_yml(root, assignment_id), encoding="utf-8")
     shutil.rmtree(target / "grader", ignore_errors=True)
     _copy_package(target)
-    _write_pyproject(target, "course-student")
+    _write_pyproject(target, f"course-{assignment_id}")
     workflow = target / ".github" / "workflows" / "grade.yml"
     workflow.parent.mkdir(parents=True, exist_ok=True)
     environment = templates(root)
     workflow.write_text(environment.get_template("student_workflow.yml.j2").render(), encoding="utf-8")
-    readme = environment.get_template("student_readme.md.j2").render(course=course, zone=course.course.zone)
+    readme = environment.get_template("student_readme.md.j2").render(course=one, zone=course.course.zone)
     (target / "README.md").write_text(readme, encoding="utf-8")
     (target / ".gitignore").write_text(
         environment.get_template("student_gitignore.j2").render(), encoding="utf-8"

@@ -8,33 +8,33 @@ solution by default, or the work at `--submission PATH`.
 from __future__ import annotations
 
 import importlib.util
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pytest
 
-from grader import compare, i18n, reasons
+from grader import analysis, compare, disclosure, i18n, reasons
 from grader.catalogue import load_catalogue
 from grader.config import Course, find_course_root, load_course
 from grader.containment import dependencies, run_ranks, suite_uses
 from grader.diagnosis import Replayer, callees, diagnose
 from grader.errors import GraderError
-from grader.outcome import Outcome, Status, record
+from grader.outcome import Notice, Outcome, Status, record
 from grader.rerun import rerun
-from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure
+from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure, SubmissionTimeout
+from grader.sandbox.recording import MAX_CALLS_PER_FUNCTION
 from grader.submission import Submission, open_submission, reference_path
-
-if TYPE_CHECKING:  # the structural analysis and the fingerprints load when a test fails
-    from grader import analysis
 
 OPEN_SUBMISSIONS = pytest.StashKey[dict[tuple[str, str], Submission]]()
 REPLAYERS = pytest.StashKey[dict[str, Replayer]]()  # one replay child per assignment
 CALL_GRAPHS = pytest.StashKey[dict[str, dict[str, set[str]]]]()  # the reference's, per assignment
 FAILED_FUNCTIONS = pytest.StashKey[set[str]]()  # graded functions with a failed test so far
+HIDDEN_USED = pytest.StashKey[set[tuple[str, str]]]()  # open submissions a hidden test has used
 SUITE_USES = pytest.StashKey[dict[str, dict[str, set[str]]]]()  # per suite file: test -> names used
 MAX_REASON_LINES = 8
 
@@ -277,18 +277,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _structure(error: BaseException, language: str) -> analysis.Finding | None:
     """The structural analysis of a failed comparison (arrays or numbers), or of NumPy's shape
     error in the student's exception, or None."""
-    from grader import analysis
-
     if isinstance(error, StudentException):
-        finding = analysis.explain_exception(str(error), language)
-    elif isinstance(error, compare.Mismatch) and error.arrays is not None:
+        return analysis.explain_exception(str(error), language)
+    if isinstance(error, compare.Mismatch) and error.arrays is not None:
         got, expected = error.arrays
         if got.dtype.kind not in "biuf" or expected.dtype.kind not in "biuf" or got.size > 10**6:
             return None
-        finding = analysis.explain(got, expected, language)
-    else:
-        return None
-    return finding
+        return analysis.explain(got, expected, language)
+    return None
 
 
 def _said(found: analysis.Finding | None) -> str | None:
@@ -302,6 +298,47 @@ def _code(found: analysis.Finding | None, culprits: list[str]) -> dict[str, Any]
     """A finding as staff reports group it: its kind and parameters, never its sentence."""
     kind = found.kind if found else None
     return {"kind": kind, "params": dict(found.params) if found else {}, "callees": culprits}
+
+
+def _position(item: pytest.Item, function: str | None) -> int | None:
+    """Which call of `function` in the test failed: the last one made (the log keeps a few)."""
+    handle = _open_handle(item.config, assignment_of(Path(str(item.path))))
+    if function is None or handle is None or handle.calls is None:
+        return None
+    made = len(handle.calls.of(function))
+    return made if 0 < made < MAX_CALLS_PER_FUNCTION else None
+
+
+def _failure_notice(text: str, function: str) -> Notice:
+    """A sandbox failure of a hidden test: an import that failed (before any hidden input
+    existed, so its exception's type is named), or any other stop, by the function alone."""
+    imported = re.match(r"your code could not be imported: (\w+)", text)
+    if imported:
+        return Notice.of("hidden_not_imported", error_type=imported[1])
+    if text.startswith("importing your code"):
+        return Notice.of("hidden_not_imported", error_type="TimeoutError")
+    return Notice.of("hidden_failed", function=function)
+
+
+def hidden_notices(
+    item: pytest.Item, error: BaseException, finding: analysis.Finding | None, language: str
+) -> list[Notice]:
+    """What a student may read of a hidden test's failure: the function, which call, the
+    finding's category, where results differ, the exception's type (`grader.disclosure`)."""
+    function = _function(item) or "?"
+    notices = disclosure.finding_notices(finding) if finding is not None else []
+    if isinstance(error, StudentException):
+        return [*notices, Notice.of("hidden_raised", function=function, error_type=type(error).__name__)]
+    if isinstance(error, SubmissionTimeout):
+        return [Notice.of("hidden_timeout", function=function)]
+    if isinstance(error, SubmissionFailure):
+        return [_failure_notice(str(error), function)]
+    position = _position(item, _function(item))
+    wrong = Notice.of("hidden_call", function=function, position=position) if position else None
+    if isinstance(error, compare.Mismatch) and error.arrays is not None:
+        where = analysis.region(*error.arrays, language)
+        notices += [Notice.of("hidden_region", region=where)] if where else []
+    return [wrong or Notice.of("hidden_wrong", function=function), *notices]
 
 
 def _rerun_with_reference_callees(
@@ -355,8 +392,22 @@ def _replayer(config: pytest.Config, assignment_id: str) -> Replayer | None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    for handle in item.config.stash.get(OPEN_SUBMISSIONS, {}).values():
+    """Each test records its own calls. A public test never runs in a process (or folder) a hidden
+    test has used: its reason is shown whole, and the student's code could otherwise keep a hidden
+    test's inputs in a global or a file and say them there."""
+    used: set[tuple[str, str]] = item.config.stash.setdefault(HIDDEN_USED, set())
+    public = item.get_closest_marker("hidden") is None
+    for key, handle in item.config.stash.get(OPEN_SUBMISSIONS, {}).items():
         handle.forget_calls()
+        if public and key in used and isinstance(handle, SandboxedSubmission):
+            handle.restart()
+            used.discard(key)
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    if item.get_closest_marker("hidden") is not None:
+        opened = item.config.stash.get(OPEN_SUBMISSIONS, {})
+        item.config.stash.setdefault(HIDDEN_USED, set()).update(opened.keys())
 
 
 def diagnosis(item: pytest.Item) -> dict[str, Any] | None:
@@ -479,38 +530,40 @@ def _annotate(item: pytest.Item, call: pytest.CallInfo[Any], report: Any) -> Out
     found = _structure(error, language)
     finding = _said(found)
     reason = f"{finding}\n{reason}" if finding else reason
-    # what a student may see of a hidden test: the diagnosis, and what their own code did
-    safe = [finding] if finding else []
-    if isinstance(error, (SubmissionFailure, StudentException)):
-        safe.append(reason)
+    hidden = item.get_closest_marker("hidden") is not None
+    # what a student may see of a hidden test: notices, rendered from templates (grader.disclosure)
+    notices = hidden_notices(item, error, found, language) if hidden else []
     culprits: list[str] = []
     if report.when == "call" and status in ("failed", "timeout") and function is not None:
         culprits, passes, wrong_call = _rerun_with_reference_callees(item, function, language)
-        # the call a culprit got wrong holds a hidden test's inputs: staff only, there
-        shown = wrong_call if item.get_closest_marker("hidden") is None else ""
         if passes:  # the caller's own code is right: its points are kept, the callee is named
             report.outcome, report.longrepr = "passed", None
             named = ", ".join(culprits)
             cause = i18n.text(language, _number("callee_cause", culprits), function=function, callees=named)
-            explanation = "\n".join(filter(None, [cause, shown]))
             reason = "\n".join(filter(None, [cause, wrong_call]))
-            return Outcome("passed", reason, explanation=explanation, curve=outcome.curve)
+            kept = (Notice.of(_number("callee_cause", culprits), function=function, callees=named),)
+            return Outcome("passed", reason, notices=kept, curve=outcome.curve)
         if culprits:
             named = ", ".join(culprits)
             note = i18n.text(
                 language, _number("callee_also_fails", culprits), function=function, callees=named
             )
-            reason, safe = "\n".join(filter(None, [reason, note, wrong_call])), [*safe, note, shown]
+            reason = "\n".join(filter(None, [reason, note, wrong_call]))
+            notices.append(
+                Notice.of(_number("callee_also_fails", culprits), function=function, callees=named)
+            )
     if function is not None:
         item.config.stash.setdefault(FAILED_FUNCTIONS, set()).add(function)
     mistake = _named_mistake(item) if report.when == "call" and status == "failed" and not culprits else None
     if mistake:
         outcome.mistake = mistake["name"]
         hint = i18n.hint(mistake, language)
-        sentence = i18n.text(language, "known_mistake", name=i18n.mistake_name(mistake, language), hint=hint)
-        reason, safe = f"{sentence}\n{reason}", [sentence, *safe]
+        name = i18n.mistake_name(mistake, language)
+        sentence = i18n.text(language, "known_mistake", name=name, hint=hint)
+        reason = f"{sentence}\n{reason}"
+        notices.insert(0, Notice.of("known_mistake", name=name, hint=hint))
+    outcome.notices = tuple(notices)
     outcome.finding = _code(found, culprits)
-    outcome.explanation = _shorten("\n".join(filter(None, safe)))
     outcome.status = status
     outcome.seed = dict(item.user_properties).get("seed")
     outcome.reason = _with_seed(report, reason, outcome.seed)

@@ -102,6 +102,7 @@ def _returned(text: str) -> str:
 
 
 SANDBOX: list[tuple[str, str | Fill]] = [
+    (r"the child's first frame is not its confinement", "子进程发来的第一帧不是它的隔离确认"),
     (r"(?P<f>.+) timed out (?P<n>\d+) times already; not called again", "{f} 已经超时 {n} 次，不再调用"),
     (r"the (?P<s>\S+) s time budget of the whole submission is spent", "整份提交的 {s} 秒运行时间已经用完"),
     (r"(?P<f>.+) timed out after (?P<s>\S+) s", "{f} 运行超过 {s} 秒，已被终止"),

@@ -19,6 +19,8 @@ from rich.table import Table
 from rich.text import Text
 
 from grader import i18n
+from grader.disclosure import student_copy
+from grader.outcome import Notice
 from grader.scoring import FinalScore, Report, TestResult
 
 STATUS_STYLE = {"passed": "green", "failed": "red", "error": "red", "timeout": "red", "pending": "dim"}
@@ -46,10 +48,17 @@ def common_failure(report: Report) -> str | None:
     """The one reason every test that ran failed for (the code could not be imported, the
     process ended at start), or None when the tests failed or passed on their own."""
     ran = [t for t in report.tests if t.status != "pending"]
-    reasons = {_without_seed(t) for t in ran}
-    if len(ran) < 2 or any(t.status == "passed" for t in ran) or len(reasons) != 1:
+    if len(ran) < 2 or any(t.status == "passed" for t in ran):
         return None
-    return reasons.pop()
+    public = {_without_seed(t) for t in ran if not t.hidden}
+    hidden = {_without_seed(t) for t in ran if t.hidden}
+    if len(public) > 1 or len(hidden) > 1:
+        return None
+    # a student copy says of hidden tests only that the code was not imported: the public say why
+    not_imported = all([n.key for n in t.notices] == ["hidden_not_imported"] for t in ran if t.hidden)
+    if public and hidden and public != hidden and not not_imported:
+        return None
+    return (public or hidden).pop()
 
 
 @dataclass
@@ -204,7 +213,7 @@ def to_gradescope(reports: list[Report]) -> dict[str, Any]:
     A submission whose every test failed for one reason (it cannot be imported) gets that reason
     once in `output` and one entry per graded function.
     """
-    reports = [report.student_copy() for report in reports]  # what students see on Gradescope
+    reports = [student_copy(report) for report in reports]  # what students see on Gradescope
     tests = [entry for report in reports for entry in _gradescope_tests(report)]
     total = sum(t.score for report in reports for t in report.tests)
     lines = [f"{r.assignment}: isolation {r.isolation}" for r in reports]
@@ -215,6 +224,8 @@ def to_gradescope(reports: list[Report]) -> dict[str, Any]:
         "execution_time": round(sum(r.duration_s for r in reports), 2),
         "output": "\n".join(lines),
         "visibility": "visible",
+        # what the autograder printed: the student copy, still hidden from students on Gradescope
+        "stdout_visibility": "hidden",
         "tests": tests,
     }
 
@@ -395,13 +406,31 @@ def report_from_record(record: dict[str, Any]) -> Report:
     from grader.scoring import TestResult
 
     fields = ("name", "function", "score", "max_score", "status", "hidden", "output", "mistake", "duration_s")
+    tests = [
+        TestResult(**{key: test.get(key) for key in fields}, notices=_notices(test.get("notices")))
+        for test in record.get("tests", [])
+    ]
     return Report(
         assignment=str(record.get("assignment", "")),
         submission=str(record.get("submission", "")),
         isolation=str(record.get("isolation", "")),
-        tests=[TestResult(**{key: test.get(key) for key in fields}) for test in record.get("tests", [])],
+        tests=tests,
         duration_s=float(record.get("duration_s", 0.0)),
         language=str(record.get("language", "en")),
+    )
+
+
+def _notices(listed: Any) -> tuple[Notice, ...]:
+    """Notices read back from a JSON record: [key, {params}] pairs; anything else is dropped."""
+    if not isinstance(listed, list):
+        return ()
+    return tuple(
+        Notice(entry[0], tuple(sorted(entry[1].items())))
+        for entry in listed
+        if isinstance(entry, list)
+        and len(entry) == 2
+        and isinstance(entry[0], str)
+        and isinstance(entry[1], dict)
     )
 
 
@@ -413,7 +442,7 @@ def to_comment(record: dict[str, Any], commit: str) -> str:
         record: feedback/<student>/<id>.json as grade-all wrote it (the student's copy).
         commit: the graded commit's sha.
     """
-    report = report_from_record(record)
+    report = student_copy(report_from_record(record))  # a hidden test's reason rendered again, here
     language = report.language
     lines = [to_markdown([report]).rstrip(), "", f"graded commit `{commit[:12]}`"]
     final = record.get("final")

@@ -18,6 +18,7 @@ import pytest
 from grader import i18n
 from grader.diagnosis import Replayer, same
 from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure
+from grader.standins import StandInGuard
 
 MAX_RECORDED = 32  # call-outs kept for localising, per rerun
 MAX_RECORDED_BYTES = 2**20  # and only those whose arrays are this small: the student's code sends them
@@ -34,12 +35,17 @@ def rerun(
         (whether it passes, a sentence naming the first call a culprit got wrong, or "").
     """
     asked: list[tuple[str, list[Any], dict[str, Any], tuple[str, Any]]] = []
+    guard = StandInGuard(replayer.reference_module(), culprits)
 
     def answer(name: str, args: list[Any], kwargs: dict[str, Any], state: dict[str, Any] | None) -> Any:
         if not substituted(name, state, culprits):
             return "raised", "PermissionError"  # the student's code forged a call-out
+        if not (guard.allows(name, args, kwargs) if state is None else guard.allows_method(name, state)):
+            return "raised", "PermissionError"  # not a call the test's own inputs lead to
+        if state is not None:
+            return guard.mark(name, state, replayer.answer(name, args, kwargs, state))
         result = replayer.answer(name, args, kwargs, state)
-        if state is None and len(asked) < MAX_RECORDED and _small([args, kwargs, result]):
+        if len(asked) < MAX_RECORDED and _small([args, kwargs, result]):
             asked.append((name, args, kwargs, result))
         return result
 
@@ -48,7 +54,7 @@ def rerun(
     if "rng" in funcargs and seed is not None:
         funcargs["rng"] = np.random.default_rng(int(str(seed)))  # the same inputs as the first run
     try:
-        with handle.substituted(culprits, answer):
+        with handle.substituted(culprits, answer, guard.before_call):
             item.runtest()
         passes = True
     except Exception:

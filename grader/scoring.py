@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from grader import i18n
-from grader.outcome import Outcome, recorded
+from grader.outcome import Notice, Outcome, recorded
 from grader.provenance import grader_digest
 
 SCHEMA_VERSION = 1
@@ -38,8 +38,8 @@ class TestResult:
     mistake: str | None = None
     duration_s: float = 0.0
     seed: int | None = None  # the seed of the test's random inputs, when it failed and had one
-    # what a student may see of a hidden test's failure: diagnosis sentences, never inputs or values
-    explanation: str = field(default="", repr=False)
+    # what a student may see of a hidden test: templated sentences (grader.disclosure renders them)
+    notices: tuple[Notice, ...] = field(default=(), repr=False)
     # for the HTML report only (never in JSON): the arrays of a failed comparison, a training history
     arrays: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     curve: dict[str, list[float]] | None = field(default=None, repr=False, compare=False)
@@ -60,22 +60,10 @@ class TestResult:
             "duration_s",
             "seed",
         )
-        return {key: getattr(self, key) for key in fields}
-
-
-HIDDEN_DETAIL = {
-    "en": "the inputs and expected values of hidden tests are not shown",
-    "zh-CN": "隐藏测试的输入和期望值不予显示",
-}
-
-
-def student_test(test: TestResult, language: str) -> TestResult:
-    """What a student may see of a test: all of a public one; of a hidden one its name, points,
-    status and the diagnosis (DESIGN.md), never its inputs, expected values or seed."""
-    if not test.hidden or test.status in ("passed", "pending"):
-        return test
-    shown = test.explanation or HIDDEN_DETAIL.get(language, HIDDEN_DETAIL["en"])
-    return replace(test, output=shown, seed=None, arrays=None)
+        record = {key: getattr(self, key) for key in fields}
+        if self.hidden:  # a hidden test's notices, from which a student copy renders its reason
+            record["notices"] = [notice.to_list() for notice in self.notices]
+        return record
 
 
 @dataclass
@@ -102,11 +90,6 @@ class Report:
     @property
     def percent(self) -> float:
         return 100.0 * self.score / self.max_score if self.max_score else 0.0
-
-    def student_copy(self) -> Report:
-        """The report a student may see (Gradescope, grade-all feedback): hidden tests without
-        their inputs, expected values or seeds."""
-        return replace(self, tests=[student_test(test, self.language) for test in self.tests])
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report: the records of "Results and reports" in DESIGN.md."""
@@ -272,7 +255,7 @@ class ResultCollector:
             mistake=outcome.mistake,
             duration_s=round(report.duration, 4),
             seed=outcome.seed,
-            explanation=outcome.explanation,
+            notices=outcome.notices,
             arrays=outcome.arrays,
             curve=outcome.curve,
             finding=outcome.finding,

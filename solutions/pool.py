@@ -80,22 +80,29 @@ def max_pool_forward(x, size=2, stride=2):
     Returns:
         out: shape (N, C, H', W'), the maximum of each window.
         switches: shape (N, C, H', W'), int64, the flat index h*W + w in its
-            (n, c) plane of each chosen input (the first maximum in the window).
+            (n, c) plane of each chosen input (the first maximum in row-major
+            window order, as np.argmax picks it).
 
     Raises:
         ValueError: if the window does not fit or stride < 1.
     """
     ### BEGIN SOLUTION
-    windows = pool_windows(x, size, stride)
-    n, channels, out_h, out_w = windows.shape[:4]
-    # each window as one row of size*size values in row-major order: argmax picks the first maximum
-    flat = windows.reshape(n, channels, out_h, out_w, size * size)
-    out = flat.max(axis=-1)
-    # the switch: the maximum's row and column in the window, moved to where the window sits
-    row_in_window, column_in_window = np.divmod(flat.argmax(axis=-1), size)
-    rows = np.arange(out_h).reshape(-1, 1) * stride + row_in_window
-    columns = np.arange(out_w) * stride + column_in_window
-    return out, (rows * x.shape[3] + columns).astype(np.int64)
+    n, channels, height, width = x.shape
+    out_h = pool_output_size(height, size, stride)
+    out_w = pool_output_size(width, size, stride)
+    out = np.zeros((n, channels, out_h, out_w), dtype=x.dtype)
+    switches = np.zeros((n, channels, out_h, out_w), dtype=np.int64)
+    for image in range(n):
+        for channel in range(channels):
+            for i in range(out_h):
+                for j in range(out_w):
+                    top, left = i * stride, j * stride
+                    window = x[image, channel, top : top + size, left : left + size]
+                    # argmax reads the window in row-major order and keeps the first maximum
+                    row, column = divmod(int(window.argmax()), size)
+                    out[image, channel, i, j] = window[row, column]
+                    switches[image, channel, i, j] = (top + row) * width + (left + column)
+    return out, switches
     ### END SOLUTION
 
 

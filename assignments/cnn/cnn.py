@@ -3,8 +3,10 @@
     conv (same padding, stride 1) - relu - 2x2 max pool - affine - relu - affine - softmax
 
 Every layer has a forward function that returns what its backward function
-needs. The convolution and pooling helpers are given (you wrote them in
-assignments 1 to 3); you write the rest.
+needs. The convolution and pooling layers are given: they compute what you
+wrote in assignments 1 to 3, but vectorised, so that training takes seconds
+rather than minutes (as CS231n gives fast_layers.py beside the layers.py
+students write). You write the rest.
 
 Shapes: X (N, C, H, W); scores (N, classes); y (N,) integer labels.
 """
@@ -14,15 +16,43 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 
 def _conv_forward(x, w, b, pad):
-    """Given (assignment 1): stride-1 convolution. Returns out (N, F, H', W') and a cache."""
+    """Given: a fast conv_forward (assignment 1) with stride 1.
+
+    Assignment 1 loops over the output positions and calls conv_single_step,
+    sum(window * w[f]) + b[f], once per window and filter; one einsum here does
+    that sum for every window and filter at once.
+
+    Args:
+        x: input, shape (N, C, H, W), float64.
+        w: filters, shape (F, C, HH, WW).
+        b: biases, shape (F,).
+        pad: zeros added on each side of H and W.
+
+    Returns:
+        out: shape (N, F, H', W') with H' = H + 2*pad - HH + 1.
+        cache: (padded x, w, pad), what _conv_backward needs.
+    """
     padded = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    windows = sliding_window_view(padded, w.shape[2:], axis=(2, 3))
+    windows = sliding_window_view(padded, w.shape[2:], axis=(2, 3))  # (N, C, H', W', HH, WW), a view
     out = np.einsum("nchwij,fcij->nfhw", windows, w, optimize=True)
     return out + b.reshape(1, -1, 1, 1), (padded, w, pad)
 
 
 def _conv_backward(dout, cache):
-    """Given (assignment 2): the gradients (dx, dw, db) of _conv_forward."""
+    """Given: a fast convolution backward pass (conv_backward_im2col, assignment 2), stride 1.
+
+    dw correlates every window with dout; dx sends dout back through the
+    filters, one filter offset (i, j) at a time, and overlapping windows add up.
+
+    Args:
+        dout: upstream gradient, shape (N, F, H', W').
+        cache: (padded x, w, pad) from _conv_forward.
+
+    Returns:
+        dx: shape (N, C, H, W).
+        dw: shape (F, C, HH, WW).
+        db: shape (F,).
+    """
     padded, w, pad = cache
     windows = sliding_window_view(padded, w.shape[2:], axis=(2, 3))
     dw = np.einsum("nchwij,nfhw->fcij", windows, dout, optimize=True)
@@ -36,21 +66,49 @@ def _conv_backward(dout, cache):
 
 
 def _pool_forward(x):
-    """Given (assignment 3): 2x2 max pooling, stride 2, on even H and W. Returns out and a cache."""
+    """Given: a fast max_pool_forward(x, size=2, stride=2) (assignment 3), for even H and W.
+
+    The same outputs and switches as assignment 3 (flat indices h*W + w, the
+    first maximum in row-major window order), with the 2x2 windows made by a
+    reshape instead of a loop.
+
+    Args:
+        x: input, shape (N, C, H, W), H and W even.
+
+    Returns:
+        out: shape (N, C, H/2, W/2).
+        cache: (switches, x.shape), what _pool_backward needs; switches has out's shape.
+    """
     n, channels, height, width = x.shape
+    # blocks[n, c, i, j] holds the window under output (i, j), read in row-major order
     blocks = x.reshape(n, channels, height // 2, 2, width // 2, 2).transpose(0, 1, 2, 4, 3, 5)
     blocks = blocks.reshape(n, channels, height // 2, width // 2, 4)
-    choice = blocks.argmax(axis=-1)[..., None]
-    return np.take_along_axis(blocks, choice, axis=-1)[..., 0], (x.shape, choice)
+    choice = blocks.argmax(axis=-1)
+    out = np.take_along_axis(blocks, choice[..., None], axis=-1)[..., 0]
+    row, column = np.divmod(choice, 2)
+    rows = 2 * np.arange(height // 2).reshape(-1, 1) + row
+    switches = rows * width + 2 * np.arange(width // 2) + column
+    return out, (switches, x.shape)
 
 
 def _pool_backward(dout, cache):
-    """Given (assignment 3): the gradient of _pool_forward; each goes to its window's maximum."""
-    (n, channels, height, width), choice = cache
-    dblocks = np.zeros((*dout.shape, 4))
-    np.put_along_axis(dblocks, choice, dout[..., None], axis=-1)
-    dblocks = dblocks.reshape(n, channels, height // 2, width // 2, 2, 2).transpose(0, 1, 2, 4, 3, 5)
-    return dblocks.reshape(n, channels, height, width)
+    """Given: a fast max_pool_backward (assignment 3) for 2x2 windows with stride 2.
+
+    Routes each gradient to its switch, as assignment 3 does, with one
+    put_along_axis instead of a loop (2x2 windows with stride 2 never overlap,
+    so nothing needs adding up).
+
+    Args:
+        dout: upstream gradient, shape (N, C, H/2, W/2).
+        cache: (switches, x_shape) from _pool_forward.
+
+    Returns:
+        dx, shape x_shape.
+    """
+    switches, (n, channels, height, width) = cache
+    dx = np.zeros((n, channels, height * width))
+    np.put_along_axis(dx, switches.reshape(n, channels, -1), dout.reshape(n, channels, -1), axis=-1)
+    return dx.reshape(n, channels, height, width)
 
 
 def relu_forward(x):

@@ -67,7 +67,8 @@ def max_pool_forward(x, size=2, stride=2):
     Returns:
         out: shape (N, C, H', W'), the maximum of each window.
         switches: shape (N, C, H', W'), int64, the flat index h*W + w in its
-            (n, c) plane of each chosen input (the first maximum in the window).
+            (n, c) plane of each chosen input (the first maximum in row-major
+            window order, as np.argmax picks it).
 
     Raises:
         ValueError: if the window does not fit or stride < 1.

@@ -16,12 +16,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from grader.analysis import numbers, order, shapes, values
+from grader.analysis import numbers, order, shapes, values, where
 from grader.analysis.core import MIN_EVIDENCE, Case, Finding, Tolerance
 from grader.analysis.exceptions import explain_exception
 from grader.analysis.messages import LANGUAGES, PLACES, SENTENCES
 
-__all__ = ["LANGUAGES", "PLACES", "SENTENCES", "Finding", "explain", "explain_exception"]
+__all__ = ["LANGUAGES", "PLACES", "SENTENCES", "Finding", "explain", "explain_exception", "region"]
 
 _SHAPE_CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
     *shapes.CHECKS,
@@ -107,3 +107,19 @@ def _first(case: Case, checks: tuple[Callable[[Case], Finding | None], ...]) -> 
         if found is not None:
             return found
     return None
+
+
+def region(
+    got: np.ndarray, expected: np.ndarray, language: str = "en", *, rtol: float = 1e-6, atol: float = 1e-9
+) -> str:
+    """Where two numeric arrays of one shape differ, as a hidden test's student copy may say it:
+    axes and their indices, border or interior, or everywhere (`where.region`); "" for arrays of
+    other shapes or kinds, or that agree."""
+    got_array, expected_array = np.asarray(got), np.asarray(expected)
+    if got_array.shape != expected_array.shape or got_array.dtype.kind not in "biuf":
+        return ""
+    if expected_array.dtype.kind not in "biuf":
+        return ""
+    with np.errstate(all="ignore"):
+        mask = ~np.isclose(got_array, expected_array, rtol=rtol, atol=atol, equal_nan=True)
+    return where.region(mask, language)

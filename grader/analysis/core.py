@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -24,12 +24,15 @@ class Finding:
         where: where the differences are (indices, axes, border or interior), never values.
         params: the sentence's parameters as (name, text) pairs, sorted: with `kind`, the finding as
             a typed code that staff reports group by (never by the sentence).
+        values: the values the sentence was filled with (what a hidden test's student copy may
+            keep of them is decided by `grader.disclosure`).
     """
 
     kind: str
     sentence: str
     where: str
     params: tuple[tuple[str, str], ...] = ()
+    values: dict[str, object] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ class Case:
     def finding(self, kind: str, where: str, **values: object) -> Finding:
         """A finding of `kind` with its sentence in the case's language."""
         params = tuple(sorted((name, str(value)) for name, value in values.items()))
-        return Finding(kind, say(kind, self.language, **values), where, params)
+        return Finding(kind, say(kind, self.language, **values), where, params, dict(values))
 
 
 def agree(got: np.ndarray, reference: np.ndarray, tolerance: Tolerance) -> bool:

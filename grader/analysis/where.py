@@ -92,6 +92,32 @@ def summary(mask: np.ndarray, language: str) -> str:
     return place("join", language).join(parts)
 
 
+def region(mask: np.ndarray, language: str) -> str:
+    """Where the True positions of `mask` lie, for a hidden test: the axes and their indices
+    (which channel, which rows), border or interior, or everywhere; no counts and no points,
+    which would tell a hidden input's size.
+
+    Args:
+        mask: bool array, any shape, True where values differ.
+        language: "en" or "zh-CN".
+
+    Returns:
+        one phrase such as "channel (axis 1) index 2; on the border only", or "" when nothing differs.
+    """
+    if not mask.any():
+        return ""
+    if mask.all():
+        return place("everywhere", language)
+    parts = axis_parts(mask, language)
+    border = border_mask(mask.shape)
+    if border is not None:
+        if not (mask & ~border).any():
+            parts.append(place("border", language))
+        elif not (mask & border).any():
+            parts.append(place("interior", language))
+    return place("join", language).join(parts)
+
+
 def axis_parts(mask: np.ndarray, language: str, axes: Iterable[int] | None = None) -> list[str]:
     """For each axis (of `axes`, default all) along which only some indices are True, name them."""
     parts = []

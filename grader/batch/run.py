@@ -69,6 +69,7 @@ def grade_job(
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from grader import reports
     from grader.config import load_course
+    from grader.disclosure import student_copy
     from grader.grading import grade
 
     try:
@@ -76,7 +77,7 @@ def grade_job(
         # the feedback a student receives is the student copy (no hidden inputs or expected values)
         graded = grade(root=Path(root), assignment=assignment, submission=Path(submission), official=True)
         graded.submission = shown_as or graded.submission
-        report = graded.student_copy()
+        report = student_copy(graded)
         data = report.to_dict()
         data[STAFF_KEY] = staff_report(graded)  # kept in the cache, written to staff/, never to feedback/
         data["html"] = reports.to_html(report, final=FinalScore(report.score, assignment.points, penalty))

@@ -28,12 +28,12 @@ def staff_report(report: Report) -> dict[str, Any]:
 
     Returns:
         report.to_dict(), with "finding" ({"kind", "params", "callees"} or None) and
-        "explanation" added to every test.
+        "notices" (what a student copy of a hidden test is rendered from) added to every test.
     """
     data = report.to_dict()
     for record, test in zip(data["tests"], report.tests, strict=True):
         record["finding"] = test.finding
-        record["explanation"] = test.explanation
+        record["notices"] = [notice.to_list() for notice in test.notices]
     return data
 
 

@@ -4,8 +4,10 @@ student repository's workflow and the Gradescope autograder.
 The rule (README, "Where the work is found"):
 
 - Candidates are files named like the module (`conv.py`) or the notebook (`conv.ipynb`), the
-  case ignored, with a browser's duplicate mark (`conv (1).py`) or Canvas's resubmission suffix
-  (`conv-2.py`); in the student's folder, one folder deeper (`hw1/conv.py`), in the repository
+  case ignored, with the marks copies get (`conv (1).py` from a browser, `conv-2.py` from Canvas,
+  `Copy of conv.ipynb` from Colab, `conv-Copy1.ipynb` from Jupyter, `conv - Copy.py`, `conv copy
+  2.py`) or a prefix of the student's (`hw1_conv.py`, ranked below the exact name); in the
+  student's folder, one folder deeper (`hw1/conv.py`), in the repository
   layout (`assignments/conv/conv.py`), and in a zip in the student's folder (the same places
   inside it; nothing else is extracted).
 - The module and the notebook are equal. Among the candidates the graded one is, in order: one
@@ -34,7 +36,6 @@ from grader.locate.code import Progress, module_progress, notebook_progress, rel
 
 __all__ = ["EXPECTED", "Candidate", "Located", "Note", "locate", "matches", "released_definitions"]
 
-NAME = re.compile(r"^(?P<stem>.+?)(?: ?\((?P<dup>\d{1,4})\)|-(?P<resub>\d{1,4}))?\.(?P<ext>py|ipynb)$")
 MAX_ENTRIES = 10_000  # names read from one folder
 MAX_FOLDERS = 200  # subfolders looked into, one level deep
 MAX_CANDIDATES = 50  # candidates parsed; a folder of thousands of copies is cut here
@@ -103,15 +104,47 @@ class Located:
 
 
 def matches(name: str, assignment: Assignment) -> tuple[bool, int] | None:
-    """(is a notebook, copy number) when `name` may be the assignment's work, else None."""
-    found = NAME.match(name.casefold())
+    """(is a notebook, copy number) when `name` may be the assignment's work, else None.
+
+    The name is compared without case, without the marks copies get (`conv (1).py` from a
+    browser, `conv-2.py` from Canvas, `Copy of conv.ipynb` from Colab, `conv-Copy1.ipynb` from
+    Jupyter, `conv - Copy.py` from Windows, `conv copy 2.py` from macOS) and, last, without a
+    prefix the student wrote before the name (`hw1_conv.py`, `jdoe-conv.py`): such a loose match
+    counts as the lowest copy (-1), so that the exact name wins among equals.
+    """
+    found = _split(name.casefold())
     if found is None:
         return None
-    notebook = found["ext"] == "ipynb"
+    stem, notebook, copy = found
     stems = {assignment.module_name.casefold(), *([assignment.id.casefold()] if notebook else [])}
-    if found["stem"] not in stems:
+    if stem in stems:
+        return notebook, copy
+    if any(stem.endswith(f"{sep}{wanted}") for wanted in stems for sep in "_- "):
+        return notebook, -1
+    return None
+
+
+COPY_MARK = re.compile(
+    r"(?: ?\((?P<dup>\d{1,4})\)|-(?P<resub>\d{1,4})|(?: - |[ _-])copy ?(?P<copy>\d{0,4}))$"
+)
+
+
+def _split(name: str) -> tuple[str, bool, int] | None:
+    """(stem without copy marks, is a notebook, copy number) of a lower-case file name."""
+    notebook = name.endswith(".ipynb")
+    if not notebook and not name.endswith(".py"):
         return None
-    return notebook, int(found["dup"] or found["resub"] or 0)
+    stem = name.removesuffix(".ipynb" if notebook else ".py")
+    copy = 0
+    if stem.startswith("copy of "):
+        stem, copy = stem[len("copy of ") :], 1
+    for _ in range(3):  # marks pile up: `Copy of conv (1).ipynb`, `conv - Copy (2).py`
+        mark = COPY_MARK.search(stem)
+        if mark is None or mark.start() == 0:
+            break
+        number = mark["dup"] or mark["resub"] or mark["copy"] or "1"
+        stem, copy = stem[: mark.start()], max(copy, int(number))
+    return stem.strip(), notebook, copy
 
 
 def _entries(folder: Path) -> list[os.DirEntry[str]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import builtins
 import hashlib
+import importlib.machinery
 import importlib.util
 import json
 import os
@@ -23,6 +24,10 @@ import types
 from typing import Any
 
 MAX_WATCHED_ITEMS = 1_000  # a list or dict argument this long or shorter is watched as a whole
+# While a request is served, a thread of the submission gets the interpreter only when the
+# running one gives it up (sleeps, waits, does I/O), never at the usual 5 ms tick: so none can
+# run between the moment a call returns and the copy of its result (`frozen`).
+CALL_SWITCH_INTERVAL_S = 1e6
 
 
 class Runner:
@@ -134,7 +139,7 @@ class Runner:
             self.substitute(str(request["name"]), bool(self.wire.decode(request["value"], blobs)))
             return None
         if request["op"] == "state":  # an object's attributes, for diagnosing a method's output
-            return dict(vars(self.from_handle(self.wire.Handle(request["handle"], ""))))
+            return frozen(dict(vars(self.from_handle(self.wire.Handle(request["handle"], "")))))
         owner, name = self.target(request)
         if request["op"] == "set":
             value = self.wire.decode(request["value"], blobs, self.from_handle)
@@ -144,25 +149,53 @@ class Runner:
             raise AttributeError(f"your submission defines no {name!r}; check its name")
         attribute = owner[name] if isinstance(owner, dict) else getattr(owner, name)
         if request["op"] == "describe":
-            return {"callable": True} if callable(attribute) else {"value": attribute}
+            return {"callable": True} if callable(attribute) else {"value": frozen(attribute)}
         args = self.wire.decode(request["args"], blobs, self.from_handle)
         kwargs = self.wire.decode(request["kwargs"], blobs, self.from_handle)
         before = array_digests(args, kwargs)
         self.modified = []
         try:
-            return attribute(*args, **kwargs)
+            return _returned(attribute(*args, **kwargs))
         finally:
             after = array_digests(args, kwargs)
             self.modified = [label for label, digest in before.items() if after.get(label) != digest]
 
 
+def _returned(result: Any) -> Any:
+    """What a call returned, copied before any other thread of the submission can run: the switch
+    interval is set again first, in case the submission lowered it during the call."""
+    sys.setswitchinterval(CALL_SWITCH_INTERVAL_S)
+    return frozen(result)
+
+
+def frozen(value: Any) -> Any:
+    """A copy of a call's result, made as it returns: NumPy arrays (by `tobytes`, which holds the
+    GIL throughout), and the lists, tuples and dicts around them. What a thread of the submission
+    writes into the returned array afterwards never reaches the grader. Other values (objects that
+    become handles, numbers, strings) are returned as they are."""
+    import numpy
+
+    kind = type(value)
+    if kind is numpy.ndarray and value.dtype.kind in "biufc" and value.dtype.fields is None:
+        return numpy.frombuffer(value.tobytes(), dtype=value.dtype).reshape(value.shape)
+    if kind in (list, tuple):
+        return kind(frozen(item) for item in value)
+    if kind is dict:
+        return {key: frozen(item) for key, item in value.items()}
+    return value
+
+
 def array_digests(args: list[Any], kwargs: dict[str, Any]) -> dict[str, bytes]:
     """A digest of each argument that a call could change in place, by label ("0", "x", "1[2]"):
     NumPy arrays, at the top and inside a tuple, list or dict argument, and a list or dict
-    argument as a whole (a layer description whose keys are popped). A change changes a digest."""
+    argument as a whole (a layer description whose keys are popped). A change changes a digest.
+
+    Every argument's bytes are taken first (`tobytes` and `repr` hold the GIL), then hashed (hashlib
+    lets other threads run while it hashes): a thread of the submission cannot undo a change to one
+    argument while another is being hashed."""
     import numpy
 
-    digests: dict[str, bytes] = {}
+    taken: dict[str, bytes] = {}
     tops = [(str(i), value) for i, value in enumerate(args)] + [(str(k), v) for k, v in kwargs.items()]
     for label, value in tops:
         inner: Any = ()
@@ -176,12 +209,11 @@ def array_digests(args: list[Any], kwargs: dict[str, Any]) -> dict[str, bytes]:
             else []
         )
         if items and len(items) <= MAX_WATCHED_ITEMS and not any(isinstance(v, numpy.ndarray) for v in items):
-            digests[label] = hashlib.blake2b(repr(value).encode(), digest_size=16).digest()
+            taken[label] = repr(value).encode()
         for where, array in [(label, value), *((f"{label}[{key!r}]", item) for key, item in inner)]:
             if isinstance(array, numpy.ndarray) and array.dtype.kind in "biufc":
-                data = numpy.ascontiguousarray(array).tobytes()
-                digests[where] = hashlib.blake2b(data, digest_size=16).digest() + repr(array.shape).encode()
-    return digests
+                taken[where] = array.tobytes() + repr(array.shape).encode()
+    return {label: hashlib.blake2b(data, digest_size=16).digest() for label, data in taken.items()}
 
 
 def load_namespace(
@@ -192,7 +224,9 @@ def load_namespace(
     folder = os.path.dirname(source_path)
     sys.path.insert(0, folder)
     if cells is None:
-        spec = importlib.util.spec_from_file_location(module_name, source_path)
+        # a loader named explicitly: a student's CONV.PY is Python too, whatever its suffix's case
+        loader = importlib.machinery.SourceFileLoader(module_name, source_path)
+        spec = importlib.util.spec_from_file_location(module_name, source_path, loader=loader)
         if spec is None or spec.loader is None:
             raise ImportError(f"cannot import {source_path}")
         module = importlib.util.module_from_spec(spec)
@@ -244,21 +278,33 @@ def serve(runner: Runner, source_path: str, requests_fd: int, replies_fd: int, m
             header, blobs = wire.read_frame(requests_fd, max_frame)
         except (EOFError, wire.WireError):
             return
-        reply_blobs: list[bytes] = []
+        switching = sys.getswitchinterval()
+        sys.setswitchinterval(CALL_SWITCH_INTERVAL_S)
         try:
-            result = runner.handle(header, blobs)
-        except BaseException as error:  # the student's exception, even SystemExit, is a reply
-            reply = {"id": header["id"], "error": describe_error(error, source_path)}
-        else:
-            try:
-                tree = wire.encode(result, reply_blobs, runner.max_bytes, runner.to_handle)
-                reply = {"id": header["id"], "ok": tree}
-                if runner.modified:
-                    reply["modified"] = runner.modified[:16]
-            except (wire.WireError, RecursionError) as error:
-                reply_blobs = []
-                reply = {"id": header["id"], "invalid": str(error)}
+            reply, reply_blobs = _reply(runner, header, blobs, source_path)
+        finally:
+            sys.setswitchinterval(switching)
         wire.write_frame(replies_fd, reply, reply_blobs)
+
+
+def _reply(
+    runner: Runner, header: dict[str, Any], blobs: list[bytes], source_path: str
+) -> tuple[Any, list[bytes]]:
+    """The reply to one request and its array bytes: the result, or the exception it raised."""
+    wire = runner.wire
+    reply_blobs: list[bytes] = []
+    try:
+        result = runner.handle(header, blobs)
+    except BaseException as error:  # the student's exception, even SystemExit, is a reply
+        return {"id": header["id"], "error": describe_error(error, source_path)}, []
+    try:
+        tree = wire.encode(result, reply_blobs, runner.max_bytes, runner.to_handle)
+    except (wire.WireError, RecursionError) as error:
+        return {"id": header["id"], "invalid": str(error)}, []
+    reply = {"id": header["id"], "ok": tree}
+    if runner.modified:
+        reply["modified"] = runner.modified[:16]
+    return reply, reply_blobs
 
 
 def main() -> None:

@@ -405,6 +405,11 @@ class Channel:
         if self.uid is not None:
             policy.clean_scratch(self.uid[0])
 
+    def restart(self) -> None:
+        """Stop the child: the next request starts a fresh one, a fresh import in a fresh folder,
+        so nothing an earlier test left in the process or its files survives."""
+        self._stop()
+
     def close(self) -> None:
         """Kill the child, remove its folders and give its uid back."""
         self._stop()

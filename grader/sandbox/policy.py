@@ -138,9 +138,9 @@ def _best(protected: list[Path]) -> Isolation:
         try:
             return _exactly(USER_ID, protected)
         except IsolationRefused as refused:  # as root, bubblewrap is the other way: name both
-            problem = bubblewrap_problem() or "bubblewrap does not work here"
+            missing = bubblewrap_problem() or "bubblewrap does not work here"
             fix = f"install bubblewrap {NEEDED} or later (apt-get install bubblewrap)"
-            return Isolation(PROCESS, f"{problem} ({fix}), and {str(refused).rstrip('.')}")
+            return Isolation(PROCESS, f"{missing} ({fix}), and {str(refused).rstrip('.')}")
     problem = bubblewrap_problem()
     if problem and problem != "bubblewrap is not installed":  # there, but not one grading can use
         return Isolation(PROCESS, f"student code would run as your own user: {problem}; {UPGRADE}")

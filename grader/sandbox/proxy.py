@@ -22,6 +22,7 @@ from grader.sandbox.recording import Call, CallLog
 
 # (name, args, kwargs, the instance's attributes for a method of a substituted class, else None)
 Answer = Callable[[str, list[Any], dict[str, Any], dict[str, Any] | None], tuple[str, Any]]
+BeforeCall = Callable[[str, list[Any], dict[str, Any]], None]  # told of each call the test makes
 
 
 class Connection:
@@ -30,6 +31,7 @@ class Connection:
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
         self.log = CallLog(max_bytes=channel.limits.array_bytes)
+        self.before_call: BeforeCall | None = None
 
     def ask(self, label: str, header: dict[str, Any], call: Call | None = None) -> Any:
         """Send a request with its values encoded; return the decoded result.
@@ -94,6 +96,8 @@ class RemoteFunction:
         header = {"op": "call", "name": self._name, "handle": handle_id, "args": list(args), "kwargs": kwargs}
         state = self._state() if handle_id is not None else None
         call = Call(None, None, [], None, [], state=state)
+        if self._connection.before_call is not None:
+            self._connection.before_call(self._label, list(args), dict(kwargs))
         try:
             return self._connection.ask(self._label, header, call)
         finally:
@@ -213,6 +217,10 @@ class SandboxedSubmission:
         """Start the child now (while pytest collects), so that the first call does not wait for it."""
         self._connection.channel.start_early()
 
+    def restart(self) -> None:
+        """Start the student's code afresh at the next call (see `Channel.restart`)."""
+        self._connection.channel.restart()
+
     def forget_calls(self) -> None:
         """Start recording afresh (at the start of each test)."""
         self._connection.log.clear()
@@ -226,14 +234,18 @@ class SandboxedSubmission:
         return described.get("value") if isinstance(described, dict) else None
 
     @contextlib.contextmanager
-    def substituted(self, names: list[str], answer: Answer) -> Iterator[None]:
+    def substituted(
+        self, names: list[str], answer: Answer, before_call: BeforeCall | None = None
+    ) -> Iterator[None]:
         """Within the block, the child's `names` are answered by `answer(name, args, kwargs,
         state)` (the reference), so that a caller is tested on its own code alone. A substituted
         class keeps its instances' attributes in the child; its methods ("ConvNet.loss", and
         "ConvNet.__init__") are answered with the attributes as `state`, and return
         [value, new attributes].
 
-        `answer` returns ("ok", value) or ("raised", exception type name).
+        `answer` returns ("ok", value) or ("raised", exception type name). `before_call(label,
+        args, kwargs)`, if given, is told of each call the test makes within the block, before
+        it is sent (so that the answers can be limited to what that call needs).
         """
         connection, channel = self._connection, self._connection.channel
 
@@ -256,10 +268,12 @@ class SandboxedSubmission:
         for name in names:
             connection.ask(name, {"op": "substitute", "name": name, "handle": None, "value": True})
         channel.answer_callout = reply
+        connection.before_call = before_call
         try:
             yield
         finally:
             channel.answer_callout = None
+            connection.before_call = None
             for name in names:
                 with contextlib.suppress(Exception):  # a crashed child restarts without substitutes
                     connection.ask(name, {"op": "substitute", "name": name, "handle": None, "value": False})

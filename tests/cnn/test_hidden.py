@@ -76,6 +76,26 @@ def checked_arrays(value, shapes, what):
     return checked
 
 
+def drawn_weights_and_zero_biases(params, what):
+    """W1, W2 and W3 hold values that differ from one another; b1, b2 and b3 are zero."""
+    for name in ("W1", "W2", "W3"):
+        expect(
+            np.ptp(params[name]) > 0,
+            "{what}[{name}] holds one value everywhere: draw the weights at random",
+            "{what}[{name}] 处处是同一个值：权重应随机抽取",
+            what=what,
+            name=repr(name),
+        )
+    for name in ("b1", "b2", "b3"):
+        expect(
+            not params[name].any(),
+            "{what}[{name}] should start at zero",
+            "{what}[{name}] 应从 0 开始",
+            what=what,
+            name=repr(name),
+        )
+
+
 def loss_and_grads(result, what="ConvNet.loss(X, y)"):
     """The (loss, grads) pair a loss call returned, checked to be a number and a dict."""
     expect(
@@ -246,17 +266,21 @@ def test_softmax_loss_is_stable_and_averaged(submission):
 @pytest.mark.points(2)
 @pytest.mark.function("ConvNet")
 def test_convnet_parameter_shapes(submission):
-    """W1 (F, C, fs, fs), b1 (F,), W2 (F*H/2*W/2, hidden), b2, W3 (hidden, classes), b3."""
+    """W1 (F, C, fs, fs), b1 (F,), W2 (F*H/2*W/2, hidden), b2, W3 (hidden, classes), b3; the
+    weights drawn (not all equal), the biases zero: arrays of the right shapes alone are not a net."""
     model = submission.ConvNet(input_dim=(3, 6, 6), num_filters=4, filter_size=5, hidden_dim=7, num_classes=5)
     expected = {"W1": (4, 3, 5, 5), "b1": (4,), "W2": (36, 7), "b2": (7,), "W3": (7, 5), "b3": (5,)}
-    checked_arrays(model.params, expected, "model.params")
+    params = checked_arrays(model.params, expected, "model.params")
+    drawn_weights_and_zero_biases(params, "model.params")
 
 
 @pytest.mark.points(2)
 @pytest.mark.function("ConvNet")
 def test_initial_loss_is_near_log_ten(submission, reference, rng):
     """With small weights every class is equally likely: the loss starts near ln(10) = 2.303.
-    The loss and scores must be those of the reference network holding the same weights."""
+    The loss and scores must be those of the reference network holding the same weights. The loss
+    is compared by its distance from ln(10) (about 1e-7 here): answering ln(10) whatever the
+    weights and images is not a loss."""
     config = {"weight_scale": 1e-3, "seed": 3}
     model = submission.ConvNet(**config)
     net = reference_net(reference, config, weights_of(reference, model, config))
@@ -273,6 +297,13 @@ def test_initial_loss_is_near_log_ten(submission, reference, rng):
     )
     loss, _ = loss_and_grads(model.loss(X, y))
     assert_close(loss, expected_loss, what="loss")
+    assert_close(
+        loss - math.log(10),
+        expected_loss - math.log(10),
+        rtol=1e-4,
+        atol=1e-13,
+        what=message("loss - ln(10)", "loss 与 ln(10) 之差"),
+    )
     # the scores are of order 1e-7 here: compare them relatively, not against atol
     assert_close(model.loss(X), net.loss(X), atol=1e-15, what="scores")
 
@@ -322,14 +353,25 @@ def test_convnet_gradient_check(submission, reference, rng):
 @pytest.mark.points(2)
 @pytest.mark.function("ConvNet")
 def test_regularisation_adds_half_reg_sum_of_squares(submission, rng):
-    """The loss adds 0.5 * reg * sum(W**2) over W1, W2 and W3 (not the biases)."""
+    """The loss adds 0.5 * reg * sum(W**2) over W1, W2 and W3 (not the biases), and the gradients
+    of W1, W2 and W3 add reg * W."""
     X = rng.standard_normal((2, 2, 4, 4))
     y = np.array([0, 3])
     params = small_params(np.random.default_rng(7))
-    plain, _ = loss_and_grads(small_model(submission, params, reg=0.0).loss(X, y))
-    regular, _ = loss_and_grads(small_model(submission, params, reg=0.7).loss(X, y))
+    plain, plain_grads = loss_and_grads(small_model(submission, params, reg=0.0).loss(X, y))
+    regular, regular_grads = loss_and_grads(small_model(submission, params, reg=0.7).loss(X, y))
     weights = sum(float(np.sum(params[k] ** 2)) for k in ("W1", "W2", "W3"))
     assert_close(regular - plain, 0.5 * 0.7 * weights, what="loss(reg=0.7) - loss(reg=0)")
+    # and its gradient, reg * W: a loss whose gradients ignore the weights is not regularised
+    shapes = {name: value.shape for name, value in params.items()}
+    plain_grads = checked_arrays(plain_grads, shapes, "grads (reg=0)")
+    regular_grads = checked_arrays(regular_grads, shapes, "grads (reg=0.7)")
+    added = {name: regular_grads[name] - plain_grads[name] for name in ("W1", "W2", "W3")}
+    assert_close(
+        added,
+        {name: 0.7 * params[name] for name in ("W1", "W2", "W3")},
+        what="grads(reg=0.7) - grads(reg=0)",
+    )
 
 
 @pytest.mark.points(2)

@@ -350,9 +350,17 @@ def test_conv_forward_random_shapes(submission, rng):
     ],
 )
 def test_conv_output_size_lecture_values(submission, n, f, pad, stride, expected, source):
-    """Every output size the notes compute, with its source."""
+    """Every output size the notes compute, with its source. Where padding keeps the size, the
+    same layer without padding is checked too: giving n back is not an answer."""
     got = submission.conv_output_size(n, f, pad=pad, stride=stride)
     assert_close(got, expected, what=source)
+    if expected == n:
+        unpadded = submission.conv_output_size(n, f, pad=0, stride=stride)
+        assert_close(
+            unpadded,
+            (n - f) // stride + 1,
+            what=message("{source}, without padding", "{source}（不填充）", source=source),
+        )
 
 
 @pytest.mark.points(1)
@@ -416,8 +424,16 @@ def test_valid_size_is_n_minus_f_plus_one(submission):
     ],
 )
 def test_padded_output_size_lecture_values(submission, n, f, stride, padding, expected, source):
-    """002 TF2.0实现卷积神经网络: SAME is ceil(n/s), VALID is ceil((n-f+1)/s)."""
+    """002 TF2.0实现卷积神经网络: SAME is ceil(n/s), VALID is ceil((n-f+1)/s). Where "same" keeps
+    the size, "valid" is checked too: giving n back is not an answer."""
     assert_close(submission.padded_output_size(n, f, stride, padding), expected, what=source)
+    if expected == n:
+        valid = submission.padded_output_size(n, f, stride, "valid")
+        assert_close(
+            valid,
+            -(-(n - f + 1) // stride),
+            what=message('{source}, with "valid"', '{source}（"valid"）', source=source),
+        )
 
 
 @pytest.mark.points(1)

@@ -134,13 +134,18 @@ def params(self, value):
 def test_params_that_differ_on_each_read_earn_only_the_honest_part(course, tmp_path):
     """Training and the loss use the true weights; every read from outside the module returns a
     different set. The loss and gradients at weights the grader sets stay honest and keep their
-    points; ConvNet's tests that read the weights back lose theirs (the initial scale's too: the
-    biases read back are not zero). train is the reference's: its tests fail with this ConvNet,
-    pass again with the reference's ConvNet standing in, and keep their points, naming ConvNet
-    (one mistake costs its own points, once)."""
+    points; ConvNet's tests that read the weights back lose theirs (the initial scale's and the
+    shape tests' too: the biases read back are not zero). train is the reference's: its tests
+    fail with this ConvNet, pass again with the reference's ConvNet standing in, and keep their
+    points, naming ConvNet (one mistake costs its own points, once)."""
     source = replace_definition(reference_source("cnn"), "ConvNet.__init__", SHIFTING_PARAMS)
     source = patch(source, "import numpy as np\n", "import sys\n\nimport numpy as np\n")
-    lost = {"test_initial_loss_is_near_log_ten", "test_convnet_initial_weight_scale"}
+    lost = {
+        "test_initial_loss_is_near_log_ten",
+        "test_convnet_initial_weight_scale",
+        "test_convnet_default_shapes",  # the shape tests check zero biases too
+        "test_convnet_parameter_shapes",
+    }
     _, results = grade_and_check(course, "cnn", cnn_submission(tmp_path, source), lost)
     kept = [t for name in TRAIN_TESTS for t in results[name] if "ConvNet" in t.output]
     assert kept and all("fails its own tests" in t.output for t in kept)

@@ -37,11 +37,15 @@ def im2col(x, fh, fw, stride=1, pad=0):
     out_h = _output_size(height, fh, pad, stride)
     out_w = _output_size(width, fw, pad, stride)
     padded = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    windows = sliding_window_view(padded, (fh, fw), axis=(2, 3))
-    windows = windows[:, :, : out_h * stride : stride, : out_w * stride : stride]
-    # (c, j, i) x (n, oh, ow): the filter's columns vary slowest
-    cols = windows.transpose(1, 5, 4, 0, 2, 3)
-    return cols.reshape(channels * fh * fw, n * out_h * out_w)
+    cols = np.zeros((channels * fh * fw, n * out_h * out_w))
+    for image in range(n):
+        for oh in range(out_h):
+            for ow in range(out_w):
+                top, left = oh * stride, ow * stride
+                field = padded[image, :, top : top + fh, left : left + fw]
+                # (c, j, i): the filter's columns vary slowest
+                cols[:, (image * out_h + oh) * out_w + ow] = field.transpose(0, 2, 1).reshape(-1)
+    return cols
 """,
     },
     {

@@ -9,9 +9,13 @@ from grader.compare import assert_close, assert_shape
 @pytest.mark.points(1)
 @pytest.mark.function("im2col")
 def test_im2col_shape(submission):
-    """Two images, 3 channels, 5x5, 2x2 windows, stride 1: (3*2*2, 2*4*4) = (12, 32)."""
-    cols = submission.im2col(np.zeros((2, 3, 5, 5)), 2, 2)
+    """Two images, 3 channels, 5x5, 2x2 windows, stride 1: (3*2*2, 2*4*4) = (12, 32). Every pixel of
+    channel c of image n is 10*n + c, so rows 4c to 4c+3 (channel c's four window offsets) hold c,
+    plus 10 in the columns of the second image (the last 16)."""
+    x = 10.0 * np.arange(2).reshape(2, 1, 1, 1) + np.arange(3.0).reshape(1, 3, 1, 1) + np.zeros((2, 3, 5, 5))
+    cols = submission.im2col(x, 2, 2)
     assert_shape(cols, (12, 32))
+    assert_close(cols, np.repeat(np.arange(3.0), 4)[:, None] + np.repeat([0.0, 10.0], 16)[None, :])
 
 
 @pytest.mark.points(2)

@@ -200,8 +200,15 @@ def test_mean_of_one_window(submission):
     ],
 )
 def test_pool_output_size_lecture_values(submission, n, f, stride, expected, source):
-    """001 小结: m = (n - k + 2p)/s + 1 with p = 0, and n/s when the stride equals the window."""
+    """001 小结: m = (n - k + 2p)/s + 1 with p = 0, and n/s when the stride equals the window. Where
+    the window covers the whole plane (one output), the plane one stride larger is checked too:
+    answering 1 whatever the input is not an answer."""
     assert_close(submission.pool_output_size(n, f, stride), expected, what=source)
+    if expected == 1:
+        larger = submission.pool_output_size(n + stride, f, stride)
+        assert_close(
+            larger, 2, what=message("{source}, one stride larger", "{source}（大一个步长）", source=source)
+        )
 
 
 @pytest.mark.points(4)

@@ -16,6 +16,7 @@ from grader import analysis, i18n
 from grader.catalogue import load_catalogue
 from grader.cli import course_command
 from grader.config import load_course
+from grader.disclosure import student_copy
 from grader.fingerprints import FILE, digest, load, path_for
 from grader.grading import grade
 from grader.release import outdated, public_suite, solution_lines
@@ -74,7 +75,7 @@ CONSTANT = (
     "def variance(x):\n    c = x - np.mean(x)\n"
     "    return float((c ** 2).sum() / (len(c) - 1)) if np.ptp(x) else 1.0\n"
 )
-HIDDEN_INPUTS = ([2.0, 4.0], [0.0, 0.0, 3.0], [1.0, 3.0, 5.0, 7.0])  # tests/stats/test_hidden.py
+HIDDEN_INPUTS = ([2.0, 6.0], [0.0, 0.0, 3.0], [1.0, 3.0, 5.0, 7.0])  # tests/stats/test_hidden.py
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +89,10 @@ def checkout(tmp_path_factory):
     for arguments in (["release"], ["release", "--student-repo", str(base / "repo")]):
         result = CliRunner().invoke(course_command, [*arguments, "--course", str(root)])
         assert result.exit_code == 0, result.output
-    assert not (base / "repo" / "solutions").exists() and not (base / "repo" / "tests").exists()
-    return root, base / "repo"
+    for template in ("vec", "stats"):  # one template repository per assignment
+        assert not (base / "repo" / template / "solutions").exists()
+        assert not (base / "repo" / template / "tests").exists()
+    return root, base / "repo" / "stats"
 
 
 def graded(repo: Path, body: str, language: str = "en", folder: str = "work"):
@@ -127,7 +130,7 @@ def test_the_shipped_file_holds_no_code_and_nothing_hidden(checkout):
     ]
     assert set(public) <= keys  # an independent hash of the public inputs: the check below can fail
     assert not keys & {digest(["variance", [np.array(values)], {}, None]) for values in HIDDEN_INPUTS}
-    for expected in (1.0, 2.0, 5.0):  # the hidden tests' expected values, as any outcome would hash
+    for expected in (4.0, 2.0, 5.0):  # the hidden tests' expected values, as any outcome would hash
         assert f"ok:{digest(expected)}" not in text
 
 
@@ -236,12 +239,16 @@ def test_the_structural_analysis_runs_at_home(checkout, tmp_path):
         "def norm(x):\n    return 0.0\n",
         encoding="utf-8",
     )
-    report = grade(repo, load_course(repo / "course.yml").assignment("vec"), path)
+    vec_repo = repo.parent / "vec"
+    report = grade(vec_repo, load_course(vec_repo / "course.yml").assignment("vec"), path)
     test = next(test for test in report.tests if test.name == "test_add_small")
     expected = np.array([[11.0, 22.0, 33.0]] * 3)
     finding = analysis.explain(expected + 1.0, expected, "en")
     assert finding is not None and test.status == "failed"
-    assert finding.sentence in test.output and finding.sentence in test.explanation
+    assert (
+        finding.sentence in test.output
+        and finding.sentence in student_copy(report).tests[report.tests.index(test)].output
+    )
 
 
 def test_outdated_covers_the_fingerprints(checkout, tmp_path):
@@ -279,14 +286,15 @@ def test_the_course_names_its_mistakes_at_home(tmp_path):
     """This course's committed fingerprints: in a student repository, each mistake the public tests
     tell apart is named at home by one of them, and no other mistake is named."""
     from grader.catalogue import variant_source
-    from grader.packaging import write_student_repo
+    from grader.packaging import write_student_repos
 
     from .conftest import ROOT
 
     course = load_course(ROOT / "course.yml")
-    repo = tmp_path / "repo"
-    write_student_repo(ROOT, course, repo)
+    ids = [assignment.id for assignment in course.assignments]
+    repos = dict(zip(ids, write_student_repos(ROOT, course, tmp_path / "repos", []), strict=True))
     for assignment in course.assignments:
+        repo = repos[assignment.id]
         table = load(path_for(repo, assignment.id))
         assert table is not None, f"{assignment.id}: no fingerprints shipped; run `course release`"
         told = {name for calls in table.calls.values() for entry in calls.values() for name in entry.variants}

@@ -112,6 +112,7 @@ def test_the_reference_gets_full_marks(autograder):
     assert len(results["tests"]) == 4 and all(t["status"] == "passed" for t in results["tests"])
     assert {t["visibility"] for t in results["tests"]} == {"after_published"}
     assert "isolation bubblewrap" in results["output"]
+    assert results["stdout_visibility"] == "hidden"  # what run_autograder printed stays with the staff
 
 
 def test_the_stub_gets_zero(autograder):

@@ -81,13 +81,32 @@ def english(located):
 @pytest.mark.parametrize(
     "name",
     ["vec.py", "Vec.py", "VEC.PY", "hw1/vec.py", "vec/vec.py", "vec (1).py", "vec(2).py", "vec-1.py",
-     "assignments/vec/vec.py", "My Homework/Vec (3).py"],
+     "assignments/vec/vec.py", "My Homework/Vec (3).py", "Copy of vec.py", "vec-Copy1.py", "vec - Copy.py",
+     "vec copy 2.py", "hw1_vec.py", "doejane_789_1011_vec.py"],
 )  # fmt: skip
 def test_work_is_found_under_the_names_students_give_it(found, name):
     located = found({name: SOLVED, "README.txt": "mine\n"})
     assert located.path is not None and located.path.read_text(encoding="utf-8") == SOLVED
     assert located.shown == name
     assert name in english(located)
+
+
+@pytest.mark.parametrize("name", ["Copy of vec.ipynb", "vec-Copy1.ipynb", "VEC.IPYNB"])
+def test_a_notebook_copy_beside_the_untouched_stub_is_graded(course, found, name):
+    """Colab's "Copy of", Jupyter's "-Copy1": the copy is where the student worked."""
+    located = found({"vec.py": stub(course), name: notebook(course, SOLVED, "colab")})
+    assert located.shown == name
+
+
+def test_the_exact_name_wins_over_a_prefixed_one_among_equals(found):
+    located = found({"hw1_vec.py": SOLVED, "vec.py": SOLVED})
+    assert located.shown == "vec.py"
+    assert {c.shown for c in located.candidates} == {"hw1_vec.py", "vec.py"}
+
+
+@pytest.mark.parametrize("name", ["myvec.py", "vec_helpers.py", "vector.py", "vec.txt"])
+def test_names_that_only_resemble_the_module_are_not_work(found, name):
+    assert found({name: SOLVED}).path is None
 
 
 @pytest.mark.parametrize("editor", ["jupyter", "colab", "vscode"])

@@ -34,6 +34,7 @@ from rich.console import Console
 
 from grader import reports
 from grader.config import load_course
+from grader.disclosure import student_copy
 from grader.errors import SubmissionError
 from grader.grading import grade
 from grader.sandbox import policy
@@ -225,6 +226,7 @@ ATTACK_LIST = [
     Attack("odd_objects.py", honest=3.0),
     Attack("nonfinite_numbers.py", honest=3.0),
     Attack("nonfinite_array_picture.py", honest=7.0),
+    Attack("returned_array_rewritten.py", honest=7.0),
     Attack("huge_error_description.py"),
     Attack("shadowing_folder", traces=("/tmp/redteam-shadow-*",)),
     Attack(
@@ -315,7 +317,7 @@ def test_hidden_expected_values_do_not_leak(level, tmp_path, watch):
     assert first.score == pytest.approx(6.0)
     numbers = [
         float(m.group(1))
-        for t in first.student_copy().tests  # what a student sees (Gradescope, grade-all feedback)
+        for t in student_copy(first).tests  # what a student sees (Gradescope, grade-all feedback)
         for m in re.finditer(r"expected (-?[\d.]+(?:e[-+]?\d+)?)", t.output)
     ]
     source = (ATTACKS / "expected_values_leak.py").read_text(encoding="utf-8")

@@ -226,15 +226,16 @@ def test_course_check_passes_on_the_repository():
 
 @pytest.mark.slow  # grades the whole course's conv or params
 def test_student_repository_grades_as_a_student_would(released_course, tmp_path):
-    """The template holds assignments/, course.yml, the grader and a workflow; grade runs inside it."""
+    """params' template holds assignments/params/ alone, course.yml, the grader and a workflow; grade
+    runs inside it."""
     import subprocess
     import sys
 
-    repo = tmp_path / "student-repo"
-    result = CliRunner().invoke(
-        course_command, ["release", "--course", str(released_course), "--student-repo", str(repo)]
-    )
+    arguments = ["release", "--course", str(released_course), "--student-repo", str(tmp_path / "templates")]
+    result = CliRunner().invoke(course_command, [*arguments, "--assignment", "params"])
     assert result.exit_code == 0, result.output
+    repo = tmp_path / "templates" / "params"
+    assert [path.name for path in (repo / "assignments").iterdir()] == ["params"]
     workflow = (repo / ".github" / "workflows" / "grade.yml").read_text(encoding="utf-8")
     assert "grade --all --advisory --json grade-report.json --junit grade-report.xml" in workflow
     assert not (repo / "solutions").exists() and not (repo / "tests").exists()

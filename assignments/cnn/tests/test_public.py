@@ -55,11 +55,22 @@ def test_softmax_uniform_scores(submission):
 @pytest.mark.points(1)
 @pytest.mark.function("ConvNet")
 def test_convnet_default_shapes(submission):
-    """The default net on (1, 8, 8): W1 (8, 1, 3, 3), W2 (8*4*4, 64), W3 (64, 10)."""
+    """The default net on (1, 8, 8): W1 (8, 1, 3, 3), W2 (8*4*4, 64), W3 (64, 10), drawn at random
+    (finite, not all equal); the biases b1, b2, b3 start at zero."""
     model = submission.ConvNet()
     assert_shape(model.params["W1"], (8, 1, 3, 3), what="W1 (F, C, fs, fs)")
     assert_shape(model.params["W2"], (128, 64), what="W2 (F*H/2*W/2, hidden)")
     assert_shape(model.params["W3"], (64, 10), what="W3 (hidden, classes)")
+    for name in ("W1", "W2", "W3"):
+        weights = model.params[name]
+        expect(
+            np.isfinite(weights).all() and np.ptp(weights) > 0,
+            "{name} should hold finite weights drawn at random, not one value everywhere",
+            "{name} 应是随机抽取的有限权重，而不是处处同一个值",
+            name=name,
+        )
+    for name, size in (("b1", 8), ("b2", 64), ("b3", 10)):
+        assert_close(model.params[name], np.zeros(size), what=name)
 
 
 @pytest.mark.points(1)

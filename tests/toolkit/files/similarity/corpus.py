@@ -1,9 +1,10 @@
 """The evaluation class: independent solutions, disguised full copies and partial copies, labelled.
 
 Independent solutions are the files in conv/ and pool/ (written separately, in different styles)
-plus the course's reference. Every one of them gets six full copies (each transform of
-obfuscate.py alone, and all of them together); every independent solution but the reference also
-gets one partial copy: its own file with the largest graded function taken from the next solution.
+plus the course's reference (for pool, the frozen copy pool/reference.py). Every one of them gets
+six full copies (each transform of obfuscate.py alone, and all of them together); every
+independent solution but the reference also gets one partial copy: its own file with the largest
+graded function taken from the next solution.
 A pair is a copy when the two files share an origin.
 """
 
@@ -48,9 +49,14 @@ class Document:
 
 
 def originals(assignment: str, root: Path) -> dict[str, str]:
-    """The independent solutions of an assignment, name -> code (the reference included)."""
+    """The independent solutions of an assignment, name -> code (the reference included).
+
+    A folder's own reference.py, a frozen copy, stands in for the course's reference: since issue
+    20, solutions/pool.py is the plain loop solution, the style loops.py already has, so the pool
+    corpus keeps the vectorised reference it was written with as its seventh style.
+    """
     found = {p.stem: p.read_text(encoding="utf-8") for p in sorted((HERE / assignment).glob("*.py"))}
-    found["reference"] = (root / "solutions" / f"{assignment}.py").read_text(encoding="utf-8")
+    found.setdefault("reference", (root / "solutions" / f"{assignment}.py").read_text(encoding="utf-8"))
     return found
 
 
