@@ -12,12 +12,13 @@ turn), and each figure is the median of its runs:
      `bash bench/peers/install.sh` installed them; target: `grade` at least 5 times faster;
   4. the round trip of a (64, 3, 32, 32) float64 array through the child (an echo function).
 
-    python bench/grade_latency.py [--runs 7]
+    python bench/grade_latency.py [--runs 7] [--baseline CHECKOUT]   # CHECKOUT: another grader, before
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -75,7 +76,7 @@ def show(table: dict[str, float], baseline: str) -> None:
         extra = (
             ""
             if name == baseline
-            else f"   {seconds - table[baseline]:+.3f} s, x{table[baseline] / seconds:.2f}"
+            else f"   {seconds - table[baseline]:+.3f} s, {seconds / table[baseline]:.2f} times"
         )
         print(f"  {name:58} {seconds:7.3f} s{extra}")
 
@@ -83,16 +84,23 @@ def show(table: dict[str, float], baseline: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="runs of each command (median)")
-    runs = parser.parse_args().runs
+    parser.add_argument(
+        "--baseline", type=Path, help="also time `grade` with the grader of this checkout (before/after)"
+    )
+    arguments = parser.parse_args()
+    runs = arguments.runs
     python = sys.executable
+    before = (
+        None
+        if arguments.baseline is None
+        else {**os.environ, "PYTHONPATH": str(arguments.baseline.resolve())}
+    )
+    grade_conv = [python, "-m", "grader", "conv", "--submission", "solutions/conv.py"]
     pytest_conv = [python, "-m", "pytest", "tests/conv", "--in-process", "-q", "-p", "no:cacheprovider"]
     suites = interleaved(
         {
-            "grade conv --submission solutions/conv.py": (
-                [python, "-m", "grader", "conv", "--submission", "solutions/conv.py"],
-                ROOT,
-                None,
-            ),
+            "grade conv --submission solutions/conv.py": (grade_conv, ROOT, None),
+            **({} if before is None else {"(baseline) grade conv": (grade_conv, ROOT, before)}),
             "pytest tests/conv --in-process": (pytest_conv, ROOT, None),
             "pytest tests/conv --in-process --disable-plugin-autoload": (
                 [*pytest_conv, "--disable-plugin-autoload", "-p", "grader.plugin"],
@@ -107,11 +115,18 @@ def main() -> None:
         [str(grade_script), "--help"] if grade_script.is_file() else [python, "-m", "grader", "--help"]
     )
     start_up = interleaved(
-        {"grade --help": (grade_help, ROOT, None), "python -c pass": ([python, "-c", "pass"], ROOT, None)},
+        {
+            "grade --help": (grade_help, ROOT, None),
+            **({} if before is None else {"(baseline) grade --help": (grade_help, ROOT, before)}),
+            "python -c pass": ([python, "-c", "pass"], ROOT, None),
+        },
         runs,
     )
     with tempfile.TemporaryDirectory() as folder:
-        peers = interleaved(peer_commands(Path(folder)), runs)
+        tools = peer_commands(Path(folder))
+        if before is not None:
+            tools["(baseline) grade"] = (tools["grade"][0], tools["grade"][1], before)
+        peers = interleaved(tools, runs)
     call, isolation = round_trip_seconds()
 
     print(f"median of {runs} interleaved runs each; isolation: {isolation}")
@@ -121,6 +136,9 @@ def main() -> None:
         seconds for name, seconds in suites.items() if name.startswith("pytest")
     )
     print(f"  grade's overhead over the faster pytest run: {overhead:+.3f} s")
+    if before is not None:
+        was = suites["(baseline) grade conv"] - min(s for n, s in suites.items() if n.startswith("pytest"))
+        print(f"  the baseline's: {was:+.3f} s")
     print("2. start-up (target: <= +0.15 s)")
     show(start_up, "python -c pass")
     print("3. one small task, three tests of conv's functions (target: grade >= 5 times faster)")
