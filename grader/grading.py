@@ -218,6 +218,11 @@ def grade(
         # warm grade-all worker; the grader reports what a test raises, not what is left to collect
         "-p",
         "no:unraisableexception",
+        # pytest plugins a grading suite has no use for, not imported (40 ms a run): unittest's
+        # TestCase cannot take the submission fixture, nor does grading debug, run doctests or
+        # write pytest's own JUnit (reports.py writes the grader's)
+        *("-p", "no:unittest", "-p", "no:debugging", "-p", "no:doctest"),
+        *("-p", "no:junitxml", "-p", "no:pastebin"),
         "-q",
     ]
     if in_process:
