@@ -12,37 +12,30 @@ Exit codes:
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-import tempfile
-import traceback
-from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
-from grader import i18n, reports
-from grader.batch import grade_class
-from grader.check import run_checks
-from grader.cli_insight import echo_insight, insight_for
-from grader.config import Assignment, Course, find_course_root, load_course
-from grader.disclosure import student_copy
+from grader import i18n
 from grader.errors import GraderError, IsolationRefused, SubmissionError
-from grader.grading import default_submission, find_work, grade
-from grader.packaging import check_org, write_gradescope_zip, write_instructor_workflow, write_student_repos
-from grader.release import release, write_nbgrader_source
-from grader.schedule import calendar_problems, load_instructor_course
-from grader.scoring import SCHEMA_VERSION, Report
-from grader.submission import refuse_links, resolve_source
-from grader.timings import record as record_timings
+
+if TYPE_CHECKING:
+    from grader.config import Assignment, Course
+    from grader.scoring import Report
+
+# Everything else is imported by the command that uses it: `grade --help` and `course --help` load
+# neither pytest, NumPy nor pydantic (issue 22), and `grade` runs dozens of times an evening.
 
 EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_USAGE = 0, 1, 2
 
 
 def _fail(error: GraderError, debug: bool) -> None:
     if debug:
+        import traceback
+
         traceback.print_exc()
     click.echo(f"error: {error}", err=True)
     sys.exit(getattr(error, "exit_code", EXIT_USAGE))
@@ -93,6 +86,9 @@ def submission_for(
     Raises:
         SubmissionError: nothing to grade there, or a symbolic link where the work would be.
     """
+    from grader.grading import default_submission, find_work
+    from grader.submission import refuse_links, resolve_source
+
     if given is not None and not given.exists() and not given.is_symlink():
         raise SubmissionError(f"{given}: no such file or folder; check the path given to --submission.")
     place = given.absolute() if given is not None else default_submission(root, assignment)
@@ -116,6 +112,12 @@ def submission_for(
 def write_outputs(
     found: list[Report], options: dict[str, Path | None], language: str, official: bool = False
 ) -> None:
+    import json
+
+    from grader import reports
+    from grader.disclosure import student_copy
+    from grader.scoring import SCHEMA_VERSION
+
     if options["json"]:
         data = (
             found[0].to_dict()
@@ -195,6 +197,16 @@ def grade_command(
     debug,
 ):
     """Grade ASSIGNMENT (default: the one whose folder you are in) and print a score table."""
+    import tempfile
+
+    from rich.console import Console
+
+    from grader import reports
+    from grader.config import find_course_root, load_course
+    from grader.disclosure import student_copy
+    from grader.grading import grade
+    from grader.schedule import calendar_problems
+
     console = Console()
     try:
         root = find_course_root(course_dir)
@@ -240,7 +252,32 @@ def grade_command(
         sys.exit(EXIT_BELOW_THRESHOLD)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class CourseGroup(click.Group):
+    """The `course` group. Its commands defined in cli_tools, cli_collect and cli_insight (this module
+    is long enough already) are added when a command is looked up or listed, so that importing this
+    module for `grade` never imports them."""
+
+    def _add_other_commands(self) -> None:
+        if "insight" in self.commands:
+            return
+        from grader import cli_tools  # noqa: F401  (its commands register themselves on `course`)
+        from grader.cli_collect import collect_command, post_feedback_command
+        from grader.cli_insight import insight_command
+
+        for command in (collect_command, insight_command, post_feedback_command):
+            self.add_command(command)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._add_other_commands()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            self._add_other_commands()
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=CourseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def course_command():
     """Instructor commands for the course in this folder."""
 
@@ -251,6 +288,9 @@ def course_command():
 )
 def validate_command(course_dir):
     """Check course.yml and list its assignments."""
+    from grader.config import find_course_root, load_course
+    from grader.schedule import calendar_problems
+
     try:
         root = find_course_root(course_dir)
         course = load_course(root / "course.yml")
@@ -314,6 +354,17 @@ def release_command(
 ):
     """Turn solutions/ into assignments/: stubs, notebooks, public tests, manifests, handouts; and
     record the reference's times (tests/<id>/timings.json), which the time limits are made of."""
+    from grader.config import find_course_root
+    from grader.packaging import (
+        check_org,
+        write_gradescope_zip,
+        write_instructor_workflow,
+        write_student_repos,
+    )
+    from grader.release import release, write_nbgrader_source
+    from grader.schedule import load_instructor_course
+    from grader.timings import record as record_timings
+
     try:
         if instructor_workflow:  # before anything is written
             check_org(github_org)
@@ -352,6 +403,10 @@ def release_command(
 @click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
 def check_command(course_dir, debug):
     """Verify the course before publishing; exit code 0 only when every check holds."""
+    from grader.check import run_checks
+    from grader.config import find_course_root
+    from grader.schedule import load_instructor_course
+
     failed = False
     try:
         root = find_course_root(course_dir)
@@ -426,6 +481,11 @@ def grade_all_command(
     "time unknown" and gets no penalty, unless --penalise-file-times is given.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from grader.batch import grade_class
+    from grader.cli_insight import echo_insight, insight_for
+    from grader.config import find_course_root
+    from grader.schedule import load_instructor_course
 
     try:
         root = find_course_root(course_dir)
@@ -584,6 +644,10 @@ def similarity_command(
     source, assignment_id, out, threshold, min_tokens, boilerplate, workers, course_dir, debug
 ):
     """Rank pairs of SOURCE's submissions by shared code (starter code ignored): CSV, clusters, HTML."""
+    from dataclasses import replace
+
+    from grader.config import find_course_root
+    from grader.schedule import load_instructor_course
     from grader.similarity import Settings, similarity_report
 
     target = out or Path(f"similarity-{assignment_id}")
@@ -597,22 +661,6 @@ def similarity_command(
     except GraderError as error:
         _fail(error, debug)
     _echo_similarity(assignment_id, report, target)
-
-
-# `course export` and `course new` live in cli_tools.py (this module is long enough already)
-from grader import cli_tools  # noqa: E402, F401
-
-
-def _add_class_commands() -> None:
-    from grader.cli_collect import collect_command, post_feedback_command
-    from grader.cli_insight import insight_command
-
-    course_command.add_command(collect_command)
-    course_command.add_command(insight_command)
-    course_command.add_command(post_feedback_command)
-
-
-_add_class_commands()
 
 
 def grade_main() -> None:

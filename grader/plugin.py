@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import analysis, compare, disclosure, fingerprints, i18n, limits, reasons
+from grader import analysis, compare, disclosure, i18n, limits, reasons
 from grader.catalogue import load_catalogue
 from grader.config import Course, find_course_root, load_course
 from grader.containment import dependencies, run_ranks, suite_uses
@@ -121,6 +121,24 @@ def open_for(config: pytest.Config, assignment_id: str) -> Submission:
         )
         limits.apply(config, root, assignment.id, course.grading, opened[key])
     return opened[key]
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> None:
+    """Start the child of the first grading suite's submission as soon as pytest finds that suite,
+    so that the child confines itself and imports the submission while pytest collects (the child
+    of any other assignment in the run starts on first use, as a restarted one does)."""
+    config = parent.config
+    suite = file_path.name.startswith("test_") and file_path.suffix == ".py"
+    if not suite or config.stash.get(OPEN_SUBMISSIONS, {}):
+        return
+    if config.getoption("--in-process") or config.option.collectonly:
+        return
+    try:
+        opened = open_for(config, assignment_of(file_path))
+    except GraderError:  # not a grading suite, or a course problem the `submission` fixture reports
+        return
+    if isinstance(opened, SandboxedSubmission):
+        opened.start_early()
 
 
 @pytest.fixture(scope="module")
@@ -460,6 +478,8 @@ def diagnosis(item: pytest.Item) -> dict[str, Any] | None:
     if handle is not None and (replayer is None or not replayer.catalogue):  # no catalogue here
         # (a student's checkout, a Gradescope autograder): the released fingerprints name mistakes
         root: Path = item.config._grader_root  # type: ignore[attr-defined]
+        from grader import fingerprints
+
         return fingerprints.name_at_home(fingerprints.path_for(root, assignment_id), function, handle)
     if replayer is None or handle is None:
         return None

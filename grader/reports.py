@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from jinja2 import Environment, PackageLoader, select_autoescape
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -354,6 +353,8 @@ def to_html(report: Report, final: FinalScore | None = None) -> str:
         if test.curve:
             drawn.append(curve_picture(test.curve))
         pictures[index] = [uri for uri in drawn if uri]
+    from jinja2 import Environment, PackageLoader, select_autoescape  # only the HTML report needs it
+
     environment = Environment(loader=PackageLoader("grader"), autoescape=select_autoescape(["html", "j2"]))
     return environment.get_template("report.html.j2").render(
         report=report,

@@ -97,7 +97,8 @@ class Child:
         self.process = process
         self.limits = limits
         self.closed = False
-        self.replies: queue.Queue[Any] = queue.Queue(maxsize=1)  # at most one frame waits
+        self.replies: queue.Queue[Any] = queue.Queue(maxsize=1)  # at most one frame waits, with its time
+        self.received_at = 0.0  # when the frame `receive` returned last came out of the pipe
         self.outbox: queue.Queue[list[bytes] | None] = queue.Queue()
         assert process.stdin is not None
         assert process.stdout is not None
@@ -112,9 +113,10 @@ class Child:
                 item: Any = protocol.read_frame(fd, self.limits.frame_bytes)
             except (EOFError, OSError, protocol.WireError) as error:
                 item = error
+            arrived = time.monotonic()
             while not self.closed:
                 with contextlib.suppress(queue.Full):
-                    self.replies.put(item, timeout=0.5)
+                    self.replies.put((item, arrived), timeout=0.5)
                     break
             if isinstance(item, BaseException):
                 return
@@ -138,7 +140,7 @@ class Child:
             EOFError, OSError, WireError: the channel ended or carried something that is not a frame.
         """
         try:
-            item = self.replies.get(timeout=max(0.0, deadline - time.monotonic()))
+            item, self.received_at = self.replies.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
             raise TimeoutError from None
         if isinstance(item, BaseException):
@@ -224,6 +226,8 @@ class Channel:
         # call-outs of substituted functions: answered by this (set by the proxy), counted
         self.answer_callout: CalloutAnswer | None = None
         self.callouts = 0
+        self.launched_at = 0.0  # when the running child was started
+        self.greeted = True  # whether its hello was read (a child started early is not, yet)
 
     def describe(self) -> str:
         """The isolation level, as the report states it."""
@@ -308,7 +312,19 @@ class Channel:
             options.update(user=self.uid[0], group=self.uid[0], extra_groups=[], umask=0o077)
         return python, options
 
-    def _start(self) -> None:
+    def start_early(self) -> None:
+        """Start the child now, while pytest collects the suites; its hello is read on first use.
+
+        The child confines itself and imports the submission meanwhile. The start-up limit and the
+        time charged to the submission still run from the child's start to its hello.
+        """
+        if self.child is None and not self.broken:
+            try:
+                self._start(greet=False)
+            except (OSError, subprocess.SubprocessError):  # the first call starts it again, and says why
+                self._stop()
+
+    def _start(self, greet: bool = True) -> None:
         if self.isolation.level == policy.USER_ID and self.uid is None:
             self.uid = policy.UserIds.take()
         runner, inside_runner = self._prepare()
@@ -320,7 +336,9 @@ class Channel:
             )
         self.child = Child(process, self.limits)
         self.generation += 1
-        self._greet()
+        self.launched_at, self.greeted = time.monotonic(), False
+        if greet:
+            self._greet()
 
     def _confined(self, deadline: float) -> bool:
         """Wait for the child's first frame, sent once it is confined and before any code of the
@@ -346,7 +364,8 @@ class Channel:
     def _greet(self) -> None:
         """Wait for the child's hello: the submission imported, or why not."""
         limit = min(self.settings.startup_limit_s, self._remaining())
-        started = time.monotonic()
+        started = self.launched_at  # a child started early has been at work since
+        self.greeted = True
         assert self.child is not None
         if not self._confined(started + limit):
             self.budget.spent_s += time.monotonic() - started
@@ -362,7 +381,7 @@ class Channel:
         else:
             if hello.get("ready"):
                 self.notes = loading_notes(hello.get("notes"))
-                self.startup_s = time.monotonic() - started
+                self.startup_s = self.child.received_at - started
                 self.budget.spent_s += self.startup_s
                 return
             else:
@@ -431,8 +450,8 @@ class Channel:
             )
         if self._remaining() <= 0:
             raise budget_spent(self.budget)
-        if self.child is None:
-            self._start()
+        if self.child is None or not self.greeted:
+            self._greet() if self.child is not None else self._start()
             if self.broken:
                 raise SubmissionFailure(self.broken)
         message = {**header, "id": self.next_id}

@@ -166,6 +166,25 @@ def test_the_commands_and_their_help_load_no_plotting_similarity_or_cluster_code
     assert "grader" in loaded  # the check sees the modules of the process that ran the script
 
 
+@pytest.mark.parametrize("script", ["import grader", HELP.format("grade_command")])
+def test_import_grader_and_grade_help_load_neither_pytest_numpy_nor_pydantic(script):
+    """`import grader` and `grade --help` load the public API on first use only (issue 22)."""
+    done = subprocess.run([sys.executable, "-c", f"{script}\n{LOADED}"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    loaded = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    assert not [name for name in loaded if name.split(".")[0] in ("pytest", "_pytest", "numpy", "pydantic")]
+    assert "grader" in loaded
+
+
+def test_the_public_api_loads_on_first_use():
+    import grader
+
+    assert grader.load_course is grader.config.load_course
+    assert "grade" in dir(grader)
+    with pytest.raises(AttributeError):
+        grader.no_such_name  # noqa: B018
+
+
 def test_similarity_help_shows_the_defaults_it_loads_when_asked():
     result = CliRunner().invoke(course_command, ["similarity", "--help"])
     assert result.exit_code == 0 and "[default: 0.7;" in result.output and "[default: 50;" in result.output

@@ -90,6 +90,8 @@ def test_public_api_is_listed():
 
     import grader
 
+    for name in grader.__all__:  # the public names load on first use (PEP 562): load them all
+        getattr(grader, name)
     public = {
         name
         for name, value in vars(grader).items()

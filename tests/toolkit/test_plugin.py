@@ -108,3 +108,25 @@ def test_reference_fixture_without_solutions_is_a_staff_error(tiny_course):
     )
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*staff: no reference solution at *solutions/add.py*copy solutions/*"])
+
+
+CHILDREN_AFTER_COLLECTION = """
+from grader.plugin import OPEN_SUBMISSIONS
+
+
+def pytest_collection_finish(session):
+    opened = session.config.stash.get(OPEN_SUBMISSIONS, {}).values()
+    running = [h for h in opened if getattr(h, "_connection", None) and h._connection.channel.child]
+    print(f"children running after collection: {len(running)}")
+"""
+
+
+@pytest.mark.parametrize(("options", "children"), [((), 1), (("--in-process",), 0), (("--collect-only",), 0)])
+def test_the_child_starts_while_pytest_collects(tiny_course, options, children):
+    """The child confines itself and imports the submission while pytest collects (issue 22),
+    not when the first test asks for `submission`; never for --in-process or --collect-only."""
+    (tiny_course.path / "conftest.py").write_text(CHILDREN_AFTER_COLLECTION)
+    result = tiny_course.runpytest_subprocess("-s", "-p", "no:cacheprovider", *options)
+    result.stdout.fnmatch_lines([f"children running after collection: {children}"])
+    if "--collect-only" not in options:
+        result.assert_outcomes(passed=2)
