@@ -11,7 +11,7 @@ lint:
 test:
 	pytest
 
-# The inner loop (about a minute on 2 cores): the toolkit's tests, without those marked slow
+# The inner loop (a few minutes on 2 cores, measured 2 min 36 s before this round): the toolkit's tests, without those marked slow
 # (installs, whole courses, clusters, every sandbox attack). `make test` runs everything.
 test-fast:
 	pytest tests/toolkit -m "not slow" -q
