@@ -123,3 +123,9 @@ def grade_and_check(course: Path, assignment: str, submission: Path, lost: set[s
     assert all(t.score == 0 for name in lost for t in by_name[name])
     assert report.score == pytest.approx(total - sum(points[name] for name in lost))
     return report, by_name
+
+
+@pytest.fixture(autouse=True)
+def not_in_ci(monkeypatch):
+    """CI=true makes `grade` official: each test decides that itself, whatever CI's environment."""
+    monkeypatch.delenv("CI", raising=False)

@@ -1,6 +1,7 @@
 """Fixtures for the toolkit's own tests: a throwaway copy of the course with short time limits."""
 
 import ast
+import os
 import re
 import shutil
 import subprocess
@@ -11,6 +12,10 @@ from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).resolve().parent / "files" / "course"  # two tiny assignments: vec, stats
+# CI=true makes `grade` official (DESIGN.md): the tests choose official or advisory themselves, so
+# the variable is taken out of every test's environment; IN_CI keeps what it said, so that a test
+# that cannot run its real check fails under CI instead of skipping.
+IN_CI = os.environ.get("CI", "").lower() == "true"
 collect_ignore = ["files"]  # inputs of the toolkit's tests (a fixture course), not tests to run
 # hypothesis keeps no example database: nothing is written into the checkout
 settings.register_profile("toolkit", database=None)
@@ -92,3 +97,9 @@ def reference_with(function: str, body: str, prelude: str = "") -> str:
     hostile = prelude + source[:begin] + indented.strip() + "\n" + source[end:]
     hostile = re.sub(rf"(?<!def ){function}\(", f"_honest_{function}(", hostile)
     return hostile + "\n\n" + honest + "\n"
+
+
+@pytest.fixture(autouse=True)
+def not_in_ci(monkeypatch):
+    """Each test decides whether its run is official (`--official`, `monkeypatch.setenv("CI", ...)`)."""
+    monkeypatch.delenv("CI", raising=False)

@@ -1,7 +1,6 @@
 """Feedback that names the mistake, in English and Chinese, and an HTML report a browser renders."""
 
 import json
-import os
 import shutil
 import string
 import subprocess
@@ -16,7 +15,7 @@ from grader.catalogue import load_catalogue, variant_source
 from grader.cli import grade_command
 from grader.config import load_course
 
-from .conftest import ROOT, write_course
+from .conftest import IN_CI, ROOT, write_course
 
 COURSE = load_course(ROOT / "course.yml")
 CATALOGUE = [m for a in COURSE.assignments for m in load_catalogue(ROOT / "tests" / a.id / "mistakes.py")]
@@ -99,7 +98,7 @@ def test_html_report_renders_in_headless_chromium(course_copy, tmp_path):
     """The page opens in a real browser: the DOM has every row, and the screenshot is not blank."""
     browser = find_chromium()
     if browser is None:
-        if os.environ.get("CI"):
+        if IN_CI:
             pytest.fail("chromium is missing in CI; .ci/run installs the Debian package chromium")
         pytest.skip("chromium is not installed (apt-get install chromium)")
     page = tmp_path / "report.html"

@@ -1,7 +1,6 @@
 """course insight on a class of 60 graded for real: catalogued, uncatalogued and right work."""
 
 import json
-import os
 import shutil
 import subprocess
 
@@ -12,7 +11,7 @@ from click.testing import CliRunner
 from grader.catalogue import load_catalogue, variant_source
 from grader.cli import course_command
 
-from .conftest import fixture_course
+from .conftest import IN_CI, fixture_course
 
 MEAN = "    return float(np.sum(x) / x.size)"
 VARIANCE = "    return float(np.sum(centred * centred) / x.size)"
@@ -111,7 +110,7 @@ def test_staff_records_stay_out_of_the_students_feedback(graded):
 def chromium():
     browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     if browser is None:
-        if os.environ.get("CI"):
+        if IN_CI:
             pytest.fail("chromium is missing in CI; .ci/run installs the Debian package chromium")
         pytest.skip("chromium is not installed (apt-get install chromium)")
     return browser

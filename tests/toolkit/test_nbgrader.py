@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from grader.cli import course_command
 
-from .conftest import ROOT, write_course
+from .conftest import IN_CI, ROOT, write_course
 
 pytestmark = pytest.mark.slow  # installs nbgrader from PyPI
 
@@ -28,7 +28,7 @@ def nbgrader_venv(tmp_path_factory) -> Path:
         timeout=600,
     )
     if install.returncode != 0:
-        if os.environ.get("CI"):
+        if IN_CI:
             pytest.fail(f"nbgrader could not be installed in CI: {install.stderr[-500:]}")
         pytest.skip("nbgrader could not be installed (no access to PyPI?)")
     return venv

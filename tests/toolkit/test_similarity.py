@@ -34,7 +34,7 @@ from grader.similarity import (
 from grader.similarity import compare as compare_module
 from grader.similarity.fingerprint import kgram_hashes
 
-from .conftest import ROOT
+from .conftest import IN_CI, ROOT
 
 FILES = Path(__file__).parent / "files" / "similarity"
 sys.path.insert(0, str(FILES))
@@ -288,7 +288,7 @@ def chromium_flags(profile):
 def test_side_by_side_page_renders_matched_regions_in_headless_chromium(tmp_path):
     browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     if browser is None:
-        if os.environ.get("CI"):
+        if IN_CI:
             pytest.fail("chromium is missing in CI; .ci/run installs the Debian package chromium")
         pytest.skip("chromium is not installed (apt-get install chromium)")
     original = (FILES / "pool" / "loops.py").read_text(encoding="utf-8")

