@@ -145,7 +145,9 @@ def feedback_record(student_folder, final_pct):
         isolation="bubblewrap",
         tests=[
             TestResult("test_add", "add", 3.0, 3.0, "passed", True),
-            TestResult("test_scale", "scale", 0.0, 3.0, "failed", True, "values differ: k ignored?"),
+            TestResult("test_scale", "scale", 0.0, 3.0, "failed", False, "values differ: k ignored?"),
+            # a hidden test's own output never reaches the comment (the student copy renders it)
+            TestResult("test_norm", "norm", 0.0, 4.0, "failed", True, "norm([3, 4]) returned 7, expected 5"),
         ],
     )
     record = report.to_dict()
@@ -177,6 +179,7 @@ def test_feedback_is_posted_on_each_graded_commit(tmp_path):
     assert [url for _, url, _, _ in fake.requests] == [alice, bob]  # carol has nothing graded
     body = json.loads(fake.requests[0][3])["body"]
     assert "test_scale | 0.00/3.00 | values differ: k ignored?" in body
+    assert "test_norm" in body and "norm([3, 4])" not in body and "expected 5" not in body
     assert "late penalty: -1.0 (submitted X)" in body and "**final score: 2.0**" in body
     assert f"graded commit `{sha_a[:12]}`" in body
     assert fake.requests[0][2]["Content-Type"] == "application/json"
@@ -194,7 +197,7 @@ def test_post_feedback_command_dry_run_and_missing_token(tmp_path, monkeypatch):
     arguments = ["post-feedback", str(tmp_path / "grades"), "--collected", str(tmp_path / "collect.json")]
     shown = CliRunner().invoke(course_command, [*arguments, "--dry-run"])
     assert shown.exit_code == 0, shown.output
-    assert shown.output.startswith("--- cnn-course/vec-alice@ccccccc\n### vec: 3.00 / 6.00 (50 %)")
+    assert shown.output.startswith("--- cnn-course/vec-alice@ccccccc\n### vec: 3.00 / 10.00 (30 %)")
     assert "**final score: 3.0**" in shown.output and shown.output.endswith("1 comments to post\n")
     refused = CliRunner().invoke(course_command, arguments)
     assert refused.exit_code == 2
