@@ -94,8 +94,9 @@ def test_handout_points_are_rounded_and_dates_are_in_the_course_zone(tmp_path):
     handout = next(text for path, text in files.items() if path.name == "README.md")
     assert "- **due 2026-01-20 07:59 +0800**" in handout
     assert "| `variance` | 1 | 2 | 3 |" in handout
-    assert handout.endswith("then. Every random input comes from a seed printed with its failure.\n\n"
-                            "Conventions: vectors are 1-D.\n")  # fmt: skip
+    assert "then. Every random input comes from a seed printed with its failure." in handout
+    assert "A function that runs over its limit twice is not called again." in handout  # the limits
+    assert handout.endswith("\n\nConventions: vectors are 1-D.\n")
     assert "(N, C, H, W)" not in handout, "no text of another course"
 
 
