@@ -72,12 +72,11 @@ def grade_job(
     from grader import reports
     from grader.config import load_course
     from grader.disclosure import student_copy
-    from grader.grading import grade
 
     try:
         assignment = load_course(Path(root) / "course.yml").assignment(assignment_id)
         # the feedback a student receives is the student copy (no hidden inputs or expected values)
-        graded = grade(root=Path(root), assignment=assignment, submission=Path(submission), official=True)
+        graded = _grade_with_retries(root, assignment, Path(submission))
         graded.submission = shown_as or graded.submission
         report = student_copy(graded)
         data = report.to_dict()
@@ -90,6 +89,29 @@ def grade_job(
     except BaseException as error:  # a toolkit failure on one submission must not stop the class
         return failure(f"grading stopped: {type(error).__name__}: {error}")
     return data
+
+
+START_ATTEMPTS = 3  # a sandbox that did not start (a loaded machine) is tried again, in a fresh one
+
+
+def _grade_with_retries(root: str, assignment: Assignment, submission: Path) -> Any:
+    """Grade officially; a sandbox that did not start is tried again up to START_ATTEMPTS times.
+
+    The child confirms its confinement before any code of the student's runs, so a failure to start
+    is never the student's doing and trying again cannot run their code twice to their advantage.
+
+    Raises:
+        SandboxBroken: the sandbox failed on every attempt.
+    """
+    from grader.grading import grade
+
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            return grade(root=Path(root), assignment=assignment, submission=submission, official=True)
+        except SandboxBroken:
+            if attempt == START_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 class ResultCache:

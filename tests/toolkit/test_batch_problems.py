@@ -220,3 +220,24 @@ def test_real_grading_survives_a_killed_worker(course_copy, tmp_path):
         out / "feedback" / "c" / "params.html"
     ).is_file()
     assert not (out / "feedback" / "b").exists()
+
+
+def test_a_sandbox_that_did_not_start_is_tried_again_before_the_student_is_left_ungraded(monkeypatch):
+    """Under load the child may not confirm its confinement in time; that is never the student's doing."""
+    from grader.errors import SandboxBroken
+
+    attempts = []
+
+    def fails_twice(**arguments):
+        attempts.append(arguments["submission"])
+        if len(attempts) < 3:
+            raise SandboxBroken("params: the sandbox did not start a child in time")
+        return _one_test_report(**arguments)
+
+    monkeypatch.setattr("grader.grading.grade", fails_twice)
+    result = grade_job(str(ROOT), "params", "x.py", LatePenalty("unknown"))
+    assert result["score"] == 0.5 and len(attempts) == 3
+    attempts.clear()
+    monkeypatch.setattr("grader.grading.grade", _raises(SandboxBroken("params: the sandbox is broken")))
+    result = grade_job(str(ROOT), "params", "x.py", LatePenalty("unknown"))
+    assert result["not_started"] is True and "the sandbox is broken" in result["error"]

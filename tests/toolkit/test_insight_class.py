@@ -80,7 +80,7 @@ def test_misconceptions_are_ranked_counted_and_the_large_uncatalogued_ones_flagg
         ("finding", "variance", 8, 24.0, True),
         ("signature", "mean", 6, 12.0, True),  # 2 points of mean each; variance keeps its points
         ("finding", "variance", 3, 9.0, False),
-    ]
+    ], output  # the run's own lines say which student was not graded, if one was
     for group, mistake in zip(groups, ["sample variance", "doubled", "one too many", "negated"], strict=True):
         assert {who[s] for s in group["members"]} == {mistake}
     assert groups[0]["label"] == "sample variance" and groups[1]["code"] == [
