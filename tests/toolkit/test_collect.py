@@ -245,7 +245,7 @@ def test_nothing_open_collects_nothing(tmp_path):
 def test_cli_collects_and_tells_github_actions_what_to_grade(tmp_path, monkeypatch):
     org = Organisation(tmp_path / "org")
     org.push("alice", {MODULE: REFERENCE}, "2026-01-10T09:00:00+00:00")
-    monkeypatch.setattr("grader.cli_collect.now", at(C1))
+    monkeypatch.setattr("grader.cli.collect.now", at(C1))
     monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "step-output"))
     monkeypatch.chdir(tmp_path)
     arguments = ["collect", "--from", "org", "--record", "records/first-seen.json", "--course", str(FIXTURE)]

@@ -118,7 +118,7 @@ def organisation(tmp_path, monkeypatch):
 def test_collect_from_github_writes_no_token_anywhere(organisation, tmp_path, monkeypatch):
     fake = FakeGitHub(listing_routes())
     monkeypatch.setattr("grader.collect.sources.urllib_http", fake)
-    monkeypatch.setattr("grader.cli_collect.now", at("2026-01-11T12:00:00+00:00"))
+    monkeypatch.setattr("grader.cli.collect.now", at("2026-01-11T12:00:00+00:00"))
     monkeypatch.chdir(tmp_path)
     arguments = ["collect", "--github", "cnn-course", "--record", "record.json", "--course", str(FIXTURE)]
     result = CliRunner().invoke(course_command, arguments)

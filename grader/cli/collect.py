@@ -1,7 +1,4 @@
-"""`course collect` and `course post-feedback`: the class from its repositories, and feedback back to them.
-
-Part of the command line (with cli.py, the only modules that print or exit).
-"""
+"""`course collect` and `course post-feedback`: the class from its repositories, and feedback back to them."""
 
 from __future__ import annotations
 
@@ -13,6 +10,7 @@ from typing import Any
 
 import click
 
+from grader.cli.common import EXIT_BELOW_THRESHOLD, course_option, debug_option, fail, roster_option
 from grader.config import find_course_root
 from grader.errors import GraderError
 from grader.schedule import load_instructor_course
@@ -21,12 +19,6 @@ from grader.schedule import load_instructor_course
 def now() -> datetime:
     """The current time in UTC (the collection's clock; tests replace it)."""
     return datetime.now(timezone.utc)
-
-
-def _fail(error: GraderError, debug: bool) -> None:
-    from grader.cli import _fail as fail
-
-    fail(error, debug)
 
 
 def print_collect_summary(summary: dict[str, Any], out: Path) -> None:
@@ -59,12 +51,10 @@ def print_collect_summary(summary: dict[str, Any], out: Path) -> None:
 @click.option(
     "--record", type=click.Path(path_type=Path, dir_okay=False), help="The first-seen record to keep."
 )
-@click.option("--roster", type=click.Path(path_type=Path), help="CSV: student, optional extension_hours.")
+@roster_option()
 @click.option("--jobs", type=click.IntRange(1), default=8, show_default=True, help="Fetches at once.")
-@click.option(
-    "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
-)
-@click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
+@course_option
+@debug_option
 def collect_command(from_dir, org, prefix, assignment_ids, out, record, roster, jobs, course_dir, debug):
     """Fetch every student repository PREFIX-<student> and pick the commit to grade.
 
@@ -93,7 +83,7 @@ def collect_command(from_dir, org, prefix, assignment_ids, out, record, roster, 
             root=root,
         )
     except GraderError as error:
-        _fail(error, debug)
+        fail(error, debug)
     step_output = os.environ.get("GITHUB_OUTPUT")
     if step_output:  # under GitHub Actions: the next steps grade what was collected
         with open(step_output, "a", encoding="utf-8") as handle:
@@ -111,7 +101,7 @@ def collect_command(from_dir, org, prefix, assignment_ids, out, record, roster, 
     help="collect.json of the collection that was graded.",
 )
 @click.option("--dry-run", is_flag=True, help="Print the comments instead of posting them.")
-@click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
+@debug_option
 def post_feedback_command(grades, collected, dry_run, debug):
     """Post each student's feedback (GRADES/feedback/) as a comment on their graded commit."""
     from grader.collect.feedback import comments, post
@@ -132,7 +122,7 @@ def post_feedback_command(grades, collected, dry_run, debug):
                 )
             posted, problems = post(found, GitHub(token))
     except GraderError as error:
-        _fail(error, debug)
+        fail(error, debug)
     for line in posted:
         click.echo(f"posted {line}")
     for problem in problems:
@@ -141,6 +131,4 @@ def post_feedback_command(grades, collected, dry_run, debug):
         f"{len(found)} comments to post" if dry_run else f"{len(posted)} of {len(found)} comments posted"
     )
     if problems:
-        from grader.cli import EXIT_BELOW_THRESHOLD
-
         sys.exit(EXIT_BELOW_THRESHOLD)

@@ -1,5 +1,4 @@
-"""`course insight`: registered on `course` by grader.cli (part of the command line, which prints
-and exits)."""
+"""`course insight`: what a class got wrong, and item analysis of the suite, from grade-all's output."""
 
 from __future__ import annotations
 
@@ -8,6 +7,7 @@ from typing import Any
 
 import click
 
+from grader.cli.common import course_option, debug_option, fail, lang_option
 from grader.config import Course, find_course_root
 from grader.errors import GraderError
 from grader.schedule import load_instructor_course
@@ -67,18 +67,12 @@ def echo_insight(result: dict[str, Any], secret_file: Path | None) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="The secret that keys the pseudonyms (made if missing; keep it private).",
 )
-@click.option(
-    "--lang", type=click.Choice(["en", "zh-CN"]), help="The page's language (default: the course's)."
-)
-@click.option(
-    "--course", "course_dir", type=click.Path(path_type=Path, file_okay=False), help="The course folder."
-)
-@click.option("--debug", is_flag=True, help="Show tracebacks of user errors.")
+@lang_option("The page's language (default: the course's).")
+@course_option
+@debug_option
 def insight_command(grades, out, anonymous, secret_file, lang, course_dir, debug):
     """What the class got wrong, and item analysis of the suite, from grade-all's GRADES folder
     (its staff records; nothing is graded again)."""
-    from grader.cli import _fail
-
     try:
         if anonymous and secret_file is None:
             raise GraderError("--anonymous needs --secret-file F, the secret that keys the pseudonyms.")
@@ -86,5 +80,5 @@ def insight_command(grades, out, anonymous, secret_file, lang, course_dir, debug
             raise GraderError("--secret-file is for --anonymous; add --anonymous or drop it.")
         result = insight_for(grades, out, course_dir, lang, secret_file)
     except GraderError as error:
-        _fail(error, debug)
+        fail(error, debug)
     echo_insight(result, secret_file)
