@@ -5,11 +5,10 @@ come from an inverted index of fingerprints and are scored both ways (`compare`)
 class's submissions and `report` writes the ranked CSV, the clusters and the HTML pages.
 """
 
+from grader.similarity.analysis import Analysis, Problem
 from grader.similarity.compare import Pair, candidate_pairs, clusters, rank, score_pair, score_pairs
 from grader.similarity.fingerprint import Fingerprint, Settings, boilerplate_hashes, fingerprint
 from grader.similarity.run import (
-    Analysis,
-    Problem,
     analyse,
     find_submissions,
     similarity_report,

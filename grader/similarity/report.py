@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from grader.similarity.analysis import Analysis
 from grader.similarity.compare import Pair, matched_regions
 from grader.similarity.fingerprint import Fingerprint
-from grader.similarity.run import Analysis
 
 MAX_PAGES = 200  # side-by-side pages written, most similar first; the CSV lists every pair
 INDEX_ROWS = 1000  # rows of the HTML table; the CSV has them all

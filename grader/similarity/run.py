@@ -10,8 +10,6 @@ import os
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,50 +17,13 @@ import numpy as np
 
 from grader.config import Assignment, Course
 from grader.errors import GraderError, SubmissionError
-from grader.similarity.compare import Pair, clusters, drop_common, rank
+from grader.similarity.analysis import Analysis, Problem
+from grader.similarity.compare import clusters, drop_common, rank
 from grader.similarity.fingerprint import Fingerprint, Settings, boilerplate_hashes, fingerprint
 from grader.similarity.screen import MAX_CODE_CHARACTERS, NOT_COMPARED, not_compared
 from grader.similarity.tokens import read_code
 
 PARALLEL_FROM = 200  # fewer submissions are fingerprinted faster than worker processes start
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One student's line in the report: `kind` is "obfuscation" or "not compared"."""
-
-    student: str
-    kind: str
-    detail: str
-
-    def sentence(self) -> str:
-        """The line as printed: `student: detail`."""
-        return f"{self.student}: {self.detail}"
-
-
-@dataclass
-class Analysis:
-    """The class compared.
-
-    Attributes:
-        fingerprints: one per submission, in the order of the student names.
-        pairs: every compared pair, most similar first.
-        clusters: groups of three or more joined by flagged pairs (indices into fingerprints).
-        settings: the thresholds used.
-        problems: what is said of single students: obfuscation, and submissions not compared
-            (unreadable, too large), sorted by student.
-    """
-
-    fingerprints: list[Fingerprint]
-    pairs: list[Pair]
-    clusters: list[list[int]]
-    settings: Settings
-    problems: list[Problem] = field(default_factory=list)
-
-    @cached_property
-    def flagged(self) -> list[Pair]:
-        """The pairs worth a look, most similar first."""
-        return [pair for pair in self.pairs if pair.flagged(self.settings)]
 
 
 def find_submissions(class_folder: Path, assignment: Assignment) -> list[tuple[str, Path]]:
