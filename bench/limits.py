@@ -4,7 +4,7 @@ and a sleeping submission costs at most 3 times the slowest of them.
     python bench/limits.py [--call-multiple 10 --call-floor 5 --submission-multiple 10 --submission-floor 30]
 
 In one run, side by side:
-1. the reference's recorded times (`grader.timings.measure`, as `course release` records them, on
+1. the reference's recorded times (`grader.timings_record.measure`, as `course release` records them, on
    the machine as it is);
 2. honest styles graded with the limits derived from them while 2 x cores busy loops load the
    machine: plain Python loops where the reference is vectorised (cnn's layers, over the batch),
@@ -42,7 +42,8 @@ sys.path.insert(0, str(ROOT))
 from grader.config import load_course  # noqa: E402
 from grader.grading import grade  # noqa: E402
 from grader.limits import ReferenceLimits  # noqa: E402
-from grader.timings import Recorder, Timings, measure, timings_path  # noqa: E402
+from grader.timings import Timings, timings_path  # noqa: E402
+from grader.timings_record import Recorder, measure  # noqa: E402
 
 CONV_LOOPS = """
 def zero_pad(x, pad):

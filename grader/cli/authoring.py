@@ -139,7 +139,7 @@ def release_command(
     )
     from grader.release import release, write_nbgrader_source
     from grader.schedule import load_instructor_course
-    from grader.timings import record as record_timings
+    from grader.timings_record import record as record_timings
 
     try:
         if instructor_workflow:  # before anything is written
