@@ -40,6 +40,16 @@ class Notice:
         """[key, {params}]: how a notice travels in a JSON record (grade-all feedback)."""
         return [self.key, dict(self.params)]
 
+    @classmethod
+    def from_list(cls, entry: Any) -> Notice | None:
+        """The notice `to_list` made `entry` of, or None when `entry` is not a [key, {params}] pair."""
+        if not (isinstance(entry, list) and len(entry) == 2):
+            return None
+        key, params = entry
+        if not (isinstance(key, str) and isinstance(params, dict)):
+            return None
+        return cls(key, tuple(sorted(params.items())))
+
 
 @dataclass
 class Outcome:

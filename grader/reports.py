@@ -20,7 +20,6 @@ from rich.text import Text
 
 from grader import i18n
 from grader.disclosure import student_copy
-from grader.outcome import Notice
 from grader.scoring import FinalScore, Report, TestResult
 
 STATUS_STYLE = {"passed": "green", "failed": "red", "error": "red", "timeout": "red", "pending": "dim"}
@@ -403,34 +402,13 @@ def to_markdown(reports: list[Report]) -> str:
 
 def report_from_record(record: dict[str, Any]) -> Report:
     """A Report rebuilt from its JSON record (a grade-all feedback file), for rendering again."""
-    from grader.scoring import TestResult
-
-    fields = ("name", "function", "score", "max_score", "status", "hidden", "output", "mistake", "duration_s")
-    tests = [
-        TestResult(**{key: test.get(key) for key in fields}, notices=_notices(test.get("notices")))
-        for test in record.get("tests", [])
-    ]
     return Report(
         assignment=str(record.get("assignment", "")),
         submission=str(record.get("submission", "")),
         isolation=str(record.get("isolation", "")),
-        tests=tests,
+        tests=[TestResult.from_dict(test) for test in record.get("tests", [])],
         duration_s=float(record.get("duration_s", 0.0)),
         language=str(record.get("language", "en")),
-    )
-
-
-def _notices(listed: Any) -> tuple[Notice, ...]:
-    """Notices read back from a JSON record: [key, {params}] pairs; anything else is dropped."""
-    if not isinstance(listed, list):
-        return ()
-    return tuple(
-        Notice(entry[0], tuple(sorted(entry[1].items())))
-        for entry in listed
-        if isinstance(entry, list)
-        and len(entry) == 2
-        and isinstance(entry[0], str)
-        and isinstance(entry[1], dict)
     )
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,19 @@ from grader.provenance import grader_digest
 
 SCHEMA_VERSION = 1
 STATUSES = ("passed", "failed", "error", "timeout", "pending")
+# a test's JSON record, in order (DESIGN.md, "Results and reports"); hidden tests add their notices
+RECORD_FIELDS = (
+    "name",
+    "function",
+    "score",
+    "max_score",
+    "status",
+    "hidden",
+    "output",
+    "mistake",
+    "duration_s",
+    "seed",
+)
 
 
 @dataclass
@@ -48,22 +62,28 @@ class TestResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON record."""
-        fields = (
-            "name",
-            "function",
-            "score",
-            "max_score",
-            "status",
-            "hidden",
-            "output",
-            "mistake",
-            "duration_s",
-            "seed",
-        )
-        record = {key: getattr(self, key) for key in fields}
+        record = {key: getattr(self, key) for key in RECORD_FIELDS}
         if self.hidden:  # a hidden test's notices, from which a student copy renders its reason
             record["notices"] = [notice.to_list() for notice in self.notices]
         return record
+
+    @classmethod
+    def from_dict(cls, record: Mapping[str, Any]) -> TestResult:
+        """The TestResult a JSON record (`to_dict`'s, as a grade-all feedback file keeps it) was made of.
+
+        Args:
+            record: the record; a field it lacks takes the field's default (None for a required one),
+                and a notice that is not a `[key, {params}]` pair is dropped.
+
+        Returns:
+            the test's result, as `to_dict` saw it (the HTML's arrays and the staff's finding, which
+            never go into a record, are absent).
+        """
+        defaults = {f.name: f.default for f in fields(cls) if f.default is not MISSING}
+        values = {key: record.get(key, defaults.get(key)) for key in RECORD_FIELDS}
+        listed = record.get("notices")
+        notices = [Notice.from_list(entry) for entry in listed] if isinstance(listed, list) else []
+        return cls(**values, notices=tuple(notice for notice in notices if notice is not None))
 
 
 @dataclass
