@@ -11,7 +11,7 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rich.console import Console
@@ -20,7 +20,10 @@ from rich.text import Text
 
 from grader import i18n
 from grader.disclosure import student_copy
-from grader.scoring import FinalScore, Report, TestResult
+from grader.scoring import Report, TestResult
+
+if TYPE_CHECKING:
+    from grader.batch.scores import FinalScore
 
 STATUS_STYLE = {"passed": "green", "failed": "red", "error": "red", "timeout": "red", "pending": "dim"}
 STATUS_MARK = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⌛", "pending": "·"}

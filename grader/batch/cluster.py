@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from grader.batch.pool import Finished, JobFunction, failure
+from grader.batch.scores import LatePenalty
 from grader.errors import GraderError, IsolationRefused
-from grader.scoring import LatePenalty
 
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)  # zip entries carry no real time: the same course, the same bytes
 CONNECT_TIMEOUT_S = 30  # to reach the scheduler

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from grader import i18n
+from grader.batch.scores import FinalScore, LatePenalty
 from grader.batch.staff import STAFF_KEY, staff_record, write_staff_record
 from grader.batch.submissions import Job
 from grader.config import Assignment
 from grader.locate import EXPECTED
-from grader.scoring import FinalScore, LatePenalty
 
 
 @dataclass

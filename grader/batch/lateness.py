@@ -13,9 +13,9 @@ import math
 from datetime import datetime, timedelta, timezone
 
 from grader.batch.roster import RosterEntry, Times, parse_time
+from grader.batch.scores import LatePenalty
 from grader.batch.submissions import Job
 from grader.config import Assignment, Course
-from grader.scoring import LatePenalty
 
 
 def late_penalty_pct(

@@ -26,6 +26,7 @@ from grader.batch.intake import read_class
 from grader.batch.lateness import decide_penalty
 from grader.batch.pool import Finished, JobFunction, failure, run_local
 from grader.batch.roster import Times, read_profiles, read_roster, read_times
+from grader.batch.scores import FinalScore, LatePenalty
 from grader.batch.selfcheck import checked_job
 from grader.batch.staff import STAFF_KEY, staff_report
 from grader.batch.students import Students, assign, find_all_jobs
@@ -34,7 +35,6 @@ from grader.config import Assignment, Course
 from grader.errors import GraderError, SandboxBroken
 from grader.locate import released_definitions
 from grader.provenance import grader_digest
-from grader.scoring import FinalScore, LatePenalty
 
 Progress = Callable[[int, int, int], None]  # (done, failed, total)
 

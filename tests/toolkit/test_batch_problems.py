@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from grader.batch import grade_class, grade_job
+from grader.batch.scores import LatePenalty
 from grader.config import load_course
-from grader.scoring import LatePenalty, Report, TestResult
+from grader.scoring import Report, TestResult
 
 from .conftest import ROOT
 

@@ -30,10 +30,10 @@ from grader.batch.cluster import (
     unpack_course,
     worker_isolation,
 )
+from grader.batch.scores import LatePenalty
 from grader.config import load_course
 from grader.errors import GraderError, IsolationRefused
 from grader.sandbox import bubblewrap_works
-from grader.scoring import LatePenalty
 
 from .collect_helpers import FIXTURE, REFERENCE, WRONG_SCALE
 

@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from grader.batch.scores import FinalScore, LatePenalty
 from grader.cli import course_command
 from grader.collect import github_source
 from grader.collect.feedback import comments, post
 from grader.collect.git import Credentials
 from grader.collect.github import GitHub, Response
 from grader.errors import GraderError
-from grader.scoring import FinalScore, LatePenalty, Report, TestResult
+from grader.scoring import Report, TestResult
 
 from .collect_helpers import FIXTURE, REFERENCE, Organisation, at
 

@@ -13,8 +13,8 @@ import pytest
 
 from grader.batch.pool import run_local
 from grader.batch.run import grade_job
+from grader.batch.scores import LatePenalty
 from grader.sandbox.client import Channel
-from grader.scoring import LatePenalty
 
 from .conftest import fixture_course
 

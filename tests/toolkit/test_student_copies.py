@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from grader import reports
 from grader.batch.run import grade_job
+from grader.batch.scores import LatePenalty
 from grader.batch.staff import STAFF_KEY
 from grader.cli import grade_command
 from grader.config import load_course
@@ -24,7 +25,7 @@ from grader.disclosure import PARAMETERS, TEMPLATES, allowed, render, student_co
 from grader.grading import grade
 from grader.i18n import MESSAGES
 from grader.outcome import Notice
-from grader.scoring import LatePenalty, Report, TestResult
+from grader.scoring import Report, TestResult
 
 from .conftest import FIXTURE, fixture_course
 
