@@ -19,7 +19,13 @@ from grader.errors import GraderError
 @click.option("--language", type=click.Choice(["en", "zh-CN"]), default="en", help="Feedback language.")
 @click.option("--timezone", default="+00:00", help="An offset such as +08:00 or a zone name.")
 @debug_option
-def init_command(folder, name, language, timezone, debug):
+def init_command(
+    folder: Path,
+    name: str | None,
+    language: str,
+    timezone: str,
+    debug: bool,
+) -> None:
     """Start a course in FOLDER (default: here): a working course.yml with no assignment yet."""
     from grader.scaffold import init_course
 
@@ -37,7 +43,13 @@ def init_command(folder, name, language, timezone, debug):
 @click.option("--title", help="The assignment's title (default: its id).")
 @course_option
 @debug_option
-def new_command(assignment_id, module, title, course_dir, debug):
+def new_command(
+    assignment_id: str,
+    module: str,
+    title: str | None,
+    course_dir: Path | None,
+    debug: bool,
+) -> None:
     """Scaffold assignment ID: solution, suites, mistake catalogue and course.yml entry."""
     from grader.config import find_course_root, load_course
     from grader.errors import ConfigError
@@ -64,7 +76,9 @@ def new_command(assignment_id, module, title, course_dir, debug):
 
 @click.command("validate")
 @course_option
-def validate_command(course_dir):
+def validate_command(
+    course_dir: Path | None,
+) -> None:
     """Check course.yml and list its assignments."""
     from grader.config import find_course_root, load_course
     from grader.schedule import calendar_problems
@@ -117,17 +131,17 @@ def validate_command(course_dir):
 )
 @debug_option
 def release_command(
-    course_dir,
-    student_repo,
-    assignment_ids,
-    gradescope_id,
-    out,
-    nbgrader_source,
-    instructor_workflow,
-    github_org,
-    retime,
-    debug,
-):
+    course_dir: Path | None,
+    student_repo: Path | None,
+    assignment_ids: tuple[str, ...],
+    gradescope_id: str | None,
+    out: Path | None,
+    nbgrader_source: Path | None,
+    instructor_workflow: bool,
+    github_org: str | None,
+    retime: bool,
+    debug: bool,
+) -> None:
     """Turn solutions/ into assignments/: stubs, notebooks, public tests, manifests, handouts; and
     record the reference's times (tests/<id>/timings.json), which the time limits are made of."""
     from grader.config import find_course_root
@@ -142,8 +156,7 @@ def release_command(
     from grader.timings_record import record as record_timings
 
     try:
-        if instructor_workflow:  # before anything is written
-            check_org(github_org)
+        org = check_org(github_org) if instructor_workflow else ""  # before anything is written
         root = find_course_root(course_dir)
         course = load_instructor_course(root)
         for path in release(root, course):
@@ -165,8 +178,8 @@ def release_command(
         if nbgrader_source:
             for path in write_nbgrader_source(root, course, nbgrader_source):
                 click.echo(f"wrote {path}")
-        if instructor_workflow:
-            path = write_instructor_workflow(root, github_org)
+        if org:
+            path = write_instructor_workflow(root, org)
             click.echo(f"wrote the instructor's grading workflow {path}")
     except GraderError as error:
         fail(error, debug)
@@ -175,7 +188,10 @@ def release_command(
 @click.command("check")
 @course_option
 @debug_option
-def check_command(course_dir, debug):
+def check_command(
+    course_dir: Path | None,
+    debug: bool,
+) -> None:
     """Verify the course before publishing; exit code 0 only when every check holds."""
     from grader.check import run_checks
     from grader.config import find_course_root

@@ -57,20 +57,20 @@ if TYPE_CHECKING:
 )
 @debug_option
 def grade_all_command(
-    source,
-    assignment_ids,
-    out,
-    roster,
-    times,
-    penalise_file_times,
-    workers,
-    scheduler,
-    dask_local,
-    course_dir,
-    with_similarity,
-    with_insight,
-    debug,
-):
+    source: Path,
+    assignment_ids: tuple[str, ...],
+    out: Path,
+    roster: Path | None,
+    times: Path | None,
+    penalise_file_times: bool,
+    workers: int | None,
+    scheduler: str | None,
+    dask_local: int,
+    course_dir: Path | None,
+    with_similarity: bool,
+    with_insight: bool,
+    debug: bool,
+) -> None:
     """Grade a class: SOURCE holds one folder per student (or is a zip of them), or is an LMS's
     download (Canvas, Moodle, Gradescope, Blackboard), matched to the roster by LMS id, SIS id,
     email or name.
@@ -218,7 +218,15 @@ def print_class_summary(summary: dict, out: Path) -> None:
 )
 @course_option
 @debug_option
-def export_command(gradebook, format_name, by, roster, out, course_dir, debug):
+def export_command(
+    gradebook: Path,
+    format_name: str | None,
+    by: str | None,
+    roster: Path | None,
+    out: Path | None,
+    course_dir: Path | None,
+    debug: bool,
+) -> None:
     """Write grade-all's GRADEBOOK (gradebook.csv) as Canvas, Moodle or nbgrader import it, or
     (--by) with per-student columns per function or test."""
     try:
@@ -227,13 +235,13 @@ def export_command(gradebook, format_name, by, roster, out, course_dir, debug):
         target = out or gradebook.with_name(f"{format_name}.csv" if format_name else f"by-{by}.csv")
         root = find_course_root(course_dir)
         course = load_instructor_course(root)
-        if by:
-            count = export_breakdown(gradebook, course, by, target)
+        if format_name is None:
+            count = export_breakdown(gradebook, course, by or "", target)  # by given
         else:
             count = export_gradebook(gradebook, course, format_name, target, roster)
     except GraderError as error:
         fail(error, debug)
-    click.echo(f"wrote {target} ({count} students, {format_name or 'by ' + by})")
+    click.echo(f"wrote {target} ({count} students, {format_name or f'by {by}'})")
     unmatched = missing_lms_ids(course, format_name) if format_name else []
     if unmatched:
         click.echo(i18n.text(course.course.language, "export.no_lms_id", ids=", ".join(unmatched)), err=True)

@@ -55,7 +55,18 @@ def print_collect_summary(summary: dict[str, Any], out: Path) -> None:
 @click.option("--jobs", type=click.IntRange(1), default=8, show_default=True, help="Fetches at once.")
 @course_option
 @debug_option
-def collect_command(from_dir, org, prefix, assignment_ids, out, record, roster, jobs, course_dir, debug):
+def collect_command(
+    from_dir: Path | None,
+    org: str | None,
+    prefix: str | None,
+    assignment_ids: tuple[str, ...],
+    out: Path,
+    record: Path | None,
+    roster: Path | None,
+    jobs: int,
+    course_dir: Path | None,
+    debug: bool,
+) -> None:
     """Fetch every student repository PREFIX-<student> and pick the commit to grade.
 
     Records when each commit was first seen (--record, kept between runs), picks the last
@@ -69,7 +80,7 @@ def collect_command(from_dir, org, prefix, assignment_ids, out, record, roster, 
             raise GraderError("give the repositories with one of --from DIR or --github ORG.")
         root = find_course_root(course_dir)
         course = load_instructor_course(root)
-        source = LocalSource(from_dir) if from_dir is not None else github_source(org)
+        source = LocalSource(from_dir) if from_dir is not None else github_source(org or "")  # org given
         summary = collect(
             course,
             source,
@@ -102,7 +113,12 @@ def collect_command(from_dir, org, prefix, assignment_ids, out, record, roster, 
 )
 @click.option("--dry-run", is_flag=True, help="Print the comments instead of posting them.")
 @debug_option
-def post_feedback_command(grades, collected, dry_run, debug):
+def post_feedback_command(
+    grades: Path,
+    collected: Path,
+    dry_run: bool,
+    debug: bool,
+) -> None:
     """Post each student's feedback (GRADES/feedback/) as a comment on their graded commit."""
     from grader.collect.feedback import comments, post
     from grader.collect.github import GitHub
@@ -113,7 +129,8 @@ def post_feedback_command(grades, collected, dry_run, debug):
         if dry_run:
             for comment in found:
                 click.echo(f"--- {comment.repository}@{comment.commit[:7]}\n{comment.body}")
-            posted, problems = [], []
+            posted: list[str] = []
+            problems: list[str] = []
         else:
             token = os.environ.get(TOKEN_VARIABLE, "").strip()
             if not token:

@@ -31,14 +31,34 @@ if TYPE_CHECKING:
 
 
 def is_official(official: bool, advisory: bool) -> bool:
-    """An official run: --official, or CI=true unless --advisory (the student repository's CI)."""
+    """An official run: --official, or CI=true unless --advisory (the student repository's CI).
+
+    Args:
+        official: --official.
+        advisory: --advisory.
+
+    Returns:
+        whether the score is recorded (and weak isolation refused).
+
+    Raises:
+        GraderError: both were given.
+    """
     if official and advisory:
         raise GraderError("--official and --advisory contradict each other; give one of them.")
     return official or (os.environ.get("CI", "").lower() == "true" and not advisory)
 
 
 def assignment_from_folder(root: Path, course: Course, here: Path) -> str | None:
-    """The assignment whose folder (assignments/<id>/ or tests/<id>/) contains `here`."""
+    """The assignment whose folder (assignments/<id>/ or tests/<id>/) contains `here`.
+
+    Args:
+        root: the course folder.
+        course: the course.
+        here: a folder, usually the working one.
+
+    Returns:
+        the assignment's id, or None when `here` is in no assignment's folder.
+    """
     try:
         parts = here.resolve().relative_to(root).parts
     except ValueError:
@@ -49,6 +69,21 @@ def assignment_from_folder(root: Path, course: Course, here: Path) -> str | None
 
 
 def chosen_assignments(root: Path, course: Course, name: str | None, every: bool) -> list[Assignment]:
+    """The assignments `grade` grades: every one, the one named, or the one whose folder this is.
+
+    Args:
+        root: the course folder.
+        course: the course.
+        name: the assignment named on the command line, if any.
+        every: --all.
+
+    Returns:
+        the assignments, in course.yml's order.
+
+    Raises:
+        GraderError: the course has no assignment, none was named outside an assignment's folder,
+            or the one named is not in the course.
+    """
     if not course.assignments:
         raise GraderError(
             "course.yml lists no assignments yet; add one with `course new ID --module NAME.py`."
@@ -101,6 +136,17 @@ def submission_for(
 def write_outputs(
     found: list[Report], options: dict[str, Path | None], language: str, official: bool = False
 ) -> None:
+    """Write the report files asked for, and the GitHub job summary when there is one.
+
+    Args:
+        found: the reports, one per assignment graded.
+        options: the path of each kind of report asked for (json, gradescope, junit, html), or None.
+        language: the feedback's language.
+        official: a recorded run: the job summary shows the student copy.
+
+    Raises:
+        OSError: a file cannot be written.
+    """
     import json
 
     from grader import reports
@@ -165,20 +211,20 @@ def write_outputs(
 @lang_option("The feedback's language for this run (default: course.yml's).")
 @debug_option
 def grade_command(
-    assignment,
-    submission,
-    every,
-    json_path,
-    gradescope,
-    junit,
-    html,
-    fail_under,
-    course_dir,
-    official,
-    advisory,
-    lang,
-    debug,
-):
+    assignment: str | None,
+    submission: Path | None,
+    every: bool,
+    json_path: Path | None,
+    gradescope: Path | None,
+    junit: Path | None,
+    html: Path | None,
+    fail_under: float | None,
+    course_dir: Path | None,
+    official: bool,
+    advisory: bool,
+    lang: str | None,
+    debug: bool,
+) -> None:
     """Grade ASSIGNMENT (default: the one whose folder you are in) and print a score table."""
     from rich.console import Console
 

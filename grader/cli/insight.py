@@ -70,7 +70,15 @@ def echo_insight(result: dict[str, Any], secret_file: Path | None) -> None:
 @lang_option("The page's language (default: the course's).")
 @course_option
 @debug_option
-def insight_command(grades, out, anonymous, secret_file, lang, course_dir, debug):
+def insight_command(
+    grades: Path,
+    out: Path | None,
+    anonymous: bool,
+    secret_file: Path | None,
+    lang: str | None,
+    course_dir: Path | None,
+    debug: bool,
+) -> None:
     """What the class got wrong, and item analysis of the suite, from grade-all's GRADES folder
     (its staff records; nothing is graded again)."""
     try:

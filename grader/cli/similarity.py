@@ -78,8 +78,16 @@ class SimilarityDefault(click.Option):
 @course_option
 @debug_option
 def similarity_command(
-    source, assignment_id, out, threshold, min_tokens, boilerplate, workers, course_dir, debug
-):
+    source: Path,
+    assignment_id: str,
+    out: Path | None,
+    threshold: float,
+    min_tokens: int,
+    boilerplate: tuple[Path, ...],
+    workers: int | None,
+    course_dir: Path | None,
+    debug: bool,
+) -> None:
     """Rank pairs of SOURCE's submissions by shared code (starter code ignored): CSV, clusters, HTML."""
     from dataclasses import replace
 
