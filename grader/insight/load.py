@@ -16,6 +16,7 @@ from typing import Any
 from grader.batch.staff import STAFF_FOLDER
 from grader.catalogue import load_catalogue
 from grader.errors import GraderError
+from grader.layout import CourseLayout
 
 UNEXPLAINED = (None, "values_differ", "shape_differs")  # kinds that say where, not why
 
@@ -163,12 +164,13 @@ def load_course_facts(root: Path | None, assignments: list[str], modules: dict[s
     facts = Course(modules=dict(modules))
     if root is None:
         return facts
+    layout = CourseLayout(root)
     for assignment in assignments:
-        folder = root / "tests" / assignment
+        folder = layout.suites(assignment)
         for name, doc in _docstrings(folder).items():
             facts.docstrings[(assignment, name)] = doc
         try:
-            entries = load_catalogue(folder / "mistakes.py")
+            entries = load_catalogue(layout.catalogue(assignment))
         except GraderError:
             entries = []
         for entry in entries:
