@@ -167,3 +167,16 @@ def test_the_process_wide_caches_are_memos_with_owners(tmp_path):
     assert len(CATALOGUES) >= 1 and load_catalogue(catalogue) == entries
     CATALOGUES.clear()
     assert load_catalogue(catalogue) == entries  # read again from the file
+
+
+def test_the_grader_imports_nothing_private_of_pytest():
+    """pytest's private modules change between releases without notice; only its public API is used."""
+    import ast
+
+    private = []
+    for path in sorted((ROOT / "grader").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            names += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            private += [f"{path.name}: {name}" for name in names if name.split(".")[0] == "_pytest"]
+    assert private == []
