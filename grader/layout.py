@@ -166,3 +166,43 @@ class CourseLayout:
     def relative(self, path: Path) -> str:
         """A course path as the course names it: relative to the root, with forward slashes."""
         return path.relative_to(self.root).as_posix()
+
+
+FEEDBACK = "feedback"
+STAFF = "staff"  # the instructor's records: full reports, findings, sources (a 0700 folder)
+CACHE_FILE = "cache.jsonl"
+
+
+@dataclass(frozen=True)
+class GradesLayout:
+    """grade-all's output folder (`--out`, grades/ by default), which `collect`, `export` and
+    `insight` read back.
+
+    Args:
+        root: the output folder.
+    """
+
+    root: Path
+
+    @property
+    def cache(self) -> Path:
+        """cache.jsonl: the results by content, course version and conditions (resumes a run)."""
+        return self.root / CACHE_FILE
+
+    @property
+    def feedback_folder(self) -> Path:
+        """feedback/: what each student receives, one folder per student."""
+        return self.root / FEEDBACK
+
+    def feedback(self, student: str, assignment_id: str, suffix: str = ".json") -> Path:
+        """One student's feedback on one assignment: feedback/<student>/<id>.json (or .html)."""
+        return self.feedback_folder / student / f"{assignment_id}{suffix}"
+
+    @property
+    def staff_folder(self) -> Path:
+        """staff/: the instructor's private records, one folder per student."""
+        return self.root / STAFF
+
+    def staff(self, student: str, assignment_id: str) -> Path:
+        """One staff record: staff/<student>/<id>.json."""
+        return self.staff_folder / student / f"{assignment_id}.json"

@@ -32,7 +32,7 @@ from grader.batch.students import Students, assign, find_all_jobs
 from grader.batch.submissions import Job, content_hash
 from grader.config import Assignment, Course
 from grader.errors import GraderError, SandboxBroken
-from grader.layout import CourseLayout
+from grader.layout import CourseLayout, GradesLayout
 from grader.locate import released_definitions
 from grader.provenance import grader_digest
 from grader.scoring import FinalScore, LatePenalty
@@ -159,9 +159,9 @@ def _prepare_out(out: Path) -> None:
 
 
 def _write_html(out: Path, job: Job, html: str) -> None:
-    folder = out / "feedback" / job.student
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{job.assignment}.html").write_text(html, encoding="utf-8")
+    path = GradesLayout(out).feedback(job.student, job.assignment, ".html")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
 
 
 def grading_conditions(root: Path, assignment: Assignment, options: Options) -> str:
@@ -213,7 +213,7 @@ def _grade(
     root: Path, out: Path, found: ClassResults, options: Options, work: Path, progress: Progress | None
 ) -> None:
     """Grade every gradable job not in the cache; results go into `found.results`."""
-    cache = ResultCache(out / "cache.jsonl")
+    cache = ResultCache(GradesLayout(out).cache)
     todo = _not_cached(root, found, cache, options)
     # the real grader checks, on each worker, that its sandbox gives the reference full marks
     function = functools.partial(checked_job, options.job) if options.job is grade_job else options.job

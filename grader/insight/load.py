@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.batch.staff import STAFF_FOLDER
 from grader.catalogue import load_catalogue
 from grader.errors import GraderError
-from grader.layout import CourseLayout
+from grader.layout import CourseLayout, GradesLayout
 
 UNEXPLAINED = (None, "values_differ", "shape_differs")  # kinds that say where, not why
 
@@ -119,7 +118,7 @@ def load_submissions(grades: Path) -> list[Submission]:
     Raises:
         GraderError: when the folder holds no staff record, or a record cannot be read.
     """
-    folder = grades / STAFF_FOLDER
+    folder = GradesLayout(grades).staff_folder
     paths = sorted(folder.glob("*/*.json")) if folder.is_dir() else []
     if not paths:
         raise GraderError(
