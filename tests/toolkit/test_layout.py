@@ -155,14 +155,18 @@ def test_the_process_wide_caches_are_memos_with_owners(tmp_path):
     assert load_catalogue(catalogue) == entries  # read again from the file
 
 
-def test_the_grader_imports_nothing_private_of_pytest():
-    """pytest's private modules change between releases without notice; only its public API is used."""
+def test_the_grader_runs_pytest_in_one_place_and_imports_nothing_private_of_it():
+    """pytest's private modules change between releases without notice; only its public API is used,
+    and only grader/runner.py calls pytest.main (fresh suite modules for every run)."""
     import ast
 
-    private = []
+    private, mains = [], []
     for path in sorted((ROOT / "grader").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
             names += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             private += [f"{path.name}: {name}" for name in names if name.split(".")[0] == "_pytest"]
+            if isinstance(node, ast.Attribute) and ast.unparse(node) == "pytest.main":
+                mains.append(path.relative_to(ROOT).as_posix())
     assert private == []
+    assert mains == ["grader/runner.py"]
