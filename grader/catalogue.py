@@ -20,12 +20,12 @@ the grading process to diagnose a failed test, or is graded like a submission by
 from __future__ import annotations
 
 import ast
-import functools
 import importlib.util
 import textwrap
 from pathlib import Path
 from typing import Any
 
+from grader.caches import Memo
 from grader.errors import CatalogueError
 
 REQUIRED = ("name", "function", "hint", "code")
@@ -53,11 +53,15 @@ def load_catalogue(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
     status = path.stat()
-    return list(_catalogue(path, status.st_mtime_ns, status.st_size))
+    return list(CATALOGUES.get((path, status.st_mtime_ns, status.st_size), lambda: _catalogue(path)))
 
 
-@functools.cache
-def _catalogue(path: Path, modified: int, size: int) -> tuple[dict[str, Any], ...]:
+CATALOGUES: Memo[tuple[Path, int, int], tuple[dict[str, Any], ...]] = Memo(
+    __name__, "a mistakes.py's (path, mtime, size) -> its checked entries"
+)
+
+
+def _catalogue(path: Path) -> tuple[dict[str, Any], ...]:
     spec = importlib.util.spec_from_file_location(f"mistakes_{path.parent.name}", path)
     if spec is None or spec.loader is None:
         raise CatalogueError(f"{path}: cannot be loaded as a Python module.")

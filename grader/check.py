@@ -17,10 +17,10 @@ from grader.config import Assignment, Course
 from grader.errors import CatalogueError
 from grader.grading import default_submission, grade
 from grader.handout_leaks import check_given_helpers
+from grader.layout import TIMINGS_FILE, CourseLayout
 from grader.lint import english_only
 from grader.nonanswers import check_nonanswers
 from grader.release import collect_points, find_regions, outdated, solution_lines
-from grader.timings import TIMINGS_FILE
 from grader.timings import stale as timings_stale
 
 Check = Callable[[Path, Course, Assignment], list[str]]
@@ -28,8 +28,7 @@ Check = Callable[[Path, Course, Assignment], list[str]]
 
 def check_points(root: Path, course: Course, assignment: Assignment) -> list[str]:
     """course.yml's points equal the points of the suites."""
-    files = sorted((root / "tests" / assignment.id).glob("test_*.py"))
-    total = sum(t["points"] for t in collect_points(files, root))
+    total = sum(t["points"] for t in collect_points(CourseLayout(root).suite_files(assignment.id), root))
     if abs(total - assignment.points) > 1e-3:  # per-case points are rounded to 6 decimals
         given = f"course.yml gives {assignment.points:g} points, the suites {total:g}"
         return [f"{assignment.id}: {given}; make them agree."]
@@ -39,7 +38,7 @@ def check_points(root: Path, course: Course, assignment: Assignment) -> list[str
 def check_reference(root: Path, course: Course, assignment: Assignment) -> list[str]:
     """The reference scores full marks on public and hidden tests (the suites as they are now: a
     released manifest that lists tests no longer there is check_up_to_date's concern)."""
-    report = grade(root, assignment, root / "solutions" / assignment.module)
+    report = grade(root, assignment, CourseLayout(root).solution(assignment))
     return [
         f"{assignment.id}: the reference fails {t.name}: {t.output.splitlines()[0] if t.output else t.status}"
         for t in report.tests
@@ -71,7 +70,7 @@ def check_stub(root: Path, course: Course, assignment: Assignment) -> list[str]:
 
 
 def _released(root: Path, assignment: Assignment) -> bool:
-    return (root / "assignments" / assignment.id).is_dir()
+    return CourseLayout(root).released(assignment.id).is_dir()
 
 
 def check_up_to_date(root: Path, course: Course, assignment: Assignment) -> list[str]:
@@ -90,16 +89,17 @@ def check_up_to_date(root: Path, course: Course, assignment: Assignment) -> list
 
 
 def _released_texts(root: Path, assignment: Assignment) -> Iterator[tuple[Path, str]]:
-    for path in sorted((root / "assignments" / assignment.id).rglob("*")):
+    for path in sorted(CourseLayout(root).released(assignment.id).rglob("*")):
         if path.is_file():
             yield path.relative_to(root), path.read_text(encoding="utf-8", errors="replace")
 
 
 def check_no_leaks(root: Path, course: Course, assignment: Assignment) -> list[str]:
     """No line of a solution region, no hidden test and no hidden expected value was released."""
-    solution_path = root / "solutions" / assignment.module
+    layout = CourseLayout(root)
+    solution_path = layout.solution(assignment)
     secrets = solution_lines(solution_path.read_text(encoding="utf-8"), solution_path)
-    hidden_path = root / "tests" / assignment.id / "test_hidden.py"
+    hidden_path = layout.hidden_suite(assignment.id)
     hidden_lines = set()
     if hidden_path.is_file():
         for line in hidden_path.read_text(encoding="utf-8").splitlines():
@@ -159,9 +159,9 @@ def _definitions(source: str, path: Path) -> Iterator[tuple[str, bool, str]]:
 
 def check_helpers(root: Path, course: Course, assignment: Assignment) -> list[str]:
     """Every function students write is graded; every other one is documented as given."""
-    path = root / "solutions" / assignment.module
-    files = sorted((root / "tests" / assignment.id).glob("test_*.py"))
-    graded = {test["function"] for test in collect_points(files, root)}
+    layout = CourseLayout(root)
+    path = layout.solution(assignment)
+    graded = {test["function"] for test in collect_points(layout.suite_files(assignment.id), root)}
     problems = []
     for name, written, docstring in _definitions(path.read_text(encoding="utf-8"), path):
         if name in graded:
@@ -185,13 +185,13 @@ def load_mistakes(root: Path, assignment: Assignment) -> list[dict[str, Any]]:
     Raises:
         CatalogueError: for a malformed entry, naming the file and the entry.
     """
-    return load_catalogue(root / "tests" / assignment.id / "mistakes.py")
+    return load_catalogue(CourseLayout(root).catalogue(assignment.id))
 
 
 def check_mistakes(root: Path, course: Course, assignment: Assignment) -> list[str]:
     """Every known mistake loses points on the tests of its own function, and only there (one
     mistake costs its own points, once), and is diagnosed by name."""
-    reference = (root / "solutions" / assignment.module).read_text(encoding="utf-8")
+    reference = CourseLayout(root).solution(assignment).read_text(encoding="utf-8")
     try:
         mistakes = load_mistakes(root, assignment)
     except CatalogueError as error:
@@ -229,9 +229,10 @@ def check_chinese(root: Path, course: Course, assignment: Assignment) -> list[st
     its Chinese (grader.lint)."""
     if course.course.language != "zh-CN":
         return []
-    suites = sorted((root / "tests" / assignment.id).glob("test_*.py"))
+    layout = CourseLayout(root)
+    suites = layout.suite_files(assignment.id)
     problems = [f"{problem}." for suite in suites for problem in english_only(suite)]
-    for mistake in load_catalogue(root / "tests" / assignment.id / "mistakes.py"):
+    for mistake in load_catalogue(layout.catalogue(assignment.id)):
         missing = [key for key in ("name_zh", "hint_zh") if not mistake.get(key)]
         if missing:
             problems.append(f"{assignment.id}: the mistake {mistake['name']!r} has no {missing[0]}; add it.")

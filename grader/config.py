@@ -18,8 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from grader.errors import ConfigError, UnknownAssignmentError
-
-COURSE_FILE = "course.yml"
+from grader.layout import COURSE_FILE
 
 
 class _Strict(BaseModel):

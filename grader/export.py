@@ -26,6 +26,7 @@ from grader.batch.identity import normalise_id
 from grader.batch.roster import read_profiles
 from grader.config import Assignment, Course
 from grader.errors import GraderError
+from grader.layout import GradesLayout
 
 FORMATS = ("canvas", "moodle", "nbgrader")
 NEEDED = {"canvas": "lms_id", "moodle": "email"}  # the roster column each LMS matches students by
@@ -47,7 +48,7 @@ class Gradebook:
 
     def feedback(self, student: str, assignment_id: str) -> dict[str, Any]:
         """The `final` record of feedback/<student>/<id>.json (raw, penalty, final), or {}."""
-        path = self.path.parent / "feedback" / student / f"{assignment_id}.json"
+        path = GradesLayout(self.path.parent).feedback(student, assignment_id)
         if not path.is_file():
             return {}
         return dict(json.loads(path.read_text(encoding="utf-8")).get("final") or {})

@@ -40,6 +40,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from grader.diagnosis import student_outcome
+from grader.layout import CourseLayout
 from grader.sandbox.recording import Call
 
 FILE = "fingerprints.json"
@@ -86,7 +87,7 @@ class Table(BaseModel):
 
 def path_for(root: Path, assignment_id: str) -> Path:
     """Where an assignment's fingerprints live: beside its released public tests."""
-    return root / "assignments" / assignment_id / "tests" / FILE
+    return CourseLayout(root).released_tests(assignment_id) / FILE
 
 
 def _scale_step(magnitude: float) -> float:

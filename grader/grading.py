@@ -7,11 +7,7 @@ report, whatever the submission does.
 
 from __future__ import annotations
 
-import contextlib
-import io
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,31 +15,32 @@ import pytest
 from grader import i18n, plugin
 from grader.config import Assignment, Course, load_course
 from grader.errors import CourseBroken, HiddenSuiteMissing, SandboxBroken
+from grader.layout import CourseLayout
 from grader.limits import describe
 from grader.locate import Located, locate, released_definitions
 from grader.plugin import OPEN_SUBMISSIONS, protected_paths
 from grader.reasons import sandbox_zh
+from grader.runner import run_pytest
 from grader.sandbox import choose
 from grader.scoring import Report, ResultCollector, TestResult, load_manifest, pending_results
 from grader.submission import refuse_links
-from grader.timings import load_timings, timings_path
+from grader.timings import load_timings
 
 
 def suite_folder(root: Path, assignment: Assignment) -> Path:
     """The instructor's suites (tests/<id>/) when present, else the released public tests."""
-    instructor = root / "tests" / assignment.id
-    return instructor if instructor.is_dir() else root / "assignments" / assignment.id / "tests"
+    return CourseLayout(root).suite_folder(assignment.id)
 
 
 def manifest_path(root: Path, assignment: Assignment) -> Path:
     """Where the released manifest of hidden tests (ids and points only) lives."""
-    return root / "assignments" / assignment.id / "tests" / "hidden.json"
+    return CourseLayout(root).manifest(assignment.id)
 
 
 def default_submission(root: Path, assignment: Assignment) -> Path:
     """The student's working folder: assignments/<id>/, where the work is found by the rule of
     `grader.locate` (the module or the notebook, whichever differs from the released stub)."""
-    return root / "assignments" / assignment.id
+    return CourseLayout(root).released(assignment.id)
 
 
 def find_work(root: Path, assignment: Assignment, place: Path, scratch: Path) -> Located:
@@ -101,38 +98,6 @@ class _OnlyFunctions:
         items[:] = kept
 
 
-def _suite_module_names(files: list[Path], root: Path) -> set[str]:
-    """The names pytest's importlib mode gives these suite files (it reuses a module of that name
-    already in sys.modules)."""
-    from _pytest.pathlib import (
-        CouldNotResolvePathError,
-        module_name_from_path,
-        resolve_pkg_root_and_module_name,
-    )
-
-    names = {module_name_from_path(path, root) for path in files}
-    for path in files:
-        with contextlib.suppress(CouldNotResolvePathError, ValueError):
-            names.add(resolve_pkg_root_and_module_name(path)[1])
-    return names
-
-
-@contextlib.contextmanager
-def _suites_forgotten(files: list[Path], root: Path) -> Iterator[None]:
-    """Grade with fresh suite modules, and forget them after. With --import-mode=importlib, pytest
-    names a suite after its path under the rootdir and reuses a module of that name already in
-    sys.modules: a second course (or a new release of one) graded in this process would run the
-    first one's tests."""
-    names = _suite_module_names(files, root)
-    for name in names:
-        sys.modules.pop(name, None)
-    try:
-        yield
-    finally:
-        for name in names:
-            sys.modules.pop(name, None)
-
-
 def _refuse_incomplete(assignment: Assignment, missing: int, language: str) -> None:
     """An official grade needs every hidden test that hidden.json lists.
 
@@ -155,7 +120,8 @@ def _loading_failure(broken: str | None, language: str) -> list[str]:
 def _fixed_limits_note(root: Path, assignment: Assignment, course: Course, language: str) -> list[str]:
     """Where the instructor's suites run without the reference's recorded times, the note that the
     fixed limits applied (a student's checkout has neither: nothing to say there)."""
-    if not (root / "tests" / assignment.id).is_dir() or load_timings(timings_path(root, assignment.id)):
+    layout = CourseLayout(root)
+    if not layout.suites(assignment.id).is_dir() or load_timings(layout.timings(assignment.id)):
         return []
     return [i18n.text(language, "limits.fixed", id=assignment.id, **describe(course.grading))]
 
@@ -198,7 +164,7 @@ def grade(
         SandboxBroken: the sandbox could not start a child (not the student's doing): not graded.
     """
     started = time.perf_counter()
-    course = load_course(root / "course.yml")
+    course = load_course(CourseLayout(root).course_file)
     refuse_links(submission)
     if not in_process:  # refuse before running anything, rather than failing every test
         choose(course.grading.isolation, [*protected_paths(root), submission], official)
@@ -212,21 +178,14 @@ def grade(
     running: list[object] = [plugin, watcher, collector, *plugins]
     if only_functions is not None:
         running.insert(0, _OnlyFunctions(only_functions))
-    arguments = [
-        *map(str, files),
+    options = [
         f"--submission={submission}",
-        f"--rootdir={root}",
         f"-c={GRADING_INI}",
-        "--import-mode=importlib",
         "--strict-markers",
         # no other installed pytest plugin: none is needed to grade, and pytest marks every module of
         # an auto-loaded plugin's distribution for assertion rewriting, which cannot be cached where
         # bytecode is not written (85 modules of hypothesis and platformdirs on every run)
         "--disable-plugin-autoload",
-        "-W",
-        "ignore::pytest.PytestAssertRewriteWarning",  # grader.plugin is already imported here
-        "-p",
-        "no:cacheprovider",
         # its clean-up runs the garbage collector five times over the whole heap: 0.4 s a run in a
         # warm grade-all worker; the grader reports what a test raises, not what is left to collect
         "-p",
@@ -239,16 +198,13 @@ def grade(
         "-q",
     ]
     if in_process:
-        arguments.append("--in-process")
+        options.append("--in-process")
     if official:
-        arguments.append("--official")
+        options.append("--official")
     if fixed_limits:
-        arguments.append("--fixed-limits")
-    arguments.append(f"--lang={language}")
-    if files:
-        quiet = contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO())
-        with quiet[0], quiet[1], _suites_forgotten(files, root):
-            pytest.main(arguments, plugins=running)
+        options.append("--fixed-limits")
+    options.append(f"--lang={language}")
+    run_pytest(files, root, options, running)
     if watcher.broken_suites:
         raise CourseBroken(
             f"{assignment.id}: a suite cannot be collected ({watcher.broken_suites[0]}); fix the course."

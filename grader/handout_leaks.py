@@ -32,6 +32,7 @@ from grader.batch.lateness import cutoff
 from grader.compare import Failure, assert_close, tolerances
 from grader.config import Assignment, Course
 from grader.grading import grade
+from grader.layout import CourseLayout
 from grader.release import collect_points, find_regions
 from grader.release_fingerprints import _Recorder
 from grader.sandbox.recording import Call
@@ -44,7 +45,7 @@ def given_helpers(root: Path, assignment: Assignment) -> list[str]:
     outside every solution region that no test of `assignment` grades."""
     import ast
 
-    path = root / "solutions" / assignment.module
+    path = CourseLayout(root).solution(assignment)
     source = path.read_text(encoding="utf-8")
     regions = find_regions(source, path)
     graded = _graded(root, assignment)
@@ -60,8 +61,7 @@ def given_helpers(root: Path, assignment: Assignment) -> list[str]:
 
 
 def _graded(root: Path, assignment: Assignment) -> set[str]:
-    files = sorted((root / "tests" / assignment.id).glob("test_*.py"))
-    return {test["function"] for test in collect_points(files, root)}
+    return {test["function"] for test in collect_points(CourseLayout(root).suite_files(assignment.id), root)}
 
 
 def open_earlier(course: Course, later: Assignment) -> list[Assignment]:
@@ -91,7 +91,7 @@ def _load(path: Path) -> ModuleType:
 def recorded_calls(root: Path, assignment: Assignment) -> dict[str, list[Call]]:
     """Every distinct call the suites of `assignment` make of each graded function, on the reference."""
     calls: dict[str, dict[str, Call]] = {}
-    grade(root, assignment, root / "solutions" / assignment.module, plugins=(_Recorder(calls),))
+    grade(root, assignment, CourseLayout(root).solution(assignment), plugins=(_Recorder(calls),))
     return {name: list(by_key.values()) for name, by_key in calls.items() if "." not in name}
 
 
@@ -147,11 +147,12 @@ def check_given_helpers(root: Path, course: Course, assignment: Assignment) -> l
     helpers = given_helpers(root, assignment)
     if not earlier or not helpers:
         return []
-    later_module = _load(root / "solutions" / assignment.module)
+    layout = CourseLayout(root)
+    later_module = _load(layout.solution(assignment))
     problems = []
     with tolerances(course.grading.rtol, course.grading.atol):
         for other in earlier:
-            other_module = _load(root / "solutions" / other.module)
+            other_module = _load(layout.solution(other))
             for name, calls in recorded_calls(root, other).items():
                 function = getattr(other_module, name, None)
                 if not callable(function):

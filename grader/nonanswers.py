@@ -17,6 +17,7 @@ from pathlib import Path
 
 from grader.config import Assignment, Course
 from grader.grading import grade
+from grader.layout import CourseLayout
 from grader.release import collect_points
 
 RUNTIME = Path(__file__).with_name("nonanswer_runtime.py")
@@ -34,9 +35,9 @@ KINDS: dict[str, str] = {
 def graded_targets(root: Path, assignment: Assignment) -> list[str]:
     """The graded functions and classes (their tests' `function` markers) that the reference
     defines at its top level, in the reference's order."""
-    files = sorted((root / "tests" / assignment.id).glob("test_*.py"))
-    graded = {test["function"] for test in collect_points(files, root)}
-    source = (root / "solutions" / assignment.module).read_text(encoding="utf-8")
+    layout = CourseLayout(root)
+    graded = {test["function"] for test in collect_points(layout.suite_files(assignment.id), root)}
+    source = layout.solution(assignment).read_text(encoding="utf-8")
     defined = [
         node.name
         for node in ast.parse(source).body
@@ -81,7 +82,7 @@ def check_nonanswers(root: Path, course: Course, assignment: Assignment) -> list
     targets = graded_targets(root, assignment)
     if not targets:
         return []
-    reference = (root / "solutions" / assignment.module).read_text(encoding="utf-8")
+    reference = CourseLayout(root).solution(assignment).read_text(encoding="utf-8")
     problems = []
     with tempfile.TemporaryDirectory() as folder:
         for kind, description in KINDS.items():

@@ -18,6 +18,7 @@ import yaml
 from grader import fingerprints
 from grader.config import Course
 from grader.errors import GraderError
+from grader.layout import CourseLayout
 from grader.locate.code import stub_path
 from grader.release import templates
 
@@ -72,7 +73,7 @@ def template_name(assignment_id: str) -> str:
 
 def student_course_yml(root: Path, assignment_id: str) -> str:
     """course.yml as students of one assignment get it: the course's settings, that assignment only."""
-    data = yaml.safe_load((root / "course.yml").read_text(encoding="utf-8"))
+    data = yaml.safe_load(CourseLayout(root).course_file.read_text(encoding="utf-8"))
     data["assignments"] = [entry for entry in data["assignments"] if entry.get("id") == assignment_id]
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
@@ -109,14 +110,15 @@ def write_student_repo(root: Path, course: Course, target: Path, assignment_id: 
     Raises:
         GraderError: if the assignment has not been released into assignments/ yet.
     """
-    released = root / "assignments" / assignment_id
+    released = CourseLayout(root).released(assignment_id)
     if not released.is_dir():
         raise GraderError(f"no assignments/{assignment_id}/ to publish; run `course release` first.")
     one = course.model_copy(update={"assignments": [course.assignment(assignment_id)]})
+    student = CourseLayout(target)
     target.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(target / "assignments", ignore_errors=True)
-    shutil.copytree(released, target / "assignments" / assignment_id)
-    (target / "course.yml").write_text(student_course_yml(root, assignment_id), encoding="utf-8")
+    shutil.rmtree(student.assignments, ignore_errors=True)
+    shutil.copytree(released, student.released(assignment_id))
+    student.course_file.write_text(student_course_yml(root, assignment_id), encoding="utf-8")
     shutil.rmtree(target / "grader", ignore_errors=True)
     _copy_package(target)
     _write_pyproject(target, f"course-{assignment_id}")
@@ -136,33 +138,30 @@ def write_gradescope_zip(root: Path, course: Course, assignment_id: str, out: Pa
 
     Gradescope unzips the whole archive into /autograder/source, runs `setup.sh` from there once
     per image and copies `run_autograder` to /autograder. So everything sits at the top of the zip:
-    setup.sh, run_autograder, pyproject.toml (setup.sh installs this folder), course.yml, the grader
-    and tests/<id>/ with the hidden tests (the mistake catalogue stays with the instructor; the
+    setup.sh, run_autograder, pyproject.toml (setup.sh installs this folder), the grader, and the
+    assignment's course files (`CourseLayout.course_files`: course.yml, tests/<id>/ with the hidden
+    tests, the reference solution, with which hidden tests compute expected values, and the released
+    manifest of hidden tests) but its mistake catalogue, which stays with the instructor; the
     released fingerprints of its mistakes go, so that the public tests name them as at home, and
-    the released stub's graded definitions, so that the work is found by the course's rule).
-    The reference solution goes too: hidden tests compute expected values with it.
+    the released stub's graded definitions, so that the work is found by the course's rule.
     """
     assignment = course.assignment(assignment_id)
     environment = templates(root)
     staging = out.with_suffix(".staging")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    shutil.copyfile(root / "course.yml", staging / "course.yml")
-    (staging / "tests").mkdir()
-    shutil.copytree(
-        root / "tests" / assignment.id,
-        staging / "tests" / assignment.id,
-        ignore=shutil.ignore_patterns("__pycache__", "mistakes.py"),
-    )
-    (staging / "solutions").mkdir()
-    shutil.copyfile(root / "solutions" / assignment.module, staging / "solutions" / assignment.module)
-    # the released fingerprints name known mistakes, as at home; the released stub's graded
-    # definitions tell the student's work from an untouched stub (grader.locate)
-    for shipped in (fingerprints.path_for(root, assignment.id), stub_path(root, assignment)):
-        if shipped.is_file():
-            target = staging / shipped.relative_to(root)
+    layout = CourseLayout(root)
+    # the assignment's course files but its mistake catalogue; the released fingerprints of its
+    # mistakes name them as at home; the released stub's graded definitions tell the student's work
+    # from an untouched stub (grader.locate)
+    private = layout.catalogue(assignment.id)
+    shipped = [path for path in layout.course_files(assignment) if path != private]
+    shipped += [fingerprints.path_for(root, assignment.id), stub_path(root, assignment)]
+    for path in shipped:
+        if path.is_file():
+            target = staging / path.relative_to(root)
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(shipped, target)
+            shutil.copyfile(path, target)
     _copy_package(staging)
     _write_pyproject(staging, "course-autograder")
     scripts = {

@@ -25,6 +25,7 @@ from grader.containment import dependencies, run_ranks, suite_uses
 from grader.diagnosis import Replayer, callees, diagnose
 from grader.errors import GraderError
 from grader.ignored import REPLACEABLE, ReplayBudget
+from grader.layout import CourseLayout
 from grader.located import Located, located
 from grader.outcome import Notice, Outcome, Status, record
 from grader.rerun import rerun, short
@@ -84,7 +85,7 @@ def _course(config: pytest.Config) -> Course:
     cached = getattr(config, "_grader_course", None)
     if cached is None:
         root = find_course_root(config.rootpath)
-        cached = load_course(root / "course.yml")
+        cached = load_course(CourseLayout(root).course_file)
         config._grader_course = cached  # type: ignore[attr-defined]
         config._grader_root = root  # type: ignore[attr-defined]
     return cached
@@ -98,7 +99,7 @@ def assignment_of(path: Path) -> str:
 
 def protected_paths(root: Path) -> list[Path]:
     """What a child must never reach: the course file, its suites, catalogue and solutions."""
-    return [root / "course.yml", root / "tests", root / "solutions", root / ".git"]
+    return CourseLayout(root).protected()
 
 
 def open_for(config: pytest.Config, assignment_id: str) -> Submission:
@@ -236,8 +237,8 @@ def _callees(config: pytest.Config, assignment_id: str) -> dict[str, set[str]]:
     graphs = config.stash.setdefault(CALL_GRAPHS, {})
     if assignment_id not in graphs:
         try:
-            module = _course(config).assignment(assignment_id).module
-            source = (config._grader_root / "solutions" / module).read_text(encoding="utf-8")  # type: ignore[attr-defined]
+            assignment = _course(config).assignment(assignment_id)
+            source = CourseLayout(config._grader_root).solution(assignment).read_text(encoding="utf-8")  # type: ignore[attr-defined]
             graphs[assignment_id] = callees(source)
         except (GraderError, OSError, SyntaxError):
             graphs[assignment_id] = {}
@@ -329,9 +330,8 @@ def _module_source(config: pytest.Config, assignment_id: str) -> str:
         module = _course(config).assignment(assignment_id).module
     except GraderError:
         return ""
-    for path in (
-        ((root / "solutions" / module), (root / "assignments" / assignment_id / module)) if root else ()
-    ):
+    layout = CourseLayout(root) if root else None
+    for path in (layout.solutions / module, layout.released(assignment_id) / module) if layout else ():
         if path.is_file() and path.stat().st_size <= MAX_SOURCE_BYTES:
             return path.read_text(encoding="utf-8", errors="replace")
     return ""
@@ -430,10 +430,10 @@ def _replayer(config: pytest.Config, assignment_id: str) -> Replayer | None:
             return None
         try:
             assignment = _course(config).assignment(assignment_id)
-            catalogue = load_catalogue(root / "tests" / assignment_id / "mistakes.py")
+            catalogue = load_catalogue(CourseLayout(root).catalogue(assignment_id))
         except GraderError:
             catalogue = []
-        reference = root / "solutions" / assignment.module
+        reference = CourseLayout(root).solution(assignment)
         if not reference.is_file():
             return None
         replayers[assignment_id] = Replayer(

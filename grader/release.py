@@ -22,6 +22,7 @@ from grader import i18n
 from grader.config import Assignment, Course
 from grader.errors import ReleaseError
 from grader.fingerprints import FILE as FINGERPRINTS
+from grader.layout import CourseLayout
 from grader.limits import describe as describe_limits
 from grader.locate.code import STUB_FILE, stub_text
 from grader.release_fingerprints import fingerprint_text
@@ -245,25 +246,18 @@ def make_notebook(
 
 
 def collect_points(files: list[Path], root: Path) -> list[dict[str, Any]]:
-    """Name, function, points and hidden flag of every test in `files`, collected (not run) by pytest."""
-    import contextlib
-    import io
+    """Name, function, points and hidden flag of every test in `files`, collected (not run) by pytest,
+    from fresh suite modules (`grader.runner`): a suite changed since the last collection in this
+    process counts as it is now.
 
-    import pytest
-
+    Raises:
+        ReleaseError: if the suites cannot be collected.
+    """
+    from grader.runner import run_pytest
     from grader.scoring import ResultCollector, marker_value
 
     collector = ResultCollector()
-    arguments = [*map(str, files), "--collect-only", "-q", "-p", "no:cacheprovider", "-o", "addopts="]
-    # the course folder as rootdir keeps tests/conv/test_hidden.py and tests/pool/test_hidden.py apart
-    arguments += [
-        f"--rootdir={root}",
-        "--import-mode=importlib",
-        "-W",
-        "ignore::pytest.PytestAssertRewriteWarning",
-    ]
-    with contextlib.redirect_stdout(io.StringIO()):
-        code = pytest.main(arguments, plugins=[collector])
+    code = run_pytest(files, root, ["--collect-only", "-q", "-o", "addopts="], [collector])
     if code != 0:
         raise ReleaseError(
             f"{files[0].parent}: the suites cannot be collected; run pytest on them to see why."
@@ -303,16 +297,17 @@ def release_files(
 
     `fingerprints=False` leaves out tests/fingerprints.json, the slow one (it grades the public
     suite on every known mistake; `grader.release_fingerprints`)."""
-    solution_path = root / "solutions" / assignment.module
+    layout = CourseLayout(root)
+    solution_path = layout.solution(assignment)
     if not solution_path.is_file():
         raise ReleaseError(f"{solution_path}: no reference solution for assignment '{assignment.id}'.")
-    suites = root / "tests" / assignment.id
+    suites = layout.suites(assignment.id)
     if not suites.is_dir():
         raise ReleaseError(f"{suites}: assignment '{assignment.id}' has no suites; add its tests there.")
     environment = templates(root)
     solution = solution_path.read_text(encoding="utf-8")
     stub = make_stub(solution, solution_path, environment)
-    tests = collect_points(sorted(suites.glob("test_*.py")), root)
+    tests = collect_points(layout.suite_files(assignment.id), root)
     rows = points_table(tests)
     name = "handout.zh-CN.md.j2" if course.course.language == "zh-CN" else "handout.md.j2"
     handout = environment.get_template(name).render(
@@ -328,22 +323,22 @@ def release_files(
     public_points = {t["name"]: t["points"] for t in tests if not t["hidden"]}
     hidden = [{key: t[key] for key in ("name", "function", "points")} for t in tests if t["hidden"]]
     manifest = {"assignment": assignment.id, "tests": hidden}
-    folder = Path("assignments") / assignment.id
+    manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    folder = layout.released(assignment.id).relative_to(root)
+    released_tests = layout.released_tests(assignment.id).relative_to(root)
     files = {
         folder / assignment.module: stub,
         folder / f"{assignment.id}.ipynb": make_notebook(
             assignment, stub, solution, public_source, handout, public_points
         ),
-        folder / "tests" / "test_public.py": public_source,
-        folder / "tests" / "hidden.json": json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-        folder / "tests" / STUB_FILE: stub_text(
-            assignment, stub, _graded_names(stub, solution, solution_path)
-        ),
+        released_tests / "test_public.py": public_source,
+        layout.manifest(assignment.id).relative_to(root): manifest_text,
+        released_tests / STUB_FILE: stub_text(assignment, stub, _graded_names(stub, solution, solution_path)),
         folder / "README.md": handout,
     }
     fingerprinted = fingerprint_text(root, course, assignment, public_source) if fingerprints else None
     if fingerprinted is not None:
-        files[folder / "tests" / FINGERPRINTS] = fingerprinted
+        files[released_tests / FINGERPRINTS] = fingerprinted
     return files
 
 
@@ -355,9 +350,10 @@ def _graded_names(stub: str, solution: str, path: Path) -> list[str]:
 def nbgrader_source_notebook(root: Path, course: Course, assignment: Assignment) -> str:
     """The instructor's notebook for nbgrader: solution cells hold the reference with its markers,
     which `nbgrader generate_assignment` turns into stubs."""
-    solution = (root / "solutions" / assignment.module).read_text(encoding="utf-8")
-    public = public_suite(root / "tests" / assignment.id)
-    tests = collect_points(sorted((root / "tests" / assignment.id).glob("test_*.py")), root)
+    layout = CourseLayout(root)
+    solution = layout.solution(assignment).read_text(encoding="utf-8")
+    public = public_suite(layout.suites(assignment.id))
+    tests = collect_points(layout.suite_files(assignment.id), root)
     points = {t["name"]: t["points"] for t in tests if not t["hidden"]}
     return make_notebook(assignment, solution, solution, public, f"# {assignment.title}", points)
 
@@ -377,7 +373,7 @@ def release(root: Path, course: Course) -> list[Path]:
     """Write assignments/ for every assignment; returns the files written."""
     written = []
     for assignment in course.assignments:
-        folder = root / "assignments" / assignment.id
+        folder = CourseLayout(root).released(assignment.id)
         shutil.rmtree(folder, ignore_errors=True)
         for relative, text in release_files(root, course, assignment).items():
             target = root / relative
@@ -398,6 +394,7 @@ def outdated(root: Path, course: Course, assignments: list[Assignment] | None = 
             target = root / relative
             if not target.is_file() or target.read_text(encoding="utf-8") != text:
                 stale.append(relative)
-        if fingerprints_stale(root, course, assignment, public_suite(root / "tests" / assignment.id)):
-            stale.append(Path("assignments") / assignment.id / "tests" / FINGERPRINTS)
+        layout = CourseLayout(root)
+        if fingerprints_stale(root, course, assignment, public_suite(layout.suites(assignment.id))):
+            stale.append((layout.released_tests(assignment.id) / FINGERPRINTS).relative_to(root))
     return stale

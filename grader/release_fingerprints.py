@@ -22,15 +22,17 @@ from typing import Any
 import pytest
 
 from grader import fingerprints
+from grader.caches import Memo
 from grader.catalogue import load_catalogue, variant_source
 from grader.config import Assignment, Course
 from grader.diagnosis import REFERENCE, Replayer, same
 from grader.grading import grade
+from grader.layout import CourseLayout
 from grader.plugin import OPEN_SUBMISSIONS
 from grader.sandbox import SubmissionFailure, choose
 from grader.sandbox.recording import Call
 
-_MADE: dict[str, str] = {}  # inputs digest -> text: a process releasing a course again reuses it
+MADE: Memo[str, str] = Memo(__name__, "inputs digest -> fingerprints text (a course released again)")
 MAX_REPLAYS = 100_000  # release replays every public call on every variant of its function
 REPLAY_BUDGET_S = 1800.0  # the replay child's wall time at release
 
@@ -54,22 +56,21 @@ class _Recorder:
 
 
 def inputs_digest(root: Path, assignment: Assignment, public_source: str) -> str:
-    """SHA-256 of what the fingerprints are computed from: the format, the reference, the catalogue
-    and the public suite. It covers the catalogue, which students never see, so it cannot confirm a
+    """SHA-256 of what the fingerprints are computed from: the format, the assignment's course files
+    (`CourseLayout.course_files`: course.yml, the reference, the catalogue, the suites) but for those
+    `course release` writes after the fingerprints (the recorded times, the manifest), and the public
+    suite as released. It covers the catalogue, which students never see, so it cannot confirm a
     guess of the reference."""
-    parts = [
-        f"{fingerprints.FORMAT} {fingerprints.SIGNIFICANT} {fingerprints.ABSOLUTE_FLOOR}",
-        f"{assignment.id} {assignment.module}",
-        (root / "solutions" / assignment.module).read_text(encoding="utf-8"),
-        _catalogue_text(root, assignment),
-        public_source,
-    ]
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
-
-
-def _catalogue_text(root: Path, assignment: Assignment) -> str:
-    path = root / "tests" / assignment.id / "mistakes.py"
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
+    layout = CourseLayout(root)
+    written_later = set(layout.release_outputs(assignment.id))
+    digest = hashlib.sha256()
+    quantised = f"{fingerprints.FORMAT} {fingerprints.SIGNIFICANT} {fingerprints.ABSOLUTE_FLOOR}"
+    digest.update(f"{quantised}\0{assignment.id} {assignment.module}\0".encode())
+    for path in layout.course_files(assignment):
+        if path not in written_later:
+            digest.update(layout.relative(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(public_source.encode("utf-8"))
+    return digest.hexdigest()
 
 
 def _record(stage: Path, assignment: Assignment, submission: Path, calls: dict[str, dict[str, Call]]) -> None:
@@ -131,23 +132,22 @@ def fingerprint_text(root: Path, course: Course, assignment: Assignment, public_
         the JSON text (sorted keys, so the same inputs give the same bytes). Computed once per
         process for the same inputs (`inputs_digest`): tests release copies of a course many times.
     """
-    catalogue = load_catalogue(root / "tests" / assignment.id / "mistakes.py")
+    catalogue = load_catalogue(CourseLayout(root).catalogue(assignment.id))
     if not catalogue or "def test_" not in public_source:
         return None
     inputs = inputs_digest(root, assignment, public_source)
-    if inputs not in _MADE:
-        _MADE[inputs] = _compute(root, course, assignment, public_source, catalogue)
-    return _MADE[inputs]
+    return MADE.get(inputs, lambda: _compute(root, course, assignment, public_source, catalogue))
 
 
 def _compute(
     root: Path, course: Course, assignment: Assignment, public_source: str, catalogue: list[dict[str, Any]]
 ) -> str:
-    reference = root / "solutions" / assignment.module
+    layout = CourseLayout(root)
+    reference = layout.solution(assignment)
     calls: dict[str, dict[str, Call]] = {}
     with tempfile.TemporaryDirectory(prefix="grader-fingerprints-") as folder:
         stage = Path(folder)
-        shutil.copyfile(root / "course.yml", stage / "course.yml")
+        shutil.copyfile(layout.course_file, CourseLayout(stage).course_file)
         suite = fingerprints.path_for(stage, assignment.id).with_name("test_public.py")
         suite.parent.mkdir(parents=True)
         suite.write_text(public_source, encoding="utf-8")
@@ -182,7 +182,7 @@ def stale(root: Path, course: Course, assignment: Assignment, public_source: str
     Cheaper than a fresh release: the file records the digest of its inputs (`inputs_digest`).
     """
     path = fingerprints.path_for(root, assignment.id)
-    wanted = bool(load_catalogue(root / "tests" / assignment.id / "mistakes.py")) and (
+    wanted = bool(load_catalogue(CourseLayout(root).catalogue(assignment.id))) and (
         "def test_" in public_source
     )
     if not wanted:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from grader.config import COURSE_FILE, Course, parse_course
 from grader.errors import ConfigError, GraderError
+from grader.layout import CourseLayout
 
 ID_PATTERN = r"[a-z][a-z0-9_]*"
 MODULE_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*\.py"
@@ -207,11 +208,12 @@ def new_assignment(root: Path, course: Course, assignment_id: str, module: str, 
         )
     if assignment_id in {a.id for a in course.assignments}:
         raise GraderError(f"course.yml already has an assignment {assignment_id!r}; choose another id.")
+    layout = CourseLayout(Path())  # paths relative to the course folder
     files = {
-        Path("solutions") / module: SOLUTION.format(title=title, id=assignment_id),
-        Path("tests") / assignment_id / "test_public.py": PUBLIC.format(id=assignment_id),
-        Path("tests") / assignment_id / "test_hidden.py": HIDDEN.format(id=assignment_id),
-        Path("tests") / assignment_id / "mistakes.py": MISTAKES.format(id=assignment_id, module=module),
+        layout.solutions / module: SOLUTION.format(title=title, id=assignment_id),
+        layout.suites(assignment_id) / "test_public.py": PUBLIC.format(id=assignment_id),
+        layout.hidden_suite(assignment_id): HIDDEN.format(id=assignment_id),
+        layout.catalogue(assignment_id): MISTAKES.format(id=assignment_id, module=module),
     }
     existing = [path for path in files if (root / path).exists()]
     if existing:

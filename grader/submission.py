@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from grader.config import Assignment, GradingSettings
 from grader.errors import SubmissionError
+from grader.layout import CourseLayout
 from grader.sandbox.recording import CallLog
 
 
@@ -53,7 +54,7 @@ class Submission(Protocol):
 
 def reference_path(root: Path, assignment: Assignment) -> Path:
     """The instructor's reference solution of an assignment."""
-    return root / "solutions" / assignment.module
+    return CourseLayout(root).solution(assignment)
 
 
 MAX_SUBMISSION_BYTES = 64 * 2**20  # a whole submission, as its files say (sparse files count whole)
@@ -118,13 +119,13 @@ class InProcessSubmission:
     """A trusted module imported into this process (no isolation at all, nothing recorded)."""
 
     isolation = "none (in-process)"
-    notes: list[str] = []
     broken: str | None = None
     not_started: str | None = None
     calls: CallLog | None = None
 
     def __init__(self, module: ModuleType) -> None:
         self._module = module
+        self.notes: list[str] = []  # this submission's own (a list on the class is every instance's)
 
     def forget_calls(self) -> None:
         """Nothing is recorded in process."""

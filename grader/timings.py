@@ -26,16 +26,16 @@ from pathlib import Path
 from typing import Any
 
 from grader.config import Assignment
+from grader.layout import CourseLayout
 
 SCHEMA_VERSION = 1
-TIMINGS_FILE = "timings.json"
 RUNS = 3  # the reference is graded this many times; each time kept is the least of them
 SMALLEST_S = 0.001  # a time is never recorded as less (a call takes at least the round trip)
 
 
 def timings_path(root: Path, assignment_id: str) -> Path:
     """Where an assignment's recorded reference times live: tests/<id>/timings.json."""
-    return root / "tests" / assignment_id / TIMINGS_FILE
+    return CourseLayout(root).timings(assignment_id)
 
 
 def round_up(seconds: float) -> float:
@@ -122,8 +122,8 @@ def load_timings(path: Path) -> Timings | None:
 def inputs_digest(root: Path, assignment: Assignment) -> str:
     """SHA-256 of what the times depend on: the reference solution and the suites."""
     digest = hashlib.sha256()
-    suites = root / "tests" / assignment.id
-    for path in [root / "solutions" / assignment.module, *sorted(suites.glob("test_*.py"))]:
+    layout = CourseLayout(root)
+    for path in [layout.solution(assignment), *layout.suite_files(assignment.id)]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 

@@ -14,6 +14,7 @@ import pytest
 from grader.config import Assignment
 from grader.errors import CourseBroken
 from grader.grading import grade
+from grader.layout import CourseLayout
 from grader.plugin import OPEN_SUBMISSIONS
 from grader.timings import RUNS, ItemTimes, Timings, inputs_digest, round_up, stale, timings_path
 
@@ -72,7 +73,7 @@ def measure(root: Path, assignment: Assignment, runs: int = RUNS) -> Timings:
     for _ in range(runs):
         recorder = Recorder()
         report = grade(
-            root, assignment, root / "solutions" / assignment.module, plugins=(recorder,), fixed_limits=True
+            root, assignment, CourseLayout(root).solution(assignment), plugins=(recorder,), fixed_limits=True
         )
         failed = [t.name for t in report.tests if t.status not in ("passed", "pending")]
         if failed:

@@ -29,6 +29,7 @@ from typing import Any
 from grader.batch.pool import Finished, JobFunction, failure
 from grader.batch.scores import LatePenalty
 from grader.errors import GraderError, IsolationRefused
+from grader.layout import CourseLayout
 
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)  # zip entries carry no real time: the same course, the same bytes
 CONNECT_TIMEOUT_S = 30  # to reach the scheduler
@@ -36,16 +37,9 @@ WORKER_WAIT_S = 60  # for its first worker
 
 
 def bundle_files(root: Path) -> list[Path]:
-    """The files a worker needs to grade: course.yml, tests/ (not the toolkit's), solutions/ and the
-    released manifests of hidden tests; caches and hidden files left out."""
-    found = [root / "course.yml", *(root / "assignments").glob("*/tests/hidden.json")]
-    for folder in ("tests", "solutions"):
-        for path in (root / folder).rglob("*"):
-            parts = path.relative_to(root).parts
-            hidden = any(part.startswith(".") or part == "__pycache__" for part in parts)
-            if path.is_file() and not hidden and parts[:2] != ("tests", "toolkit") and path.suffix != ".pyc":
-                found.append(path)
-    return sorted(path for path in found if path.is_file())
+    """The files a worker needs to grade: the course's files (`CourseLayout.course_files`:
+    course.yml, tests/ but not the toolkit's, solutions/, the released manifests of hidden tests)."""
+    return CourseLayout(root).course_files()
 
 
 def course_bundle(root: Path) -> bytes:
@@ -71,7 +65,7 @@ def unpack_course(bundle: bytes, digest: str) -> Path:
         ValueError: if the bundle does not have this hash, or holds a path outside itself.
     """
     target = Path(tempfile.gettempdir()) / f"grader-course-{digest}"
-    if (target / "course.yml").is_file():
+    if CourseLayout(target).course_file.is_file():
         return target
     if digest_of(bundle) != digest:
         raise ValueError("the course bundle arrived damaged (its hash differs)")
@@ -84,7 +78,7 @@ def unpack_course(bundle: bytes, digest: str) -> Path:
             archive.extractall(staging)
         os.rename(staging, target)  # atomic: another process may have won, and that is fine
     except OSError:
-        if not (target / "course.yml").is_file():
+        if not CourseLayout(target).course_file.is_file():
             raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)

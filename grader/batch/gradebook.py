@@ -22,6 +22,7 @@ from grader.batch.scores import FinalScore, LatePenalty
 from grader.batch.staff import STAFF_KEY, staff_record, write_staff_record
 from grader.batch.submissions import Job
 from grader.config import Assignment
+from grader.layout import GradesLayout
 from grader.locate import EXPECTED
 
 
@@ -104,16 +105,14 @@ def write_feedback_json(
 ) -> None:
     """feedback/<student>/<assignment>.json: the report, with the raw, penalty and final score,
     its notes starting with `located` (the file graded, and why)."""
-    folder = out / "feedback" / job.student
-    folder.mkdir(parents=True, exist_ok=True)
+    path = GradesLayout(out).feedback(job.student, job.assignment)
+    path.parent.mkdir(parents=True, exist_ok=True)
     record = {k: v for k, v in result.items() if k not in ("html", STAFF_KEY)}
     if located:
         record["notes"] = [*located, *(n for n in record.get("notes", []) if n not in located)]
     if cell.final is not None:
         record["final"] = cell.final.to_dict()
-    (folder / f"{job.assignment}.json").write_text(
-        json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8"
-    )
+    path.write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 def _write_staff(out: Path, found: ClassResults, job: Job, result: dict[str, Any], cell: Cell) -> None:
@@ -220,7 +219,7 @@ def write_outputs(out: Path, found: ClassResults) -> dict[str, Any]:
     files = ["gradebook.csv", "summary.json"]
     if tally.feedback_written:
         files.append("feedback/")
-    if (out / "staff").is_dir():
+    if GradesLayout(out).staff_folder.is_dir():
         files.append("staff/")
     if totals:
         _histogram(totals, out / "histogram.png")

@@ -33,6 +33,7 @@ from grader.batch.students import Students, assign, find_all_jobs
 from grader.batch.submissions import Job, content_hash
 from grader.config import Assignment, Course
 from grader.errors import GraderError, SandboxBroken
+from grader.layout import CourseLayout, GradesLayout
 from grader.locate import released_definitions
 from grader.provenance import grader_digest
 
@@ -40,15 +41,13 @@ Progress = Callable[[int, int, int], None]  # (done, failed, total)
 
 
 def course_version(root: Path) -> str:
-    """A hash of course.yml, the suites, the reference's recorded times (the time limits) and the
-    solutions: a change regrades everything."""
+    """A hash of the course's files (`CourseLayout.course_files`: course.yml, the suites and
+    catalogues, the reference's recorded times, the solutions, the released manifests): a change
+    regrades everything."""
+    layout = CourseLayout(root)
     digest = hashlib.sha256()
-    tests, solutions = root / "tests", root / "solutions"
-    for path in sorted(
-        [root / "course.yml", *tests.rglob("*.py"), *tests.rglob("timings.json"), *solutions.rglob("*.py")]
-    ):
-        if path.is_file() and "toolkit" not in path.parts:
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    for path in layout.course_files():
+        digest.update(layout.relative(path).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -74,7 +73,7 @@ def grade_job(
     from grader.disclosure import student_copy
 
     try:
-        assignment = load_course(Path(root) / "course.yml").assignment(assignment_id)
+        assignment = load_course(CourseLayout(Path(root)).course_file).assignment(assignment_id)
         # the feedback a student receives is the student copy (no hidden inputs or expected values)
         graded = _grade_with_retries(root, assignment, Path(submission))
         graded.submission = shown_as or graded.submission
@@ -160,9 +159,9 @@ def _prepare_out(out: Path) -> None:
 
 
 def _write_html(out: Path, job: Job, html: str) -> None:
-    folder = out / "feedback" / job.student
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{job.assignment}.html").write_text(html, encoding="utf-8")
+    path = GradesLayout(out).feedback(job.student, job.assignment, ".html")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
 
 
 def grading_conditions(root: Path, assignment: Assignment, options: Options) -> str:
@@ -171,9 +170,10 @@ def grading_conditions(root: Path, assignment: Assignment, options: Options) -> 
     language and the released stub. A change to any of them grades again."""
     from grader.config import load_course
 
-    course = load_course(root / "course.yml")
-    released = root / "assignments" / assignment.id
-    stubs = [released / assignment.module, released / f"{assignment.id}.ipynb"]
+    layout = CourseLayout(root)
+    course = load_course(layout.course_file)
+    released = layout.released(assignment.id)
+    stubs = [layout.released_module(assignment), released / f"{assignment.id}.ipynb"]
     parts = [
         course_version(root),
         grader_digest(),
@@ -213,7 +213,7 @@ def _grade(
     root: Path, out: Path, found: ClassResults, options: Options, work: Path, progress: Progress | None
 ) -> None:
     """Grade every gradable job not in the cache; results go into `found.results`."""
-    cache = ResultCache(out / "cache.jsonl")
+    cache = ResultCache(GradesLayout(out).cache)
     todo = _not_cached(root, found, cache, options)
     # the real grader checks, on each worker, that its sandbox gives the reference full marks
     function = functools.partial(checked_job, options.job) if options.job is grade_job else options.job

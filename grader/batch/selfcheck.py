@@ -28,10 +28,11 @@ def reference_problem(root: str, assignment_id: str) -> str | None:
     from grader.config import load_course
     from grader.errors import GraderError
     from grader.grading import grade
+    from grader.layout import CourseLayout
     from grader.submission import reference_path
 
     try:
-        assignment = load_course(Path(root) / "course.yml").assignment(assignment_id)
+        assignment = load_course(CourseLayout(Path(root)).course_file).assignment(assignment_id)
         report = grade(Path(root), assignment, reference_path(Path(root), assignment), official=True)
     except GraderError as error:
         return str(error)

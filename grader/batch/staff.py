@@ -14,9 +14,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+from grader.layout import GradesLayout
 from grader.scoring import Report
 
-STAFF_FOLDER = "staff"
 STAFF_KEY = "staff"  # the key of a job's result (and of the cache) that holds the staff report
 
 
@@ -54,10 +54,10 @@ def write_staff_record(out: Path, student: str, assignment_id: str, record: dict
     Returns:
         the path written.
     """
-    _private_folder(out / STAFF_FOLDER)
-    folder = out / STAFF_FOLDER / student
-    _private_folder(folder)
-    path = folder / f"{assignment_id}.json"
+    grades = GradesLayout(out)
+    path = grades.staff(student, assignment_id)
+    _private_folder(grades.staff_folder)
+    _private_folder(path.parent)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(descriptor, 0o600)  # an older file keeps its mode through O_TRUNC
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:

@@ -9,6 +9,7 @@ import click
 
 from grader.cli.common import EXIT_BELOW_THRESHOLD, EXIT_USAGE, course_option, debug_option, fail
 from grader.errors import GraderError
+from grader.layout import CourseLayout
 
 # The course's modules (pydantic, jinja2, pytest) are imported by the command that uses them.
 
@@ -62,7 +63,7 @@ def new_command(
         except ConfigError:  # no course here or above: `course new` in an empty folder starts one
             root = (course_dir or Path.cwd()).resolve()
             started = [init_course(root, root.name)]
-        course = load_course(root / "course.yml")
+        course = load_course(CourseLayout(root).course_file)
         written = new_assignment(root, course, assignment_id, module, title or assignment_id)
     except GraderError as error:
         fail(error, debug)
@@ -85,7 +86,7 @@ def validate_command(
 
     try:
         root = find_course_root(course_dir)
-        course = load_course(root / "course.yml")
+        course = load_course(CourseLayout(root).course_file)
     except GraderError as error:
         fail(error, False)
     problems = calendar_problems(course)

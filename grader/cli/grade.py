@@ -19,6 +19,7 @@ from grader.cli.common import (
     lang_option,
 )
 from grader.errors import GraderError, IsolationRefused, SubmissionError
+from grader.layout import CourseLayout
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -282,7 +283,7 @@ def grade_chosen(
     from grader.schedule import calendar_problems
 
     root = find_course_root(course_dir)
-    course = load_course(root / "course.yml")
+    course = load_course(CourseLayout(root).course_file)
     for problem in calendar_problems(course):  # the dates do not change a home score: warn only
         click.echo(f"warning: {problem}", err=True)
     found = []

@@ -14,6 +14,7 @@ from typing import Any
 from grader import reports
 from grader.collect.github import GitHub
 from grader.errors import GraderError
+from grader.layout import GradesLayout
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def comments(grades: Path, collected: Path) -> list[Comment]:
     found = []
     for assignment_id, students in sorted(summary.get("students", {}).items()):
         for student, row in sorted(students.items()):
-            feedback = grades / "feedback" / student / f"{assignment_id}.json"
+            feedback = GradesLayout(grades).feedback(student, assignment_id)
             if not row.get("commit") or not row.get("repository") or not feedback.is_file():
                 continue
             body = reports.to_comment(_read_json(feedback, "feedback record"), row["commit"])

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.batch.staff import STAFF_FOLDER
 from grader.catalogue import load_catalogue
 from grader.errors import GraderError
+from grader.layout import CourseLayout, GradesLayout
 
 UNEXPLAINED = (None, "values_differ", "shape_differs")  # kinds that say where, not why
 
@@ -118,7 +118,7 @@ def load_submissions(grades: Path) -> list[Submission]:
     Raises:
         GraderError: when the folder holds no staff record, or a record cannot be read.
     """
-    folder = grades / STAFF_FOLDER
+    folder = GradesLayout(grades).staff_folder
     paths = sorted(folder.glob("*/*.json")) if folder.is_dir() else []
     if not paths:
         raise GraderError(
@@ -163,12 +163,13 @@ def load_course_facts(root: Path | None, assignments: list[str], modules: dict[s
     facts = Course(modules=dict(modules))
     if root is None:
         return facts
+    layout = CourseLayout(root)
     for assignment in assignments:
-        folder = root / "tests" / assignment
+        folder = layout.suites(assignment)
         for name, doc in _docstrings(folder).items():
             facts.docstrings[(assignment, name)] = doc
         try:
-            entries = load_catalogue(folder / "mistakes.py")
+            entries = load_catalogue(layout.catalogue(assignment))
         except GraderError:
             entries = []
         for entry in entries:

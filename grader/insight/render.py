@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from grader.insight import svg
 from grader.insight.messages import words
+from grader.layout import GradesLayout
 
 
 def _pictures(assignment: dict[str, Any], say: dict[str, str]) -> dict[str, Markup]:
@@ -57,7 +58,7 @@ def _pictures(assignment: dict[str, Any], say: dict[str, str]) -> dict[str, Mark
 
 
 def _feedback_link(out: Path, grades: Path, student: str, assignment: str) -> str:
-    target = grades.resolve() / "feedback" / student / f"{assignment}.html"
+    target = GradesLayout(grades.resolve()).feedback(student, assignment, ".html")
     return quote(os.path.relpath(target, out.resolve()).replace(os.sep, "/"))
 
 

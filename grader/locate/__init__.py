@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath
 
 from grader import i18n
 from grader.config import Assignment
+from grader.layout import CourseLayout
 from grader.locate.archive import UnsafeZip, extract_matching
 from grader.locate.code import Progress, module_progress, notebook_progress, released_definitions
 
@@ -192,8 +193,9 @@ def _search_folder(search: _Search, folder: Path, prefix: str, zips: bool) -> No
     subfolders = search.look(folder, prefix, 0, zips)
     for sub in subfolders[:MAX_FOLDERS]:
         search.look(sub, f"{prefix}{sub.name}/", 1, False)
-    layout = folder / "assignments" / search.assignment.id
-    if layout.is_dir() and not layout.is_symlink() and not (folder / "assignments").is_symlink():
+    checkout = CourseLayout(folder)
+    layout = checkout.released(search.assignment.id)
+    if layout.is_dir() and not layout.is_symlink() and not checkout.assignments.is_symlink():
         search.look(layout, f"{prefix}assignments/{search.assignment.id}/", 2, False)
 
 

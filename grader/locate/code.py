@@ -16,6 +16,7 @@ from pathlib import Path
 
 from grader.config import Assignment
 from grader.errors import SubmissionError
+from grader.layout import CourseLayout
 
 STUB_FILE = "stub.json"
 MAX_PARSED_BYTES = 4 * 2**20  # larger files are not parsed here: they count as edited, nothing written
@@ -32,7 +33,7 @@ class Progress:
 
 def stub_path(root: Path, assignment: Assignment) -> Path:
     """Where the released stub's graded definitions are kept: beside the public tests."""
-    return root / "assignments" / assignment.id / "tests" / STUB_FILE
+    return CourseLayout(root).released_tests(assignment.id) / STUB_FILE
 
 
 def stub_text(assignment: Assignment, stub: str, graded: list[str]) -> str:
@@ -86,7 +87,7 @@ def released_definitions(root: Path, assignment: Assignment) -> dict[str, str]:
             }
         except (ValueError, KeyError, TypeError, AttributeError):
             pass  # a damaged file: fall back to the released module
-    module = root / "assignments" / assignment.id / assignment.module
+    module = CourseLayout(root).released_module(assignment)
     if module.is_file() and module.stat().st_size <= MAX_PARSED_BYTES:
         tree = _parse(module.read_text(encoding="utf-8", errors="replace"))
         return _dumps(tree) if tree else {}

@@ -31,6 +31,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.caches import Memo
 from grader.errors import IsolationRefused
 
 BUBBLEWRAP, USER_ID, PROCESS = "bubblewrap", "unprivileged uid", "child process"
@@ -72,10 +73,14 @@ def bubblewrap_problem() -> str | None:
     if sys.platform != "linux":
         return "bubblewrap needs Linux"
     found = shutil.which("bwrap")
-    return "bubblewrap is not installed" if found is None else _probe(found)
+    if found is None:
+        return "bubblewrap is not installed"
+    return PROBES.get(found, functools.partial(_probe, found))
 
 
-@functools.cache
+PROBES: Memo[str, str | None] = Memo(__name__, "a bwrap executable -> why it cannot start a grading child")
+
+
 def _probe(bwrap: str) -> str | None:
     """Start `bwrap` with the very arguments grading uses (its options, binds and tmpfs caps) on
     the grading interpreter; a bubblewrap that refuses any of them is no bubblewrap."""

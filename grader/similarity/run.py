@@ -17,6 +17,7 @@ import numpy as np
 
 from grader.config import Assignment, Course
 from grader.errors import GraderError, SubmissionError
+from grader.layout import CourseLayout
 from grader.similarity.analysis import Analysis, Problem
 from grader.similarity.compare import clusters, drop_common, rank
 from grader.similarity.fingerprint import Fingerprint, Settings, boilerplate_hashes, fingerprint
@@ -51,13 +52,14 @@ def starter_code(root: Path, assignment: Assignment) -> list[str]:
     Raises:
         GraderError: if neither a released stub nor a reference solution exists.
     """
-    folder = root / "assignments" / assignment.id
-    stub, notebook = folder / assignment.module, folder / f"{assignment.id}.ipynb"
+    layout = CourseLayout(root)
+    folder = layout.released(assignment.id)
+    stub, notebook = layout.released_module(assignment), folder / f"{assignment.id}.ipynb"
     if stub.is_file():
         return [read_code(stub)] + ([read_code(notebook)] if notebook.is_file() else [])
     from grader.release import make_stub, templates
 
-    solution = root / "solutions" / assignment.module
+    solution = layout.solution(assignment)
     if not solution.is_file():
         raise GraderError(f"{stub}: no starter code to ignore; run `course release` first.")
     return [make_stub(solution.read_text(encoding="utf-8"), solution, templates(root))]
