@@ -18,6 +18,7 @@ import pytest
 
 from grader import i18n, plugin
 from grader.config import Assignment, Course, load_course
+from grader.early import StartedEarly, start_early
 from grader.errors import CourseBroken, HiddenSuiteMissing, SandboxBroken
 from grader.limits import describe
 from grader.locate import Located, locate, released_definitions
@@ -160,6 +161,20 @@ def _fixed_limits_note(root: Path, assignment: Assignment, course: Course, langu
     return [i18n.text(language, "limits.fixed", id=assignment.id, **describe(course.grading))]
 
 
+def _run_suites(
+    arguments: list[str], plugins: list[object], files: list[Path], root: Path, early: StartedEarly | None
+) -> None:
+    """Run pytest on the suites, its output kept from the terminal; the child started early is
+    closed here if pytest stopped before taking it."""
+    quiet = contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO())
+    try:
+        with quiet[0], quiet[1], _suites_forgotten(files, root):
+            pytest.main(arguments, plugins=[*plugins, *([early] if early else [])])
+    finally:
+        if early is not None:
+            early.close_unless_handed()
+
+
 def grade(
     root: Path,
     assignment: Assignment,
@@ -246,9 +261,9 @@ def grade(
         arguments.append("--fixed-limits")
     arguments.append(f"--lang={language}")
     if files:
-        quiet = contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO())
-        with quiet[0], quiet[1], _suites_forgotten(files, root):
-            pytest.main(arguments, plugins=running)
+        # the child confines itself and imports the submission while pytest starts and collects
+        early = start_early(root, course, assignment, submission, official, fixed_limits, in_process)
+        _run_suites(arguments, running, files, root, early)
     if watcher.broken_suites:
         raise CourseBroken(
             f"{assignment.id}: a suite cannot be collected ({watcher.broken_suites[0]}); fix the course."
