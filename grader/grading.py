@@ -251,6 +251,9 @@ def grade(
         # write pytest's own JUnit (reports.py writes the grader's)
         *("-p", "no:unittest", "-p", "no:debugging", "-p", "no:doctest"),
         *("-p", "no:junitxml", "-p", "no:pastebin"),
+        # a failure's traceback as Python formats it: pytest's own style parses the source of every
+        # frame of every failed test, and the grader reads the exception, never pytest's text
+        "--tb=native",
         "-q",
     ]
     if in_process:
