@@ -142,8 +142,8 @@ def busy_s(pid: int) -> float | None:
     Returns:
         The seconds, summed over every thread, or None.
     """
-    if not os.path.exists("/proc/self/schedstat"):
-        return None
+    if not os.path.exists("/proc/self/schedstat") or not os.access(f"/proc/{pid}/task", os.R_OK):
+        return None  # no schedstat, or the process is hidden from the grader (hidepid): unknown
     try:
         children = _children()
     except OSError:

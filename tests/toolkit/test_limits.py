@@ -312,3 +312,29 @@ def test_a_sleeping_function_costs_one_limit_and_says_why(tmp_path):
         assert later.output.startswith(i18n.text("zh-CN", "timeout.idle", function="norm"))
     others = [t for t in report.tests if t.function != "norm"]
     assert all(t.status in ("passed", "pending") for t in others)
+
+
+@pytest.mark.skipif(not Path("/proc/self/schedstat").exists(), reason="Linux schedstat only")
+def test_busy_time_counts_computing_and_waiting_for_a_cpu_not_sleeping():
+    """`busy_s` of a sleeping process barely moves; of a spinning one, by about the wall time
+    (on a CPU, or waiting in the run queue on a loaded machine)."""
+    import subprocess
+    import sys
+    import time
+
+    from grader.sandbox.timing import busy_s
+
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.5)
+        before = busy_s(sleeper.pid), busy_s(spinner.pid)
+        time.sleep(1.0)
+        after = busy_s(sleeper.pid), busy_s(spinner.pid)
+    finally:
+        for process in (sleeper, spinner):
+            process.kill()
+            process.wait()
+    assert before[0] is not None and after[0] is not None and after[0] - before[0] < 0.1
+    assert before[1] is not None and after[1] is not None and after[1] - before[1] > 0.5
+    assert busy_s(sleeper.pid) is None  # ended: unknown
