@@ -14,6 +14,7 @@ import pytest
 
 from grader import i18n, plugin
 from grader.config import Assignment, Course, load_course
+from grader.early import StartedEarly, start_early
 from grader.errors import CourseBroken, HiddenSuiteMissing, SandboxBroken
 from grader.layout import CourseLayout
 from grader.limits import describe
@@ -126,6 +127,18 @@ def _fixed_limits_note(root: Path, assignment: Assignment, course: Course, langu
     return [i18n.text(language, "limits.fixed", id=assignment.id, **describe(course.grading))]
 
 
+def _run_started_early(
+    files: list[Path], root: Path, options: list[str], plugins: list[object], early: StartedEarly | None
+) -> None:
+    """Run the suites with the child started early; it is closed here if pytest stopped before
+    taking it."""
+    try:
+        run_pytest(files, root, options, [*plugins, *([early] if early else [])])
+    finally:
+        if early is not None:
+            early.close_unless_handed()
+
+
 def grade(
     root: Path,
     assignment: Assignment,
@@ -195,6 +208,9 @@ def grade(
         # write pytest's own JUnit (reports.py writes the grader's)
         *("-p", "no:unittest", "-p", "no:debugging", "-p", "no:doctest"),
         *("-p", "no:junitxml", "-p", "no:pastebin"),
+        # a failure's traceback as Python formats it: pytest's own style parses the source of every
+        # frame of every failed test, and the grader reads the exception, never pytest's text
+        "--tb=native",
         "-q",
     ]
     if in_process:
@@ -204,7 +220,10 @@ def grade(
     if fixed_limits:
         options.append("--fixed-limits")
     options.append(f"--lang={language}")
-    run_pytest(files, root, options, running)
+    if files:
+        # the child confines itself and imports the submission while pytest starts and collects
+        early = start_early(root, course, assignment, submission, official, fixed_limits, in_process)
+        _run_started_early(files, root, options, running, early)
     if watcher.broken_suites:
         raise CourseBroken(
             f"{assignment.id}: a suite cannot be collected ({watcher.broken_suites[0]}); fix the course."

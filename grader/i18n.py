@@ -120,6 +120,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "takes {reference} s for this call)",
         "timeout.budget_reference": "the {limit} s time budget of the whole submission is spent (the "
         "reference solution takes {reference} s)",
+        "timeout.idle": "{function} spent its whole time limit idle (sleeping or waiting, not computing); "
+        "not called again",
         "limits.fixed": "time limits: no recorded reference times for '{id}' (tests/{id}/timings.json; "
         "`course release` writes it), so the fixed limits applied: {call_ceiling} s per call, "
         "{submission_ceiling} s in all",
@@ -127,7 +129,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "take {call_multiple} times as long as the instructor's solution takes for the same call, plus "
         "{call_floor} s, at most {call_ceiling} s; the whole submission {submission_multiple} times the "
         "instructor's solution's time, plus {submission_floor} s, at most {submission_ceiling} s. A function "
-        "that runs over its limit twice is not called again.",
+        "that runs over its limit twice is not called again; once, if it spent that time idle (sleeping or "
+        "waiting, not computing).",
     },
     "zh-CN": {
         "test": "测试",
@@ -231,6 +234,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "timeout.call_reference": "{function} 运行超过 {limit} 秒的限制，已被终止（参考解答完成这次调用用时 "
         "{reference} 秒）",
         "timeout.budget_reference": "整份提交的 {limit} 秒运行时间已经用完（参考解答用时 {reference} 秒）",
+        "timeout.idle": "{function} 在整个时间限制内都处于空闲（sleep 或等待，没有计算），不再调用",
         "limits.fixed": "时间限制：'{id}' 没有记录参考解答的用时（tests/{id}/timings.json，"
         "由 `course release` 生成），因此采用固定限制："
         "每次调用 {call_ceiling} 秒，总计 {submission_ceiling} 秒",
@@ -238,7 +242,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "最多可用教师解答完成同一调用所用时间的 {call_multiple} 倍再加 {call_floor} 秒，"
         "且不超过 {call_ceiling} 秒；"
         "整份提交最多可用教师解答总用时的 {submission_multiple} 倍再加 {submission_floor} 秒，"
-        "且不超过 {submission_ceiling} 秒。一个函数两次超时后不再被调用。",
+        "且不超过 {submission_ceiling} 秒。一个函数两次超时后不再被调用；"
+        "如果超时期间它处于空闲（sleep 或等待，没有计算），一次超时后就不再被调用。",
     },
 }
 

@@ -83,9 +83,26 @@ def limits_for(config: pytest.Config, root: Path, assignment_id: str, settings: 
     known = config.stash.setdefault(LIMITS, {})
     if assignment_id not in known:
         fixed = config.getoption("--fixed-limits")
-        timings = None if fixed else load_timings(timings_path(root, assignment_id))
-        known[assignment_id] = ReferenceLimits(settings, timings) if timings is not None else None
+        known[assignment_id] = reference_limits(root, assignment_id, settings, fixed)
     return known[assignment_id]
+
+
+def reference_limits(
+    root: Path, assignment_id: str, settings: GradingSettings, fixed: bool
+) -> ReferenceLimits | None:
+    """The assignment's ReferenceLimits from its recorded times; None without them or when `fixed`.
+
+    Args:
+        root: the course folder.
+        assignment_id: the assignment.
+        settings: course.yml's `grading:` (the multiples, floors and ceilings).
+        fixed: the run asked for the fixed limits (`--fixed-limits`).
+
+    Returns:
+        The limits, or None where the fixed ones apply.
+    """
+    timings = None if fixed else load_timings(timings_path(root, assignment_id))
+    return ReferenceLimits(settings, timings) if timings is not None else None
 
 
 def apply(

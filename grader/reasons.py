@@ -105,6 +105,10 @@ SANDBOX: list[tuple[str, str | Fill]] = [
     (r"the child's first frame is not its confinement", "子进程发来的第一帧不是它的隔离确认"),
     (r"(?P<f>.+) timed out (?P<n>\d+) times already; not called again", "{f} 已经超时 {n} 次，不再调用"),
     (
+        r"(?P<f>.+) spent its whole time limit idle \(sleeping or waiting, not computing\); not called again",
+        "{f} 在整个时间限制内都处于空闲（sleep 或等待，没有计算），不再调用",
+    ),
+    (
         r"the (?P<s>\S+) s time budget of the whole submission is spent \(the reference solution takes "
         r"(?P<r>\S+) s\)",
         "整份提交的 {s} 秒运行时间已经用完（参考解答用时 {r} 秒）",

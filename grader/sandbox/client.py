@@ -37,10 +37,19 @@ from grader.sandbox.errors import (
     SubmissionTimeout,
     clean,
 )
-from grader.sandbox.timing import Budget, FixedLimits, TimeLimits, budget_spent, call_timed_out
+from grader.sandbox.timing import (
+    Budget,
+    FixedLimits,
+    IdleWatch,
+    TimeLimits,
+    budget_spent,
+    call_timed_out,
+    idle_timeout,
+)
 
 RUNNER_FILES = ("child.py", "confine.py", "protocol.py")
 TIMEOUTS_BEFORE_GIVING_UP = 2  # per function: later calls fail at once instead of waiting again
+# ... but once, where the call that timed out was idle (it slept or waited: it would again)
 PIPE_BYTES = 1 << 20  # an array of a few MB crosses in a few writes, not dozens
 DISK_CHECK_S = 0.2  # how often the grader measures what a child wrote, where no tmpfs caps it
 THREADS_PER_CHILD = 32  # RLIMIT_NPROC under a uid of the child's own
@@ -217,6 +226,7 @@ class Channel:
         self.notes: list[str] = []
         self.seccomp = False
         self.timeouts: dict[str, int] = {}
+        self.idle: set[str] = set()  # functions that timed out idle (`timing.IdleWatch`)
         self.time_limits: TimeLimits = FixedLimits(settings)  # or grader.limits.ReferenceLimits
         self.budget = Budget(settings.submission_time_limit_s)  # wall time inside the child
         self.slowest: dict[str, float] = {}  # label -> its slowest answered call (for timings.json)
@@ -444,6 +454,8 @@ class Channel:
         """
         if self.broken:
             raise SubmissionFailure(self.broken)
+        if label in self.idle:
+            raise idle_timeout(label)
         if self.timeouts.get(label, 0) >= TIMEOUTS_BEFORE_GIVING_UP:
             raise SubmissionTimeout(
                 f"{label} timed out {TIMEOUTS_BEFORE_GIVING_UP} times already; not called again"
@@ -477,6 +489,7 @@ class Channel:
         answering = 0.0
         assert self.child is not None
         child = self.child
+        watch = IdleWatch(child.process.pid)
         try:
             child.send(message, blobs)
             while True:
@@ -485,6 +498,7 @@ class Channel:
                     reply, reply_blobs = child.receive(min(deadline, time.monotonic() + DISK_CHECK_S))
                 except TimeoutError:
                     if time.monotonic() < deadline:
+                        watch.mark(time.monotonic(), answering)
                         continue
                     raise
                 if reply.get("id") == message["id"] and "callout" in reply:
@@ -499,8 +513,11 @@ class Channel:
                     self.slowest[label] = max(self.slowest.get(label, 0.0), took)
                     return reply, reply_blobs
         except TimeoutError:
+            if watch.idle(time.monotonic(), answering):
+                self.idle.add(label)
             self._stop()
             self.timeouts[label] = self.timeouts.get(label, 0) + 1
+            self.start_early()  # the next child imports the submission while the grader goes on
             raise call_timed_out(label, limit, call, self.budget) from None
         except (EOFError, BrokenPipeError, ConnectionError):
             self._stop()

@@ -6,11 +6,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Protocol
 
 from grader.config import GradingSettings
 from grader.sandbox.errors import SubmissionTimeout
+
+IDLE_SHARE = 0.5  # a timed-out call runnable for less than this share of its time was idle
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,15 @@ def budget_spent(budget: Budget) -> SubmissionTimeout:
     )
 
 
+def idle_timeout(label: str) -> SubmissionTimeout:
+    """The timeout of a call to a function whose earlier call used its whole limit idle."""
+    return SubmissionTimeout(
+        f"{label} spent its whole time limit idle (sleeping or waiting, not computing); not called again",
+        "timeout.idle",
+        function=label,
+    )
+
+
 def call_timed_out(label: str, limit: float, call: CallLimit, budget: Budget) -> SubmissionTimeout:
     """The timeout of a call stopped after `limit` seconds: its own limit `call` (naming the
     reference's time when the limit came from it), or less where `budget` had less left."""
@@ -84,3 +96,86 @@ def call_timed_out(label: str, limit: float, call: CallLimit, budget: Budget) ->
     return SubmissionTimeout(
         text, "timeout.call_reference", function=label, limit=f"{limit:g}", reference=f"{call.reference_s:g}"
     )
+
+
+def _children() -> dict[int, list[int]]:
+    """Every process's children, from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                text = stat.read()
+        except OSError:  # it ended meanwhile
+            continue
+        parent = int(text[text.rindex(b")") + 2 :].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    return children
+
+
+def _threads_busy_ns(pid: int) -> int:
+    total = 0
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0
+    for thread in threads:
+        try:
+            with open(f"/proc/{pid}/task/{thread}/schedstat", "rb") as schedstat:
+                on_cpu, waiting, _ = schedstat.read().split()
+        except (OSError, ValueError):
+            continue
+        total += int(on_cpu) + int(waiting)
+    return total
+
+
+def busy_s(pid: int) -> float | None:
+    """Seconds that process `pid` and everything under it (bubblewrap's own processes, then the
+    child) have been runnable: on a CPU, or waiting in a run queue for one because the machine is
+    loaded. Sleeping, waiting on a lock or a pipe is not in it. None where the system does not say
+    (no Linux schedstat).
+
+    Args:
+        pid: the process the grader started.
+
+    Returns:
+        The seconds, summed over every thread, or None.
+    """
+    if not os.path.exists("/proc/self/schedstat") or not os.access(f"/proc/{pid}/task", os.R_OK):
+        return None  # no schedstat, or the process is hidden from the grader (hidepid): unknown
+    try:
+        children = _children()
+    except OSError:
+        return None
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        total += _threads_busy_ns(current)
+        pending += children.get(current, [])
+    return total / 1e9
+
+
+@dataclass
+class IdleWatch:
+    """Whether a long call is idle: sleeping or blocked, neither computing nor kept off a CPU by
+    other work. Marked once the call has run a while; read when it times out."""
+
+    pid: int
+    since: float | None = None  # when it was marked (time.monotonic)
+    busy_at_mark: float | None = None
+    excused_at_mark: float = 0.0  # the call-out time excused by then
+
+    def mark(self, now: float, excused: float) -> None:
+        """Note the child's runnable time now, once per call."""
+        if self.since is None:
+            self.since, self.busy_at_mark, self.excused_at_mark = now, busy_s(self.pid), excused
+
+    def idle(self, now: float, excused: float) -> bool:
+        """Whether, since the mark, the child was runnable for less than IDLE_SHARE of the time
+        that is its own (the reference's answers to its call-outs excluded). False when unknown."""
+        if self.since is None or self.busy_at_mark is None:
+            return False
+        busy = busy_s(self.pid)
+        own = now - self.since - (excused - self.excused_at_mark)
+        return busy is not None and own > 0 and busy - self.busy_at_mark < IDLE_SHARE * own

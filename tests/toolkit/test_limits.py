@@ -263,3 +263,78 @@ def test_a_rerun_is_charged_to_a_budget_of_its_own(tmp_path):
         assert handle.nap() == 1
     finally:
         handle.close()
+
+
+def test_a_call_that_timed_out_idle_is_not_called_again_one_that_computed_is(tmp_path):
+    """A function whose call slept through its limit is not called again (it would sleep again);
+    one whose call computed through it (or was kept off a CPU by a loaded machine) is given its
+    second chance, as before."""
+    source = tmp_path / "slow.py"
+    source.write_text(
+        "import time\n\n\ndef nap():\n    time.sleep(60)\n\n\ndef spin():\n    while True:\n        pass\n",
+        encoding="utf-8",
+    )
+    handle = SandboxedSubmission(source, "slow", GradingSettings(time_limit_s=1))
+    try:
+        with pytest.raises(SubmissionTimeout, match="nap timed out after 1 s"):
+            handle.nap()
+        with pytest.raises(SubmissionTimeout) as idle:
+            handle.nap()
+        assert idle.value.key == "timeout.idle"
+        assert str(idle.value) == i18n.text("en", "timeout.idle", function="nap")
+        for _ in range(2):
+            with pytest.raises(SubmissionTimeout, match="spin timed out after 1 s"):
+                handle.spin()
+        with pytest.raises(SubmissionTimeout, match="spin timed out 2 times already"):
+            handle.spin()
+    finally:
+        handle.close()
+
+
+def test_a_sleeping_function_costs_one_limit_and_says_why(tmp_path):
+    """norm sleeps: its first call times out at its reference-based limit; its other tests do not
+    call it again and say that it slept through its limit (in Chinese here); add and scale keep
+    their points."""
+    root = with_grading(fixture_course(tmp_path / "course"), time_limit_s=10, call_time_floor_s=2)
+    source = "import time\nimport numpy as np\n\n\ndef add(x, y):\n    return x + y\n\n\n"
+    source += "def scale(x, k=2.0):\n    return x * k\n\n\n"
+    source += "def norm(x):\n    time.sleep(60)\n    return float(np.sqrt(np.sum(x * x)))\n"
+    report = graded(root, submission(tmp_path, source), language="zh-CN")
+    norm = [t for t in report.tests if t.function == "norm" and t.status != "pending"]
+    assert len(norm) >= 2 and all(t.status == "timeout" for t in norm)
+    limits = limits_of(root)
+    limits.test = "tests/vec/test_hidden.py::" + norm[0].name
+    call = limits.call("norm")
+    assert call.reference_s is not None
+    values = {"function": "norm", "limit": f"{call.seconds:g}", "reference": f"{call.reference_s:g}"}
+    assert norm[0].output.startswith(i18n.text("zh-CN", "timeout.call_reference", **values))
+    for later in norm[1:]:
+        assert later.output.startswith(i18n.text("zh-CN", "timeout.idle", function="norm"))
+    others = [t for t in report.tests if t.function != "norm"]
+    assert all(t.status in ("passed", "pending") for t in others)
+
+
+@pytest.mark.skipif(not Path("/proc/self/schedstat").exists(), reason="Linux schedstat only")
+def test_busy_time_counts_computing_and_waiting_for_a_cpu_not_sleeping():
+    """`busy_s` of a sleeping process barely moves; of a spinning one, by about the wall time
+    (on a CPU, or waiting in the run queue on a loaded machine)."""
+    import subprocess
+    import sys
+    import time
+
+    from grader.sandbox.timing import busy_s
+
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.5)
+        before = busy_s(sleeper.pid), busy_s(spinner.pid)
+        time.sleep(1.0)
+        after = busy_s(sleeper.pid), busy_s(spinner.pid)
+    finally:
+        for process in (sleeper, spinner):
+            process.kill()
+            process.wait()
+    assert before[0] is not None and after[0] is not None and after[0] - before[0] < 0.1
+    assert before[1] is not None and after[1] is not None and after[1] - before[1] > 0.5
+    assert busy_s(sleeper.pid) is None  # ended: unknown
