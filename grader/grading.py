@@ -21,10 +21,10 @@ from grader.config import Assignment, Course, load_course
 from grader.errors import CourseBroken, HiddenSuiteMissing, SandboxBroken
 from grader.limits import describe
 from grader.locate import Located, locate, released_definitions
-from grader.plugin import OPEN_SUBMISSIONS, protected_paths
 from grader.reasons import sandbox_zh
 from grader.sandbox import choose
 from grader.scoring import Report, ResultCollector, TestResult, load_manifest, pending_results
+from grader.session import GradingSession, Options, opened_submissions, protected_paths
 from grader.submission import refuse_links
 from grader.timings import load_timings, timings_path
 
@@ -82,7 +82,7 @@ class _SessionWatcher:
             self.broken_suites.append(f"{report.nodeid}: {lines[-1] if lines else 'cannot be collected'}")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        for handle in session.config.stash.get(OPEN_SUBMISSIONS, {}).values():
+        for handle in opened_submissions(session.config):
             self.isolation = handle.isolation
             self.notes = list(handle.notes)
             self.broken = handle.broken
@@ -171,6 +171,7 @@ def grade(
     plugins: tuple[object, ...] = (),
     notes: tuple[str, ...] = (),
     fixed_limits: bool = False,
+    course: Course | None = None,
 ) -> Report:
     """Run every suite of `assignment` on `submission` and return the report.
 
@@ -186,6 +187,7 @@ def grade(
         notes: notes put first in the report (which file was graded, and why).
         fixed_limits: apply course.yml's fixed time limits, not those from the reference's recorded
             times (`course release` measuring the reference).
+        course: course.yml as the caller has read it (read here when not given).
 
     Returns:
         the Report: one TestResult per test, hidden tests absent here listed as pending.
@@ -198,10 +200,11 @@ def grade(
         SandboxBroken: the sandbox could not start a child (not the student's doing): not graded.
     """
     started = time.perf_counter()
-    course = load_course(root / "course.yml")
+    course = course or load_course(root / "course.yml")
     refuse_links(submission)
-    if not in_process:  # refuse before running anything, rather than failing every test
-        choose(course.grading.isolation, [*protected_paths(root), submission], official)
+    isolation = None
+    if not in_process:  # chosen once, before running anything, rather than failing every test
+        isolation = choose(course.grading.isolation, [*protected_paths(root), submission], official)
     folder = suite_folder(root, assignment)
     files = sorted(folder.glob("test_*.py"), key=lambda path: ("hidden" in path.name, path.name))
     language = language or course.course.language
@@ -209,12 +212,13 @@ def grade(
     if official and manifest and not any("hidden" in path.name for path in files):
         _refuse_incomplete(assignment, len(manifest), language)
     collector, watcher = ResultCollector(), _SessionWatcher()
-    running: list[object] = [plugin, watcher, collector, *plugins]
+    options = Options(submission, in_process, official, language, fixed_limits=fixed_limits)
+    session = GradingSession(root, course, options, isolation)
+    running: list[object] = [plugin, session, watcher, collector, *plugins]
     if only_functions is not None:
         running.insert(0, _OnlyFunctions(only_functions))
     arguments = [
         *map(str, files),
-        f"--submission={submission}",
         f"--rootdir={root}",
         f"-c={GRADING_INI}",
         "--import-mode=importlib",
@@ -238,13 +242,6 @@ def grade(
         *("-p", "no:junitxml", "-p", "no:pastebin"),
         "-q",
     ]
-    if in_process:
-        arguments.append("--in-process")
-    if official:
-        arguments.append("--official")
-    if fixed_limits:
-        arguments.append("--fixed-limits")
-    arguments.append(f"--lang={language}")
     if files:
         quiet = contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO())
         with quiet[0], quiet[1], _suites_forgotten(files, root):

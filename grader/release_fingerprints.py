@@ -22,13 +22,14 @@ from typing import Any
 import pytest
 
 from grader import fingerprints
-from grader.catalogue import load_catalogue, variant_source
+from grader.catalogue import Mistake, load_catalogue, variant_source
 from grader.config import Assignment, Course
 from grader.diagnosis import REFERENCE, Replayer, same
 from grader.grading import grade
-from grader.plugin import OPEN_SUBMISSIONS
+from grader.naming import applies
 from grader.sandbox import SubmissionFailure, choose
 from grader.sandbox.recording import Call
+from grader.session import opened_submissions
 
 _MADE: dict[str, str] = {}  # inputs digest -> text: a process releasing a course again reuses it
 MAX_REPLAYS = 100_000  # release replays every public call on every variant of its function
@@ -44,7 +45,7 @@ class _Recorder:
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
         yield
-        for handle in item.config.stash.get(OPEN_SUBMISSIONS, {}).values():
+        for handle in opened_submissions(item.config):
             log = getattr(handle, "calls", None)
             for name in list(getattr(log, "calls", {})):
                 for call in log.of(name):  # type: ignore[union-attr]
@@ -97,7 +98,7 @@ def _entry(replayer: Replayer, name: str, call: Call, variants: list[str]) -> di
 
 
 def _table(
-    course: Course, reference: Path, catalogue: list[dict[str, Any]], calls: dict[str, dict[str, Call]]
+    course: Course, reference: Path, catalogue: tuple[Mistake, ...], calls: dict[str, dict[str, Call]]
 ) -> dict[str, dict[str, Any]]:
     isolation = choose(course.grading.isolation, [], official=False)
     replayer = Replayer(
@@ -106,7 +107,7 @@ def _table(
     table: dict[str, dict[str, Any]] = {}
     try:
         for name in sorted(calls):
-            variants = [m["name"] for m in catalogue if m["function"] in (name, name.split(".")[0])]
+            variants = [m.name for m in catalogue if applies(m.function, name)]
             if not variants:
                 continue  # no known mistake of this function: nothing to name
             for key, call in calls[name].items():
@@ -141,7 +142,7 @@ def fingerprint_text(root: Path, course: Course, assignment: Assignment, public_
 
 
 def _compute(
-    root: Path, course: Course, assignment: Assignment, public_source: str, catalogue: list[dict[str, Any]]
+    root: Path, course: Course, assignment: Assignment, public_source: str, catalogue: tuple[Mistake, ...]
 ) -> str:
     reference = root / "solutions" / assignment.module
     calls: dict[str, dict[str, Call]] = {}

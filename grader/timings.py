@@ -147,9 +147,9 @@ class Recorder:
         self.startup_s: float | None = None
 
     def _handles(self, config: pytest.Config) -> list[Any]:
-        from grader.plugin import OPEN_SUBMISSIONS
+        from grader.session import opened_submissions
 
-        return [h for h in config.stash.get(OPEN_SUBMISSIONS, {}).values() if hasattr(h, "times")]
+        return [handle for handle in opened_submissions(config) if hasattr(handle, "times")]
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
