@@ -22,12 +22,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import compare, feedback, limits, reasons
+from grader import compare, feedback, limits
 from grader.containment import run_ranks
 from grader.errors import GraderError
 from grader.feedback.containment import dependencies_of
 from grader.feedback.draft import graded_function
-from grader.outcome import Status, record
+from grader.outcome import record
 from grader.sandbox import SandboxedSubmission
 from grader.session import assignment_of, session_of
 from grader.submission import Submission, reference_path
@@ -204,11 +204,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         )
     ranks = run_ranks(needs)
     items[:] = sorted(items, key=lambda item: ranks.get(key(item), 0))
-
-
-def failure_reason(error: BaseException, language: str = "en") -> tuple[Status, str]:
-    """The status and a short reason, in `language`, for an exception raised by a test."""
-    return reasons.failure_reason(error, language)
 
 
 @pytest.hookimpl(hookwrapper=True)
