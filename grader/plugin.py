@@ -76,7 +76,13 @@ def open_for(config: pytest.Config, assignment_id: str) -> Submission:
     Raises:
         GraderError: no course here, an unknown assignment, or a submission that cannot be opened.
     """
-    return session_of(config).open(config, assignment_id)
+    session = session_of(config)
+    known = len(session.opened)
+    opened = session.open(assignment_id)
+    if len(session.opened) > known:  # newly opened: the assignment's limits from the reference's times
+        grading, fixed = session.course.grading, session.options.fixed_limits
+        limits.apply(config, session.root, assignment_id, grading, opened, fixed)
+    return opened
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> None:
@@ -91,7 +97,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> None:
         session = session_of(config)
         if session.opened or session.options.in_process:
             return
-        opened = session.open(config, assignment_of(file_path))
+        opened = open_for(config, assignment_of(file_path))
     except GraderError:  # not a grading suite, or a course problem the `submission` fixture reports
         return
     if isinstance(opened, SandboxedSubmission):

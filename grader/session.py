@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from grader import limits
 from grader.catalogue import Mistake, load_catalogue
 from grader.config import Course, find_course_root, load_course
 from grader.containment import suite_uses
@@ -126,8 +125,9 @@ class GradingSession:
         """The feedback's language."""
         return self.options.language or self.course.course.language
 
-    def open(self, config: pytest.Config, assignment_id: str) -> Submission:
-        """The run's one open submission of an assignment (one child process per assignment).
+    def open(self, assignment_id: str) -> Submission:
+        """The run's one open submission of an assignment (one child process per assignment); the
+        plugin gives a new one its time limits (`grader.limits`).
 
         Raises:
             GraderError: an unknown assignment, or a submission that cannot be opened.
@@ -145,8 +145,6 @@ class GradingSession:
                 protected=protected_paths(self.root),
                 isolation=self.isolation,
             )
-            grading, fixed = self.course.grading, self.options.fixed_limits
-            limits.apply(config, self.root, assignment.id, grading, self.opened[key], fixed)
         return self.opened[key]
 
     def handle(self, assignment_id: str) -> SandboxedSubmission | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from grader.analysis import Finding
 from grader.catalogue import Mistake
 from grader.outcome import Notice, Status
-from grader.session import GradingSession
+from grader.session import GradingSession, assignment_of
 
 
 def graded_function(item: pytest.Item) -> str | None:
@@ -68,10 +69,6 @@ class Draft:
     @property
     def assignment(self) -> str:
         """The assignment whose suite holds the test."""
-        from pathlib import Path
-
-        from grader.session import assignment_of
-
         return assignment_of(Path(str(self.item.path)))
 
     @property
