@@ -15,6 +15,9 @@ that calls it (through the module's globals) calls the wrong one. A mistake in a
 ("ConvNet.loss") is a subclass of the same name, `class ConvNet(ConvNet):`, that overrides
 the method. The entries are the instructor's code and are never released: a variant runs in
 the grading process to diagnose a failed test, or is graded like a submission by `course check`.
+
+`load_catalogue` checks each entry and returns the catalogue as a tuple of frozen `Mistake`s, so
+that no caller can change an entry another run reads.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from __future__ import annotations
 import ast
 import importlib.util
 import textwrap
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +36,58 @@ from grader.errors import CatalogueError
 REQUIRED = ("name", "function", "hint", "code")
 
 
-def variant_source(reference_source: str, mistake: dict[str, Any]) -> str:
+@dataclass(frozen=True)
+class Mistake(Mapping[str, str]):
+    """One entry of the catalogue, immutable. It also reads as the mapping it was written as
+    (`mistake["name"]`), for suites and tools that index MISTAKES' entries.
+
+    Attributes:
+        name: the mistake's name ("flipped kernel").
+        function: the function ("conv_forward") or method ("ConvNet.loss") it is a version of.
+        hint: what to check, in English.
+        code: the wrong definition (never released; "" where only the name is known: at home).
+        name_zh: the name in Chinese ("" where there is none).
+        hint_zh: the hint in Chinese ("" where there is none).
+    """
+
+    name: str
+    function: str
+    hint: str
+    code: str = ""
+    name_zh: str = ""
+    hint_zh: str = ""
+
+    @classmethod
+    def of(cls, entry: Mapping[str, Any]) -> Mistake:
+        """The typed form of a checked entry (keys beyond the fields are not kept)."""
+        known = {item.name for item in fields(cls)}
+        return cls(**{key: str(value) for key, value in entry.items() if key in known})
+
+    def said_name(self, language: str) -> str:
+        """The name in `language`, the English one where there is no translation."""
+        return self.name_zh if language == "zh-CN" and self.name_zh else self.name
+
+    def said_hint(self, language: str) -> str:
+        """The hint in `language`, the English one where there is no translation."""
+        return self.hint_zh if language == "zh-CN" and self.hint_zh else self.hint
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self._keys():
+            raise KeyError(key)
+        return str(getattr(self, key))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+    def _keys(self) -> tuple[str, ...]:
+        """The fields the entry has: the required ones, and the optional ones that are not empty."""
+        return tuple(item.name for item in fields(self) if item.name in REQUIRED or getattr(self, item.name))
+
+
+def variant_source(reference_source: str, mistake: Mapping[str, Any]) -> str:
     """The source of the module with one known mistake: the reference, then the wrong definition.
 
     Args:
@@ -44,24 +100,24 @@ def variant_source(reference_source: str, mistake: dict[str, Any]) -> str:
     return reference_source.rstrip("\n") + "\n\n" + textwrap.dedent(mistake["code"]).strip("\n") + "\n"
 
 
-def load_catalogue(path: Path) -> list[dict[str, Any]]:
-    """MISTAKES from a course's mistakes.py, checked; [] when there is none (read once per version).
+def load_catalogue(path: Path) -> tuple[Mistake, ...]:
+    """MISTAKES from a course's mistakes.py, checked; () when there is none (read once per version).
 
     Raises:
         CatalogueError: when the file cannot be run or an entry is malformed, naming the file and entry.
     """
     if not path.is_file():
-        return []
+        return ()
     status = path.stat()
-    return list(CATALOGUES.get((path, status.st_mtime_ns, status.st_size), lambda: _catalogue(path)))
+    return CATALOGUES.get((path, status.st_mtime_ns, status.st_size), lambda: _catalogue(path))
 
 
-CATALOGUES: Memo[tuple[Path, int, int], tuple[dict[str, Any], ...]] = Memo(
+CATALOGUES: Memo[tuple[Path, int, int], tuple[Mistake, ...]] = Memo(
     __name__, "a mistakes.py's (path, mtime, size) -> its checked entries"
 )
 
 
-def _catalogue(path: Path) -> tuple[dict[str, Any], ...]:
+def _catalogue(path: Path) -> tuple[Mistake, ...]:
     spec = importlib.util.spec_from_file_location(f"mistakes_{path.parent.name}", path)
     if spec is None or spec.loader is None:
         raise CatalogueError(f"{path}: cannot be loaded as a Python module.")
@@ -79,7 +135,7 @@ def _catalogue(path: Path) -> tuple[dict[str, Any], ...]:
         if mistake["name"] in names:
             raise CatalogueError(f"{path}: the name {mistake['name']!r} is used twice; rename one.")
         names.add(mistake["name"])
-    return tuple(mistakes)
+    return tuple(Mistake.of(mistake) for mistake in mistakes)
 
 
 def check_entry(mistake: Any, where: str) -> None:

@@ -10,9 +10,8 @@ import ast
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
-from grader.catalogue import load_catalogue, variant_source
+from grader.catalogue import Mistake, load_catalogue, variant_source
 from grader.config import Assignment, Course
 from grader.errors import CatalogueError
 from grader.grading import default_submission, grade
@@ -179,7 +178,7 @@ def check_helpers(root: Path, course: Course, assignment: Assignment) -> list[st
     return problems
 
 
-def load_mistakes(root: Path, assignment: Assignment) -> list[dict[str, Any]]:
+def load_mistakes(root: Path, assignment: Assignment) -> tuple[Mistake, ...]:
     """The course's catalogue of known mistakes, tests/<id>/mistakes.py (MISTAKES).
 
     Raises:

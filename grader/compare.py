@@ -14,11 +14,11 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from grader import i18n
+from grader import i18n, tolerance
 from grader.i18n import message
 
-DEFAULT_RTOL = 1e-6
-DEFAULT_ATOL = 1e-8
+DEFAULT_RTOL = tolerance.RTOL
+DEFAULT_ATOL = tolerance.ATOL
 _EXCERPT_LIMIT = 36  # arrays up to this many elements are shown whole
 OUTPUT = message("output", "输出")
 
@@ -136,7 +136,7 @@ def describe_shape(got: tuple[int, ...], expected: tuple[int, ...]) -> i18n.Mess
 
 
 def describe_difference(
-    got: np.ndarray, expected: np.ndarray, rtol: float = 1e-6, atol: float = 1e-8
+    got: np.ndarray, expected: np.ndarray, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL
 ) -> i18n.Message | None:
     """Explain how `got` differs from `expected`, or None when they agree.
 

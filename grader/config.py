@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from grader import tolerance
 from grader.errors import ConfigError, UnknownAssignmentError
 from grader.layout import COURSE_FILE
 
@@ -84,8 +85,8 @@ class GradingSettings(_Strict):
     submission_time_multiple: float = Field(10.0, ge=1)
     submission_time_floor_s: float = Field(10.0, gt=0)
     isolation: Literal["auto", "bubblewrap", "uid", "process"] = "auto"
-    rtol: float = Field(1e-6, ge=0)
-    atol: float = Field(1e-8, ge=0)
+    rtol: float = Field(tolerance.RTOL, ge=0)
+    atol: float = Field(tolerance.ATOL, ge=0)
 
 
 class LatePolicy(_Strict):

@@ -7,11 +7,10 @@ student's and unable to see it, that holds the reference and every variant of
 the catalogue (a module generated here), and answers `replay(name, function,
 args, kwargs, state)` calls. Its calls are counted and its time is budgeted.
 
-An entry is named only when its variant and the reference differ on at least
-one recorded call (a discriminating call), the test's last call among them,
-the student's outcome (the value returned, or the type of the exception
-raised) equals the variant's on every discriminating call, and on at least
-one of them the variant returned a value (an exception type alone is too weak).
+An entry is named by `grader.naming`'s rule (the one the home diagnosis,
+`grader.fingerprints`, applies too), with the student's outcome (the value
+returned, or the type of the exception raised) compared with the variant's
+replayed outcome on each recorded call.
 """
 
 from __future__ import annotations
@@ -19,16 +18,20 @@ from __future__ import annotations
 import ast
 import tempfile
 import warnings
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
+from grader import tolerance
 from grader.catalogue import variant_source
 from grader.config import GradingSettings
+from grader.naming import Evidence, applies, names
 from grader.sandbox import Isolation, SandboxedSubmission, StudentException, SubmissionFailure
 from grader.sandbox.recording import Call
 from grader.standins import load_reference
 
+Entry = TypeVar("Entry", bound=Mapping[str, Any])  # a catalogue entry (a `Mistake`)
 REFERENCE = "__reference__"
 MAX_REPLAYS = 256  # calls to the replay child in one run: diagnosis is a courtesy, not a cost
 REPLAY_BUDGET_S = 120.0  # wall time of the replay child in one run
@@ -71,7 +74,7 @@ def stand_in(name, function, args, kwargs, state):
 '''
 
 
-def replay_module(reference_source: str, catalogue: list[dict[str, Any]]) -> str:
+def replay_module(reference_source: str, catalogue: Sequence[Mapping[str, Any]]) -> str:
     """The source of the replay child's module: SOURCES (reference and variants) and `replay`."""
     sources = {REFERENCE: reference_source}
     sources.update({m["name"]: variant_source(reference_source, m) for m in catalogue})
@@ -93,7 +96,7 @@ class Replayer:
     def __init__(
         self,
         reference: Path,
-        catalogue: list[dict[str, Any]],
+        catalogue: Sequence[Mapping[str, Any]],
         settings: GradingSettings,
         isolation: Isolation,
         max_replays: int = MAX_REPLAYS,
@@ -205,7 +208,7 @@ def student_outcome(call: Call) -> tuple[str, Any]:
 
 
 def same(first: tuple[str, Any], second: tuple[str, Any]) -> bool:
-    """Two outcomes agree: the same exception type, or values equal up to a tight tolerance."""
+    """Two outcomes agree: the same exception type, or values equal within the default tolerances."""
     from grader.compare import Mismatch, assert_close
 
     if first[0] != second[0]:
@@ -213,16 +216,16 @@ def same(first: tuple[str, Any], second: tuple[str, Any]) -> bool:
     if first[0] == "raised":
         return bool(first[1] == second[1])
     try:
-        assert_close(first[1], second[1], rtol=1e-6, atol=1e-9)
+        assert_close(first[1], second[1], rtol=tolerance.RTOL, atol=tolerance.ATOL)
     except Mismatch:
         return False
     return True
 
 
 def diagnose(
-    replayer: Replayer, catalogue: list[dict[str, Any]], function: str, calls: list[Call]
-) -> dict[str, Any] | None:
-    """The catalogue entry the student's calls match on every discriminating call, if any.
+    replayer: Replayer, catalogue: Sequence[Entry], function: str, calls: list[Call]
+) -> Entry | None:
+    """The catalogue entry the student's calls name, by `grader.naming`'s rule, if any.
 
     Args:
         replayer: the assignment's replay child.
@@ -231,23 +234,28 @@ def diagnose(
         calls: that function's recorded calls in the failed test (returned or raised).
 
     Returns:
-        the matching entry, or None.
+        the named entry, or None (also when the replay child fails or its budget is spent).
     """
     calls = [call for call in calls if call.args is not None]
-    entries = [m for m in catalogue if m["function"] in (function, function.split(".")[0])]
+    entries = [m for m in catalogue if applies(m["function"], function)]
     if not calls or not entries:
         return None
     try:
         reference = [replayer.outcome(REFERENCE, function, call) for call in calls]
         for mistake in entries:
             variant = [replayer.outcome(mistake["name"], function, call) for call in calls]
-            discriminating = [i for i in range(len(calls)) if not same(variant[i], reference[i])]
-            if not discriminating or discriminating[-1] != len(calls) - 1:
-                continue  # the failing (last) call must tell this variant from the reference
-            if not any(variant[i][0] == "ok" for i in discriminating):
-                continue  # an exception type alone (a broadcasting ValueError) is too weak to name
-            if all(same(student_outcome(calls[i]), variant[i]) for i in discriminating):
+            if names([_evidence(*outcomes) for outcomes in zip(variant, reference, calls, strict=True)]):
                 return mistake
     except SubmissionFailure:  # the replay child failed or its budget is spent: no name, no harm
         return None
     return None
+
+
+def _evidence(variant: tuple[str, Any], reference: tuple[str, Any], call: Call) -> Evidence:
+    """One call's evidence: the variant's and the reference's replayed outcomes, and the student's."""
+    discriminating = not same(variant, reference)
+    return Evidence(
+        discriminating,
+        variant_returned=variant[0] == "ok",
+        student_agrees=discriminating and same(student_outcome(call), variant),
+    )

@@ -20,11 +20,11 @@ digit ending in 5, or a largest magnitude just under 9.999995 x 10^k) may round 
 for the student than for the variant, and then that call does not match: the name is missed,
 never wrongly given.
 
-The naming rule is `grader.diagnosis.diagnose`'s: a variant is named when, on every call of
-the failed test that is fingerprinted as discriminating for it (the variant's outcome differs
-from the reference's), the student's outcome hash equals the variant's; the failing (last)
-call must be one of them; on at least one the variant returned a value (an exception type
-alone names nothing). Calls not in the table are ignored. The result is advice only: it never
+The naming rule is `grader.naming`'s, the official diagnosis' own: a call is discriminating for a
+variant when the table fingerprints it as such (the variant's outcome differs from the
+reference's), the variant returned a value there when its hash starts "ok:", and the student
+agrees with it when the student's outcome hash equals the variant's. Calls not in the table are
+ignored. The result is advice only: it never
 changes a score, and a broken or tampered file names nothing rather than failing the grade.
 """
 
@@ -39,8 +39,10 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from grader import catalogue
 from grader.diagnosis import student_outcome
 from grader.layout import CourseLayout
+from grader.naming import Evidence, applies, first_named, names
 from grader.sandbox.recording import Call
 
 FILE = "fingerprints.json"
@@ -193,21 +195,23 @@ def load(path: Path) -> Table | None:
         return None
 
 
-def _matches(table: Table, mistake: Mistake, name: str, calls: list[Call]) -> bool:
-    """Whether the student's calls of `name` match `mistake` by `diagnose`'s rule, on fingerprints."""
+def _evidence(table: Table, mistake: Mistake, name: str, calls: list[Call]) -> list[Evidence]:
+    """The evidence of the student's calls of `name` about `mistake`, read from fingerprints."""
     known = table.calls.get(name, {})
-    keys = [call_key(name, call) for call in calls]
-    discriminating = [i for i, key in enumerate(keys) if key in known and mistake.name in known[key].variants]
-    if not discriminating or discriminating[-1] != len(calls) - 1:
-        return False  # the failing (last) call must be fingerprinted and tell the variant apart
-    variant = {i: known[str(keys[i])].variants[mistake.name] for i in discriminating}
-    if not any(variant[i].startswith("ok:") for i in discriminating):
-        return False  # an exception type alone is too weak to name
-    return all(outcome_hash(student_outcome(calls[i])) == variant[i] for i in discriminating)
+    evidence = []
+    for call in calls:
+        key = call_key(name, call)
+        variant = known[key].variants.get(mistake.name) if key in known else None
+        if variant is None:  # not fingerprinted, or the variant answers as the reference there
+            evidence.append(Evidence(False))
+            continue
+        agrees = outcome_hash(student_outcome(call)) == variant
+        evidence.append(Evidence(True, variant_returned=variant.startswith("ok:"), student_agrees=agrees))
+    return evidence
 
 
-def name_at_home(path: Path, function: str, handle: Any) -> dict[str, Any] | None:
-    """The catalogue entry (name, function, hint, hint_zh) the failed test's calls match, if any.
+def name_at_home(path: Path, function: str, handle: Any) -> catalogue.Mistake | None:
+    """The catalogue entry (name, function, hint, hint_zh; no code) the failed test's calls name.
 
     Args:
         path: the assignment's fingerprints file.
@@ -215,16 +219,19 @@ def name_at_home(path: Path, function: str, handle: Any) -> dict[str, Any] | Non
         handle: the sandboxed submission, for its call log (`calls.of`, `recorded_methods`).
 
     Returns:
-        the entry as a dict (no code), or None: no file, a broken one, or no match.
+        the entry, or None: no file, a broken one, or no match.
     """
     table = load(path)
     if table is None or not table.mistakes:
         return None
-    for name in [function, *handle.recorded_methods(function)]:
+
+    def named(name: str) -> catalogue.Mistake | None:
         calls = [call for call in handle.calls.of(name) if call.args is not None]
-        if not calls:
-            continue
-        for mistake in table.mistakes:
-            if mistake.function in (name, name.split(".")[0]) and _matches(table, mistake, name, calls):
-                return mistake.model_dump()
-    return None
+        for mistake in table.mistakes if calls else []:
+            if applies(mistake.function, name) and names(_evidence(table, mistake, name, calls)):
+                return catalogue.Mistake(
+                    mistake.name, mistake.function, mistake.hint, hint_zh=mistake.hint_zh
+                )
+        return None
+
+    return first_named(function, handle.recorded_methods(function), named)

@@ -19,11 +19,11 @@ from grader.errors import CourseBroken, HiddenSuiteMissing, SandboxBroken
 from grader.layout import CourseLayout
 from grader.limits import describe
 from grader.locate import Located, locate, released_definitions
-from grader.plugin import OPEN_SUBMISSIONS, protected_paths
 from grader.reasons import sandbox_zh
 from grader.runner import run_pytest
 from grader.sandbox import choose
 from grader.scoring import Report, ResultCollector, TestResult, load_manifest, pending_results
+from grader.session import GradingSession, Options, opened_submissions, protected_paths
 from grader.submission import refuse_links
 from grader.timings import load_timings
 
@@ -80,7 +80,7 @@ class _SessionWatcher:
             self.broken_suites.append(f"{report.nodeid}: {lines[-1] if lines else 'cannot be collected'}")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        for handle in session.config.stash.get(OPEN_SUBMISSIONS, {}).values():
+        for handle in opened_submissions(session.config):
             self.isolation = handle.isolation
             self.notes = list(handle.notes)
             self.broken = handle.broken
@@ -150,6 +150,7 @@ def grade(
     plugins: tuple[object, ...] = (),
     notes: tuple[str, ...] = (),
     fixed_limits: bool = False,
+    course: Course | None = None,
 ) -> Report:
     """Run every suite of `assignment` on `submission` and return the report.
 
@@ -165,6 +166,7 @@ def grade(
         notes: notes put first in the report (which file was graded, and why).
         fixed_limits: apply course.yml's fixed time limits, not those from the reference's recorded
             times (`course release` measuring the reference).
+        course: course.yml as the caller has read it (read here when not given).
 
     Returns:
         the Report: one TestResult per test, hidden tests absent here listed as pending.
@@ -177,10 +179,11 @@ def grade(
         SandboxBroken: the sandbox could not start a child (not the student's doing): not graded.
     """
     started = time.perf_counter()
-    course = load_course(CourseLayout(root).course_file)
+    course = course or load_course(CourseLayout(root).course_file)
     refuse_links(submission)
-    if not in_process:  # refuse before running anything, rather than failing every test
-        choose(course.grading.isolation, [*protected_paths(root), submission], official)
+    isolation = None
+    if not in_process:  # chosen once, before running anything, rather than failing every test
+        isolation = choose(course.grading.isolation, [*protected_paths(root), submission], official)
     folder = suite_folder(root, assignment)
     files = sorted(folder.glob("test_*.py"), key=lambda path: ("hidden" in path.name, path.name))
     language = language or course.course.language
@@ -188,11 +191,12 @@ def grade(
     if official and manifest and not any("hidden" in path.name for path in files):
         _refuse_incomplete(assignment, len(manifest), language)
     collector, watcher = ResultCollector(), _SessionWatcher()
-    running: list[object] = [plugin, watcher, collector, *plugins]
+    options = Options(submission, in_process, official, language, fixed_limits=fixed_limits)
+    session = GradingSession(root, course, options, isolation)
+    running: list[object] = [plugin, session, watcher, collector, *plugins]
     if only_functions is not None:
         running.insert(0, _OnlyFunctions(only_functions))
-    options = [
-        f"--submission={submission}",
+    arguments = [
         f"-c={GRADING_INI}",
         "--strict-markers",
         # no other installed pytest plugin: none is needed to grade, and pytest marks every module of
@@ -213,17 +217,10 @@ def grade(
         "--tb=native",
         "-q",
     ]
-    if in_process:
-        options.append("--in-process")
-    if official:
-        options.append("--official")
-    if fixed_limits:
-        options.append("--fixed-limits")
-    options.append(f"--lang={language}")
     if files:
         # the child confines itself and imports the submission while pytest starts and collects
-        early = start_early(root, course, assignment, submission, official, fixed_limits, in_process)
-        _run_started_early(files, root, options, running, early)
+        early = start_early(session, assignment)
+        _run_started_early(files, root, arguments, running, early)
     if watcher.broken_suites:
         raise CourseBroken(
             f"{assignment.id}: a suite cannot be collected ({watcher.broken_suites[0]}); fix the course."

@@ -77,12 +77,13 @@ class ReferenceLimits:
         return Budget(ceiling) if limit >= ceiling else Budget(round(limit, 3), times.duration_s)
 
 
-def limits_for(config: pytest.Config, root: Path, assignment_id: str, settings: GradingSettings) -> Any:
+def limits_for(
+    config: pytest.Config, root: Path, assignment_id: str, settings: GradingSettings, fixed: bool = False
+) -> Any:
     """The assignment's ReferenceLimits, or None where its times are not recorded or the run asked
-    for the fixed limits (`--fixed-limits`: `course release` measuring the reference)."""
+    for the fixed limits (`fixed`: `course release` measuring the reference)."""
     known = config.stash.setdefault(LIMITS, {})
     if assignment_id not in known:
-        fixed = config.getoption("--fixed-limits")
         known[assignment_id] = reference_limits(root, assignment_id, settings, fixed)
     return known[assignment_id]
 
@@ -106,10 +107,16 @@ def reference_limits(
 
 
 def apply(
-    config: pytest.Config, root: Path, assignment_id: str, settings: GradingSettings, handle: Any
+    config: pytest.Config,
+    root: Path,
+    assignment_id: str,
+    settings: GradingSettings,
+    handle: Any,
+    fixed: bool = False,
 ) -> None:
-    """Give a newly opened sandboxed submission the assignment's reference limits, if recorded."""
-    limits = limits_for(config, root, assignment_id, settings)
+    """Give a newly opened sandboxed submission the assignment's reference limits, if recorded
+    (`fixed`: the run applies the fixed limits instead)."""
+    limits = limits_for(config, root, assignment_id, settings, fixed)
     if limits is not None and hasattr(handle, "limit_time"):
         handle.limit_time(limits, limits.budget())
 

@@ -23,14 +23,15 @@ import pytest
 
 from grader import fingerprints
 from grader.caches import Memo
-from grader.catalogue import load_catalogue, variant_source
+from grader.catalogue import Mistake, load_catalogue, variant_source
 from grader.config import Assignment, Course
 from grader.diagnosis import REFERENCE, Replayer, same
 from grader.grading import grade
 from grader.layout import CourseLayout
-from grader.plugin import OPEN_SUBMISSIONS
+from grader.naming import applies
 from grader.sandbox import SubmissionFailure, choose
 from grader.sandbox.recording import Call
+from grader.session import opened_submissions
 
 MADE: Memo[str, str] = Memo(__name__, "inputs digest -> fingerprints text (a course released again)")
 MAX_REPLAYS = 100_000  # release replays every public call on every variant of its function
@@ -46,7 +47,7 @@ class _Recorder:
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
         yield
-        for handle in item.config.stash.get(OPEN_SUBMISSIONS, {}).values():
+        for handle in opened_submissions(item.config):
             log = getattr(handle, "calls", None)
             for name in list(getattr(log, "calls", {})):
                 for call in log.of(name):  # type: ignore[union-attr]
@@ -98,7 +99,7 @@ def _entry(replayer: Replayer, name: str, call: Call, variants: list[str]) -> di
 
 
 def _table(
-    course: Course, reference: Path, catalogue: list[dict[str, Any]], calls: dict[str, dict[str, Call]]
+    course: Course, reference: Path, catalogue: tuple[Mistake, ...], calls: dict[str, dict[str, Call]]
 ) -> dict[str, dict[str, Any]]:
     isolation = choose(course.grading.isolation, [], official=False)
     replayer = Replayer(
@@ -107,7 +108,7 @@ def _table(
     table: dict[str, dict[str, Any]] = {}
     try:
         for name in sorted(calls):
-            variants = [m["name"] for m in catalogue if m["function"] in (name, name.split(".")[0])]
+            variants = [m.name for m in catalogue if applies(m.function, name)]
             if not variants:
                 continue  # no known mistake of this function: nothing to name
             for key, call in calls[name].items():
@@ -140,7 +141,7 @@ def fingerprint_text(root: Path, course: Course, assignment: Assignment, public_
 
 
 def _compute(
-    root: Path, course: Course, assignment: Assignment, public_source: str, catalogue: list[dict[str, Any]]
+    root: Path, course: Course, assignment: Assignment, public_source: str, catalogue: tuple[Mistake, ...]
 ) -> str:
     layout = CourseLayout(root)
     reference = layout.solution(assignment)

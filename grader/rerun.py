@@ -10,13 +10,14 @@ conv_output_size(8, 3, pad=0, stride=2), where 3 is right" (issue 11, localisati
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from types import ModuleType
+from typing import Any, Protocol
 
 import numpy as np
 import pytest
 
 from grader import i18n
-from grader.diagnosis import Replayer, same
+from grader.diagnosis import same
 from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure
 from grader.standins import StandInGuard
 
@@ -26,10 +27,30 @@ MAX_TRIED = 4  # of them replayed on the student's own function, per culprit
 SHORT = 60  # characters of a value shown in a sentence
 
 
+class CalleeAnswerer(Protocol):
+    """What answers a substituted callee's calls in a rerun: officially the reference's replay
+    child (`grader.diagnosis.Replayer`)."""
+
+    def answer(
+        self, function: str, args: list[Any], kwargs: dict[str, Any], state: dict[str, Any] | None = None
+    ) -> tuple[str, Any]:
+        """("ok", value) or ("raised", exception type) of a call of `function` (of a method on an
+        instance holding `state`: then the value is [value, new state])."""
+        ...
+
+    def reference_module(self) -> ModuleType | None:
+        """The reference imported here, for the stand-ins to know the test's own calls, or None."""
+        ...
+
+
 def rerun(
-    item: pytest.Item, handle: SandboxedSubmission, replayer: Replayer, culprits: list[str], language: str
+    item: pytest.Item,
+    handle: SandboxedSubmission,
+    replayer: CalleeAnswerer,
+    culprits: list[str],
+    language: str,
 ) -> tuple[bool, str]:
-    """Rerun `item` with `culprits` answered by the reference.
+    """Rerun `item` with `culprits` answered by `replayer` (the reference, officially).
 
     Returns:
         (whether it passes, a sentence naming the first call a culprit got wrong, or "").

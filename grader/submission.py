@@ -11,12 +11,15 @@ import sys
 import warnings
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from grader.config import Assignment, GradingSettings
 from grader.errors import SubmissionError
 from grader.layout import CourseLayout
 from grader.sandbox.recording import CallLog
+
+if TYPE_CHECKING:
+    from grader.sandbox import Isolation
 
 
 class Submission(Protocol):
@@ -156,6 +159,7 @@ def open_submission(
     in_process: bool = False,
     official: bool = False,
     protected: list[Path] | None = None,
+    isolation: Isolation | None = None,
 ) -> Submission:
     """Open the work at `path` for grading.
 
@@ -166,6 +170,7 @@ def open_submission(
         in_process: import into this process instead of a child (trusted code only).
         official: the score is recorded: refuse weak isolation.
         protected: what the child must not reach (the course's suites and solutions).
+        isolation: the level already chosen for this run (`grade` chooses once); None: chosen here.
 
     Returns:
         an object whose attributes are the submission's functions and classes.
@@ -182,7 +187,8 @@ def open_submission(
         return InProcessSubmission(import_file(source, module_name))
     from grader.sandbox import SandboxedSubmission, choose
 
-    isolation = choose(settings.isolation, [*(protected or []), path], official)
+    if isolation is None:
+        isolation = choose(settings.isolation, [*(protected or []), path], official)
     folder = path if path.is_dir() else None
     return SandboxedSubmission(source, module_name, settings, cells, folder=folder, isolation=isolation)
 

@@ -15,7 +15,7 @@ from grader.config import Assignment
 from grader.errors import CourseBroken
 from grader.grading import grade
 from grader.layout import CourseLayout
-from grader.plugin import OPEN_SUBMISSIONS
+from grader.session import opened_submissions
 from grader.timings import RUNS, ItemTimes, Timings, inputs_digest, round_up, stale, timings_path
 
 
@@ -28,7 +28,7 @@ class Recorder:
         self.startup_s: float | None = None
 
     def _handles(self, config: pytest.Config) -> list[Any]:
-        return [h for h in config.stash.get(OPEN_SUBMISSIONS, {}).values() if hasattr(h, "times")]
+        return [handle for handle in opened_submissions(config) if hasattr(handle, "times")]
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:

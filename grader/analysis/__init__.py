@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from grader import tolerance
 from grader.analysis import inputs, numbers, order, shapes, values, where
 from grader.analysis.core import MIN_EVIDENCE, Case, Finding, Tolerance
 from grader.analysis.exceptions import explain_exception
@@ -65,8 +66,8 @@ def explain(
     ties_mask: np.ndarray | None = None,
     factors: dict[str, int] | None = None,
     inputs: dict[str, np.ndarray] | None = None,
-    rtol: float = 1e-6,
-    atol: float = 1e-9,
+    rtol: float = tolerance.RTOL,
+    atol: float = tolerance.ATOL,
 ) -> Finding | None:
     """Explain how `got` differs from `expected`, or return None when they agree.
 
@@ -140,7 +141,12 @@ def _first(case: Case, checks: tuple[Callable[[Case], Finding | None], ...]) -> 
 
 
 def region(
-    got: np.ndarray, expected: np.ndarray, language: str = "en", *, rtol: float = 1e-6, atol: float = 1e-9
+    got: np.ndarray,
+    expected: np.ndarray,
+    language: str = "en",
+    *,
+    rtol: float = tolerance.RTOL,
+    atol: float = tolerance.ATOL,
 ) -> str:
     """Where two numeric arrays of one shape differ, as a hidden test's student copy may say it:
     axes and their indices, border or interior, or everywhere (`where.region`); "" for arrays of

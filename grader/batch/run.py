@@ -320,8 +320,8 @@ def grade_class(
             its first submission and after repeated children that died before the student's code
             ran); the run stops and caches nothing of that worker.
     """
-    from grader.plugin import protected_paths
     from grader.sandbox import choose
+    from grader.session import protected_paths
 
     level = ""
     if not scheduler:  # the workers of a scheduler run the student code, and are checked instead

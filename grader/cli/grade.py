@@ -292,7 +292,7 @@ def grade_chosen(
     with tempfile.TemporaryDirectory(prefix="grade-") as scratch:
         for chosen in chosen_assignments(root, course, assignment, every):
             path, notes = submission_for(root, chosen, submission, Path(scratch), language)
-            report = grade(root, chosen, path, official=recorded, language=lang, notes=notes)
+            report = grade(root, chosen, path, official=recorded, language=lang, notes=notes, course=course)
             # an official run's terminal may be shown to students (CI logs, the autograder)
             reports.print_report(student_copy(report) if recorded else report, console)
             found.append(report)

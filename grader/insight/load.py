@@ -171,7 +171,7 @@ def load_course_facts(root: Path | None, assignments: list[str], modules: dict[s
         try:
             entries = load_catalogue(layout.catalogue(assignment))
         except GraderError:
-            entries = []
+            entries = ()
         for entry in entries:
             facts.catalogue.setdefault((assignment, str(entry["function"])), []).append(str(entry["name"]))
     return facts

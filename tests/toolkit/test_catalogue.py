@@ -138,7 +138,7 @@ def test_only_discriminating_calls_name_a_mistake(replayer):
 def test_a_good_catalogue_loads_and_a_missing_one_is_empty(tmp_path):
     path = write_catalogue(tmp_path, repr([STEP_ADDS, ADD_FORGETS]))
     assert [m["name"] for m in load_catalogue(path)] == ["step adds", "add forgets"]
-    assert load_catalogue(tmp_path / "nothing.py") == []
+    assert load_catalogue(tmp_path / "nothing.py") == ()
 
 
 BAD_ENTRIES = {

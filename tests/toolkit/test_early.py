@@ -7,7 +7,7 @@ import pytest
 from grader.config import load_course
 from grader.grading import grade
 from grader.limits import LIMITS, ReferenceLimits
-from grader.plugin import OPEN_SUBMISSIONS
+from grader.session import opened_submissions
 
 from .conftest import fixture_course
 
@@ -22,14 +22,14 @@ class Watch:
 
     @pytest.hookimpl(trylast=True)
     def pytest_configure(self, config: pytest.Config) -> None:
-        for handle in config.stash.get(OPEN_SUBMISSIONS, {}).values():
+        for handle in opened_submissions(config):
             channel = handle._connection.channel
             if channel.child is not None:
                 self.children_at_configure.append(channel.generation)
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         config = session.config
-        opened = list(config.stash.get(OPEN_SUBMISSIONS, {}).values())
+        opened = list(opened_submissions(config))
         self.opened_after_collection = len(opened)
         found = config.stash.get(LIMITS, {}).get("vec")
         channel = opened[0]._connection.channel

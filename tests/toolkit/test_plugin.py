@@ -111,11 +111,11 @@ def test_reference_fixture_without_solutions_is_a_staff_error(tiny_course):
 
 
 CHILDREN_AFTER_COLLECTION = """
-from grader.plugin import OPEN_SUBMISSIONS
+from grader.session import opened_submissions
 
 
 def pytest_collection_finish(session):
-    opened = session.config.stash.get(OPEN_SUBMISSIONS, {}).values()
+    opened = opened_submissions(session.config)
     running = [h for h in opened if getattr(h, "_connection", None) and h._connection.channel.child]
     print(f"children running after collection: {len(running)}")
 """

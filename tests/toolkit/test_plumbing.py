@@ -19,8 +19,8 @@ from rich.console import Console
 
 from grader import reports
 from grader.config import load_course
+from grader.feedback.curve import numbers as _numbers
 from grader.grading import grade
-from grader.plugin import _numbers
 
 FIXTURE = Path(__file__).parent / "files" / "course"
 
