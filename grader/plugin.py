@@ -8,7 +8,6 @@ solution by default, or the work at `--submission PATH`.
 from __future__ import annotations
 
 import importlib.util
-import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -359,13 +358,12 @@ def _position(item: pytest.Item, function: str | None) -> int | None:
     return made if 0 < made < MAX_CALLS_PER_FUNCTION else None
 
 
-def _failure_notice(text: str, function: str) -> Notice:
+def _failure_notice(error: SubmissionFailure, function: str) -> Notice:
     """A sandbox failure of a hidden test: an import that failed (before any hidden input
     existed, so its exception's type is named), or any other stop, by the function alone."""
-    imported = re.match(r"your code could not be imported: (\w+)", text)
-    if imported:
-        return Notice.of("hidden_not_imported", error_type=imported[1])
-    if text.startswith("importing your code"):
+    if error.code == "sandbox.not_imported":
+        return Notice.of("hidden_not_imported", error_type=error.params["type"])
+    if error.code in ("sandbox.import_slow", "sandbox.import_crashed"):
         return Notice.of("hidden_not_imported", error_type="TimeoutError")
     return Notice.of("hidden_failed", function=function)
 
@@ -382,7 +380,7 @@ def hidden_notices(
     if isinstance(error, SubmissionTimeout):
         return [Notice.of("hidden_timeout", function=function)]
     if isinstance(error, SubmissionFailure):
-        return [_failure_notice(str(error), function)]
+        return [_failure_notice(error, function)]
     position = _position(item, _function(item))
     wrong = Notice.of("hidden_call", function=function, position=position) if position else None
     if isinstance(error, compare.Mismatch) and error.arrays is not None:
