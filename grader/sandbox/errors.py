@@ -25,6 +25,10 @@ class SubmissionFailure(Exception):
         self.sentence = Sentence(code, params)
         super().__init__(self.sentence.text("en"))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled by code and parameters (a process pool's worker sends its errors back)."""
+        return _rebuild, (type(self), self.sentence)
+
     @classmethod
     def saying(cls, sentence: Sentence) -> SubmissionFailure:
         """A failure that says `sentence` (kept, as a loading failure is, for every later call)."""
@@ -39,6 +43,10 @@ class SubmissionFailure(Exception):
     def params(self) -> dict[str, Any]:
         """The values the sentence takes."""
         return self.sentence.params
+
+
+def _rebuild(kind: type[SubmissionFailure], sentence: Sentence) -> SubmissionFailure:
+    return kind.saying(sentence)
 
 
 class SubmissionTimeout(SubmissionFailure):

@@ -3,6 +3,7 @@
 
 import ast
 import re
+import shutil
 import string
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 
 from grader import i18n, reasons
+from grader.check import check_stub
 from grader.compare import Failure, Mismatch, assert_close, assert_shape, expect, expect_raises, fail
 from grader.config import load_course
 from grader.grading import grade
@@ -335,3 +337,22 @@ def test_a_chinese_report_names_the_mistake_and_the_unimportable_in_chinese(chin
     assert not [output for output in outputs if english(output)]
     broken = _failing_outputs(chinese_course, "stats", "def mean(:\n", tmp_path)
     assert broken and all(output.startswith("你的代码无法导入") for output in broken), broken
+
+
+@pytest.mark.parametrize("source", ["def mean(:\n", "import os\nos._exit(3)\n"])
+def test_course_check_knows_a_stub_that_does_not_import_by_its_kind_in_any_language(
+    chinese_course, tmp_path, source
+):
+    """`course check` tests the loading failure's kind, never its words: a Chinese report says
+    "无法导入" nowhere for a stub whose import ends the process, and it is named all the same."""
+    course = load_course(chinese_course / "course.yml")
+    assignment = course.assignment("stats")
+    stub = chinese_course / "assignments" / "stats" / assignment.module
+    stub.parent.mkdir(parents=True, exist_ok=True)
+    stub.write_text(source, encoding="utf-8")
+    try:
+        problems = check_stub(chinese_course, course, assignment)
+    finally:
+        shutil.rmtree(stub.parent.parent)
+    assert problems and problems[0].startswith("stats: the stub does not import: "), problems
+    assert not english(problems[0].split(": the stub does not import: ")[1])
