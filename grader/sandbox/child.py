@@ -272,8 +272,15 @@ def describe_error(error: BaseException, source_path: str) -> dict[str, Any]:
         if frame.filename == source_path or frame.filename.startswith("<cell")
     ]
     described = {"type": type(error).__name__, "message": str(error)[:500], "where": frames[-3:]}
-    code = getattr(error, "grader_said", None)
-    return {**described, "said": code} if isinstance(code, dict) else described
+    said = getattr(error, "grader_said", None)  # the student's code may set one too: plain data only
+    if not isinstance(said, dict):
+        return described
+    params = said.get("params")
+    if not isinstance(params, dict) or not isinstance(said.get("code"), str):
+        return described
+    if not all(type(key) is str and type(value) in (str, int, float) for key, value in params.items()):
+        return described
+    return {**described, "said": {"code": said["code"], "params": dict(params)}}
 
 
 def take_channel() -> tuple[int, int]:

@@ -113,7 +113,7 @@ def from_wire(said: Any, allowed: tuple[str, ...]) -> Sentence | None:
     sentence = Sentence(str(said["code"]), params)
     try:
         sentence.text("en"), sentence.text("zh-CN")
-    except (KeyError, IndexError, ValueError):
+    except (KeyError, IndexError, ValueError, TypeError):
         return None
     return sentence
 

@@ -2,6 +2,7 @@
 (the sandbox's sentences included) and a zh-CN report of failing work on the fixture course."""
 
 import ast
+import json
 import re
 import shutil
 import string
@@ -19,6 +20,7 @@ from grader.i18n import Message, Sentence, message, render
 from grader.i18n_sandbox import CHILD_CODES, NOTE_CODES, WIRE_CODES
 from grader.lint import english, english_only
 from grader.sandbox import SubmissionCrashed, SubmissionFailure, SubmissionTimeout
+from grader.sandbox.child import describe_error
 from grader.sandbox.client import import_failure
 from grader.sandbox.errors import raise_student_error, wire_sentence
 from grader.sandbox.protocol import WireError
@@ -268,6 +270,17 @@ def test_the_childs_own_words_in_a_students_exception_are_chinese(said, chinese)
     with pytest.raises(AttributeError) as caught:
         raise_student_error("f", {"type": "AttributeError", "message": "forged", "said": said})
     assert zh(caught.value) == f"f 抛出了 AttributeError：{chinese}"
+
+
+def test_the_child_sends_a_sentence_code_only_as_plain_data():
+    """A code the student's own exception carries crosses only as plain data (a frame of anything
+    else would end the child), and the grader renders it only if it is one of the child's."""
+    error = ValueError("x")
+    error.grader_said = {"code": "child.no_name", "params": {"name": object()}}  # type: ignore[attr-defined]
+    assert "said" not in describe_error(error, "s.py")
+    error.grader_said = {"code": "child.no_name", "params": {"name": "f"}}  # type: ignore[attr-defined]
+    described = describe_error(error, "s.py")
+    assert json.loads(json.dumps(described))["said"] == {"code": "child.no_name", "params": {"name": "f"}}
 
 
 def test_the_lint_names_what_stays_english(tmp_path):
