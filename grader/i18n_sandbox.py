@@ -4,7 +4,8 @@
 finished sentence; the child, which cannot import the grader, sends codes and parameters across
 and is given the English of its own codes (`CHILD_CODES`) in its configuration, for the
 exceptions the student's code may read. A parameter may itself be a sentence (how the process
-ended, what could not cross), rendered in the same language.
+ended, what could not cross), rendered in the same language. The isolation's refusals
+(`isolation.*`) are the staff's: the probes' own text they quote (bubblewrap's) stays as it is.
 """
 
 from __future__ import annotations
@@ -90,6 +91,14 @@ SANDBOX_MESSAGES: dict[str, dict[str, str]] = {
         "wire.header_size": "a header of {mb} MB",
         "wire.malformed_frame": "a malformed frame{detail}",
         "wire.not_confined": "the child's first frame is not its confinement",
+        "isolation.official_weak": "an official grade needs strong isolation, but here {weakness}.",
+        "isolation.no_bubblewrap": "course.yml asks for bubblewrap, but {problem}; {upgrade}.",
+        "isolation.uid_needs_root": "course.yml asks for the unprivileged-uid level, which needs root.",
+        "isolation.interpreter_hidden": "the unprivileged-uid level needs the interpreter readable by other "
+        "users, and {path} is not; install Python system-wide (or in a folder others can traverse).",
+        "isolation.scratch_hidden": "the unprivileged-uid level gives each child a folder in {scratch}, "
+        "which other users cannot reach; set TMPDIR to a folder they can (such as /tmp).",
+        "isolation.uids_taken": "all {count} sandbox uids are in use; grade fewer at once.",
     },
     "zh-CN": {
         "quoted": '"{words}"',
@@ -145,5 +154,13 @@ SANDBOX_MESSAGES: dict[str, dict[str, str]] = {
         "wire.header_size": "{mb} MB 的头部",
         "wire.malformed_frame": "格式错误的数据帧{detail}",
         "wire.not_confined": "子进程发来的第一帧不是它的隔离确认",
+        "isolation.official_weak": "正式评分需要强隔离，但这里 {weakness}。",
+        "isolation.no_bubblewrap": "course.yml 要求使用 bubblewrap，但 {problem}；{upgrade}。",
+        "isolation.uid_needs_root": "course.yml 要求使用独立用户（uid）隔离，这需要 root 权限。",
+        "isolation.interpreter_hidden": "独立用户（uid）隔离需要其他用户能读取 Python 解释器，而 {path} "
+        "不能；请把 Python 安装在系统目录（或其他用户能进入的目录）中。",
+        "isolation.scratch_hidden": "独立用户（uid）隔离在 {scratch} 中为每个子进程建一个目录，而其他用户"
+        "进不去那里；请把 TMPDIR 设为他们能进入的目录（例如 /tmp）。",
+        "isolation.uids_taken": "沙箱的 {count} 个 uid 都在使用中；请减少同时评分的数量。",
     },
 }

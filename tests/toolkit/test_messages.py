@@ -15,6 +15,7 @@ from grader import i18n, reasons
 from grader.check import check_stub
 from grader.compare import Failure, Mismatch, assert_close, assert_shape, expect, expect_raises, fail
 from grader.config import load_course
+from grader.errors import ConfigError, IsolationRefused
 from grader.grading import grade
 from grader.i18n import Message, Sentence, message, render
 from grader.i18n_sandbox import CHILD_CODES, NOTE_CODES, WIRE_CODES
@@ -182,7 +183,7 @@ def test_the_sandboxs_sentences_are_said_in_chinese(error, english_text, chinese
     assert reasons.failure_reason(error, "en")[1] == str(error) == english_text
 
 
-CODE = re.compile(r"(sandbox|wire|child|note|timeout)\.(?!py$)[a-z_.]+")  # not "child.py"
+CODE = re.compile(r"(sandbox|wire|child|note|timeout|isolation)\.(?!py$)[a-z_.]+")  # not "child.py"
 
 
 def _codes_used() -> list[tuple[str, str]]:
@@ -198,11 +199,14 @@ def _codes_used() -> list[tuple[str, str]]:
 def _raised_sentences() -> list[str]:
     """Where grader/sandbox/ raises one of its own errors with a finished sentence, not a code."""
     own = {"SubmissionFailure", "SubmissionTimeout", "SubmissionCrashed", "ChannelCorrupted", "WireError"}
+    own |= {"IsolationRefused", "SandboxBroken"}  # the sandbox's GraderErrors: a catalogue Sentence
     found = []
     for path in sorted(SANDBOX.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and ast.unparse(node.func).split(".")[-1] in own and node.args:
                 first = node.args[0]
+                if isinstance(first, ast.Call) and ast.unparse(first.func) == "Sentence" and first.args:
+                    first = first.args[0]
                 if not (isinstance(first, ast.Constant) and CODE.fullmatch(str(first.value))):
                     found.append(f"{path.name}:{node.lineno}")
     return found
@@ -369,3 +373,12 @@ def test_course_check_knows_a_stub_that_does_not_import_by_its_kind_in_any_langu
         shutil.rmtree(stub.parent.parent)
     assert problems and problems[0].startswith("stats: the stub does not import: "), problems
     assert not english(problems[0].split(": the stub does not import: ")[1])
+
+
+def test_a_grader_error_carries_its_kind_and_a_catalogue_sentence_its_params():
+    refused = IsolationRefused(Sentence("isolation.uids_taken", {"count": 1000}))
+    assert str(refused) == "all 1000 sandbox uids are in use; grade fewer at once."
+    assert (refused.code, refused.params) == ("isolation.uids_taken", {"count": 1000})
+    assert refused.text("zh-CN") == "沙箱的 1000 个 uid 都在使用中；请减少同时评分的数量。"
+    plain = ConfigError("course.yml: assignment 'pool' has no points; add 'points:' under it.")
+    assert (plain.code, plain.params, plain.text("zh-CN")) == ("config", {}, str(plain))
