@@ -58,7 +58,7 @@ def check_stub(root: Path, course: Course, assignment: Assignment) -> list[str]:
     problems = [
         f"{assignment.id}: the stub does not import: {t.output}"
         for t in report.tests[:1]
-        if "could not be imported" in t.output or "无法导入" in t.output
+        if report.loading_failure is not None
     ]
     problems += [
         f"{assignment.id}: the stub earns points on {t.name}; put that code in a solution region."

@@ -126,7 +126,7 @@ class Replayer:
             SubmissionFailure: the replay budget is spent, or the replay child failed.
         """
         if self.replays >= self.max_replays:
-            raise SubmissionFailure("the diagnosis has used its replays")
+            raise SubmissionFailure("sandbox.replays_used")
         self.replays += 1
         args, kwargs, _, state = _decoded(call)
         try:

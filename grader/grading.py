@@ -16,10 +16,10 @@ from grader import i18n, plugin
 from grader.config import Assignment, Course, load_course
 from grader.early import StartedEarly, start_early
 from grader.errors import CourseBroken, HiddenSuiteMissing, SandboxBroken
+from grader.i18n import Sentence
 from grader.layout import CourseLayout
 from grader.limits import describe
 from grader.locate import Located, locate, released_definitions
-from grader.reasons import sandbox_zh
 from grader.runner import run_pytest
 from grader.sandbox import choose
 from grader.scoring import Report, ResultCollector, TestResult, load_manifest, pending_results
@@ -69,9 +69,9 @@ class _SessionWatcher:
 
     def __init__(self) -> None:
         self.isolation = "not started"
-        self.notes: list[str] = []
-        self.broken: str | None = None  # why the submission could not be loaded
-        self.not_started: str | None = None
+        self.notes: list[Sentence] = []
+        self.broken: Sentence | None = None  # why the submission could not be loaded
+        self.not_started: Sentence | None = None
         self.broken_suites: list[str] = []
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
@@ -108,14 +108,13 @@ def _refuse_incomplete(assignment: Assignment, missing: int, language: str) -> N
     raise HiddenSuiteMissing(i18n.text(language, "official.hidden_missing", id=assignment.id, count=missing))
 
 
-def _loading_failure(broken: str | None, language: str) -> list[str]:
+def _loading_failure(broken: Sentence | None, language: str) -> list[str]:
     """The note saying why the submission could not be loaded: it is about the student's code
     (never a test's inputs), so the student copy of a report keeps it when hidden tests hide
     their own failures."""
     if broken is None:
         return []
-    reason = (sandbox_zh(broken) or broken) if language == "zh-CN" else broken
-    return [i18n.text(language, "located.not_imported", reason=reason)]
+    return [i18n.text(language, "located.not_imported", reason=broken)]
 
 
 def _fixed_limits_note(root: Path, assignment: Assignment, course: Course, language: str) -> list[str]:
@@ -244,6 +243,12 @@ def grade(
         isolation="none (in-process)" if in_process else watcher.isolation,
         tests=tests,
         duration_s=time.perf_counter() - started,
-        notes=[*notes, *_loading_failure(watcher.broken, language), *watcher.notes, *limits_note],
+        notes=[
+            *notes,
+            *_loading_failure(watcher.broken, language),
+            *(note.text(language) for note in watcher.notes),
+            *limits_note,
+        ],
+        loading_failure=watcher.broken,
         language=language,
     )

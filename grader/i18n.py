@@ -7,8 +7,10 @@ Chinese. A test's own findings are `Message`s, which carry both languages (`mess
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from grader.i18n_sandbox import SANDBOX_MESSAGES
 
 LANGUAGES = ("en", "zh-CN")
 
@@ -248,10 +250,60 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+for _language in LANGUAGES:  # one catalogue: the sandbox's sentences are kept in their own module
+    MESSAGES[_language].update(SANDBOX_MESSAGES[_language])
+
+
+@runtime_checkable
+class Localized(Protocol):
+    """A value said differently in each language (a `Message`, a `Sentence`, `Quoted` words)."""
+
+    def text(self, language: str) -> str:
+        """The value in `language`."""
+
+
 def text(language: str, key: str, **values: Any) -> str:
-    """The message `key` in `language` (English when the language is unknown), filled with values."""
+    """The message `key` in `language` (English when the language is unknown), filled with values;
+    a value that is itself `Localized` is said in the same language."""
     messages = MESSAGES.get(language, MESSAGES["en"])
-    return messages[key].format(**values)
+    localized = {k: v.text(language) if isinstance(v, Localized) else v for k, v in values.items()}
+    return messages[key].format(**localized)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A catalogue sentence by its code and parameters, said in any language: what errors carry,
+    so that code tests an error's kind (`key`) and never its text. `str()` is the English.
+
+    Attributes:
+        key: the catalogue's key ("sandbox.timed_out").
+        params: the values the sentence takes; a value may itself be `Localized`.
+    """
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, language: str) -> str:
+        """The sentence in `language`."""
+        return text(language, self.key, **self.params)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """Someone else's words (the student's, Python's): as they are in English, quoted in a
+    translation so that a reader sees they are not ours."""
+
+    words: str
+
+    def text(self, language: str) -> str:
+        """The words, quoted where the catalogue quotes them."""
+        return text(language, "quoted", words=self.words)
+
+    def __str__(self) -> str:
+        return self.words
 
 
 def hint(mistake: dict[str, Any], language: str) -> str:

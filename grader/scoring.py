@@ -98,6 +98,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     language: str = "en"
     schema_version: int = SCHEMA_VERSION
+    # staff only (never in to_dict): why the submission could not be loaded, as a code (`i18n.Sentence`)
+    loading_failure: i18n.Sentence | None = field(default=None, repr=False, compare=False)
 
     @property
     def score(self) -> float:

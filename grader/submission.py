@@ -9,12 +9,14 @@ from __future__ import annotations
 import importlib.util
 import sys
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from grader.config import Assignment, GradingSettings
 from grader.errors import SubmissionError
+from grader.i18n import Sentence
 from grader.layout import CourseLayout
 from grader.sandbox.recording import CallLog
 
@@ -34,17 +36,17 @@ class Submission(Protocol):
     def isolation(self) -> str: ...
 
     @property
-    def notes(self) -> list[str]: ...
+    def notes(self) -> Sequence[Sentence]: ...
 
     @property
-    def broken(self) -> str | None:
+    def broken(self) -> Sentence | None:
         """Why the submission could not be loaded (an import that failed), or None."""
 
     @property
     def calls(self) -> CallLog | None: ...
 
     @property
-    def not_started(self) -> str | None:
+    def not_started(self) -> Sentence | None:
         """Why the sandbox failed before any code of the student's ran (None when it did not)."""
 
     def forget_calls(self) -> None:
@@ -122,13 +124,13 @@ class InProcessSubmission:
     """A trusted module imported into this process (no isolation at all, nothing recorded)."""
 
     isolation = "none (in-process)"
-    broken: str | None = None
-    not_started: str | None = None
+    notes: tuple[Sentence, ...] = ()
+    broken: Sentence | None = None
+    not_started: Sentence | None = None
     calls: CallLog | None = None
 
     def __init__(self, module: ModuleType) -> None:
         self._module = module
-        self.notes: list[str] = []  # this submission's own (a list on the class is every instance's)
 
     def forget_calls(self) -> None:
         """Nothing is recorded in process."""

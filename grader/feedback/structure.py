@@ -8,7 +8,6 @@ the ones the test's own comparison used. A hidden test's student copy gets notic
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any
 
 from grader import analysis, compare, disclosure
@@ -92,13 +91,12 @@ def _position(draft: Draft) -> int | None:
     return made if 0 < made < MAX_CALLS_PER_FUNCTION else None
 
 
-def _failure_notice(text: str, function: str) -> Notice:
+def _failure_notice(error: SubmissionFailure, function: str) -> Notice:
     """A sandbox failure of a hidden test: an import that failed (before any hidden input
     existed, so its exception's type is named), or any other stop, by the function alone."""
-    imported = re.match(r"your code could not be imported: (\w+)", text)
-    if imported:
-        return Notice.of("hidden_not_imported", error_type=imported[1])
-    if text.startswith("importing your code"):
+    if error.code == "sandbox.not_imported":
+        return Notice.of("hidden_not_imported", error_type=error.params["type"])
+    if error.code in ("sandbox.import_slow", "sandbox.import_crashed"):
         return Notice.of("hidden_not_imported", error_type="TimeoutError")
     return Notice.of("hidden_failed", function=function)
 
@@ -113,7 +111,7 @@ def hidden_notices(draft: Draft) -> list[Notice]:
     if isinstance(error, SubmissionTimeout):
         return [Notice.of("hidden_timeout", function=function)]
     if isinstance(error, SubmissionFailure):
-        return [_failure_notice(str(error), function)]
+        return [_failure_notice(error, function)]
     position = _position(draft)
     wrong = Notice.of("hidden_call", function=function, position=position) if position else None
     if isinstance(error, compare.Mismatch) and error.arrays is not None:

@@ -28,6 +28,15 @@ MAX_WATCHED_ITEMS = 1_000  # a list or dict argument this long or shorter is wat
 # running one gives it up (sleeps, waits, does I/O), never at the usual 5 ms tick: so none can
 # run between the moment a call returns and the copy of its result (`frozen`).
 CALL_SWITCH_INTERVAL_S = 1e6
+SENTENCES: dict[str, str] = {}  # code -> English, from the grader's catalogue (the config's "sentences")
+
+
+def said(kind: type[BaseException], code: str, **params: Any) -> BaseException:
+    """An exception of `kind` saying the catalogue's sentence `code`: in English for the student's
+    code that reads it, with the code and parameters kept for the grader (`describe_error`)."""
+    error = kind(SENTENCES.get(code, code).format(**params))
+    error.grader_said = {"code": code, "params": params}  # type: ignore[attr-defined]
+    return error
 
 
 class Runner:
@@ -78,7 +87,7 @@ class Runner:
         if "raised" in answer:
             error = getattr(builtins, str(answer["raised"]), None)
             kind = error if isinstance(error, type) and issubclass(error, Exception) else RuntimeError
-            raise kind(f"the reference's {name} raised {answer['raised']} on these arguments")
+            raise said(kind, "child.reference_raised", name=name, raised=str(answer["raised"]))
         return wire.decode(answer.get("answer"), answer_blobs)
 
     def _call_out(self, name: str) -> Any:
@@ -125,7 +134,7 @@ class Runner:
 
     def from_handle(self, handle: Any) -> Any:
         if handle.id not in self.objects:
-            raise LookupError("an object from before your code was restarted")
+            raise said(LookupError, "child.lost_object")
         return self.objects[handle.id]
 
     def target(self, request: dict[str, Any]) -> Any:
@@ -146,7 +155,7 @@ class Runner:
             setattr(owner, name, value)
             return None
         if isinstance(owner, dict) and name not in owner:
-            raise AttributeError(f"your submission defines no {name!r}; check its name")
+            raise said(AttributeError, "child.no_name", name=name)
         attribute = owner[name] if isinstance(owner, dict) else getattr(owner, name)
         if request["op"] == "describe":
             return {"callable": True} if callable(attribute) else {"value": frozen(attribute)}
@@ -218,9 +227,10 @@ def array_digests(args: list[Any], kwargs: dict[str, Any]) -> dict[str, bytes]:
 
 def load_namespace(
     source_path: str, module_name: str, cells: list[str] | None
-) -> tuple[dict[str, Any], list[str]]:
-    """Import a .py file, or run a notebook's code cells in order; return (namespace, notes)."""
-    notes: list[str] = []
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Import a .py file, or run a notebook's code cells in order; return (namespace, notes), each
+    note a code of the grader's catalogue and its parameters."""
+    notes: list[dict[str, Any]] = []
     folder = os.path.dirname(source_path)
     sys.path.insert(0, folder)
     if cells is None:
@@ -228,7 +238,7 @@ def load_namespace(
         loader = importlib.machinery.SourceFileLoader(module_name, source_path)
         spec = importlib.util.spec_from_file_location(module_name, source_path, loader=loader)
         if spec is None or spec.loader is None:
-            raise ImportError(f"cannot import {source_path}")
+            raise said(ImportError, "child.cannot_import", path=source_path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[module_name] = module
         spec.loader.exec_module(module)
@@ -239,25 +249,38 @@ def load_namespace(
         kept = []
         for line in cell.splitlines():
             if line.lstrip().startswith(("%", "!")):
-                notes.append(f"cell {number}: skipped the IPython line {line.strip()[:40]!r}")
+                notes.append(
+                    {"code": "note.skipped_line", "params": {"cell": number, "line": line.strip()[:40]}}
+                )
                 kept.append("")
             else:
                 kept.append(line)
         try:
             exec(compile("\n".join(kept), f"<cell {number}>", "exec"), vars(module))
         except Exception as error:  # a broken cell is reported; later cells still run
-            notes.append(f"cell {number} raised {type(error).__name__}: {str(error)[:200]}")
+            raised = {"cell": number, "type": type(error).__name__, "message": str(error)[:200]}
+            notes.append({"code": "note.cell_raised", "params": raised})
     return vars(module), notes
 
 
 def describe_error(error: BaseException, source_path: str) -> dict[str, Any]:
-    """Type, message and the student's own frames of an exception."""
+    """Type, message and the student's own frames of an exception, and the code and parameters
+    of the sentence it says when the child made it (`said`)."""
     frames = [
-        f"line {frame.lineno} in {frame.name}: {(frame.line or '').strip()[:80]}"
+        {"line": frame.lineno, "name": frame.name, "code": (frame.line or "").strip()[:80]}
         for frame in traceback.extract_tb(error.__traceback__)
         if frame.filename == source_path or frame.filename.startswith("<cell")
     ]
-    return {"type": type(error).__name__, "message": str(error)[:500], "where": frames[-3:]}
+    described = {"type": type(error).__name__, "message": str(error)[:500], "where": frames[-3:]}
+    said = getattr(error, "grader_said", None)  # the student's code may set one too: plain data only
+    if not isinstance(said, dict):
+        return described
+    params = said.get("params")
+    if not isinstance(params, dict) or not isinstance(said.get("code"), str):
+        return described
+    if not all(type(key) is str and type(value) in (str, int, float) for key, value in params.items()):
+        return described
+    return {**described, "said": {"code": said["code"], "params": dict(params)}}
 
 
 def take_channel() -> tuple[int, int]:
@@ -299,8 +322,11 @@ def _reply(
         return {"id": header["id"], "error": describe_error(error, source_path)}, []
     try:
         tree = wire.encode(result, reply_blobs, runner.max_bytes, runner.to_handle)
-    except (wire.WireError, RecursionError) as error:
-        return {"id": header["id"], "invalid": str(error)}, []
+    except wire.WireError as error:
+        return {"id": header["id"], "invalid": {"code": error.code, "params": error.params}}, []
+    except RecursionError:
+        nested = {"depth": wire.MAX_DEPTH, "count": f"{wire.MAX_VALUES:,}"}
+        return {"id": header["id"], "invalid": {"code": "wire.nested", "params": nested}}, []
     reply = {"id": header["id"], "ok": tree}
     if runner.modified:
         reply["modified"] = runner.modified[:16]
@@ -310,6 +336,7 @@ def _reply(
 def main() -> None:
     with open(sys.argv[1], encoding="utf-8") as config_file:
         config = json.load(config_file)
+    SENTENCES.update(config.get("sentences") or {})
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import confine
     import numpy  # noqa: F401  (loaded before the limits and filters)
@@ -321,7 +348,7 @@ def main() -> None:
     confine.set_limits(config["limits"])
     seccomp = confine.install_seccomp()
     if config.get("audit_hook", True):
-        confine.install_audit_hook(config["work_folder"])
+        confine.install_audit_hook(config["work_folder"], said)
     os.chdir(config["work_folder"])
     builtins.input = _no_input  # type: ignore[assignment]
     # confined, and nothing of the student's has run yet: a death before this frame is never theirs
@@ -341,7 +368,7 @@ def main() -> None:
 
 
 def _no_input(prompt: object = "") -> str:
-    raise EOFError("input() has no one to answer it while grading")
+    raise said(EOFError, "child.no_input")
 
 
 if __name__ == "__main__":

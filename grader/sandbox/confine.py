@@ -23,6 +23,7 @@ import os
 import platform
 import struct
 import sys
+from collections.abc import Callable
 from typing import Any
 
 # System calls allowed without looking at their arguments (names from the kernel's tables).
@@ -247,8 +248,13 @@ _BLOCKED_EVENTS = {
 }
 
 
-def install_audit_hook(work_folder: str) -> None:
-    """Refuse writes outside the work folder and process, network or ctypes escapes (defence in depth)."""
+def install_audit_hook(work_folder: str, said: Callable[..., BaseException]) -> None:
+    """Refuse writes outside the work folder and process, network or ctypes escapes (defence in depth).
+
+    Args:
+        work_folder: the only folder the child may write in.
+        said: makes the exception of a catalogue code (`child.said`), as `said(kind, code, **params)`.
+    """
     root = os.path.realpath(work_folder) + os.sep
     allowed = {"/dev/null"}
 
@@ -263,11 +269,11 @@ def install_audit_hook(work_folder: str) -> None:
             path, mode, flags = args
             writing = (mode and any(c in str(mode) for c in "wax+")) or (flags or 0) & 0o3
             if writing and path is not None and not inside(path):
-                raise PermissionError(f"writing outside the sandbox is not allowed: {path}")
+                raise said(PermissionError, "child.write_outside", path=str(path))
         elif event in _WRITE_EVENTS:
             if args and not inside(args[0]):
-                raise PermissionError(f"{event} outside the sandbox is not allowed")
+                raise said(PermissionError, "child.outside", event=event)
         elif event in _BLOCKED_EVENTS:
-            raise PermissionError(f"{event} is not allowed while grading")
+            raise said(PermissionError, "child.not_allowed", event=event)
 
     sys.addaudithook(hook)

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from grader.caches import Memo
 from grader.errors import IsolationRefused
+from grader.i18n import Sentence
 
 BUBBLEWRAP, USER_ID, PROCESS = "bubblewrap", "unprivileged uid", "child process"
 CHOICES = {"auto": None, "bubblewrap": BUBBLEWRAP, "uid": USER_ID, "process": PROCESS}
@@ -132,7 +133,7 @@ def choose(preference: str, protected: list[Path], official: bool) -> Isolation:
     wanted = CHOICES[preference]
     isolation = _best(protected) if wanted is None else _exactly(wanted, protected)
     if official and not isolation.strong:
-        raise IsolationRefused(f"an official grade needs strong isolation, but here {isolation.weakness}.")
+        raise IsolationRefused(Sentence("isolation.official_weak", {"weakness": isolation.weakness}))
     return isolation
 
 
@@ -156,24 +157,20 @@ def _exactly(level: str, protected: list[Path]) -> Isolation:
     if level == BUBBLEWRAP:
         if not bubblewrap_works():
             problem = bubblewrap_problem() or "it does not work here"
-            raise IsolationRefused(f"course.yml asks for bubblewrap, but {problem}; {UPGRADE}.")
+            raise IsolationRefused(
+                Sentence("isolation.no_bubblewrap", {"problem": problem, "upgrade": UPGRADE})
+            )
         return Isolation(BUBBLEWRAP)
     if level == PROCESS:
         return Isolation(PROCESS, AS_YOURSELF)
     if not _is_root():
-        raise IsolationRefused("course.yml asks for the unprivileged-uid level, which needs root.")
+        raise IsolationRefused(Sentence("isolation.uid_needs_root"))
     for path in interpreter_paths():
         if not reachable_by_others(path):
-            raise IsolationRefused(
-                f"the unprivileged-uid level needs the interpreter readable by other users, and "
-                f"{path} is not; install Python system-wide (or in a folder others can traverse)."
-            )
+            raise IsolationRefused(Sentence("isolation.interpreter_hidden", {"path": str(path)}))
     scratch = Path(tempfile.gettempdir())
     if not reachable_by_others(scratch):
-        raise IsolationRefused(
-            f"the unprivileged-uid level gives each child a folder in {scratch}, which other users "
-            "cannot reach; set TMPDIR to a folder they can (such as /tmp)."
-        )
+        raise IsolationRefused(Sentence("isolation.scratch_hidden", {"scratch": str(scratch)}))
     exposed = [path for path in protected if path.exists() and reachable_by_others(path)]
     if exposed:
         return Isolation(
@@ -295,7 +292,7 @@ class UserIds:
             kill_processes(uid)  # a child that outlived a grader killed abruptly
             clean_scratch(uid)
             return uid, fd
-        raise IsolationRefused(f"all {len(UID_RANGE)} sandbox uids are in use; grade fewer at once.")
+        raise IsolationRefused(Sentence("isolation.uids_taken", {"count": len(UID_RANGE)}))
 
 
 def kill_processes(uid: int) -> None:

@@ -51,7 +51,20 @@ class Limits:
 
 
 class WireError(Exception):
-    """A value that is not plain data, or a frame that cannot be read."""
+    """A value that is not plain data, or a frame that cannot be read.
+
+    It carries a code of the grader's message catalogue (`grader.i18n_sandbox`, "wire.*") and its
+    parameters, never a sentence: the child sends them across and the grader says them.
+
+    Args:
+        code: the catalogue's key.
+        params: plain values the sentence takes.
+    """
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code, params)
+        self.code = code
+        self.params = params
 
 
 class Handle:
@@ -96,7 +109,7 @@ def encode(value: Any, blobs: list[bytes], max_bytes: int, to_handle: Any = None
         return items if kind is list else {"tuple": items}
     if kind is dict:
         if not all(type(key) is str for key in value):
-            raise WireError("a dict with keys that are not all str")
+            raise WireError("wire.dict_keys")
         return {"dict": {key: encode(item, blobs, max_bytes, to_handle) for key, item in value.items()}}
     if kind is np.ndarray:
         return _encode_array(value, blobs, max_bytes)
@@ -108,16 +121,14 @@ def encode(value: Any, blobs: list[bytes], max_bytes: int, to_handle: Any = None
         handle = to_handle(value)
         if handle is not None:
             return {"handle": handle.id, "type": handle.type_name}
-    raise WireError(f"a {_type_name(value)}")
+    raise WireError("wire.type", type=_type_name(value))
 
 
 def _encode_array(array: np.ndarray, blobs: list[bytes], max_bytes: int) -> Any:
     if array.dtype.kind not in NUMERIC_KINDS or array.dtype.fields is not None:
-        raise WireError(f"an array of {array.dtype}, not numbers")
+        raise WireError("wire.array_kind", dtype=str(array.dtype))
     if array.nbytes > max_bytes:
-        raise WireError(
-            f"an array of {array.nbytes / 2**20:.0f} MB (the limit is {max_bytes / 2**20:.0f} MB)"
-        )
+        raise WireError("wire.array_size", mb=f"{array.nbytes / 2**20:.0f}", limit=f"{max_bytes / 2**20:.0f}")
     contiguous = array if array.flags.c_contiguous else array.copy(order="C")
     header = io.BytesIO()  # the .npy header, then the raw C-order bytes, copied once
     np.lib.format.write_array_header_1_0(header, np.lib.format.header_data_from_array_1_0(contiguous))
@@ -147,17 +158,17 @@ class _Decoder:
     def value(self, tree: Any, depth: int) -> Any:
         self.count += 1
         if depth > MAX_DEPTH or self.count > MAX_VALUES:
-            raise WireError(f"a value nested deeper than {MAX_DEPTH} or with over {MAX_VALUES:,} items")
+            raise WireError("wire.nested", depth=MAX_DEPTH, count=f"{MAX_VALUES:,}")
         if tree is None or type(tree) in (bool, str, int):
             return tree
         if type(tree) is list:
             return [self.value(item, depth + 1) for item in tree]
         if type(tree) is not dict or len(tree) not in (1, 2):
-            raise WireError("a malformed value")
+            raise WireError("wire.malformed_value", detail="")
         try:
             return self._tagged(tree, depth)
         except (TypeError, ValueError, IndexError, AttributeError, KeyError) as error:
-            raise WireError(f"a malformed value ({error})") from None
+            raise WireError("wire.malformed_value", detail=f" ({error})") from None
 
     def _tagged(self, tree: dict[str, Any], depth: int) -> Any:
         if "float" in tree:
@@ -173,7 +184,7 @@ class _Decoder:
         if "handle" in tree:
             handle = Handle(int(tree["handle"]), str(tree.get("type", "object")))
             return self.from_handle(handle) if self.from_handle else handle
-        raise WireError("a malformed value")
+        raise WireError("wire.malformed_value", detail="")
 
 
 def _decode_array(blob: Any) -> np.ndarray:
@@ -186,13 +197,13 @@ def _decode_array(blob: Any) -> np.ndarray:
             raise ValueError(f"version {version}")
         shape, fortran_order, dtype = np.lib.format.read_array_header_1_0(stream)
     except (ValueError, OSError, SyntaxError) as error:
-        raise WireError(f"an unreadable array ({error})") from None
+        raise WireError("wire.unreadable_array", error=str(error)) from None
     if dtype.hasobject or dtype.kind not in NUMERIC_KINDS or fortran_order:
-        raise WireError(f"an array of {dtype}, not numbers")
+        raise WireError("wire.array_kind", dtype=str(dtype))
     count = int(np.prod(shape, dtype=np.int64))
     offset = stream.tell()
     if len(view) - offset != count * dtype.itemsize:
-        raise WireError("an array whose size does not match its header")
+        raise WireError("wire.array_mismatch")
     return np.frombuffer(view, dtype=dtype, count=count, offset=offset).reshape(shape)
 
 
@@ -233,7 +244,7 @@ def read_frame(fd: int, max_bytes: int) -> tuple[dict[str, Any], list[memoryview
     """
     (size,) = struct.unpack("<Q", read_exactly(fd, 8))
     if size > max_bytes:
-        raise WireError(f"a frame of {size / 2**20:.0f} MB (the limit is {max_bytes / 2**20:.0f} MB)")
+        raise WireError("wire.frame_size", mb=f"{size / 2**20:.0f}", limit=f"{max_bytes / 2**20:.0f}")
     return parse_frame(read_exactly(fd, size))
 
 
@@ -258,7 +269,7 @@ def parse_frame(payload: bytes | bytearray) -> tuple[dict[str, Any], list[memory
     try:
         (header_size,) = struct.unpack_from("<I", payload)
         if header_size > MAX_HEADER_BYTES:
-            raise WireError(f"a header of {header_size / 2**20:.0f} MB")
+            raise WireError("wire.header_size", mb=f"{header_size / 2**20:.0f}")
         view = memoryview(payload)
         header = json.loads(bytes(view[4 : 4 + header_size]))
         offset, blobs = 4 + header_size, []
@@ -266,7 +277,7 @@ def parse_frame(payload: bytes | bytearray) -> tuple[dict[str, Any], list[memory
             blobs.append(view[offset : offset + size])
             offset += size
     except (struct.error, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
-        raise WireError(f"a malformed frame ({type(error).__name__})") from None
+        raise WireError("wire.malformed_frame", detail=f" ({type(error).__name__})") from None
     if not isinstance(header, dict) or offset != len(payload):
-        raise WireError("a malformed frame")
+        raise WireError("wire.malformed_frame", detail="")
     return header, blobs

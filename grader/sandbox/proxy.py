@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from grader.config import GradingSettings
+from grader.i18n import Quoted, Sentence
+from grader.i18n_sandbox import WIRE_CODES
 from grader.sandbox import policy, protocol
 from grader.sandbox.client import Channel
-from grader.sandbox.errors import SubmissionFailure, raise_student_error
+from grader.sandbox.errors import SubmissionFailure, clean, from_wire, raise_student_error, wire_sentence
 from grader.sandbox.recording import Call, CallLog
 from grader.sandbox.timing import Budget, TimeLimits
 
@@ -61,10 +63,8 @@ class Connection:
                 call.error = str(reply["error"].get("type"))
             raise_student_error(label, reply["error"] if isinstance(reply["error"], dict) else {})
         if "invalid" in reply:
-            raise SubmissionFailure(
-                f"{label} returned {reply['invalid']}, expected numbers, strings, NumPy arrays, "
-                "or lists, tuples and dicts of them"
-            )
+            what = from_wire(reply["invalid"], WIRE_CODES) or Quoted(clean(reply["invalid"], 300))
+            raise SubmissionFailure("sandbox.invalid", function=label, what=what)
         if call is not None:
             call.result, call.reply_blobs = reply.get("ok"), reply_blobs
             modified = reply.get("modified")
@@ -72,7 +72,7 @@ class Connection:
         try:
             return protocol.decode(reply.get("ok"), reply_blobs, self._remote_object)
         except protocol.WireError as error:
-            raise SubmissionFailure(f"{label} returned {error}") from None
+            raise SubmissionFailure("sandbox.returned", function=label, what=wire_sentence(error)) from None
 
     def _handle_of(self, value: Any) -> protocol.Handle | None:
         return value._wire_handle() if isinstance(value, RemoteObject) else None
@@ -130,7 +130,7 @@ class RemoteObject:
 
     def _wire_handle(self) -> protocol.Handle:
         if self._generation != self._connection.channel.generation:
-            raise SubmissionFailure(f"this {self._handle.type_name} was lost when your code was restarted")
+            raise SubmissionFailure("sandbox.lost", type=self._handle.type_name)
         return self._handle
 
     def __getattr__(self, name: str) -> Any:
@@ -187,17 +187,17 @@ class SandboxedSubmission:
         return self._connection.channel.isolation
 
     @property
-    def notes(self) -> list[str]:
+    def notes(self) -> list[Sentence]:
         """What happened while loading: skipped IPython lines, notebook cells that raised."""
         return list(self._connection.channel.notes)
 
     @property
-    def broken(self) -> str | None:
+    def broken(self) -> Sentence | None:
         """Why the submission could not be loaded (every call then fails for it), or None."""
         return self._connection.channel.broken
 
     @property
-    def not_started(self) -> str | None:
+    def not_started(self) -> Sentence | None:
         """Why the sandbox failed before the student's code ran (not the student's doing), or None."""
         return self._connection.channel.not_started
 
@@ -228,8 +228,8 @@ class SandboxedSubmission:
 
     def limit_time(self, limits: TimeLimits, budget: Budget) -> None:
         """From now on, calls get `limits` and the submission `budget` (`grader.limits`)."""
-        channel = self._connection.channel
-        channel.time_limits, channel.budget = limits, budget
+        keeper = self._connection.channel.keeper
+        keeper.limits, keeper.budget = limits, budget
 
     def charged_to(self, budget: Budget) -> contextlib.AbstractContextManager[None]:
         """Within the block, the child's time is charged to `budget` (a containment rerun's)."""
@@ -238,12 +238,12 @@ class SandboxedSubmission:
     def times(self) -> tuple[float, float | None, dict[str, float]]:
         """(wall time spent in the child, the last start's time, each label's slowest call since
         `forget_times`), as `course release` records the reference's (`grader.timings`)."""
-        channel = self._connection.channel
-        return channel.budget.spent_s, channel.startup_s, dict(channel.slowest)
+        keeper = self._connection.channel.keeper
+        return keeper.budget.spent_s, keeper.startup_s, dict(keeper.slowest)
 
     def forget_times(self) -> None:
         """Start each label's slowest call afresh (at the start of each test)."""
-        self._connection.channel.slowest.clear()
+        self._connection.channel.keeper.slowest.clear()
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):

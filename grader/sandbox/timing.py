@@ -6,7 +6,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -66,22 +69,16 @@ class FixedLimits:
 
 def budget_spent(budget: Budget) -> SubmissionTimeout:
     """The timeout of a call made once `budget` is spent, naming the reference's time if it has one."""
-    text = f"the {budget.limit_s:g} s time budget of the whole submission is spent"
     if budget.reference_s is None:
-        return SubmissionTimeout(text)
-    text += f" (the reference solution takes {budget.reference_s:g} s)"
+        return SubmissionTimeout("sandbox.budget_spent", limit=f"{budget.limit_s:g}")
     return SubmissionTimeout(
-        text, "timeout.budget_reference", limit=f"{budget.limit_s:g}", reference=f"{budget.reference_s:g}"
+        "timeout.budget_reference", limit=f"{budget.limit_s:g}", reference=f"{budget.reference_s:g}"
     )
 
 
 def idle_timeout(label: str) -> SubmissionTimeout:
     """The timeout of a call to a function whose earlier call used its whole limit idle."""
-    return SubmissionTimeout(
-        f"{label} spent its whole time limit idle (sleeping or waiting, not computing); not called again",
-        "timeout.idle",
-        function=label,
-    )
+    return SubmissionTimeout("timeout.idle", function=label)
 
 
 def call_timed_out(label: str, limit: float, call: CallLimit, budget: Budget) -> SubmissionTimeout:
@@ -89,12 +86,10 @@ def call_timed_out(label: str, limit: float, call: CallLimit, budget: Budget) ->
     reference's time when the limit came from it), or less where `budget` had less left."""
     if limit < call.seconds:
         return budget_spent(budget)
-    text = f"{label} timed out after {limit:g} s"
     if call.reference_s is None:
-        return SubmissionTimeout(text)
-    text += f", its limit (the reference solution takes {call.reference_s:g} s for this call)"
+        return SubmissionTimeout("sandbox.timed_out", function=label, limit=f"{limit:g}")
     return SubmissionTimeout(
-        text, "timeout.call_reference", function=label, limit=f"{limit:g}", reference=f"{call.reference_s:g}"
+        "timeout.call_reference", function=label, limit=f"{limit:g}", reference=f"{call.reference_s:g}"
     )
 
 
@@ -179,3 +174,114 @@ class IdleWatch:
         busy = busy_s(self.pid)
         own = now - self.since - (excused - self.excused_at_mark)
         return busy is not None and own > 0 and busy - self.busy_at_mark < IDLE_SHARE * own
+
+
+TIMEOUTS_BEFORE_GIVING_UP = 2  # per function: later calls fail at once instead of waiting again
+# ... but once, where the call that timed out was idle (it slept or waited: it would again)
+
+
+class CallTimer:
+    """One call's time: its deadline (moved by the call-outs excused), and what it cost the student.
+
+    Args:
+        label: the call's label ("conv_forward").
+        call: its limit.
+        limit: the seconds it may take now (its own limit, or less where the budget has less left).
+        started: when it started, on the keeper's clock.
+    """
+
+    def __init__(self, label: str, call: CallLimit, limit: float, started: float) -> None:
+        self.label, self.call, self.limit, self.started = label, call, limit, started
+        self.deadline = started + limit
+        self.excused = 0.0  # the reference's time answering call-outs: not the student's
+
+    def excuse(self, seconds: float, cap: float) -> None:
+        """A call-out's answer took `seconds`: up to `cap` of it moves the deadline and is not charged."""
+        excused = min(seconds, cap)
+        self.excused += excused
+        self.deadline += excused
+
+    def took(self, now: float) -> float:
+        """The student's time so far."""
+        return now - self.started - self.excused
+
+
+class Timekeeper:
+    """The time of one submission's children: each call's deadline, the budget charged, each
+    label's slowest call, the labels that timed out too often, and the last start's time.
+
+    Args:
+        settings: course.yml `grading:` (the fixed limits until `grader.limits` sets others).
+        clock: monotonic seconds; tests inject one, so that nothing sleeps.
+    """
+
+    def __init__(self, settings: GradingSettings, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.limits: TimeLimits = FixedLimits(settings)  # or grader.limits.ReferenceLimits
+        self.budget = Budget(settings.submission_time_limit_s)  # wall time inside the child
+        self.slowest: dict[str, float] = {}  # label -> its slowest answered call (for timings.json)
+        self.timeouts: dict[str, int] = {}
+        self.idle: set[str] = set()  # functions whose call timed out idle (`IdleWatch`)
+        self.startup_s: float | None = None  # the last start's wall time, to the submission's hello
+
+    @property
+    def remaining_s(self) -> float:
+        """What is left of the budget."""
+        return self.budget.remaining_s
+
+    def refuse(self, label: str) -> None:
+        """Before a call: refuse it when its label timed out too often or the budget is spent.
+
+        Raises:
+            SubmissionTimeout: naming why.
+        """
+        if label in self.idle:
+            raise idle_timeout(label)
+        if self.timeouts.get(label, 0) >= TIMEOUTS_BEFORE_GIVING_UP:
+            raise SubmissionTimeout("sandbox.gave_up", function=label, count=TIMEOUTS_BEFORE_GIVING_UP)
+        if self.remaining_s <= 0:
+            raise budget_spent(self.budget)
+
+    def start(self, label: str) -> CallTimer:
+        """A call labelled `label` starts now."""
+        call = self.limits.call(label)
+        return CallTimer(label, call, min(call.seconds, self.remaining_s), self.clock())
+
+    def excuse(self, timer: CallTimer, callout: str, asked: float) -> None:
+        """The reference answered a call-out of `callout` asked at `asked`: excused up to its limit."""
+        timer.excuse(self.clock() - asked, self.limits.callout(callout))
+
+    def answered(self, timer: CallTimer) -> None:
+        """The call returned: its time is its label's slowest if it is."""
+        took = timer.took(self.clock())
+        self.slowest[timer.label] = max(self.slowest.get(timer.label, 0.0), took)
+
+    def charge(self, timer: CallTimer) -> None:
+        """The call ended (however): its time, call-outs excused, is charged to the budget."""
+        self.budget.spent_s += timer.took(self.clock())
+
+    def timed_out(self, timer: CallTimer, idle: bool = False) -> SubmissionTimeout:
+        """The call ran past its deadline: counted against its label (an `idle` one is not called
+        again); the timeout to raise."""
+        self.timeouts[timer.label] = self.timeouts.get(timer.label, 0) + 1
+        if idle:
+            self.idle.add(timer.label)
+        return call_timed_out(timer.label, timer.limit, timer.call, self.budget)
+
+    def started(self, launched_at: float, ready_at: float | None) -> None:
+        """A child's start, from its launch to its hello (`ready_at`, when it came; else now), is
+        the submission's time; a successful one is recorded as the last start's."""
+        ended = self.clock() if ready_at is None else ready_at
+        if ready_at is not None:
+            self.startup_s = ready_at - launched_at
+        self.budget.spent_s += ended - launched_at
+
+    @contextlib.contextmanager
+    def charged_to(self, budget: Budget) -> Iterator[None]:
+        """Within the block, the child's time is charged to `budget` instead (a containment rerun
+        has its own, so that a failing function never spends the rest's time)."""
+        kept, self.budget = self.budget, budget
+        try:
+            yield
+        finally:
+            self.budget = kept

@@ -33,7 +33,7 @@ class Watch:
         self.opened_after_collection = len(opened)
         found = config.stash.get(LIMITS, {}).get("vec")
         channel = opened[0]._connection.channel
-        self.limits_shared = isinstance(found, ReferenceLimits) and channel.time_limits is found
+        self.limits_shared = isinstance(found, ReferenceLimits) and channel.keeper.limits is found
 
 
 def test_grade_starts_the_child_before_pytest_and_the_run_uses_it(tmp_path):

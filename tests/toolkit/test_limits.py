@@ -280,7 +280,7 @@ def test_a_call_that_timed_out_idle_is_not_called_again_one_that_computed_is(tmp
             handle.nap()
         with pytest.raises(SubmissionTimeout) as idle:
             handle.nap()
-        assert idle.value.key == "timeout.idle"
+        assert idle.value.code == "timeout.idle"
         assert str(idle.value) == i18n.text("en", "timeout.idle", function="nap")
         for _ in range(2):
             with pytest.raises(SubmissionTimeout, match="spin timed out after 1 s"):

@@ -2,20 +2,29 @@
 (the sandbox's sentences included) and a zh-CN report of failing work on the fixture course."""
 
 import ast
+import json
 import re
+import shutil
+import string
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from grader import reasons
+from grader import i18n, reasons
+from grader.check import check_stub
 from grader.compare import Failure, Mismatch, assert_close, assert_shape, expect, expect_raises, fail
 from grader.config import load_course
+from grader.errors import ConfigError, IsolationRefused
 from grader.grading import grade
-from grader.i18n import Message, message, render
+from grader.i18n import Message, Sentence, message, render
+from grader.i18n_sandbox import CHILD_CODES, NOTE_CODES, WIRE_CODES
 from grader.lint import english, english_only
-from grader.sandbox import SubmissionFailure, SubmissionTimeout
-from grader.sandbox.errors import raise_student_error
+from grader.sandbox import SubmissionCrashed, SubmissionFailure, SubmissionTimeout
+from grader.sandbox.child import describe_error
+from grader.sandbox.client import import_failure
+from grader.sandbox.errors import raise_student_error, wire_sentence
+from grader.sandbox.protocol import WireError
 from grader.testing import assert_gradient
 
 from .conftest import fixture_course
@@ -100,7 +109,7 @@ def test_the_students_exception_is_quoted_and_placed_in_chinese():
             {
                 "type": "ValueError",
                 "message": "operands could not be broadcast",
-                "where": ["line 3 in f: y = x + b"],
+                "where": [{"line": 3, "name": "f", "code": "y = x + b"}],
             },
         )
     assert (
@@ -116,96 +125,166 @@ def test_the_students_exception_is_quoted_and_placed_in_chinese():
     assert zh(caught.value) == "zero_pad 还没有实现（仍是 raise NotImplementedError）"
 
 
+def _returned_a(type_name: str) -> Sentence:
+    return wire_sentence(WireError("wire.type", type=type_name))
+
+
 @pytest.mark.parametrize(
-    ("error", "chinese"),
+    ("error", "english_text", "chinese"),
     [
-        (SubmissionTimeout("conv_forward timed out after 2 s"), "conv_forward 运行超过 2 秒，已被终止"),
         (
-            SubmissionTimeout("the 60 s time budget of the whole submission is spent"),
+            SubmissionTimeout("sandbox.timed_out", function="conv_forward", limit="2"),
+            "conv_forward timed out after 2 s",
+            "conv_forward 运行超过 2 秒，已被终止",
+        ),
+        (
+            SubmissionTimeout("sandbox.budget_spent", limit="60"),
+            "the 60 s time budget of the whole submission is spent",
             "整份提交的 60 秒运行时间已经用完",
         ),
         (
-            SubmissionFailure("train ended the process: the process was killed by SIGXCPU (CPU time limit)"),
+            SubmissionCrashed(
+                "sandbox.crashed", function="train", exit=Sentence("sandbox.exit.cpu", {"signal": "SIGXCPU"})
+            ),
+            "train ended the process: the process was killed by SIGXCPU (CPU time limit)",
             "train 使进程结束：进程被信号 SIGXCPU 终止（CPU 时间超限）",
         ),
         (
             SubmissionFailure(
-                "your code could not be imported: SyntaxError: invalid syntax (line 4 in <module>: def f()"
+                "sandbox.not_imported",
+                **import_failure(
+                    {
+                        "type": "SyntaxError",
+                        "message": "invalid syntax",
+                        "where": [{"line": 4, "name": "<module>", "code": "def f("}],
+                    }
+                ).params,
             ),
+            "your code could not be imported: SyntaxError: invalid syntax (line 4 in <module>: def f()",
             '你的代码无法导入：SyntaxError："invalid syntax"（<module> 第 4 行：`def f(`）',
         ),
         (
-            SubmissionFailure("im2col wrote more than 8 MB or 10,000 files (the limit); it was stopped"),
+            SubmissionFailure("sandbox.disk", function="im2col", mb=8, count="10,000"),
+            "im2col wrote more than 8 MB or 10,000 files (the limit); it was stopped",
             "已被终止",
         ),
-        (SubmissionFailure("relu_forward returned a function"), "relu_forward 返回了function 类型的对象"),
+        (
+            SubmissionFailure("sandbox.returned", function="relu_forward", what=_returned_a("function")),
+            "relu_forward returned a function",
+            "relu_forward 返回了function 类型的对象",
+        ),
     ],
 )
-def test_the_sandboxs_sentences_are_said_in_chinese(error, chinese):
+def test_the_sandboxs_sentences_are_said_in_chinese(error, english_text, chinese):
+    """The sandbox's errors carry a code: the catalogue says them, unchanged in English."""
     status, reason = reasons.failure_reason(error, "zh-CN")
     assert chinese in reason and not english(reason)
     assert status == ("timeout" if isinstance(error, SubmissionTimeout) else "failed")
-    assert reasons.failure_reason(error, "en")[1] == str(error)
+    assert reasons.failure_reason(error, "en")[1] == str(error) == english_text
 
 
-STAFF_ONLY = {"IsolationRefused", "ValueError"}  # exit code 3, or bad input to the toolkit: never a reason
+CODE = re.compile(r"(sandbox|wire|child|note|timeout|isolation)\.(?!py$)[a-z_.]+")  # not "child.py"
 
 
-def _sandbox_sentences() -> list[tuple[str, list[str]]]:
-    """The literal words of every message grader/sandbox/ raises, or keeps as `broken`, that can
-    reach a report (what the staff alone reads is left out)."""
+def _codes_used() -> list[tuple[str, str]]:
+    """(where, code) of every string in grader/sandbox/ that names a catalogue code."""
     found = []
     for path in sorted(SANDBOX.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            value = None
-            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
-                kind = ast.unparse(node.exc.func)
-                value = (
-                    None
-                    if kind in STAFF_ONLY or "closed the channel" in ast.unparse(node)
-                    else node.exc.args[0]
-                )
-            elif isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Attribute) and t.attr == "broken" for t in node.targets
-            ):
-                value = node.value
-            if isinstance(value, (ast.JoinedStr, ast.Constant)):
-                parts = value.values if isinstance(value, ast.JoinedStr) else [value]
-                words = [str(p.value).strip() for p in parts if isinstance(p, ast.Constant)]
-                found.append((f"{path.name}:{node.lineno}", [w for w in words if len(w) > 3]))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and CODE.fullmatch(node.value):
+                found.append((f"{path.name}:{node.lineno}", node.value))
     return found
 
 
-def test_every_sentence_of_the_sandbox_has_a_chinese_rule():
-    """A new or reworded message in grader/sandbox/ fails here until grader/reasons.py says it in
-    Chinese: each literal part of it appears in one of the rules' patterns."""
-    tables = [*reasons.SANDBOX, *reasons.WIRE, *reasons.CHILD]
-    patterns = [
-        re.sub(r"\\(.)", r"\1", pattern) for pattern in [*(p for p, _ in tables), reasons.RAISED_BY.pattern]
-    ]
-    sentences = [(where, words) for where, words in _sandbox_sentences() if words]
-    assert len(sentences) >= 25
-    missing = [
-        (where, word) for where, words in sentences for word in words if not any(word in p for p in patterns)
-    ]
-    assert not missing
+def _raised_sentences() -> list[str]:
+    """Where grader/sandbox/ raises one of its own errors with a finished sentence, not a code."""
+    own = {"SubmissionFailure", "SubmissionTimeout", "SubmissionCrashed", "ChannelCorrupted", "WireError"}
+    own |= {"IsolationRefused", "SandboxBroken"}  # the sandbox's GraderErrors: a catalogue Sentence
+    found = []
+    for path in sorted(SANDBOX.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and ast.unparse(node.func).split(".")[-1] in own and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.Call) and ast.unparse(first.func) == "Sentence" and first.args:
+                    first = first.args[0]
+                if not (isinstance(first, ast.Constant) and CODE.fullmatch(str(first.value))):
+                    found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_the_sandbox_says_codes_of_the_catalogue_never_sentences():
+    """Every code grader/sandbox/ names is in the catalogue in both languages, and none of its errors
+    is raised with a sentence of its own (a reworded sentence changes the catalogue alone)."""
+    used = _codes_used()
+    assert len({code for _, code in used}) >= 45
+    assert not [(where, code) for where, code in used if code not in i18n.MESSAGES["en"]]
+    assert not _raised_sentences()
+    assert set(CHILD_CODES + NOTE_CODES + WIRE_CODES) <= set(i18n.MESSAGES["zh-CN"])
+
+
+def test_every_catalogue_key_has_both_languages_and_renders_with_its_params():
+    assert set(i18n.MESSAGES["en"]) == set(i18n.MESSAGES["zh-CN"])
+    for key, template in i18n.MESSAGES["en"].items():
+        fields = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+        values = {name: f"<{name}>" for name in fields}
+        for language in i18n.LANGUAGES:
+            said = i18n.Sentence(key, values).text(language)
+            assert all(
+                value in said
+                for name, value in values.items()
+                if name != "type" or key != "sandbox.raised_by"
+            )
+
+
+def test_a_sentence_says_its_parameters_in_its_own_language():
+    """A parameter that is itself a sentence (how the process ended) or quoted words is said in the
+    sentence's language; plain values are said as they are."""
+    ended = i18n.Sentence("sandbox.exit.code", {"code": 3})
+    said = i18n.Sentence("sandbox.import_crashed", {"exit": ended, "complaint": " (bwrap: no)"})
+    assert (
+        said.text("en")
+        == str(said)
+        == "importing your code ended the process: the process exited with code 3 (bwrap: no)"
+    )
+    assert said.text("zh-CN") == "导入你的代码时进程结束：进程以退出码 3 退出 (bwrap: no)"
+    quoted = i18n.Sentence(
+        "sandbox.raised", {"function": "f", "type": "KeyError", "message": i18n.Quoted("'a'"), "where": ""}
+    )
+    assert (
+        quoted.text("en") == "f raised KeyError: 'a'" and quoted.text("zh-CN") == "f 抛出了 KeyError：\"'a'\""
+    )
 
 
 @pytest.mark.parametrize(
-    ("english_text", "chinese"),
+    ("said", "chinese"),
     [
         (
-            "your submission defines no 'conv_forward'; check its name",
+            {"code": "child.no_name", "params": {"name": "conv_forward"}},
             "你的提交中没有定义 'conv_forward'：请检查名字是否拼对",
         ),
-        ("writing outside the sandbox is not allowed: /etc/x", '不允许在沙箱外写文件："/etc/x"'),
-        ("socket.connect is not allowed while grading", "评分时不允许 socket.connect"),
+        ({"code": "child.write_outside", "params": {"path": "/etc/x"}}, '不允许在沙箱外写文件："/etc/x"'),
+        ({"code": "child.not_allowed", "params": {"event": "socket.connect"}}, "评分时不允许 socket.connect"),
+        ({"code": "child.no_name", "params": {}}, '"forged"'),  # a code without its params: quoted
+        ({"code": "sandbox.budget_spent", "params": {"limit": "1"}}, '"forged"'),  # not the child's code
+        ({"code": "child.no_name", "params": {"name": ["a"]}}, '"forged"'),  # not plain
     ],
 )
-def test_the_childs_own_words_in_a_students_exception_are_chinese(english_text, chinese):
-    with pytest.raises(AttributeError, match="sandbox|grading|defines") as caught:
-        raise_student_error("f", {"type": "AttributeError", "message": english_text})
+def test_the_childs_own_words_in_a_students_exception_are_chinese(said, chinese):
+    """The child sends its sentence's code and params; anything else is the student's, quoted."""
+    with pytest.raises(AttributeError) as caught:
+        raise_student_error("f", {"type": "AttributeError", "message": "forged", "said": said})
     assert zh(caught.value) == f"f 抛出了 AttributeError：{chinese}"
+
+
+def test_the_child_sends_a_sentence_code_only_as_plain_data():
+    """A code the student's own exception carries crosses only as plain data (a frame of anything
+    else would end the child), and the grader renders it only if it is one of the child's."""
+    error = ValueError("x")
+    error.grader_said = {"code": "child.no_name", "params": {"name": object()}}  # type: ignore[attr-defined]
+    assert "said" not in describe_error(error, "s.py")
+    error.grader_said = {"code": "child.no_name", "params": {"name": "f"}}  # type: ignore[attr-defined]
+    described = describe_error(error, "s.py")
+    assert json.loads(json.dumps(described))["said"] == {"code": "child.no_name", "params": {"name": "f"}}
 
 
 def test_the_lint_names_what_stays_english(tmp_path):
@@ -275,3 +354,31 @@ def test_a_chinese_report_names_the_mistake_and_the_unimportable_in_chinese(chin
     assert not [output for output in outputs if english(output)]
     broken = _failing_outputs(chinese_course, "stats", "def mean(:\n", tmp_path)
     assert broken and all(output.startswith("你的代码无法导入") for output in broken), broken
+
+
+@pytest.mark.parametrize("source", ["def mean(:\n", "import os\nos._exit(3)\n"])
+def test_course_check_knows_a_stub_that_does_not_import_by_its_kind_in_any_language(
+    chinese_course, tmp_path, source
+):
+    """`course check` tests the loading failure's kind, never its words: a Chinese report says
+    "无法导入" nowhere for a stub whose import ends the process, and it is named all the same."""
+    course = load_course(chinese_course / "course.yml")
+    assignment = course.assignment("stats")
+    stub = chinese_course / "assignments" / "stats" / assignment.module
+    stub.parent.mkdir(parents=True, exist_ok=True)
+    stub.write_text(source, encoding="utf-8")
+    try:
+        problems = check_stub(chinese_course, course, assignment)
+    finally:
+        shutil.rmtree(stub.parent.parent)
+    assert problems and problems[0].startswith("stats: the stub does not import: "), problems
+    assert not english(problems[0].split(": the stub does not import: ")[1])
+
+
+def test_a_grader_error_carries_its_kind_and_a_catalogue_sentence_its_params():
+    refused = IsolationRefused(Sentence("isolation.uids_taken", {"count": 1000}))
+    assert str(refused) == "all 1000 sandbox uids are in use; grade fewer at once."
+    assert (refused.code, refused.params) == ("isolation.uids_taken", {"count": 1000})
+    assert refused.text("zh-CN") == "沙箱的 1000 个 uid 都在使用中；请减少同时评分的数量。"
+    plain = ConfigError("course.yml: assignment 'pool' has no points; add 'points:' under it.")
+    assert (plain.code, plain.params, plain.text("zh-CN")) == ("config", {}, str(plain))
