@@ -39,6 +39,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "callee_cause": "{function} is right: with the reference's {callees} it passes, so these points "
         "are kept; it failed only because {callees} fails its own tests",
         "callee_returned": "{callee} returned {got} for {call}, where {expected} is right",
+        "callee_returned_how": "{callee} returned {got} for {call}, where {expected} is right: {how}",
+        "callee_differs": "{callee}'s answer to {call} is wrong: {how}",
         "failed_call_public": "In {call}, call {number} of {count} of {function} in this test:",
         "failed_call_hidden": "In call {number} of {count} of {function} in this test:",
         "callee_raised": "{callee} raised {error} for {call}, where {expected} is right",
@@ -157,6 +159,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "callee_cause": "{function} 本身是对的：换成参考答案的 {callees} 后测试通过，所以保留这些分数；"
         "它失败只是因为 {callees} 没有通过自己的测试",
         "callee_returned": "{callee} 对 {call} 返回了 {got}，正确结果是 {expected}",
+        "callee_returned_how": "{callee} 对 {call} 返回了 {got}，正确结果是 {expected}：{how}",
+        "callee_differs": "{callee} 对 {call} 的结果不对：{how}",
         "failed_call_public": "在 {call} 中（本测试第 {number} 次调用 {function}，共 {count} 次）：",
         "failed_call_hidden": "在本测试第 {number} 次调用 {function} 时（共 {count} 次）：",
         "callee_raised": "{callee} 对 {call} 抛出了 {error}，正确结果是 {expected}",

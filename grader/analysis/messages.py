@@ -14,6 +14,19 @@ from typing import Any
 LANGUAGES = ("en", "zh-CN")
 
 SENTENCES: dict[str, dict[str, str]] = {
+    # A call's answer of another type (grader.analysis.answers).
+    "answer_float_for_int": {
+        "en": "a float where an int is needed: use // (integer division), not /",
+        "zh-CN": "返回的是浮点数 float，这里需要整数 int：请用整除 //，不要用 /",
+    },
+    "answer_type": {
+        "en": "a {got} where a {expected} is needed",
+        "zh-CN": "返回的是 {got}，这里需要 {expected}",
+    },
+    "answer_item": {
+        "en": "item {index}: {inner}",
+        "zh-CN": "第 {index} 项：{inner}",
+    },
     # Shapes that differ.
     "reshaped": {
         "en": "The values are right and in the right order, but the shape is {got_shape} "

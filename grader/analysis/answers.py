@@ -1,0 +1,89 @@
+"""How one answer differs from the right one, whatever its type: the sentence that localises a
+wrong call ("conv_output_size returned ... for conv_output_size(3, 2)").
+
+A type that differs is named as a type ("a float where an int is needed: use //"); arrays are
+described by the structural finding (`grader.analysis.explain`), never by shapes that read the
+same; a tuple or list by its first item that differs. None when nothing more can be said than the
+two values themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from grader.analysis.messages import say
+
+_NUMBER_KINDS = "biuf"
+MAX_DEPTH = 3
+
+
+def _kind(value: Any) -> str:
+    """A value's kind as a student names it: int, float, bool, array, tuple, list, dict, str."""
+    if isinstance(value, (bool, np.bool_)):
+        return "bool"
+    if isinstance(value, (int, np.integer)):
+        return "int"
+    if isinstance(value, (float, np.floating)):
+        return "float"
+    if isinstance(value, np.ndarray):
+        return "array"
+    return type(value).__name__
+
+
+def difference(got: Any, expected: Any, language: str, depth: int = 0) -> str | None:
+    """One sentence on how `got` differs from `expected` (they differ), or None.
+
+    Args:
+        got: the student's answer (decoded plain data: numbers, arrays, tuples, lists, dicts).
+        expected: the right answer.
+        language: "en" or "zh-CN".
+        depth: how deep in nested tuples this answer is (kept under MAX_DEPTH).
+
+    Returns:
+        a sentence naming a type, a structural finding, or an item, or None.
+    """
+    got_kind, expected_kind = _kind(got), _kind(expected)
+    if got_kind != expected_kind:
+        if got_kind == "float" and expected_kind == "int":
+            return say("answer_float_for_int", language)
+        return say("answer_type", language, got=got_kind, expected=expected_kind)
+    if got_kind == "array":
+        return _arrays(got, expected, language)
+    if got_kind in ("tuple", "list") and len(got) == len(expected) and depth < MAX_DEPTH:
+        return _items(got, expected, language, depth)
+    return None
+
+
+def _arrays(got: np.ndarray, expected: np.ndarray, language: str) -> str | None:
+    if got.dtype.kind not in _NUMBER_KINDS or expected.dtype.kind not in _NUMBER_KINDS:
+        return None
+    from grader.analysis import explain  # the package imports this module
+
+    found = explain(got, expected, language)
+    if found is None:
+        return None
+    return f"{found.sentence} ({found.where})" if found.where else found.sentence
+
+
+def _agree(got: Any, expected: Any) -> bool:
+    """Whether two items are the same answer: one kind, and numbers close (as the rerun's tight
+    tolerance), else equal."""
+    if _kind(got) != _kind(expected):
+        return False
+    try:
+        first, second = np.asarray(got), np.asarray(expected)
+        if first.dtype.kind in _NUMBER_KINDS and second.dtype.kind in _NUMBER_KINDS:
+            return first.shape == second.shape and bool(np.allclose(first, second, rtol=1e-6, atol=1e-9))
+    except (TypeError, ValueError):
+        pass
+    return bool(got == expected)
+
+
+def _items(got: Any, expected: Any, language: str, depth: int) -> str | None:
+    for index, (item, right) in enumerate(zip(got, expected, strict=True)):
+        if not _agree(item, right):
+            inner = difference(item, right, language, depth + 1)
+            return say("answer_item", language, index=index, inner=inner) if inner else None
+    return None
