@@ -32,6 +32,13 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+def _named(kind: str, language: str) -> str:
+    """A kind in a sentence: "an array", "a float" (English), "`array`" (Chinese)."""
+    if language != "en":
+        return f"`{kind}`"
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+
+
 def difference(got: Any, expected: Any, language: str, depth: int = 0) -> str | None:
     """One sentence on how `got` differs from `expected` (they differ), or None.
 
@@ -48,7 +55,9 @@ def difference(got: Any, expected: Any, language: str, depth: int = 0) -> str | 
     if got_kind != expected_kind:
         if got_kind == "float" and expected_kind == "int":
             return say("answer_float_for_int", language)
-        return say("answer_type", language, got=got_kind, expected=expected_kind)
+        return say(
+            "answer_type", language, got=_named(got_kind, language), expected=_named(expected_kind, language)
+        )
     if got_kind == "array":
         return _arrays(got, expected, language)
     if got_kind in ("tuple", "list") and len(got) == len(expected) and depth < MAX_DEPTH:

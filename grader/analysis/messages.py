@@ -17,10 +17,10 @@ SENTENCES: dict[str, dict[str, str]] = {
     # A call's answer of another type (grader.analysis.answers).
     "answer_float_for_int": {
         "en": "a float where an int is needed: use // (integer division), not /",
-        "zh-CN": "返回的是浮点数 float，这里需要整数 int：请用整除 //，不要用 /",
+        "zh-CN": "返回的是浮点数 `float`，这里需要整数 `int`：请用整除 `//`，不要用 `/`",
     },
     "answer_type": {
-        "en": "a {got} where a {expected} is needed",
+        "en": "{got} where {expected} is needed",
         "zh-CN": "返回的是 {got}，这里需要 {expected}",
     },
     "answer_item": {

@@ -1,0 +1,53 @@
+"""Localisation is exact (issue 21 item 2): a wrong callee answer is described by how it differs,
+a type as a type, an array by its structural finding, never by shapes that read the same."""
+
+import numpy as np
+import pytest
+
+from grader.analysis.answers import difference
+from grader.rerun import _sentence
+
+
+def test_a_float_where_an_int_is_needed_is_named_as_a_type():
+    call = "conv_output_size(3, 2, pad=0, stride=1)"
+    text = _sentence("en", "conv_output_size", call, ("ok", 2.0), ("ok", 2))
+    assert text.endswith("a float where an int is needed: use // (integer division), not /")
+    zh = _sentence("zh-CN", "conv_output_size", call, ("ok", 2.0), ("ok", 2))
+    assert "整除 `//`" in zh and "浮点数" in zh
+
+
+def test_an_array_answer_is_described_by_its_structure_not_by_equal_shapes():
+    x = np.random.default_rng(3).standard_normal((1, 3, 5, 5))
+    right = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    one_side = np.pad(x, ((0, 0), (0, 0), (2, 0), (2, 0)))
+    text = _sentence("en", "zero_pad", "zero_pad(array(1, 3, 5, 5), 1)", ("ok", one_side), ("ok", right))
+    assert "array(1, 3, 7, 7)" not in text
+    assert "zero padding on one side only" in text and text.startswith("zero_pad's answer to zero_pad(")
+    zh = _sentence("zh-CN", "zero_pad", "zero_pad(array(1, 3, 5, 5), 1)", ("ok", one_side), ("ok", right))
+    assert "array(1, 3, 7, 7)" not in zh and "零填充" in zh
+
+
+def test_a_small_array_keeps_its_values_and_gets_its_scale():
+    text = _sentence("en", "f", "f(x)", ("ok", np.array([1.0, 1.5])), ("ok", np.array([2.0, 3.0])))
+    assert "[1. , 1.5]" in text and "times 1/2" in text
+
+
+@pytest.mark.parametrize(
+    ("got", "expected", "words"),
+    [
+        (
+            (1, np.array([1.0, 1.5])),
+            (1, np.array([2.0, 3.0])),
+            "item 1: Every value is the expected one times 1/2",
+        ),
+        ([1, 2], (1, 2), "a list where a tuple is needed"),
+        (np.array([1.0]), 1.0, "an array where a float is needed"),
+    ],
+)
+def test_other_answers(got, expected, words):
+    assert words in difference(got, expected, "en")
+
+
+def test_answers_that_say_nothing_more_than_their_values():
+    assert difference(3, 4, "en") is None
+    assert difference("a", "b", "en") is None
