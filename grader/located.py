@@ -189,7 +189,9 @@ def located(
             ask = functools.partial(_right_answer, replay, function) if replay else None
             found = count_finding(recorded, index, expected, declared, language, ask)
         named = {
-            k: v for k, v in (bound(recorded[index], declared) or {}).items() if isinstance(v, np.ndarray)
+            k: np.asarray(v)
+            for k, v in (bound(recorded[index], declared) or {}).items()
+            if isinstance(v, (np.ndarray, float, np.floating))  # a bias b given as a number too
         }
         factors = sizes(recorded[index], declared, language, hidden)
         ignored = ignored_argument(function, recorded, index, declared, replay, language) if replay else None

@@ -37,6 +37,8 @@ GUESSES = frozenset(
         "truncated",
         "values_differ",
         "number_scale",
+        "number_scale_beside_input",
+        "number_input_multiple",
         "number_one_more",
         "number_one_less",
         "number_sign",

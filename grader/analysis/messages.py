@@ -201,6 +201,19 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "你的结果是期望值的 {factor} 倍：是不是漏了或多做了一次除法"
         "（该求平均的地方求了和：除以 `N`、窗口面积、2 或步长的平方）？",
     },
+    "number_input_multiple": {
+        "en": "Your number is the expected one plus {count} times {name}: {name} added inside the "
+        "sum or loop (once per term) where it belongs once, after it; or added twice, or missing?",
+        "zh-CN": "你的结果等于期望值加上 {count} 倍的 {name}：是不是把 {name} 加在了求和或循环里面"
+        "（每一项都加了一次），而它应当在求和之后只加一次；或者加了两次、漏加了？",
+    },
+    "number_scale_beside_input": {
+        "en": "Without {name}, your number is the expected one times {factor}: {name} is added "
+        "right, but the rest is scaled (a mean where a sum is needed, a factor missing or applied "
+        "twice)?",
+        "zh-CN": "去掉 {name} 之后，你的结果是期望值的 {factor} 倍：{name} 加得对，但其余部分多乘或"
+        "漏乘了一个因子（是不是该求和的地方求了平均？）",
+    },
     "number_one_more": {
         "en": "Your number is one more than expected: a division rounded up where it should round "
         "down (ceil against floor, as when the stride does not divide the size), or a + 1 too many?",

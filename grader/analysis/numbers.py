@@ -13,7 +13,9 @@ import numpy as np
 
 from grader.analysis.core import Case, Finding
 
-_MAX_TERM = 64  # a ratio is named when it is k or 1/k, or a fraction with terms up to this
+_MAX_TERM = 64  # a ratio is named when it is k or 1/k with k up to this,
+_MAX_FRACTION_TERM = 9  # or a fraction with terms up to this (4/9: a 2x2 window for a 3x3)
+_MAX_TIMES = 4096  # a number given to the call, added up to this many times too often
 
 
 def explain_number(case: Case) -> Finding | None:
@@ -32,12 +34,43 @@ def explain_number(case: Case) -> Finding | None:
         and any(_close(case, got, cut(expected)) for cut in (np.floor, np.trunc))
     ):
         return case.finding("number_truncated", "")
+    beside = _beside_input(case, got, expected)
+    if beside is not None:
+        return beside
+    ratio = _simple_ratio(case, got, expected)
+    return None if ratio is None else case.finding("number_scale", "", factor=str(ratio))
+
+
+def _simple_ratio(case: Case, got: float, expected: float) -> Fraction | None:
+    """got / expected as k or 1/k (k up to 64), or a fraction of terms up to 9: short decimals
+    have a ratio of larger terms whatever the mistake (a mean plus a bias read "times 7/22")."""
     quotient = got / expected if expected != 0 else 0.0
-    if quotient != 0 and np.isfinite(quotient):
-        ratio = Fraction(quotient).limit_denominator(_MAX_TERM)
-        simple = abs(ratio.numerator) <= _MAX_TERM and ratio not in (0, 1, -1)
-        if simple and _close(case, got, float(ratio) * expected) and not 2 / 3 < abs(float(ratio)) < 3 / 2:
-            return case.finding("number_scale", "", factor=str(ratio))
+    if quotient == 0 or not np.isfinite(quotient):
+        return None
+    ratio = Fraction(quotient).limit_denominator(_MAX_TERM)
+    terms = sorted((abs(ratio.numerator), ratio.denominator))
+    simple = (terms[0] == 1 and terms[1] <= _MAX_TERM) or terms[1] <= _MAX_FRACTION_TERM
+    if not simple or ratio in (0, 1, -1) or 2 / 3 < abs(float(ratio)) < 3 / 2:
+        return None
+    return ratio if _close(case, got, float(ratio) * expected) else None
+
+
+def _beside_input(case: Case, got: float, expected: float) -> Finding | None:
+    """A number the call was given (a bias b, not a whole number) explains the difference: got is
+    expected + m * b for a whole m (b added once per term), or got - b is a simple ratio of
+    expected - b (the rest scaled: a mean where a sum is needed)."""
+    for name, value in (case.inputs or {}).items():
+        if np.size(value) != 1 or np.asarray(value).dtype.kind != "f":
+            continue
+        number = float(np.asarray(value).reshape(-1)[0])
+        if not np.isfinite(number) or number.is_integer():
+            continue
+        times = (got - expected) / number
+        if 1 <= abs(round(times)) <= _MAX_TIMES and _close(case, got, expected + round(times) * number):
+            return case.finding("number_input_multiple", "", name=name, count=str(round(times)))
+        ratio = _simple_ratio(case, got - number, expected - number) if expected != number else None
+        if ratio is not None:
+            return case.finding("number_scale_beside_input", "", name=name, factor=str(ratio))
     return None
 
 
