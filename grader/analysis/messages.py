@@ -342,6 +342,12 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "你的计数在该是 {right} 的地方算成了 {wrong}{gloss}："
         "是按每个 {wrong} 算的，而不是按每个 {right}？",
     },
+    "formula_term_copied": {
+        "en": "Your count has the term {wrong} where {right} belongs{gloss}: the other term counted "
+        "twice, as one bias per weight instead of one per {right}?",
+        "zh-CN": "你的计数在该是 {right} 的地方又算了一遍 {wrong}{gloss}：另一项被算了两次，"
+        "像是每个权重都配了一个偏置，而不是每个 {right} 一个？",
+    },
     "formula_term_missing": {
         "en": "Your count lacks the term {term}{gloss}.",
         "zh-CN": "你的计数漏了 {term} 这一项{gloss}。",

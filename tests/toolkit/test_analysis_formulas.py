@@ -55,11 +55,12 @@ def test_a_count_off_by_a_factor_or_a_term_names_the_argument(kind, calls, named
 
 
 def test_one_bias_per_weight_instead_of_per_filter():
-    """n_filters * (f*f*c_in + f*f*c_in): the bias term is f*f*c_in times too large."""
+    """n_filters * (f*f*c_in + f*f*c_in): the bias term is the weights' term again."""
     slip = lambda f, c_in, n_filters, bias=True: n_filters * (f * f * c_in + f * f * c_in)  # noqa: E731
     found = explain_counts(observations(slip, [(5, 3, 1, True), (5, 3, 10, True)]), "en", DESCRIPTIONS)
-    assert found is not None and found.kind == "formula_factor_extra"
-    assert "`c_in*f*f`" in found.sentence
+    assert found is not None and found.kind == "formula_term_copied"
+    assert "the term `c_in*f*f*n_filters` where `n_filters` belongs" in found.sentence
+    assert "one bias per weight" in found.sentence
     assert "`c_in*f*f*n_filters + c_in*f*f*n_filters`" in found.sentence  # one pair of formulas fits
     assert "`c_in*f*f*n_filters + n_filters`" in found.sentence
 
