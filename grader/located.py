@@ -21,7 +21,7 @@ import numpy as np
 from grader import i18n
 from grader.analysis import Finding
 from grader.analysis.formulas import Observation, explain_counts
-from grader.analysis.messages import place
+from grader.analysis.messages import place, term_gloss
 from grader.ignored import Replay, ignored_argument
 from grader.sandbox import SubmissionFailure
 from grader.sandbox.recording import Call
@@ -188,15 +188,26 @@ def located(
         if _whole(got) is not None:
             ask = functools.partial(_right_answer, replay, function) if replay else None
             found = count_finding(recorded, index, expected, declared, language, ask)
-        named = {
-            k: np.asarray(v)
-            for k, v in (bound(recorded[index], declared) or {}).items()
-            if isinstance(v, (np.ndarray, float, np.floating))  # a bias b given as a number too
-        }
+        named = numbered(bound(recorded[index], declared) or {}, declared, language)
         factors = sizes(recorded[index], declared, language, hidden)
         ignored = ignored_argument(function, recorded, index, declared, replay, language) if replay else None
         return Located(label, found, factors, {**named, **state}, ignored)
     return Located()
+
+
+def numbered(arguments: dict[str, Any], signature: Signature, language: str) -> dict[str, np.ndarray]:
+    """A call's arrays by name, and its numbers (a bias b) as 0-d arrays named with what the
+    docstring says of them ("`b` (b: the filter's bias, a number)"), for a difference that is a
+    multiple of one of them."""
+    found: dict[str, np.ndarray] = {}
+    for name, value in arguments.items():
+        if isinstance(value, np.ndarray):
+            found[name] = value
+        elif isinstance(value, (float, np.floating)):  # a value (a bias), not a size or a count
+            gloss = term_gloss(name, language, signature.descriptions.get(name, ""))
+            shown = f"`{name}`" + ((f" ({gloss})" if language == "en" else f"（{gloss}）") if gloss else "")
+            found[shown] = np.asarray(value)
+    return found
 
 
 MAX_INPUTS = 64  # arrays of a call offered to the analysis

@@ -229,10 +229,23 @@ def _finding(
     )
     got, expected = next(iter(pairs))
     if len(pairs) == 1 and got is not None and expected is not None:
-        found = _copied(texts, got, expected, language, descriptions) or found
+        copied = _copied(texts, got, expected, language, descriptions)
+        found = copied or replace(found, sentence=found.sentence + _smaller_term(texts, expected, language))
         fit = say("formula_fit", language, got_formula=_show(got), expected_formula=_show(expected))
         return replace(found, sentence=found.sentence + fit)
     return found
+
+
+def _smaller_term(texts: dict[str, str], expected: Formula, language: str) -> str:
+    """ " The difference is in the smaller term, ..." when the edited term is the smaller of the
+    expected count's two (a layer's biases beside its weights), else ""."""
+    right = texts.get("expected_term")
+    if right is None or len(expected) != 2:
+        return ""
+    smaller, larger = sorted(expected, key=len)
+    if _show_term(smaller) != right or len(smaller) >= len(larger):
+        return ""
+    return say("formula_smaller_term", language, term=f"`{right}`")
 
 
 def _copied(

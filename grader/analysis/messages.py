@@ -202,16 +202,16 @@ SENTENCES: dict[str, dict[str, str]] = {
         "（该求平均的地方求了和：除以 `N`、窗口面积、2 或步长的平方）？",
     },
     "number_input_multiple": {
-        "en": "Your number is the expected one plus {count} times {name}: {name} added inside the "
-        "sum or loop (once per term) where it belongs once, after it; or added twice, or missing?",
-        "zh-CN": "你的结果等于期望值加上 {count} 倍的 {name}：是不是把 {name} 加在了求和或循环里面"
+        "en": "Your number is the expected one plus {count} times {name}: it is added inside the "
+        "sum or loop (once per term) where it belongs once, after the sum; or added twice, or "
+        "missing?",
+        "zh-CN": "你的结果等于期望值加上 {count} 倍的 {name}：是不是把它加在了求和或循环里面"
         "（每一项都加了一次），而它应当在求和之后只加一次；或者加了两次、漏加了？",
     },
     "number_scale_beside_input": {
-        "en": "Without {name}, your number is the expected one times {factor}: {name} is added "
-        "right, but the rest is scaled (a mean where a sum is needed, a factor missing or applied "
-        "twice)?",
-        "zh-CN": "去掉 {name} 之后，你的结果是期望值的 {factor} 倍：{name} 加得对，但其余部分多乘或"
+        "en": "Without {name}, your number is the expected one times {factor}: that term is right, "
+        "but the rest is scaled (a mean where a sum is needed, a factor missing or applied twice)?",
+        "zh-CN": "去掉 {name} 之后，你的结果是期望值的 {factor} 倍：这一项加得对，但其余部分多乘或"
         "漏乘了一个因子（是不是该求和的地方求了平均？）",
     },
     "number_one_more": {
@@ -379,6 +379,11 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "你的结果正好是正确代码在 {name} 加倍时的结果：是不是 {name} 算了两次（两侧都算，"
         "或者加了两次），而它只该算一次？",
     },
+    "formula_smaller_term": {
+        "en": " The difference is in the smaller term, {term}: the biases, one per output (unit, filter "
+        "or position)?",
+        "zh-CN": "差别在较小的那一项 {term}：也就是偏置，每个输出（单元、过滤器或位置）一个？",
+    },
     "formula_fit": {
         "en": " Your numbers fit {got_formula}, the expected ones {expected_formula}.",
         "zh-CN": "你的数值符合 {got_formula}，期望值符合 {expected_formula}。",
@@ -453,6 +458,7 @@ PLACES: dict[str, dict[str, str]] = {
 # is shown as it is. English names the parameter by its docstring's description instead.
 TERMS_ZH: dict[str, str] = {
     "bias": "偏置",
+    "b": "偏置",
     "weights": "权重",
     "c": "通道",
     "channels": "通道",

@@ -49,7 +49,7 @@ def _simple_ratio(case: Case, got: float, expected: float) -> Fraction | None:
         return None
     ratio = Fraction(quotient).limit_denominator(_MAX_TERM)
     terms = sorted((abs(ratio.numerator), ratio.denominator))
-    simple = (terms[0] == 1 and terms[1] <= _MAX_TERM) or terms[1] <= _MAX_FRACTION_TERM
+    simple = (terms[0] == 1 and terms[1] <= _MAX_TERM) or (terms[1] <= _MAX_FRACTION_TERM and ratio > 0)
     if not simple or ratio in (0, 1, -1) or 2 / 3 < abs(float(ratio)) < 3 / 2:
         return None
     return ratio if _close(case, got, float(ratio) * expected) else None
@@ -63,11 +63,13 @@ def _beside_input(case: Case, got: float, expected: float) -> Finding | None:
         if np.size(value) != 1 or np.asarray(value).dtype.kind != "f":
             continue
         number = float(np.asarray(value).reshape(-1)[0])
-        if not np.isfinite(number) or number.is_integer():
-            continue
+        if not np.isfinite(number) or abs(number) < 2 and number.is_integer():
+            continue  # 0 and 1 divide anything
         times = (got - expected) / number
         if 1 <= abs(round(times)) <= _MAX_TIMES and _close(case, got, expected + round(times) * number):
             return case.finding("number_input_multiple", "", name=name, count=str(round(times)))
+        if number.is_integer():  # a whole number given: a ratio beside it is too easily a fit
+            continue
         ratio = _simple_ratio(case, got - number, expected - number) if expected != number else None
         if ratio is not None:
             return case.finding("number_scale_beside_input", "", name=name, factor=str(ratio))

@@ -213,3 +213,27 @@ def test_one_call_of_small_numbers_is_not_fitted():
     stride + 1, by chance; one call of small numbers bears no formula out."""
     found = explain_counts([Observation(dict(n=10, f=4, stride=3), 10, 4)], "en")
     assert found is None
+
+
+def test_a_layer_with_one_bias_names_the_smaller_term():
+    """fc_params as n_in * n_out + 1: one bias for the layer instead of one per output unit."""
+    calls = [(6, 7), (3072, 10)]
+    found = explain_counts(
+        [Observation(dict(n_in=i, n_out=o), i * o + 1, o * (i + 1)) for i, o in calls],
+        "en",
+        {"n_out": "output units."},
+    )
+    assert found is not None and "no factor `n_out`" in found.sentence
+    assert "The difference is in the smaller term, `n_out`: the biases, one per output" in found.sentence
+    chinese = explain_counts(
+        [Observation(dict(n_in=i, n_out=o), i * o + 1, o * (i + 1)) for i, o in calls], "zh-CN"
+    )
+    assert "较小的那一项 `n_out`：也就是偏置" in chinese.sentence
+
+
+def test_the_larger_term_gets_no_bias_story():
+    """conv_params without c_in in the weights: the edit is in the larger term, not the biases."""
+    found = explain_counts(
+        observations(SLIPS["formula_factor_missing"], [(5, 3, 1, True), (5, 3, 10, True)]), "en"
+    )
+    assert found is not None and "smaller term" not in found.sentence

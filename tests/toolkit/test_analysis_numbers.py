@@ -39,3 +39,15 @@ def test_simple_ratios_are_still_named():
         "Your number is the expected one times 1/4"
     )
     assert "4/9" in explain(np.asarray(4.0), np.asarray(9.0)).sentence
+
+
+def test_a_whole_bias_given_as_a_float_is_counted_too():
+    """[[1, 2], [3, 4]] * [[0, 1], [1, 0]] = 5 with bias 2.0 added to each of the 4 products: 13
+    against 7 (a ratio of 13/7 said nothing)."""
+    found = explain(np.asarray(13.0), np.asarray(7.0), inputs={"`b`": np.asarray(2.0)})
+    assert found.kind == "number_input_multiple" and "plus 3 times `b`" in found.sentence
+
+
+def test_a_negative_ratio_is_named_only_when_simple():
+    assert explain(np.asarray(5.0), np.asarray(-3.0)) is None
+    assert "-2" in explain(np.asarray(6.0), np.asarray(-3.0)).sentence
