@@ -216,13 +216,16 @@ MAX_INPUT_SIZE = 10**6  # elements of one of them
 
 def arrays(call: Call) -> dict[str, np.ndarray]:
     """The arrays of a method call's object: its attributes ("self.W") and the entries of its
-    dict attributes ("self.params['b1']"), as the call found them."""
+    dict attributes ("self.params['b1']"), as the call found them; its numbers ("self.reg") as
+    0-d arrays."""
     decoded = call.decoded()
     state = decoded[3] if len(decoded) == 4 else None
     found: dict[str, np.ndarray] = {}
     for attribute, value in (state or {}).items():
         entries = value.items() if isinstance(value, dict) else [(None, value)]
         for key, entry in list(entries)[:MAX_INPUTS]:
+            if isinstance(entry, (float, np.floating)):  # a strength (self.reg), as a 0-d array
+                entry = np.asarray(entry)
             if isinstance(entry, np.ndarray) and entry.size <= MAX_INPUT_SIZE and len(found) < MAX_INPUTS:
                 found[f"self.{attribute}" if key is None else f"self.{attribute}[{key!r}]"] = entry
     return found

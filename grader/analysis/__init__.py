@@ -39,6 +39,8 @@ GUESSES = frozenset(
         "number_scale",
         "number_scale_beside_input",
         "number_input_multiple",
+        "number_squares_extra",
+        "number_squares_missing",
         "number_one_more",
         "number_one_less",
         "number_sign",

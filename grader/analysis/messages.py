@@ -201,6 +201,19 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "你的结果是期望值的 {factor} 倍：是不是漏了或多做了一次除法"
         "（该求平均的地方求了和：除以 `N`、窗口面积、2 或步长的平方）？",
     },
+    "number_squares_extra": {
+        "en": "Your number is the expected one plus {half} x {name} x the sum of squares of {arrays}: "
+        "a regularisation (L2) term over {arrays} where it does not belong (on the biases, or "
+        "counted twice)?",
+        "zh-CN": "你的结果等于期望值加上 {half} × {name} ×（{arrays} 的平方和）：是不是在不该加的地方"
+        "对 {arrays} 加了正则化（`L2`）项（加在了偏置上，或者加了两次）？",
+    },
+    "number_squares_missing": {
+        "en": "Your number is the expected one minus {half} x {name} x the sum of squares of "
+        "{arrays}: the regularisation (L2) term over {arrays} is missing?",
+        "zh-CN": "你的结果等于期望值减去 {half} × {name} ×（{arrays} 的平方和）：是不是漏了 {arrays} "
+        "的正则化（`L2`）项？",
+    },
     "number_input_multiple": {
         "en": "Your number is the expected one plus {count} times {name}: it is added inside the "
         "sum or loop (once per term) where it belongs once, after the sum; or added twice, or "

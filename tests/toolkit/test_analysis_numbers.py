@@ -51,3 +51,22 @@ def test_a_whole_bias_given_as_a_float_is_counted_too():
 def test_a_negative_ratio_is_named_only_when_simple():
     assert explain(np.asarray(5.0), np.asarray(-3.0)) is None
     assert "-2" in explain(np.asarray(6.0), np.asarray(-3.0)).sentence
+
+
+def test_a_loss_regularising_the_biases_names_the_term():
+    """A network's loss with 0.5 * reg * sum(b**2) added for b1..b3: the difference is that term,
+    read from the object's own arrays and its reg."""
+    rng = np.random.default_rng(0)
+    shapes = {"W1": (3, 2, 3, 3), "b1": (3,), "W2": (12, 5), "b2": (5,), "W3": (5, 4), "b3": (4,)}
+    params = {name: rng.standard_normal(shape) for name, shape in shapes.items()}
+    inputs = {"X": rng.standard_normal((3, 2, 6, 4)), "self.reg": np.asarray(0.1)}
+    inputs |= {f"self.params[{name!r}]": value for name, value in params.items()}
+    right = 2.3 + 0.05 * sum(float(np.sum(params[k] ** 2)) for k in ("W1", "W2", "W3"))
+    wrong = right + 0.05 * sum(float(np.sum(params[k] ** 2)) for k in ("b1", "b2", "b3"))
+    found = explain(np.asarray(wrong), np.asarray(right), inputs=inputs)
+    assert found.kind == "number_squares_extra"
+    assert "1/2 x self.reg x the sum of squares of self.params['b1'], self.params['b2']" in found.sentence
+    missing = explain(
+        np.asarray(right - 0.05 * float(np.sum(params["W2"] ** 2))), np.asarray(right), "zh-CN", inputs=inputs
+    )
+    assert missing.kind == "number_squares_missing" and "正则化" in missing.sentence
