@@ -56,6 +56,7 @@ _SHAPE_CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
 _VALUE_CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
     *values.CHECKS,
     inputs.input_term,
+    inputs.input_contributions,
     shapes.transposed,
     *order.CHECKS,
 )

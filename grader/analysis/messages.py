@@ -291,6 +291,15 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "你的数值与期望值正好相差 {name} 的某个倍数：是不是把含 {name} 的一项（例如正则化项 "
         "`reg * W`、权重衰减）加在了不该加的地方，或者在该加的地方漏了？",
     },
+    "input_contributions": {
+        "en": "Where your values differ, each is one value of {name} and the expected one adds one or "
+        "two more of them: contributions that reach the same place (overlapping windows, a maximum "
+        "chosen twice) must be added (`+=`), not assigned (`=`); NumPy's fancy-index `+=` keeps only "
+        "one of repeated indices (use np.add.at).",
+        "zh-CN": "你的结果不对的地方，每个值都正好是 {name} 中的一个值，而期望值还要再加上其中一两个："
+        "落到同一位置的多个贡献（窗口重叠、同一个最大值被选中两次）必须累加（`+=`），不能直接赋值"
+        "（`=`）；`NumPy` 花式索引的 `+=` 遇到重复下标只保留一个（请用 `np.add.at`）。",
+    },
     "ties": {
         "en": "The values differ only where the input has ties: with several equal maxima, take the "
         "first one in row-major window order (as np.argmax does).",

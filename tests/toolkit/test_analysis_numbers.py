@@ -70,3 +70,34 @@ def test_a_loss_regularising_the_biases_names_the_term():
         np.asarray(right - 0.05 * float(np.sum(params["W2"] ** 2))), np.asarray(right), "zh-CN", inputs=inputs
     )
     assert missing.kind == "number_squares_missing" and "正则化" in missing.sentence
+
+
+def routed(dout, targets, shape, add):
+    """A max-pool backward by hand: each dout value goes to its target cell of a plane."""
+    dx = np.zeros(shape)
+    for value, (row, column) in zip(dout.reshape(-1), targets, strict=True):
+        dx[row, column] = dx[row, column] + value if add else value
+    return dx
+
+
+def test_a_gradient_assigned_where_windows_share_a_maximum_names_the_contributions():
+    """3x3 windows at stride 2 over a 5x5 plane: the centre row and column are shared, and two
+    windows chose the same maximum, so its gradient is the sum of two dout values."""
+    dout = np.random.default_rng(4).standard_normal((2, 2))
+    targets = [(0, 1), (2, 2), (2, 2), (4, 3)]
+    right = routed(dout, targets, (5, 5), add=True)
+    wrong = routed(dout, targets, (5, 5), add=False)
+    found = explain(wrong[None, None], right[None, None], inputs={"dout": dout[None, None]})
+    assert found.kind == "input_contributions"
+    assert "each is one value of dout" in found.sentence and "`+=`" in found.sentence
+    zh = explain(wrong[None, None], right[None, None], "zh-CN", inputs={"dout": dout[None, None]})
+    assert "累加" in zh.sentence
+
+
+def test_values_that_are_no_inputs_get_no_contribution_story():
+    dout = np.random.default_rng(4).standard_normal((2, 2))
+    right = routed(dout, [(0, 1), (2, 2), (2, 2), (4, 3)], (5, 5), add=True)
+    wrong = right.copy()
+    wrong[2, 2] = 0.123456
+    found = explain(wrong[None, None], right[None, None], inputs={"dout": dout[None, None]})
+    assert found is None or found.kind != "input_contributions"
