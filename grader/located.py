@@ -20,6 +20,7 @@ import numpy as np
 
 from grader import i18n
 from grader.analysis import Finding
+from grader.analysis.answers import records
 from grader.analysis.formulas import Observation, explain_counts
 from grader.analysis.messages import place, term_gloss
 from grader.ignored import Replay, ignored_argument
@@ -189,6 +190,8 @@ def located(
             ask = functools.partial(_right_answer, replay, function) if replay else None
             found = count_finding(recorded, index, expected, declared, language, ask)
         named = numbered(bound(recorded[index], declared) or {}, declared, language)
+        if found is None and replay is not None:
+            found = _records(replay, function, recorded[index], language)
         factors = sizes(recorded[index], declared, language, hidden)
         ignored = ignored_argument(function, recorded, index, declared, replay, language) if replay else None
         return Located(label, found, factors, {**named, **state}, ignored)
@@ -251,6 +254,15 @@ def sizes(call: Call, signature: Signature, language: str, hidden: bool = False)
 
 
 _NCHW = ("name.sample", "name.channel", "name.row", "name.column")
+
+
+def _records(replay: Replay, function: str, call: Call, language: str) -> Finding | None:
+    """A list of records (a summary table) compared whole with the reference's answer to the same
+    call: a running total, entries in another order (`grader.analysis.answers.records`)."""
+    result = call.decoded()[2]
+    if not isinstance(result, list) or not result or not isinstance(result[0], dict):
+        return None
+    return records(result, _right_answer(replay, function, call), language)
 
 
 def _right_answer(replay: Replay, function: str, call: Call) -> Any:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.analysis.core import Finding
 from grader.analysis.messages import say
 
 _NUMBER_KINDS = "biuf"
@@ -96,3 +97,61 @@ def _items(got: Any, expected: Any, language: str, depth: int) -> str | None:
             inner = difference(item, right, language, depth + 1)
             return say("answer_item", language, index=index, inner=inner) if inner else None
     return None
+
+
+def records(got: Any, expected: Any, language: str) -> Finding | None:
+    """How a list of records (dicts, a summary table) differs as a whole: a number that is the
+    running total of the expected ones, or a tuple whose entries come in another order, the same
+    order in every record. None when neither fits (or the lists do not line up)."""
+    if not (isinstance(got, list) and isinstance(expected, list)) or len(got) != len(expected) or not got:
+        return None
+    if not all(
+        isinstance(g, dict) and isinstance(e, dict) and g.keys() == e.keys()
+        for g, e in zip(got, expected, strict=True)
+    ):
+        return None
+    for key in expected[0]:
+        column = [(g[key], e[key]) for g, e in zip(got, expected, strict=True)]
+        found = _running_total(key, column, language) or _entries_reordered(key, column, language)
+        if found is not None:
+            return found
+    return None
+
+
+def _running_total(key: str, column: list[tuple[Any, Any]], language: str) -> Finding | None:
+    if not all(_kind(g) in ("int", "float") and _kind(e) in ("int", "float") for g, e in column):
+        return None
+    got = np.array([float(g) for g, _ in column])
+    expected = np.array([float(e) for _, e in column])
+    if np.allclose(got, expected) or not np.allclose(got, np.cumsum(expected)):
+        return None
+    return _finding("records_running_total", language, key=repr(key))
+
+
+def _entries_reordered(key: str, column: list[tuple[Any, Any]], language: str) -> Finding | None:
+    orders = set()
+    for got, expected in column:  # a record computed from a reordered one may differ otherwise
+        if not isinstance(got, (tuple, list)) or not isinstance(expected, (tuple, list)):
+            return None
+        same_entries = len(got) == len(expected) >= 3 and sorted(map(str, got)) == sorted(map(str, expected))
+        if same_entries and list(got) != list(expected):
+            orders.add(_order(list(got), list(expected)))
+    if len(orders) != 1 or None in orders:
+        return None
+    return _finding("records_reordered", language, key=repr(key), order=str(next(iter(orders))))
+
+
+def _order(got: list[Any], expected: list[Any]) -> tuple[int, ...] | None:
+    """The positions of expected's entries that got lists, in got's order, when it is one order."""
+    taken: list[int] = []
+    for entry in got:
+        index = next((i for i, e in enumerate(expected) if e == entry and i not in taken), None)
+        if index is None:
+            return None
+        taken.append(index)
+    return tuple(taken)
+
+
+def _finding(kind: str, language: str, **values: str) -> Finding:
+    params = tuple(sorted(values.items()))
+    return Finding(kind, say(kind, language, **values), "", params, dict(values))

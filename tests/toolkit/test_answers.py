@@ -4,7 +4,7 @@ a type as a type, an array by its structural finding, never by shapes that read 
 import numpy as np
 import pytest
 
-from grader.analysis.answers import difference
+from grader.analysis.answers import difference, records
 from grader.rerun import _sentence
 
 
@@ -51,3 +51,31 @@ def test_other_answers(got, expected, words):
 def test_answers_that_say_nothing_more_than_their_values():
     assert difference(3, 4, "en") is None
     assert difference("a", "b", "en") is None
+
+
+def summary(shapes, params):
+    kinds = ["conv", "pool", "flatten", "fc"]
+    return [
+        {"type": k, "output_shape": s, "params": p} for k, s, p in zip(kinds, shapes, params, strict=True)
+    ]
+
+
+RIGHT = summary([(6, 28, 28), (6, 14, 14), (1176,), (10,)], [456, 0, 0, 11770])
+
+
+def test_a_running_total_of_a_table_is_named():
+    found = records(summary([(6, 28, 28), (6, 14, 14), (1176,), (10,)], [456, 456, 456, 12226]), RIGHT, "en")
+    assert found.kind == "records_running_total" and "'params' is the running total" in found.sentence
+
+
+def test_shapes_channels_last_in_every_record_are_one_order():
+    wrong = summary([(28, 28, 6), (14, 14, 6), (1176,), (10,)], [456, 0, 0, 11770])
+    found = records(wrong, RIGHT, "zh-CN")
+    assert found.kind == "records_reordered" and "(1, 2, 0)" in found.sentence and "通道" in found.sentence
+
+
+def test_tables_that_differ_otherwise_get_no_story():
+    assert (
+        records(summary([(6, 28, 28), (6, 14, 14), (1176,), (10,)], [456, 0, 0, 11760]), RIGHT, "en") is None
+    )
+    assert records(RIGHT[:3], RIGHT, "en") is None
