@@ -101,3 +101,17 @@ def test_values_that_are_no_inputs_get_no_contribution_story():
     wrong[2, 2] = 0.123456
     found = explain(wrong[None, None], right[None, None], inputs={"dout": dout[None, None]})
     assert found is None or found.kind != "input_contributions"
+
+
+def test_whole_planes_or_matrix_rows_are_no_overlaps():
+    """A bias taken from the wrong filter changes whole planes; a weight gradient whole rows of a
+    matrix: neither is "contributions lost where windows overlap"."""
+    rng = np.random.default_rng(5)
+    expected = rng.standard_normal((2, 4, 4, 4))
+    got = expected.copy()
+    got[0, 1:] += 1.0
+    assert explain(got, expected).kind != "overlaps_lost"
+    matrix = rng.standard_normal((5, 4))
+    rows = matrix.copy()
+    rows[[1, 2, 3]] = rng.standard_normal((3, 4))
+    assert explain(rows, matrix).kind != "overlaps_lost"
