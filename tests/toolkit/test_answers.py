@@ -79,3 +79,17 @@ def test_tables_that_differ_otherwise_get_no_story():
         records(summary([(6, 28, 28), (6, 14, 14), (1176,), (10,)], [456, 0, 0, 11760]), RIGHT, "en") is None
     )
     assert records(RIGHT[:3], RIGHT, "en") is None
+
+
+def test_a_gradient_of_the_wrong_shape_keeps_both_arrays_for_the_analysis():
+    """affine_backward's dx returned flat, (N, D) for x of shape (N, 3, 2): the analysis can say
+    "reshape the result" only if the comparison keeps both arrays."""
+    from grader.analysis import explain
+    from grader.compare import Mismatch
+    from grader.testing import assert_gradient
+
+    expected = np.random.default_rng(2).standard_normal((2, 3, 2))
+    with pytest.raises(Mismatch) as caught:
+        assert_gradient(expected.reshape(2, 6), expected, what="dx")
+    assert str(caught.value).startswith("dx: shape (2, 6) expected (2, 3, 2)")
+    assert explain(*caught.value.arrays).kind == "reshaped"
