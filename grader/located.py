@@ -20,7 +20,7 @@ import numpy as np
 
 from grader import i18n
 from grader.analysis import Finding
-from grader.analysis.answers import records
+from grader.analysis.answers import records, swapped
 from grader.analysis.formulas import Observation, explain_counts
 from grader.analysis.messages import place, term_gloss
 from grader.ignored import Replay, ignored_argument
@@ -257,12 +257,14 @@ _NCHW = ("name.sample", "name.channel", "name.row", "name.column")
 
 
 def _records(replay: Replay, function: str, call: Call, language: str) -> Finding | None:
-    """A list of records (a summary table) compared whole with the reference's answer to the same
-    call: a running total, entries in another order (`grader.analysis.answers.records`)."""
+    """A list or tuple answer compared whole with the reference's answer to the same call: a list of
+    records (a summary table) with a running total or entries in another order, two items swapped
+    (a cache's stride and pad; `grader.analysis.answers`)."""
     result = call.decoded()[2]
-    if not isinstance(result, list) or not result or not isinstance(result[0], dict):
+    if not isinstance(result, (list, tuple)) or not result:
         return None
-    return records(result, _right_answer(replay, function, call), language)
+    right = _right_answer(replay, function, call)
+    return records(result, right, language) or swapped(result, right, language)
 
 
 def _right_answer(replay: Replay, function: str, call: Call) -> Any:

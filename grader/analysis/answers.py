@@ -155,3 +155,18 @@ def _order(got: list[Any], expected: list[Any]) -> tuple[int, ...] | None:
 def _finding(kind: str, language: str, **values: str) -> Finding:
     params = tuple(sorted(values.items()))
     return Finding(kind, say(kind, language, **values), "", params, dict(values))
+
+
+def swapped(got: Any, expected: Any, language: str, path: str = "", depth: int = 0) -> Finding | None:
+    """Two items of a tuple or list answer exchanged (a cache's stride and pad): each holds the
+    other's right value and every other item is right. Searched up to three levels deep."""
+    if not isinstance(got, (tuple, list)) or type(got) is not type(expected) or len(got) != len(expected):
+        return None
+    wrong = [i for i, (g, e) in enumerate(zip(got, expected, strict=True)) if not _agree(g, e)]
+    if len(wrong) == 2:
+        first, second = wrong
+        if _agree(got[first], expected[second]) and _agree(got[second], expected[first]):
+            return _finding("items_swapped", language, first=f"{path}[{first}]", second=f"{path}[{second}]")
+    if len(wrong) == 1 and depth < MAX_DEPTH:
+        return swapped(got[wrong[0]], expected[wrong[0]], language, f"{path}[{wrong[0]}]", depth + 1)
+    return None

@@ -35,6 +35,12 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "每条记录的 {key} 数值都对，但顺序不同，而且每条都一样：你的结果按 {order} 的顺序"
         "排列期望的各项（是不是把通道放到了最后，而它应当在最前？）",
     },
+    "items_swapped": {
+        "en": "Items {first} and {second} of your answer are swapped: each holds the other's right "
+        "value (the order of the tuple's items, as the docstring gives it).",
+        "zh-CN": "你的结果中第 {first} 项和第 {second} 项互换了：每一项都是另一项的正确值"
+        "（请按文档说明的顺序排列元组的各项）。",
+    },
     "answer_item": {
         "en": "item {index}: {inner}",
         "zh-CN": "第 {index} 项：{inner}",

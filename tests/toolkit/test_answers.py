@@ -4,7 +4,7 @@ a type as a type, an array by its structural finding, never by shapes that read 
 import numpy as np
 import pytest
 
-from grader.analysis.answers import difference, records
+from grader.analysis.answers import difference, records, swapped
 from grader.rerun import _sentence
 
 
@@ -93,3 +93,16 @@ def test_a_gradient_of_the_wrong_shape_keeps_both_arrays_for_the_analysis():
         assert_gradient(expected.reshape(2, 6), expected, what="dx")
     assert str(caught.value).startswith("dx: shape (2, 6) expected (2, 3, 2)")
     assert explain(*caught.value.arrays).kind == "reshaped"
+
+
+def test_two_items_of_a_cache_swapped_are_named_by_position():
+    """conv_forward_im2col's cache (x, w, b, stride, pad, cols) written with pad before stride."""
+    x = np.ones((1, 1, 3, 3))
+    right = (x, (x, x, 0.5, 2, 1, x))
+    found = swapped((x, (x, x, 0.5, 1, 2, x)), right, "en")
+    assert (
+        found.kind == "items_swapped"
+        and "Items [1][3] and [1][4] of your answer are swapped" in found.sentence
+    )
+    assert "互换" in swapped((x, (x, x, 0.5, 1, 2, x)), right, "zh-CN").sentence
+    assert swapped((x, (x, x, 0.5, 1, 3, x)), right, "en") is None
