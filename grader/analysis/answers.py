@@ -125,7 +125,7 @@ def _running_total(key: str, column: list[tuple[Any, Any]], language: str) -> Fi
     expected = np.array([float(e) for _, e in column])
     if np.allclose(got, expected) or not np.allclose(got, np.cumsum(expected)):
         return None
-    return _finding("records_running_total", language, key=repr(key))
+    return _finding("records_running_total", language, field=repr(key))
 
 
 def _entries_reordered(key: str, column: list[tuple[Any, Any]], language: str) -> Finding | None:
@@ -138,7 +138,7 @@ def _entries_reordered(key: str, column: list[tuple[Any, Any]], language: str) -
             orders.add(_order(list(got), list(expected)))
     if len(orders) != 1 or None in orders:
         return None
-    return _finding("records_reordered", language, key=repr(key), order=str(next(iter(orders))))
+    return _finding("records_reordered", language, field=repr(key), order=str(next(iter(orders))))
 
 
 def _order(got: list[Any], expected: list[Any]) -> tuple[int, ...] | None:

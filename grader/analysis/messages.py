@@ -24,15 +24,15 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "返回的是 {got}，这里需要 {expected}",
     },
     "records_running_total": {
-        "en": "Each record's {key} is the running total of the expected ones (the sum of this and all "
+        "en": "Each record's {field} is the running total of the expected ones (the sum of this and all "
         "earlier records): count each one on its own, not cumulatively.",
-        "zh-CN": "每条记录的 {key} 都是期望值的累计和（这一条加上前面所有条）：应当各自单独计算，不要累加。",
+        "zh-CN": "每条记录的 {field} 都是期望值的累计和（这一条加上前面所有条）：应当各自单独计算，不要累加。",
     },
     "records_reordered": {
-        "en": "Each record's {key} holds the right entries in another order, the same in every "
+        "en": "Each record's {field} holds the right entries in another order, the same in every "
         "record: yours lists the expected entries in the order {order} (channels last where they "
         "come first?).",
-        "zh-CN": "每条记录的 {key} 数值都对，但顺序不同，而且每条都一样：你的结果按 {order} 的顺序"
+        "zh-CN": "每条记录的 {field} 数值都对，但顺序不同，而且每条都一样：你的结果按 {order} 的顺序"
         "排列期望的各项（是不是把通道放到了最后，而它应当在最前？）",
     },
     "items_swapped": {

@@ -106,3 +106,18 @@ def test_two_items_of_a_cache_swapped_are_named_by_position():
     )
     assert "互换" in swapped((x, (x, x, 0.5, 1, 2, x)), right, "zh-CN").sentence
     assert swapped((x, (x, x, 0.5, 1, 3, x)), right, "en") is None
+
+
+def test_every_finding_can_become_a_hidden_tests_notice():
+    """A finding's values become a notice's parameters: none may be named like Notice.of's own
+    `key` (a hidden summarize test read "the grader could not describe this failure")."""
+    import string
+
+    from grader.analysis import SENTENCES, Finding
+    from grader.disclosure import finding_notices
+
+    for kind, entry in SENTENCES.items():
+        names = {name for _, name, _, _ in string.Formatter().parse(entry["en"]) if name}
+        assert "key" not in names, kind
+        finding = Finding(kind, "", "", values={name: "x" for name in names})
+        assert finding_notices(finding)
