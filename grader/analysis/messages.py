@@ -26,7 +26,8 @@ SENTENCES: dict[str, dict[str, str]] = {
     "records_running_total": {
         "en": "Each record's {field} is the running total of the expected ones (the sum of this and all "
         "earlier records): count each one on its own, not cumulatively.",
-        "zh-CN": "每条记录的 {field} 都是期望值的累计和（这一条加上前面所有条）：应当各自单独计算，不要累加。",
+        "zh-CN": "每条记录的 {field} 都是期望值的累计和（这一条加上前面所有条）："
+        "应当各自单独计算，不要累加。",
     },
     "records_reordered": {
         "en": "Each record's {field} holds the right entries in another order, the same in every "
