@@ -36,6 +36,14 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "每条记录的 {field} 数值都对，但顺序不同，而且每条都一样：你的结果按 {order} 的顺序"
         "排列期望的各项（是不是把通道放到了最后，而它应当在最前？）",
     },
+    "index_one_past": {
+        "en": "Your code reads index {index} of axis {axis}, whose size is {size}: one past the end. A "
+        "loop or a window one step too far, or a flat index unflattened with the wrong row length "
+        "(the height where the width belongs, which only square planes forgive)?",
+        "zh-CN": "你的代码读取了第 {axis} 轴的下标 {index}，而这个轴的长度只有 {size}：越过了末尾一位。"
+        "是循环或窗口多走了一步，还是把展平的下标还原时用错了行长（该用宽度的地方用了高度，"
+        "只有正方形平面才不会出错）？",
+    },
     "items_swapped": {
         "en": "Items {first} and {second} of your answer are swapped: each holds the other's right "
         "value (the order of the tuple's items, as the docstring gives it).",

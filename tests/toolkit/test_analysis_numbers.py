@@ -115,3 +115,13 @@ def test_whole_planes_or_matrix_rows_are_no_overlaps():
     rows = matrix.copy()
     rows[[1, 2, 3]] = rng.standard_normal((3, 4))
     assert explain(rows, matrix).kind != "overlaps_lost"
+
+
+def test_an_index_one_past_the_end_is_read_in_numpys_error():
+    from grader.analysis import explain_exception
+
+    text = "index 5 is out of bounds for axis 2 with size 5"
+    found = explain_exception(text, "en")
+    assert found.kind == "index_one_past" and "one past the end" in found.sentence
+    assert "行长" in explain_exception(text, "zh-CN").sentence
+    assert explain_exception("index 9 is out of bounds for axis 0 with size 5", "en") is None
