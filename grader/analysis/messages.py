@@ -212,8 +212,9 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "channel_offset": {
         "en": "The values are off by a constant per {axis}: a bias added twice, missing, or taken "
-        "from the wrong filter?",
-        "zh-CN": "每个{axis}上的值都差了一个常数：偏置加了两次、漏加了，还是用了别的卷积核的偏置？",
+        "from the wrong filter (each output channel f gets its filter's bias `b[f]`, whatever the image)?",
+        "zh-CN": "每个{axis}上的值都差了一个常数：偏置加了两次、漏加了，还是用了别的卷积核的偏置"
+        "（每个输出通道 `f` 加的是它自己那个卷积核的偏置 `b[f]`，与第几张图像无关）？",
     },
     "offset_or_scale": {
         "en": "Every value is off by the same constant, and is the expected one times {factor}: a "
