@@ -82,13 +82,17 @@ def _agree(got: Any, expected: Any) -> bool:
     tolerance), else equal."""
     if _kind(got) != _kind(expected):
         return False
+    if isinstance(got, (tuple, list)):  # items may be arrays: compared one by one
+        return len(got) == len(expected) and all(_agree(g, e) for g, e in zip(got, expected, strict=True))
+    if isinstance(got, dict):
+        return got.keys() == expected.keys() and all(_agree(got[k], expected[k]) for k in got)
     try:
         first, second = np.asarray(got), np.asarray(expected)
         if first.dtype.kind in _NUMBER_KINDS and second.dtype.kind in _NUMBER_KINDS:
             return first.shape == second.shape and bool(np.allclose(first, second, rtol=1e-6, atol=1e-9))
+        return bool(got == expected)
     except (TypeError, ValueError):
-        pass
-    return bool(got == expected)
+        return False
 
 
 def _items(got: Any, expected: Any, language: str, depth: int) -> str | None:
@@ -134,7 +138,7 @@ def _entries_reordered(key: str, column: list[tuple[Any, Any]], language: str) -
         if not isinstance(got, (tuple, list)) or not isinstance(expected, (tuple, list)):
             return None
         same_entries = len(got) == len(expected) >= 3 and sorted(map(str, got)) == sorted(map(str, expected))
-        if same_entries and list(got) != list(expected):
+        if same_entries and not _agree(list(got), list(expected)):
             orders.add(_order(list(got), list(expected)))
     if len(orders) != 1 or None in orders:
         return None
@@ -145,7 +149,7 @@ def _order(got: list[Any], expected: list[Any]) -> tuple[int, ...] | None:
     """The positions of expected's entries that got lists, in got's order, when it is one order."""
     taken: list[int] = []
     for entry in got:
-        index = next((i for i, e in enumerate(expected) if e == entry and i not in taken), None)
+        index = next((i for i, e in enumerate(expected) if _agree(e, entry) and i not in taken), None)
         if index is None:
             return None
         taken.append(index)

@@ -121,3 +121,11 @@ def test_every_finding_can_become_a_hidden_tests_notice():
         assert "key" not in names, kind
         finding = Finding(kind, "", "", values={name: "x" for name in names})
         assert finding_notices(finding)
+
+
+def test_answers_holding_arrays_in_tuples_are_compared_item_by_item():
+    """conv_forward_im2col's (out, cache): a wrong out beside a cache of arrays is no swap, and the
+    comparison never asks NumPy for the truth of an array (it stopped the grader's description)."""
+    x, other = np.ones((2, 2)), np.zeros((2, 2))
+    assert swapped((other, (x, x, 0.5, 2, 1, x)), (x, (x, x, 0.5, 2, 1, x)), "en") is None
+    assert records([{"a": x}], [{"a": other}], "en") is None
