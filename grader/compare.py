@@ -356,6 +356,16 @@ def _assert_scalar(got: Any, expected: Any, rtol: float, atol: float, what: i18n
             raise _got_expected(what, repr(got), repr(expected))
         return
     if isinstance(expected, (int, np.integer)):
+        if isinstance(got, (float, np.floating)):
+            raise Mismatch(
+                message(
+                    "{what}: returned a float ({got}) where an int is needed: use // (integer division), "
+                    "not /",
+                    "{what}：返回的是浮点数 float（{got}），这里需要整数 int：请用整除 //，不要用 /",
+                    what=what,
+                    got=repr(float(got)),
+                )
+            )
         if not isinstance(got, (int, np.integer)) or isinstance(got, bool):
             raise Mismatch(
                 message(

@@ -20,8 +20,9 @@ import numpy as np
 
 from grader import i18n
 from grader.analysis import Finding
+from grader.analysis.answers import records, swapped
 from grader.analysis.formulas import Observation, explain_counts
-from grader.analysis.messages import place
+from grader.analysis.messages import place, term_gloss
 from grader.ignored import Replay, ignored_argument
 from grader.sandbox import SubmissionFailure
 from grader.sandbox.recording import Call
@@ -188,13 +189,28 @@ def located(
         if _whole(got) is not None:
             ask = functools.partial(_right_answer, replay, function) if replay else None
             found = count_finding(recorded, index, expected, declared, language, ask)
-        named = {
-            k: v for k, v in (bound(recorded[index], declared) or {}).items() if isinstance(v, np.ndarray)
-        }
+        named = numbered(bound(recorded[index], declared) or {}, declared, language)
+        if found is None and replay is not None:
+            found = _records(replay, function, recorded[index], language)
         factors = sizes(recorded[index], declared, language, hidden)
         ignored = ignored_argument(function, recorded, index, declared, replay, language) if replay else None
         return Located(label, found, factors, {**named, **state}, ignored)
     return Located()
+
+
+def numbered(arguments: dict[str, Any], signature: Signature, language: str) -> dict[str, np.ndarray]:
+    """A call's arrays by name, and its numbers (a bias b) as 0-d arrays named with what the
+    docstring says of them ("`b` (b: the filter's bias, a number)"), for a difference that is a
+    multiple of one of them."""
+    found: dict[str, np.ndarray] = {}
+    for name, value in arguments.items():
+        if isinstance(value, np.ndarray):
+            found[name] = value
+        elif isinstance(value, (float, np.floating)):  # a value (a bias), not a size or a count
+            gloss = term_gloss(name, language, signature.descriptions.get(name, ""))
+            shown = f"`{name}`" + ((f" ({gloss})" if language == "en" else f"（{gloss}）") if gloss else "")
+            found[shown] = np.asarray(value)
+    return found
 
 
 MAX_INPUTS = 64  # arrays of a call offered to the analysis
@@ -203,13 +219,16 @@ MAX_INPUT_SIZE = 10**6  # elements of one of them
 
 def arrays(call: Call) -> dict[str, np.ndarray]:
     """The arrays of a method call's object: its attributes ("self.W") and the entries of its
-    dict attributes ("self.params['b1']"), as the call found them."""
+    dict attributes ("self.params['b1']"), as the call found them; its numbers ("self.reg") as
+    0-d arrays."""
     decoded = call.decoded()
     state = decoded[3] if len(decoded) == 4 else None
     found: dict[str, np.ndarray] = {}
     for attribute, value in (state or {}).items():
         entries = value.items() if isinstance(value, dict) else [(None, value)]
         for key, entry in list(entries)[:MAX_INPUTS]:
+            if isinstance(entry, (float, np.floating)):  # a strength (self.reg), as a 0-d array
+                entry = np.asarray(entry)
             if isinstance(entry, np.ndarray) and entry.size <= MAX_INPUT_SIZE and len(found) < MAX_INPUTS:
                 found[f"self.{attribute}" if key is None else f"self.{attribute}[{key!r}]"] = entry
     return found
@@ -235,6 +254,20 @@ def sizes(call: Call, signature: Signature, language: str, hidden: bool = False)
 
 
 _NCHW = ("name.sample", "name.channel", "name.row", "name.column")
+
+
+def _records(replay: Replay, function: str, call: Call, language: str) -> Finding | None:
+    """A list or tuple answer compared whole with the reference's answer to the same call: a list of
+    records (a summary table) with a running total or entries in another order, two items swapped
+    (a cache's stride and pad; `grader.analysis.answers`)."""
+    result = call.decoded()[2]
+    if not isinstance(result, (list, tuple)) or not result:
+        return None
+    right = _right_answer(replay, function, call)
+    try:
+        return records(result, right, language) or swapped(result, right, language)
+    except (TypeError, ValueError):  # answers of kinds no comparison foresaw: no finding, no crash
+        return None
 
 
 def _right_answer(replay: Replay, function: str, call: Call) -> Any:

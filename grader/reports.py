@@ -20,6 +20,7 @@ from rich.text import Text
 
 from grader import i18n
 from grader.disclosure import student_copy
+from grader.report_groups import TestGroup, function_summaries, grouped_tests, reason_line
 from grader.scoring import Report, TestResult
 
 if TYPE_CHECKING:
@@ -32,14 +33,6 @@ STATUS_MARK = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⌛",
 def _first_line(text: str, width: int = 110) -> str:
     line = text.strip().splitlines()[0] if text.strip() else ""
     return line if len(line) <= width else line[: width - 1] + "…"
-
-
-def reason_line(test: TestResult) -> str:
-    """The reason a person reads first: the output's first line, whole, with the test's seed."""
-    line = test.output.strip().splitlines()[0] if test.output.strip() else ""
-    if test.seed is not None and f"seed {test.seed}" not in line:
-        line += f" (seed {test.seed})"
-    return line
 
 
 def _without_seed(test: TestResult) -> str:
@@ -127,15 +120,16 @@ def score_table(report: Report) -> Table:
             table.add_row(Text(STATUS_MARK[status], style=STATUS_STYLE[status]), name, points, reason)
     else:
         table = _table(report, "test")
-        for test in report.tests:
-            if test.status == "pending":
+        for group in grouped_tests(report):
+            if group.status == "pending":
                 continue  # one row per function below: 44 rows of "pending" read the same
-            style = STATUS_STYLE[test.status]
-            label = Text(test.name + (f" ({i18n.text(language, 'hidden')})" if test.hidden else ""))
-            points = f"{test.score:.2f}/{test.max_score:.2f}"
+            style = STATUS_STYLE[group.status]
+            label = Text(group_label(group, language))
+            points = f"{group.score:.2f}/{group.max_score:.2f}"
             # a passed test may carry a note (the callee to fix); submission text is never markup
-            reason = reason_line(test) if test.status != "passed" or test.output else ""
-            table.add_row(Text(STATUS_MARK[test.status], style=style), label, points, Text(reason))
+            shown = group.shown
+            reason = reason_line(shown) if shown.status != "passed" or shown.output else ""
+            table.add_row(Text(STATUS_MARK[group.status], style=style), label, points, Text(reason))
         _add_pending_rows(table, report)
     pending = sum(t.max_score for t in report.tests if t.status == "pending")
     caption = _total(report)
@@ -145,6 +139,30 @@ def score_table(report: Report) -> Table:
         f"{caption} · {i18n.text(language, 'isolation')}: {report.isolation} · {report.duration_s:.1f} s"
     )
     table.caption_justify = "left"
+    return table
+
+
+def group_label(group: TestGroup, language: str) -> str:
+    """A test's row label: its name, how many of its cases passed (a parametrised test), hidden."""
+    label = group.name
+    if len(group.tests) > 1:
+        label += " (" + i18n.text(language, "cases_passed", passed=group.passed, count=len(group.tests)) + ")"
+    return label + (f" ({i18n.text(language, 'hidden')})" if group.hidden else "")
+
+
+def function_table(report: Report) -> Table:
+    """A rich table with one row per graded function: its points and the one sentence that matters
+    most for it (`grader.report_groups.function_summaries`)."""
+    language = report.language
+    table = _table(report, "function")
+    table.title = Text(f"{report.assignment}: {report.submission}\n{i18n.text(language, 'by_function')}")
+    for summary in function_summaries(report):
+        style = STATUS_STYLE[summary.status]
+        points = f"{summary.score:.2f}/{summary.max_score:.2f}"
+        sentence = i18n.text(language, "pending_reason") if summary.status == "pending" else summary.sentence
+        table.add_row(
+            Text(STATUS_MARK[summary.status], style=style), summary.function, points, Text(sentence)
+        )
     return table
 
 
@@ -170,7 +188,9 @@ def _own_notes(report: Report) -> list[str]:
 
 
 def print_report(report: Report, console: Console) -> None:
-    """Print the table and any loading notes."""
+    """Print each function's points and its main reason, the tests, and any loading notes."""
+    if common_failure(report) is None:
+        console.print(function_table(report))
     console.print(score_table(report))
     for note in _own_notes(report):  # a note the table's title says already is left out
         console.print(Text(f"note: {note}", style="yellow"))
@@ -339,7 +359,8 @@ def curve_picture(curve: dict[str, list[float]]) -> str | None:
 
 
 def to_html(report: Report, final: FinalScore | None = None) -> str:
-    """A self-contained HTML page: total, a row per test with its reason, pictures for arrays.
+    """A self-contained HTML page: total, a row per function with its points and main reason, then
+    a row per test (a parametrised test's cases in one), its reason and pictures for arrays.
 
     Args:
         report: the graded submission.
@@ -348,7 +369,8 @@ def to_html(report: Report, final: FinalScore | None = None) -> str:
     """
     language = report.language
     pictures: dict[int, list[str]] = {}
-    for index, test in enumerate(report.tests):
+    groups = grouped_tests(report)
+    for index, test in enumerate(group.shown for group in groups):
         drawn = []
         if test.arrays and test.status != "passed":
             drawn.append(array_picture(test.arrays))
@@ -362,6 +384,9 @@ def to_html(report: Report, final: FinalScore | None = None) -> str:
         report=report,
         language=language,
         pictures=pictures,
+        groups=groups,
+        summaries=function_summaries(report),
+        label=lambda group: group_label(group, language),
         total=_total(report),
         final=final,
         t=lambda key, **values: i18n.text(language, key, **values),

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from grader import i18n
+from grader.analysis import answers
 from grader.diagnosis import same
 from grader.sandbox import SandboxedSubmission, StudentException, SubmissionFailure
 from grader.standins import StandInGuard
@@ -156,8 +157,22 @@ def _sentence(language: str, name: str, call: str, got: tuple[str, Any], expecte
     elif expected[0] == "raised":
         key, values = "callee_should_raise", {"error": expected[1], "got": short(got[1])}
     else:
-        key, values = "callee_returned", {"got": short(got[1]), "expected": short(expected[1])}
+        return _returned(language, name, call, got[1], expected[1])
     return i18n.text(language, key, callee=name, call=call, **values)
+
+
+def _returned(language: str, name: str, call: str, got: Any, expected: Any) -> str:
+    """A wrong answer, described by how it differs (a type, the structural finding); never by two
+    shapes that read the same ("array(1, 3, 7, 7)", "where array(1, 3, 7, 7) is right")."""
+    shown, right = short(got), short(expected)
+    how = answers.difference(got, expected, language)
+    if how is None:
+        return i18n.text(language, "callee_returned", callee=name, call=call, got=shown, expected=right)
+    if shown == right or shown.startswith("array("):
+        return i18n.text(language, "callee_differs", callee=name, call=call, how=how)
+    return i18n.text(
+        language, "callee_returned_how", callee=name, call=call, got=shown, expected=right, how=how
+    )
 
 
 def short(value: Any) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from grader import i18n
-from grader.compare import Failure, Mismatch, assert_shape, message
+from grader.compare import Failure, Mismatch, assert_shape, describe_shape, message
 from grader.sandbox import SandboxedSubmission
 from grader.sandbox.child import array_digests
 
@@ -96,6 +96,11 @@ def assert_gradient(got: np.ndarray, expected: np.ndarray, *, what: i18n.Text, l
         Mismatch: naming the shape or the relative error, in both languages, with both arrays kept
             for the structural analysis.
     """
+    if isinstance(got, np.ndarray) and got.shape != expected.shape:  # both kept for the analysis
+        shape = describe_shape(got.shape, expected.shape)
+        raise Mismatch(
+            message("{what}: {shape}", "{what}：{shape}", what=what, shape=shape), arrays=(got, expected)
+        )
     assert_shape(got, expected.shape, what=what)
     error = relative_error(got, expected)
     if not error < limit:

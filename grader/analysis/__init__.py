@@ -38,6 +38,10 @@ GUESSES = frozenset(
         "truncated",
         "values_differ",
         "number_scale",
+        "number_scale_beside_input",
+        "number_input_multiple",
+        "number_squares_extra",
+        "number_squares_missing",
         "number_one_more",
         "number_one_less",
         "number_sign",
@@ -53,6 +57,7 @@ _SHAPE_CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
 _VALUE_CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
     *values.CHECKS,
     inputs.input_term,
+    inputs.input_contributions,
     shapes.transposed,
     *order.CHECKS,
 )

@@ -21,6 +21,7 @@ from grader.analysis.messages import say
 
 _BROADCAST = re.compile(r"operands could not be broadcast together with shapes ((?:\([\d,]*\) ?)+)")
 _RESHAPE = re.compile(r"cannot reshape array of size (\d+) into shape (\([\d, newaxis-]*\))")
+_BOUNDS = re.compile(r"index (\d+) is out of bounds for axis (\d+) with size (\d+)")
 _SHAPE = re.compile(r"\(([\d,]*)\)")
 
 
@@ -42,6 +43,10 @@ def explain_exception(message: str, language: str) -> Finding | None:
     found = _RESHAPE.search(message)
     if found:
         return _reshape(int(found.group(1)), found.group(2), language)
+    found = _BOUNDS.search(message)
+    if found and found.group(1) == found.group(3):  # one past the end
+        values = {"index": found.group(1), "axis": found.group(2), "size": found.group(3)}
+        return Finding("index_one_past", say("index_one_past", language, **values), "")
     return None
 
 

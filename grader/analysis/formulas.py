@@ -229,9 +229,44 @@ def _finding(
     )
     got, expected = next(iter(pairs))
     if len(pairs) == 1 and got is not None and expected is not None:
+        copied = _copied(texts, got, expected, language, descriptions)
+        found = copied or replace(found, sentence=found.sentence + _smaller_term(texts, expected, language))
         fit = say("formula_fit", language, got_formula=_show(got), expected_formula=_show(expected))
         return replace(found, sentence=found.sentence + fit)
     return found
+
+
+def _smaller_term(texts: dict[str, str], expected: Formula, language: str) -> str:
+    """ " The difference is in the smaller term, ..." when the edited term is the smaller of the
+    expected count's two (a layer's biases beside its weights), else ""."""
+    right = texts.get("expected_term")
+    if right is None or len(expected) != 2:
+        return ""
+    smaller, larger = sorted(expected, key=len)
+    if _show_term(smaller) != right or len(smaller) >= len(larger):
+        return ""
+    return say("formula_smaller_term", language, term=f"`{right}`")
+
+
+def _copied(
+    texts: dict[str, str], got: Formula, expected: Formula, language: str, descriptions: Mapping[str, str]
+) -> Finding | None:
+    """A term of the expected count replaced by its other term (`n_filters*f*f*c_in` twice where
+    `n_filters` belongs: a bias per weight instead of one per filter), or None."""
+    wrong, right = texts.get("got_term"), texts.get("expected_term")
+    terms = [_show_term(term) for term in expected]
+    if wrong is None or right is None or len(terms) != 2 or wrong not in terms or right not in terms:
+        return None
+    if [_show_term(term) for term in got].count(wrong) != 2:
+        return None
+    return made(
+        "formula_term_copied",
+        language,
+        "",
+        wrong=f"`{wrong}`",
+        right=f"`{right}`",
+        gloss=_glosses(right, language, descriptions),
+    )
 
 
 def made(kind: str, language: str, where: str, **values: str) -> Finding:

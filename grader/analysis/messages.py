@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from grader.analysis.call_messages import CALL_SENTENCES
+
 LANGUAGES = ("en", "zh-CN")
 
 SENTENCES: dict[str, dict[str, str]] = {
@@ -172,8 +174,9 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "channel_offset": {
         "en": "The values are off by a constant per {axis}: a bias added twice, missing, or taken "
-        "from the wrong filter?",
-        "zh-CN": "每个{axis}上的值都差了一个常数：偏置加了两次、漏加了，还是用了别的卷积核的偏置？",
+        "from the wrong filter (each output channel f gets its filter's bias `b[f]`, whatever the image)?",
+        "zh-CN": "每个{axis}上的值都差了一个常数：偏置加了两次、漏加了，还是用了别的卷积核的偏置"
+        "（每个输出通道 `f` 加的是它自己那个卷积核的偏置 `b[f]`，与第几张图像无关）？",
     },
     "offset_or_scale": {
         "en": "Every value is off by the same constant, and is the expected one times {factor}: a "
@@ -368,6 +371,8 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
 }
 
+SENTENCES.update(CALL_SENTENCES)  # the findings that read the call (grader.analysis.call_messages)
+
 PLACES: dict[str, dict[str, str]] = {
     "everywhere": {"en": "everywhere", "zh-CN": "所有位置"},
     "count": {"en": "{count} of {total} values", "zh-CN": "{total} 个值中的 {count} 个"},
@@ -421,6 +426,7 @@ PLACES: dict[str, dict[str, str]] = {
 # is shown as it is. English names the parameter by its docstring's description instead.
 TERMS_ZH: dict[str, str] = {
     "bias": "偏置",
+    "b": "偏置",
     "weights": "权重",
     "c": "通道",
     "channels": "通道",

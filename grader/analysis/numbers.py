@@ -7,13 +7,18 @@ cut off. Anything else says nothing: no sentence is better than a guess.
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 import numpy as np
 
 from grader.analysis.core import Case, Finding
 
-_MAX_TERM = 64  # a ratio is named when it is k or 1/k, or a fraction with terms up to this
+_MAX_TERM = 64  # a ratio is named when it is k or 1/k with k up to this,
+_MAX_FRACTION_TERM = 9  # or a fraction with terms up to this (4/9: a 2x2 window for a 3x3)
+_MAX_TIMES = 4096  # a number given to the call, added up to this many times too often
+_MAX_ARRAYS = 8  # arrays of the call whose sums of squares are tried, up to three at once
+_MAX_SQUARED = 10**6  # elements of one of them
 
 
 def explain_number(case: Case) -> Finding | None:
@@ -32,12 +37,78 @@ def explain_number(case: Case) -> Finding | None:
         and any(_close(case, got, cut(expected)) for cut in (np.floor, np.trunc))
     ):
         return case.finding("number_truncated", "")
+    beside = _squares_term(case, got, expected) or _beside_input(case, got, expected)
+    if beside is not None:
+        return beside
+    ratio = _simple_ratio(case, got, expected)
+    return None if ratio is None else case.finding("number_scale", "", factor=str(ratio))
+
+
+def _simple_ratio(case: Case, got: float, expected: float) -> Fraction | None:
+    """got / expected as k or 1/k (k up to 64), or a fraction of terms up to 9: short decimals
+    have a ratio of larger terms whatever the mistake (a mean plus a bias read "times 7/22")."""
     quotient = got / expected if expected != 0 else 0.0
-    if quotient != 0 and np.isfinite(quotient):
-        ratio = Fraction(quotient).limit_denominator(_MAX_TERM)
-        simple = abs(ratio.numerator) <= _MAX_TERM and ratio not in (0, 1, -1)
-        if simple and _close(case, got, float(ratio) * expected) and not 2 / 3 < abs(float(ratio)) < 3 / 2:
-            return case.finding("number_scale", "", factor=str(ratio))
+    if quotient == 0 or not np.isfinite(quotient):
+        return None
+    ratio = Fraction(quotient).limit_denominator(_MAX_TERM)
+    terms = sorted((abs(ratio.numerator), ratio.denominator))
+    simple = (terms[0] == 1 and terms[1] <= _MAX_TERM) or (terms[1] <= _MAX_FRACTION_TERM and ratio > 0)
+    if not simple or ratio in (0, 1, -1) or 2 / 3 < abs(float(ratio)) < 3 / 2:
+        return None
+    return ratio if _close(case, got, float(ratio) * expected) else None
+
+
+def _squares_term(case: Case, got: float, expected: float) -> Finding | None:
+    """got - expected is c * s * (the sum of squares of up to three of the call's arrays), s a
+    number the call holds (a regularisation strength) and c 1/2 or 1: an L2 term over those arrays
+    added where it does not belong, or missing where it belongs."""
+    inputs = case.inputs or {}
+    numbers = [
+        (n, float(v)) for n, v in inputs.items() if np.ndim(v) == 0 and np.asarray(v).dtype.kind == "f"
+    ]
+    numbers = [(n, v) for n, v in numbers if np.isfinite(v) and v != 0]
+    squares = [
+        (n, float(np.sum(np.square(v, dtype=np.float64))))
+        for n, v in inputs.items()
+        if np.ndim(v) >= 1 and np.asarray(v).dtype.kind in "biuf" and np.size(v) <= _MAX_SQUARED
+    ][:_MAX_ARRAYS]
+    if not numbers or not squares:
+        return None
+    for size in (1, 2, 3):
+        for chosen in itertools.combinations(squares, size):
+            total = sum(value for _, value in chosen)
+            for name, number in numbers:
+                for half in (0.5, 1.0):
+                    term = half * number * total
+                    if term != 0 and (
+                        _close(case, got - expected, term) or _close(case, expected - got, term)
+                    ):
+                        kind = "number_squares_extra" if got > expected else "number_squares_missing"
+                        arrays = ", ".join(n for n, _ in chosen)
+                        return case.finding(
+                            kind, "", name=name, arrays=arrays, half="1/2" if half == 0.5 else "1"
+                        )
+    return None
+
+
+def _beside_input(case: Case, got: float, expected: float) -> Finding | None:
+    """A number the call was given (a bias b, not a whole number) explains the difference: got is
+    expected + m * b for a whole m (b added once per term), or got - b is a simple ratio of
+    expected - b (the rest scaled: a mean where a sum is needed)."""
+    for name, value in (case.inputs or {}).items():
+        if np.size(value) != 1 or np.asarray(value).dtype.kind != "f":
+            continue
+        number = float(np.asarray(value).reshape(-1)[0])
+        if not np.isfinite(number) or abs(number) < 2 and number.is_integer():
+            continue  # 0 and 1 divide anything
+        times = (got - expected) / number
+        if 1 <= abs(round(times)) <= _MAX_TIMES and _close(case, got, expected + round(times) * number):
+            return case.finding("number_input_multiple", "", name=name, count=str(round(times)))
+        if number.is_integer():  # a whole number given: a ratio beside it is too easily a fit
+            continue
+        ratio = _simple_ratio(case, got - number, expected - number) if expected != number else None
+        if ratio is not None:
+            return case.finding("number_scale_beside_input", "", name=name, factor=str(ratio))
     return None
 
 

@@ -91,10 +91,12 @@ def overlaps_lost(case: Case) -> Finding | None:
     """The differences fill whole rows and whole columns of every image plane (the last two axes)
     and nothing else, rows and columns inside the plane: where neighbouring windows overlap, as
     when contributions that must add up (col2im, a backward pass) are assigned instead."""
-    if case.got.ndim < 2 or min(case.got.shape[-2:]) < 3 or case.same_values:
-        return None
+    if case.got.ndim < 3 or min(case.got.shape[-2:]) < 3 or case.same_values:
+        return None  # a matrix's whole rows (a weight gradient) are no windows
     rows = np.asarray(case.differ.all(axis=-1))  # (..., H): every column of that row differs
     columns = np.asarray(case.differ.all(axis=-2))  # (..., W)
+    if rows.all(axis=-1).any() or columns.all(axis=-1).any():
+        return None  # a whole plane differs (a channel's bias): no lines where windows overlap
     union = rows[..., :, None] | columns[..., None, :]
     if not rows.any() and not columns.any():
         return None

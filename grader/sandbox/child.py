@@ -17,6 +17,7 @@ import hashlib
 import importlib.machinery
 import importlib.util
 import json
+import linecache
 import os
 import sys
 import traceback
@@ -255,8 +256,11 @@ def load_namespace(
                 kept.append("")
             else:
                 kept.append(line)
+        source, name = "\n".join(kept), f"<cell {number}>"
+        # a traceback quotes a cell's line from linecache: without it, "line 33 in conv_forward: "
+        linecache.cache[name] = (len(source), None, source.splitlines(keepends=True), name)
         try:
-            exec(compile("\n".join(kept), f"<cell {number}>", "exec"), vars(module))
+            exec(compile(source, name, "exec"), vars(module))
         except Exception as error:  # a broken cell is reported; later cells still run
             raised = {"cell": number, "type": type(error).__name__, "message": str(error)[:200]}
             notes.append({"code": "note.cell_raised", "params": raised})

@@ -725,3 +725,98 @@ def test_train_defaults(submission, reference, rng):
         "weights after train with its defaults{note}", "用默认参数 train 后的权重{note}", note=replay.note()
     )
     assert_close(weights, expected, what=what)
+
+
+def history_of(submission, reference, params, X, y, X_val, y_val, **options):
+    """The history the student's train returns for a TINY ConvNet that starts at `params`, and
+    the weights it leaves."""
+    model = submission.ConvNet(**TINY)
+    model.params = copies(params)
+    history = submission.train(model, X, y, X_val, y_val, **options)
+    expect(
+        isinstance(history, dict),
+        "train returned a {kind}, expected a dict",
+        "train 返回的是 {kind}，应为 dict",
+        kind=type(history).__name__,
+    )
+    return history, weights_of(reference, model, TINY)
+
+
+def epoch_record(history, key, epochs):
+    """history[key] as a list of `epochs` numbers, or a failure naming what it holds."""
+    entries = history.get(key)
+    expect(
+        isinstance(entries, (list, tuple, np.ndarray)) and len(entries) == epochs,
+        "history[{key}] should hold one number per epoch ({epochs}), got {got}",
+        "history[{key}] 应当每个 epoch 一个数（共 {epochs} 个），你的结果是 `{got}`",
+        key=repr(key),
+        epochs=epochs,
+        got=f"{entries!r:.80}",
+    )
+    return [float(np.asarray(entry)) for entry in entries]
+
+
+class Scorer:
+    """Losses and accuracies of the model train drives, at given weights: the reference ConvNet's,
+    or the student's own model when its gradients differ (as `Replay` decides), since train
+    reports what the model it is given says."""
+
+    def __init__(self, replay):
+        self.replay = replay
+
+    def loss(self, weights, X, y):
+        if self.replay.own:
+            self.replay.probe.params = copies(weights)
+            return float(loss_and_grads(self.replay.probe.loss(X, y))[0])
+        self.replay.net.params = copies(weights)
+        return float(self.replay.net.loss(X, y)[0])
+
+    def accuracy(self, weights, X, y):
+        model = self.replay.probe if self.replay.own else self.replay.net
+        model.params = copies(weights)
+        return float(np.mean(np.asarray(model.loss(X)).argmax(axis=1) == y))
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("train")
+def test_train_history_is_the_epochs_mean_minibatch_loss(submission, reference, rng):
+    """train's docstring: history holds one float per epoch, `loss` the mean of the epoch's
+    minibatch losses, `train_acc` and `val_acc` the accuracies on X and X_val after the epoch.
+    Recomputed here, independently of the history: at lr 0 (the weights stay, so every order
+    gives the same mean: 6 examples, 3 batches of 2) the loss is the mean loss over the 6
+    examples, not the last batch's; at lr 0.5 the epoch's order is found by replaying SGD, and the
+    loss is the mean of the three losses met along the way, each before its step."""
+    X, y, params = tiny_problem(rng, 6)
+    X_val, y_val = rng.standard_normal((5, 1, 4, 4)), rng.integers(0, 3, size=5)
+    replay = Replay(submission, reference, params, X, y)
+    scorer = Scorer(replay)
+    history, _ = history_of(submission, reference, params, X, y, X_val, y_val, epochs=2, batch_size=2, lr=0.0)
+    expected = {
+        "loss": [scorer.loss(params, X, y)] * 2,
+        "train_acc": [scorer.accuracy(params, X, y)] * 2,
+        "val_acc": [scorer.accuracy(params, X_val, y_val)] * 2,
+    }
+    for key, right in expected.items():
+        what = message(
+            "history[{key}] at lr 0{note}",
+            "学习率 0 时的 history[{key}]{note}",
+            key=repr(key),
+            note=replay.note(),
+        )
+        assert_close(epoch_record(history, key, 2), right, what=what)
+    history, weights = history_of(
+        submission, reference, params, X, y, X_val, y_val, epochs=1, batch_size=2, lr=STEP
+    )
+    order = next((o for o in epoch_orders(6, 2) if same_weights(weights, replay.sgd(params, o, STEP))), None)
+    if order is None:  # not SGD in any order: the replay tests above charge that, not this one
+        return
+    losses, step = [], copies(params)
+    for batch in order:
+        losses.append(scorer.loss(step, X[list(batch)], y[list(batch)]))
+        step = replay.sgd(step, [batch], STEP)
+    what = message(
+        "history['loss'] of one epoch at lr 0.5, the mean of its 3 minibatch losses{note}",
+        "学习率 0.5 时一个 epoch 的 history['loss']，应为这个 epoch 3 个小批量损失的平均{note}",
+        note=replay.note(),
+    )
+    assert_close(epoch_record(history, "loss", 1), [float(np.mean(losses))], what=what)

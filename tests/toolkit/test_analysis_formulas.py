@@ -55,11 +55,12 @@ def test_a_count_off_by_a_factor_or_a_term_names_the_argument(kind, calls, named
 
 
 def test_one_bias_per_weight_instead_of_per_filter():
-    """n_filters * (f*f*c_in + f*f*c_in): the bias term is f*f*c_in times too large."""
+    """n_filters * (f*f*c_in + f*f*c_in): the bias term is the weights' term again."""
     slip = lambda f, c_in, n_filters, bias=True: n_filters * (f * f * c_in + f * f * c_in)  # noqa: E731
     found = explain_counts(observations(slip, [(5, 3, 1, True), (5, 3, 10, True)]), "en", DESCRIPTIONS)
-    assert found is not None and found.kind == "formula_factor_extra"
-    assert "`c_in*f*f`" in found.sentence
+    assert found is not None and found.kind == "formula_term_copied"
+    assert "the term `c_in*f*f*n_filters` where `n_filters` belongs" in found.sentence
+    assert "one bias per weight" in found.sentence
     assert "`c_in*f*f*n_filters + c_in*f*f*n_filters`" in found.sentence  # one pair of formulas fits
     assert "`c_in*f*f*n_filters + n_filters`" in found.sentence
 
@@ -212,3 +213,27 @@ def test_one_call_of_small_numbers_is_not_fitted():
     stride + 1, by chance; one call of small numbers bears no formula out."""
     found = explain_counts([Observation(dict(n=10, f=4, stride=3), 10, 4)], "en")
     assert found is None
+
+
+def test_a_layer_with_one_bias_names_the_smaller_term():
+    """fc_params as n_in * n_out + 1: one bias for the layer instead of one per output unit."""
+    calls = [(6, 7), (3072, 10)]
+    found = explain_counts(
+        [Observation(dict(n_in=i, n_out=o), i * o + 1, o * (i + 1)) for i, o in calls],
+        "en",
+        {"n_out": "output units."},
+    )
+    assert found is not None and "no factor `n_out`" in found.sentence
+    assert "The difference is in the smaller term, `n_out`: the biases, one per output" in found.sentence
+    chinese = explain_counts(
+        [Observation(dict(n_in=i, n_out=o), i * o + 1, o * (i + 1)) for i, o in calls], "zh-CN"
+    )
+    assert "较小的那一项 `n_out`：也就是偏置" in chinese.sentence
+
+
+def test_the_larger_term_gets_no_bias_story():
+    """conv_params without c_in in the weights: the edit is in the larger term, not the biases."""
+    found = explain_counts(
+        observations(SLIPS["formula_factor_missing"], [(5, 3, 1, True), (5, 3, 10, True)]), "en"
+    )
+    assert found is not None and "smaller term" not in found.sentence

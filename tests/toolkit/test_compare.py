@@ -47,7 +47,10 @@ def test_big_arrays_have_no_excerpt():
 def test_types_are_named():
     assert message([1.0], np.array([1.0])) == "output: returned a list, expected an array"
     assert message([1, 2], (1, 2)) == "output: returned a list, expected a tuple of 2"
-    assert message(3.0, 3) == "output: returned a float (3.0), expected an int"
+    assert (
+        message(3.0, 3)
+        == "output: returned a float (3.0) where an int is needed: use // (integer division), not /"
+    )
     assert message(np.int64(3), 4) == "output: got 3, expected 4"
     assert message({"a": 1}, {"a": 1, "b": 2}) == "output: key 'b' is missing"
     assert "got 280, expected 28" not in message(28, 280) and "expected 280" in message(28, 280)

@@ -71,7 +71,7 @@ def test_expect_raises_accepts_the_kind_and_its_subclasses_and_passes_others_thr
     ("got", "expected", "english_words", "chinese_words"),
     [
         (3, 4, "output: got 3, expected 4", "输出：你的结果 3，期望 4"),
-        (3.0, 4, "output: returned a float (3.0), expected an int", "应为整数 int"),
+        (3.0, 4, "output: returned a float (3.0) where an int is needed: use //", "这里需要整数 int"),
         (np.ones((1, 2, 5, 5)), np.ones((1, 2, 3, 3)), "padding missing or added twice?", "零填充"),
         (
             np.ones(3),

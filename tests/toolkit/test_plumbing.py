@@ -176,3 +176,18 @@ def test_each_part_keeps_the_share_of_the_points_its_right_parts_earn(tmp_path):
     report = grade(root, load_course(root / "course.yml").assignment("vec"), submission)
     (three_ways,) = [t for t in report.tests if t.name == "test_add_three_ways"]
     assert three_ways.status == "failed" and three_ways.score == pytest.approx(2.0)
+
+
+def test_a_notebook_error_quotes_the_line_of_its_cell(course, tmp_path):
+    """An exception raised in a notebook's code names the line and quotes it, as for a module
+    (it read "line 33 in norm: " with nothing after the colon)."""
+    source = (FIXTURE / "solutions" / "vec.py").read_text(encoding="utf-8")
+    marker = "    return float(np.sqrt(np.sum(x * x)))\n"
+    assert source.count(marker) == 1
+    broken = source.replace(marker, "    return float(np.sqrt(np.sum(x * x_undefined)))\n")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(broken)])
+    path = tmp_path / "vec.ipynb"
+    nbformat.write(notebook, path)
+    report = graded(course, path)
+    failed = [t.output for t in report.tests if t.status != "passed"]
+    assert failed and all("np.sqrt(np.sum(x * x_undefined))" in output for output in failed), failed

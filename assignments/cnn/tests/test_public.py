@@ -81,7 +81,10 @@ def test_train_steps_on_blank_images(submission):
     0..9, 0, 1 give classes 0 and 1 a share of 2/12 and the others 1/12, so one full batch at
     lr 0.5 moves b3 to 0.5 * (share - 1/10): 1/30 for classes 0 and 1, -1/120 for the others.
     Three epochs of three batches at lr 0 first give three history entries each (one per epoch,
-    not per batch) and change nothing."""
+    not per batch) and change nothing. There b3 is [1, 0, ..., 0]: an example labelled 0 loses
+    ln(e + 9) - 1, any other ln(e + 9); two of the 12 labels are 0, so each epoch's loss, the mean
+    of its minibatch losses, is ln(e + 9) - 1/6 whatever the shuffle (the last batch alone would
+    give ln(e + 9) minus 0, 1/4 or 1/2)."""
     model = submission.ConvNet(seed=5)
     start = {
         "W1": np.full((8, 1, 3, 3), 0.1),
@@ -91,7 +94,8 @@ def test_train_steps_on_blank_images(submission):
         "W3": np.full((64, 10), 0.1),
         "b3": np.zeros(10),
     }
-    model.params = {name: value.copy() for name, value in start.items()}
+    one_hot = np.eye(10)[0]
+    model.params = {name: value.copy() for name, value in (start | {"b3": one_hot}).items()}
     X = np.zeros((12, 1, 8, 8))
     y = np.arange(12) % 10
     history = submission.train(model, X, y, X[:4], y[:4], epochs=3, batch_size=4, lr=0.0)
@@ -112,9 +116,18 @@ def test_train_steps_on_blank_images(submission):
         )
     assert_close(
         model.params,
-        start,
+        start | {"b3": one_hot},
         what=message("params after three epochs at lr 0", "学习率 0 训练 3 个 epoch 后的 params"),
     )
+    assert_close(
+        [float(np.asarray(loss)) for loss in history["loss"]],
+        [math.log(math.e + 9) - 1 / 6] * 3,
+        what=message(
+            "history['loss'] at lr 0, each epoch's mean minibatch loss",
+            "学习率 0 时的 history['loss']，每个 epoch 应为其小批量损失的平均",
+        ),
+    )
+    model.params = {name: value.copy() for name, value in start.items()}
     submission.train(model, X, y, X[:4], y[:4], epochs=1, batch_size=12, lr=0.5)
     b3 = np.array([1 / 30] * 2 + [-1 / 120] * 8)
     assert_close(

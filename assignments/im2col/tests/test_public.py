@@ -28,6 +28,15 @@ def test_im2col_by_hand(submission):
 
 @pytest.mark.points(1)
 @pytest.mark.function("im2col")
+def test_im2col_stride_by_hand(submission):
+    """A 1x5 row [1, 2, 3, 4, 5] with 1x2 windows at stride 2 has two windows, starting at 0 and
+    2: the columns [1, 2] and [3, 4] (windows moved by 1 instead would give [1, 2] and [2, 3])."""
+    cols = submission.im2col(np.array([[[[1.0, 2.0, 3.0, 4.0, 5.0]]]]), 1, 2, stride=2)
+    assert_close(cols, np.array([[1.0, 3.0], [2.0, 4.0]]))
+
+
+@pytest.mark.points(1)
+@pytest.mark.function("im2col")
 def test_im2col_padding(submission):
     """A single pixel 3.0 padded by 1 has one 3x3 window: eight zeros around a 3 in the middle."""
     cols = submission.im2col(np.array([[[[3.0]]]]), 3, 3, pad=1)
