@@ -223,3 +223,20 @@ def stale(root: Path, course: Course, assignment: Assignment, public_source: str
         return path.exists()
     table = load(path)
     return table is None or table.inputs != inputs_digest(root, course, assignment, public_source)
+
+
+def check_answers(root: Path, course: Course, assignment: Assignment) -> list[str]:
+    """`course check`: every entry of the released answers that a hidden test also leads to (the
+    hidden suite run on the reference), one sentence each; none when nothing is released."""
+    table = load(path_for(root, assignment.id))
+    if table is None:
+        return []
+    kept = {
+        test: [Recorded(test, "", False, e.call, e.arguments, e.state, 1, e.answer) for e in entries]
+        for test, entries in table.tests.items()
+    }
+    released = f"assignments/{assignment.id}/tests/{FILE}"
+    return [
+        f"{released}: {overlap}; change the public test's inputs and run `course release`."
+        for overlap in hidden_overlaps(root, course, assignment, kept)
+    ]

@@ -75,13 +75,13 @@ def test_forward_is_not_flipped(submission):
 @pytest.mark.points(1)
 @pytest.mark.function("conv_forward")
 def test_forward_output_shape(submission):
-    """Two images, 3 channels, 8x8, with 4 filters 3x3, stride 2, pad 1: (2, 4, 4, 4). With ones
+    """Two images, 3 channels, 6x6, with 4 filters 3x3, stride 2, pad 1: (2, 4, 3, 3). With ones
     everywhere, each output counts the image pixels its window covers (3 channels times 2 or 3
     rows times 2 or 3 columns: the first row and column of windows hang over the padding) plus
     its filter's bias 0, 1, 2 or 3."""
     out = submission.conv_forward(
-        np.ones((2, 3, 8, 8)), np.ones((4, 3, 3, 3)), np.arange(4.0), stride=2, pad=1
+        np.ones((2, 3, 6, 6)), np.ones((4, 3, 3, 3)), np.arange(4.0), stride=2, pad=1
     )
-    assert_shape(out, (2, 4, 4, 4))
-    covered = 3.0 * np.outer([2, 3, 3, 3], [2, 3, 3, 3])
-    assert_close(out, covered + np.arange(4.0).reshape(1, 4, 1, 1) + np.zeros((2, 4, 4, 4)))
+    assert_shape(out, (2, 4, 3, 3))
+    covered = 3.0 * np.outer([2, 3, 3], [2, 3, 3])
+    assert_close(out, covered + np.arange(4.0).reshape(1, 4, 1, 1) + np.zeros((2, 4, 3, 3)))
