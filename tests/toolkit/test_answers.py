@@ -235,6 +235,7 @@ def parse_signature():
     return parse({"format": 1, "signatures": {"f": [["x", "POSITIONAL_OR_KEYWORD"]]}}).signatures["f"]
 
 
+@pytest.mark.slow
 def test_release_refuses_an_answer_a_hidden_test_leads_to(tmp_path):
     """A hidden test of variance on [0, 4, 8] leads to mean([0, 4, 8]): release stops, naming both
     tests, and `course check` reports it in a released copy."""
@@ -257,6 +258,7 @@ def test_release_refuses_an_answer_a_hidden_test_leads_to(tmp_path):
     assert len(problems) == 1 and "test_variance_hidden_four" in problems[0]
 
 
+@pytest.mark.slow
 def test_the_cap_leaves_whole_tests_out_and_home_says_so(tmp_path):
     root = fixture_course(tmp_path / "course")
     public = root / "tests" / "stats" / "test_public.py"
