@@ -22,7 +22,7 @@ MEAN_STEP = {  # issue 21: the mean instead of the sum; conv_forward itself is r
 
 BIASED_NET = {  # a class whose own test fails; train's test then relies on the answers to its methods,
     # keyed by the object's state
-    "name": "first biases start at one",
+    "name": "first biases start at one, b3's gradient doubled",
     "function": "ConvNet",
     "code": """
 _ReferenceConvNet = ConvNet
@@ -32,6 +32,13 @@ class ConvNet(_ReferenceConvNet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.params["b1"] = self.params["b1"] + 1.0
+
+    def loss(self, X, y=None):
+        result = super().loss(X, y)
+        if y is None:
+            return result
+        loss, grads = result
+        return loss, {**grads, "b3": 2 * grads["b3"]}
 """,
 }
 
