@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from grader.answers.build import check_answers
 from grader.catalogue import Mistake, load_catalogue, variant_source
 from grader.config import Assignment, Course
 from grader.errors import CatalogueError
@@ -250,6 +251,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("Chinese feedback is Chinese", check_chinese),
     ("no test gives a non-answer points", check_nonanswers),
     ("no given helper does an open assignment's work", check_given_helpers),
+    ("the answers released for home runs hold no hidden call", check_answers),
 ]
 
 

@@ -87,6 +87,10 @@ class GradingSettings(_Strict):
     isolation: Literal["auto", "bubblewrap", "uid", "process"] = "auto"
     rtol: float = Field(tolerance.RTOL, ge=0)
     atol: float = Field(tolerance.ATOL, ge=0)
+    # the reference's answers to the calls public tests lead to, shipped for home runs
+    # (assignments/<id>/tests/answers.json, `grader.answers`): at most this size; whole public
+    # tests past it are left out (a home run then charges there, and says so)
+    answers_max_kb: int = Field(2048, ge=0)
 
 
 class LatePolicy(_Strict):

@@ -52,6 +52,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "points are kept; it failed only because {callees} fail their own tests",
         "callee_also_fails_many": "{callees}, which {function} calls, also fail their own tests: fix them "
         "first",
+        "home_answers_missing": "the released answers do not hold every call made here to {callees}, so "
+        "this test stays charged at home; the official run, which asks the reference, may differ",
         "course_total": "course total {score} / {max_score} ({percent} %)",
         "expected": "expected",
         "got": "got",
@@ -174,6 +176,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "callee_cause_many": "{function} 本身是对的：换成参考答案的 {callees} 后测试通过，所以保留这些分数；"
         "它失败只是因为 {callees} 没有通过它们自己的测试",
         "callee_also_fails_many": "{function} 调用的 {callees} 也没有通过它们自己的测试：请先改正它们",
+        "home_answers_missing": "随作业发布的参考答案没有包含这里对 {callees} 的全部调用，所以在本地这个测试"
+        "仍然扣分；正式评分会询问参考答案，结果可能不同",
         "course_total": "课程总分 {score} / {max_score}（{percent} %）",
         "expected": "期望",
         "got": "你的结果",

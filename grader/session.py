@@ -92,6 +92,8 @@ class GradingSession:
         failed: the graded functions with a failed test so far.
         hidden_used: the open submissions a hidden test has used since a public test last did.
         replay_budgets: the analysis' reference answers, by assignment.
+        home_answers: the released answers a home run's containment stands in with, by assignment
+            (`grader.answers`; never read by an official run).
     """
 
     root: Path
@@ -105,6 +107,7 @@ class GradingSession:
     failed: set[str] = field(default_factory=set)
     hidden_used: set[tuple[str, str]] = field(default_factory=set)
     replay_budgets: dict[str, ReplayBudget] = field(default_factory=dict)
+    home_answers: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> GradingSession:
@@ -198,8 +201,10 @@ class GradingSession:
                 module = self.course.assignment(assignment_id).module
                 source = (self.layout.solutions / module).read_text(encoding="utf-8")
                 self.call_graphs[assignment_id] = callees(source)
-            except (GraderError, OSError, SyntaxError):
-                self.call_graphs[assignment_id] = {}
+            except (GraderError, OSError, SyntaxError):  # a student's checkout: the released call graph
+                from grader.answers.home import callees_at_home
+
+                self.call_graphs[assignment_id] = callees_at_home(self, assignment_id)
         return self.call_graphs[assignment_id]
 
     def names_used(self, suite: Path, test: str) -> set[str]:

@@ -75,25 +75,25 @@ def test_forward_is_not_flipped(submission):
 @pytest.mark.points(1)
 @pytest.mark.function("conv_forward")
 def test_forward_moves_by_the_stride(submission):
-    """The 5x5 image 1..25 (row by row) and a 2x2 filter that reads its window's top-left pixel,
-    stride 2: the windows start at rows and columns 0 and 2, so the output is [[1, 3], [11, 13]]
-    (windows moved by 1 instead would read [[1, 2], [6, 7]])."""
-    x = np.arange(1.0, 26.0).reshape(1, 1, 5, 5)
+    """The 7x7 image 1..49 (row by row) and a 2x2 filter that reads its window's top-left pixel,
+    stride 3: the windows start at rows and columns 0 and 3 (floor(5/3) + 1 = 2 of them), so the
+    output is [[1, 4], [22, 25]] (windows moved by 1 instead would read [[1, 2], [8, 9]])."""
+    x = np.arange(1.0, 50.0).reshape(1, 1, 7, 7)
     w = np.array([[[[1.0, 0.0], [0.0, 0.0]]]])
-    out = submission.conv_forward(x, w, np.zeros(1), stride=2)
-    assert_close(out, np.array([[[[1.0, 3.0], [11.0, 13.0]]]]))
+    out = submission.conv_forward(x, w, np.zeros(1), stride=3)
+    assert_close(out, np.array([[[[1.0, 4.0], [22.0, 25.0]]]]))
 
 
 @pytest.mark.points(1)
 @pytest.mark.function("conv_forward")
 def test_forward_output_shape(submission):
-    """Two images, 3 channels, 8x8, with 4 filters 3x3, stride 2, pad 1: (2, 4, 4, 4). With ones
+    """Two images, 3 channels, 6x6, with 4 filters 3x3, stride 2, pad 1: (2, 4, 3, 3). With ones
     everywhere, each output counts the image pixels its window covers (3 channels times 2 or 3
     rows times 2 or 3 columns: the first row and column of windows hang over the padding) plus
     its filter's bias 0, 1, 2 or 3."""
     out = submission.conv_forward(
-        np.ones((2, 3, 8, 8)), np.ones((4, 3, 3, 3)), np.arange(4.0), stride=2, pad=1
+        np.ones((2, 3, 6, 6)), np.ones((4, 3, 3, 3)), np.arange(4.0), stride=2, pad=1
     )
-    assert_shape(out, (2, 4, 4, 4))
-    covered = 3.0 * np.outer([2, 3, 3, 3], [2, 3, 3, 3])
-    assert_close(out, covered + np.arange(4.0).reshape(1, 4, 1, 1) + np.zeros((2, 4, 4, 4)))
+    assert_shape(out, (2, 4, 3, 3))
+    covered = 3.0 * np.outer([2, 3, 3], [2, 3, 3])
+    assert_close(out, covered + np.arange(4.0).reshape(1, 4, 1, 1) + np.zeros((2, 4, 3, 3)))

@@ -27,8 +27,11 @@ def test_pool_windows_by_hand(submission):
 @pytest.mark.points(2)
 @pytest.mark.function("max_pool_forward")
 def test_max_pool_by_hand(submission):
-    """[[4, 8], [0, 7]] pooled 2x2 gives 8, chosen at row 0, column 1: switch 0*2 + 1 = 1."""
-    out, switches = submission.max_pool_forward(np.array([[[[4.0, 8.0], [0.0, 7.0]]]]))
+    """[[4, 8, 1], [0, 7, 2], [5, 5, 5]] pooled 2x2 with stride 2: one window fits (the last row and
+    column are left over), and gives 8, chosen at row 0, column 1: switch 0*3 + 1 = 1."""
+    out, switches = submission.max_pool_forward(
+        np.array([[[[4.0, 8.0, 1.0], [0.0, 7.0, 2.0], [5.0, 5.0, 5.0]]]])
+    )
     assert_close(out, np.array([[[[8.0]]]]))
     assert_close(switches, np.array([[[[1]]]]), what="switches")
 
@@ -44,8 +47,9 @@ def test_max_pool_backward_by_hand(submission):
 @pytest.mark.points(1)
 @pytest.mark.function("avg_pool_forward")
 def test_avg_pool_by_hand(submission):
-    """[[4, 8], [0, 7]] averages to 19/4 = 4.75."""
-    out = submission.avg_pool_forward(np.array([[[[4.0, 8.0], [0.0, 7.0]]]]))
+    """[[4, 8, 1], [0, 7, 2], [5, 5, 5]]: the one 2x2 window that fits, [[4, 8], [0, 7]], averages to
+    19/4 = 4.75."""
+    out = submission.avg_pool_forward(np.array([[[[4.0, 8.0, 1.0], [0.0, 7.0, 2.0], [5.0, 5.0, 5.0]]]]))
     assert_close(out, np.array([[[[4.75]]]]))
 
 
