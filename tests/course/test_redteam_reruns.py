@@ -43,7 +43,7 @@ TRAINING = frozenset(
 )
 
 
-def grade_expecting(course, assignment, source, tmp_path, lost, *, only, timeouts=None, leave_out=frozenset()):
+def grade_expecting(course, assignment, source, tmp_path, lost, *, only, timeouts=None, leave_out=()):
     """Grade the tests of the functions in `only` (less those named in `leave_out`) on `source`
     and assert the exact score: every test in `lost` (a test's name, all its cases, or one case's
     full name) scores 0 and every other one full marks; every such test is in the report with a
@@ -55,6 +55,7 @@ def grade_expecting(course, assignment, source, tmp_path, lost, *, only, timeout
         the report's results by full test name.
     """
     submission = write_submission(tmp_path / "student", assignment, source)
+    leave_out = frozenset(leave_out)
     plugins = (Deselect(leave_out),) if leave_out else ()
     report = grade(
         course,
