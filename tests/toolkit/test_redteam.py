@@ -203,7 +203,8 @@ ATTACK_LIST = [
         "empty_files_flood.py",
         escapes=("bubblewrap",),
         why="bubblewrap: empty files cost no bytes but ~1.3 KB of kernel memory each, and bwrap's "
-        "tmpfs has no inode cap: 80,000 made (the uid level counts entries and stops the child)",
+        "tmpfs has no inode cap: 20,000 made across the calls of norm (the uid level counts entries "
+        "and stops the child)",
         traces=("/dev/shm/flood-*",),
     ),
     Attack(
