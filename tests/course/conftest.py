@@ -99,6 +99,19 @@ def names_of_tests_for(course: Path, assignment: str, functions: set[str]) -> se
     return {name for name, function, _ in collected(course, assignment) if function in functions}
 
 
+class Deselect:
+    """A pytest plugin for `grade(plugins=...)`: leaves out the tests of these names (every case
+    of a parametrized one), as `only_functions` leaves out whole functions."""
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self.names = names
+
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        left_out = [item for item in items if item.name.split("[")[0] in self.names]
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if item not in left_out]
+
+
 def grade_and_check(course: Path, assignment: str, submission: Path, lost: set[str]):
     """Grade `submission` and assert the exact score: the tests in `lost` score 0, every other test
     passes, and every test of the suites was recorded (nothing pending or missing after a crash).

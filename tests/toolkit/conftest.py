@@ -5,10 +5,14 @@ import os
 import re
 import shutil
 import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from grader.sandbox import policy
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).resolve().parent / "files" / "course"  # two tiny assignments: vec, stats
@@ -20,6 +24,49 @@ collect_ignore = ["files"]  # inputs of the toolkit's tests (a fixture course), 
 # hypothesis keeps no example database: nothing is written into the checkout
 settings.register_profile("toolkit", database=None)
 settings.load_profile("toolkit")
+
+
+def _private_tempdir() -> None:
+    """Under pytest-xdist, each worker grades in a temporary folder of its own (TMPDIR too, for the
+    processes it starts), so that a test that looks for the grader folders or processes it left
+    behind (test_redteam's Watch) never sees another worker's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    folder = Path(tempfile.gettempdir()) / f"grader-tests-{worker}"
+    folder.mkdir(exist_ok=True)
+    os.chmod(folder, 0o1777)  # like /tmp: the uid level's children may pass through it
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = str(folder)
+
+
+_private_tempdir()
+
+
+def level_available(level: str) -> str | None:
+    """Why the isolation `level` ("bubblewrap" or "uid") cannot run here, or None."""
+    if level == "bubblewrap":
+        return None if policy.bubblewrap_works() else "bubblewrap does not work here"
+    if sys.platform != "linux" or os.geteuid() != 0:
+        return "the unprivileged-uid level needs root: the suite does not run as root here"
+    blocked = [path for path in policy.interpreter_paths() if not policy.reachable_by_others(path)]
+    return f"{blocked[0]} is not readable by other users" if blocked else None
+
+
+def require_level(level: str) -> None:
+    """Skip a security test that cannot run at `level` here, saying why; under CI=true fail
+    instead, unless it is the uid level on a machine where the suite does not run as root.
+
+    Raises:
+        pytest.skip.Exception or pytest.fail.Exception: the level does not work here.
+    """
+    reason = level_available(level)
+    if reason is None:
+        return
+    not_root = sys.platform != "linux" or os.geteuid() != 0
+    if IN_CI and not (level == "uid" and not_root):
+        pytest.fail(f"CI=true: {reason}, so this security test cannot run; install what it needs")
+    pytest.skip(reason)
 
 
 def fixture_course(folder: Path) -> Path:
@@ -77,6 +124,18 @@ def course_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_course(tmp_path_factory.mktemp("course"))
 
 
+@pytest.fixture(scope="session")
+def released_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture course (vec, stats) released once per test run, as `course release` leaves it.
+    Read only: a test that changes it works on a copy (`shutil.copytree`)."""
+    from grader.config import load_course
+    from grader.release import release
+
+    root = fixture_course(tmp_path_factory.mktemp("released") / "course")
+    release(root, load_course(root / "course.yml"))
+    return root
+
+
 def reference_with(function: str, body: str, prelude: str = "") -> str:
     """The reference conv.py with the body of `function` replaced by hostile code.
 
@@ -103,3 +162,12 @@ def reference_with(function: str, body: str, prelude: str = "") -> str:
 def not_in_ci(monkeypatch):
     """Each test decides whether its run is official (`--official`, `monkeypatch.setenv("CI", ...)`)."""
     monkeypatch.delenv("CI", raising=False)
+
+
+@pytest.fixture
+def root_and_bubblewrap() -> None:
+    """For a test of official grading on this machine: it needs root (skipped otherwise, saying
+    so) and bubblewrap (under CI=true, a test that cannot have it fails instead of skipping)."""
+    if sys.platform != "linux" or os.geteuid() != 0:
+        pytest.skip("needs root on Linux: the suite does not run as root here")
+    require_level("bubblewrap")

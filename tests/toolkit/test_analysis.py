@@ -501,9 +501,9 @@ def test_a_million_elements_take_well_under_a_second_each():
         expected + np.arange(10.0)[None, :, None, None],
     ]
     for got in pairs:
-        start = time.perf_counter()
+        start = time.process_time()  # this process's CPU time: other jobs on the machine add nothing
         explain(got, expected)
-        assert time.perf_counter() - start < 3.0, "generous: the machine is shared"
+        assert time.process_time() - start < 3.0, "generous"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,10 +23,7 @@ from .fake_bwrap import fake_bwrap
 
 pytestmark = [
     pytest.mark.slow,  # three class runs, each worker grading the reference first
-    pytest.mark.skipif(
-        sys.platform != "linux" or os.geteuid() != 0 or shutil.which("bwrap") is None,
-        reason="needs root and bubblewrap on Linux",
-    ),
+    pytest.mark.usefixtures("root_and_bubblewrap"),
 ]
 CORRECT_NORM = "float(np.sqrt(np.sum(x * x)))"
 

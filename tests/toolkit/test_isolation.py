@@ -27,6 +27,8 @@ from grader.grading import grade
 from grader.sandbox import policy
 from grader.sandbox.client import Channel
 
+from .conftest import require_level
+
 pytestmark = pytest.mark.slow  # every attack at every strong level: minutes
 
 FIXTURE = Path(__file__).parent / "files" / "course"
@@ -35,22 +37,10 @@ CORRECT = "float(np.sqrt(np.sum(x * x)))"
 SECRET = "grader-secret-7f3a9c"  # exported to the grading process only
 
 
-def level_available(level: str) -> str | None:
-    """Why `level` cannot run here, or None."""
-    if level == "bubblewrap":
-        return None if policy.bubblewrap_works() else "bubblewrap does not work here"
-    if sys.platform != "linux" or os.geteuid() != 0:
-        return "the unprivileged-uid level needs root"
-    blocked = [path for path in policy.interpreter_paths() if not policy.reachable_by_others(path)]
-    return f"{blocked[0]} is not readable by other users" if blocked else None
-
-
 @pytest.fixture(params=["bubblewrap", "uid"])
 def course(request, tmp_path, monkeypatch):
     """The fixture course at one isolation level, in a folder other users cannot reach."""
-    reason = level_available(request.param)
-    if reason:
-        pytest.skip(reason)
+    require_level(request.param)
     root = tmp_path / "course"
     shutil.copytree(FIXTURE, root)
     text = (root / "course.yml").read_text(encoding="utf-8")
@@ -320,8 +310,7 @@ def test_official_runs_refuse_weak_isolation(tmp_path, monkeypatch):
 def test_the_uid_level_refuses_a_course_others_can_read(tmp_path, monkeypatch):
     """As root without namespaces, a world-readable course is not graded officially: one sentence
     says which folder to make private."""
-    if level_available("uid"):
-        pytest.skip(level_available("uid"))
+    require_level("uid")
     monkeypatch.setattr(policy, "bubblewrap_works", lambda: False)
     public = Path(tempfile.mkdtemp(dir="/tmp"))
     try:
@@ -353,8 +342,7 @@ def test_the_attacks_do_score_where_nothing_isolates(tmp_path, monkeypatch):
 def test_an_interpreter_kept_under_tmp_is_still_bound(tmp_path, monkeypatch):
     """A virtual environment under /tmp (a CI clone there) stays visible in the sandbox, whose
     /tmp is a tmpfs of its own: the honest reference still scores full marks."""
-    if level_available("bubblewrap"):
-        pytest.skip(level_available("bubblewrap"))
+    require_level("bubblewrap")
     extra = Path(tempfile.mkdtemp(dir="/tmp"))
     try:
         roots = policy.python_roots()

@@ -4,8 +4,6 @@ starting again, and each submission gets a child and a folder of its own, gone w
 from __future__ import annotations
 
 import os
-import shutil
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +18,7 @@ from .conftest import fixture_course
 
 pytestmark = [
     pytest.mark.slow,  # grades three submissions and the reference in a pool worker
-    pytest.mark.skipif(
-        sys.platform != "linux" or os.geteuid() != 0 or shutil.which("bwrap") is None,
-        reason="needs root and bubblewrap on Linux (an official grade)",
-    ),
+    pytest.mark.usefixtures("root_and_bubblewrap"),
 ]
 
 

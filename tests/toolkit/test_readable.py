@@ -10,17 +10,15 @@ from rich.console import Console
 from grader import reports
 from grader.config import load_course
 from grader.grading import grade
-from grader.release import points_text, release, release_files
+from grader.release import points_text, release_files
 from grader.scoring import Report, TestResult, readable
 
 from .conftest import fixture_course
 
 
-@pytest.fixture(scope="module")
-def released(tmp_path_factory):
-    root = fixture_course(tmp_path_factory.mktemp("readable") / "course")
-    release(root, load_course(root / "course.yml"))
-    return root
+@pytest.fixture
+def released(released_fixture):
+    return released_fixture
 
 
 def test_hidden_cases_are_listed_under_ids_not_values(released):

@@ -11,6 +11,7 @@ marker goes when the hole is fixed.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import glob
 import hashlib
 import importlib.util
@@ -40,22 +41,14 @@ from grader.grading import grade
 from grader.sandbox import policy
 from grader.sandbox.client import Channel
 
+from .conftest import level_available, require_level
+
 FILES = Path(__file__).parent / "files"
 ATTACKS = FILES / "attacks"
 FIXTURE = FILES / "course"
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "redteam-secret-5d1e"
 LEVELS = ("bubblewrap", "uid")
-
-
-def level_available(level: str) -> str | None:
-    """Why `level` cannot run here, or None."""
-    if level == "bubblewrap":
-        return None if policy.bubblewrap_works() else "bubblewrap does not work here"
-    if sys.platform != "linux" or os.geteuid() != 0:
-        return "the unprivileged-uid level needs root"
-    blocked = [p for p in policy.interpreter_paths() if not policy.reachable_by_others(p)]
-    return f"{blocked[0]} is not readable by other users" if blocked else None
 
 
 def strongest_level() -> str:
@@ -67,8 +60,7 @@ def strongest_level() -> str:
 
 def private_course(folder: Path, level: str, source: Path = FIXTURE) -> Path:
     """A copy of the fixture course, in a folder other users cannot reach, at `level`."""
-    if level_available(level):
-        pytest.skip(level_available(level))
+    require_level(level)
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
     root = folder / "course"
@@ -211,7 +203,8 @@ ATTACK_LIST = [
         "empty_files_flood.py",
         escapes=("bubblewrap",),
         why="bubblewrap: empty files cost no bytes but ~1.3 KB of kernel memory each, and bwrap's "
-        "tmpfs has no inode cap: 80,000 made (the uid level counts entries and stops the child)",
+        "tmpfs has no inode cap: 20,000 made across the calls of norm (the uid level counts entries "
+        "and stops the child)",
         traces=("/dev/shm/flood-*",),
     ),
     Attack(
@@ -284,9 +277,25 @@ def submit(folder: Path, source: Path) -> Path:
     return target
 
 
+@contextlib.contextmanager
+def one_at_a_time(name: str, tmp_path_factory: pytest.TempPathFactory):
+    """Hold a lock named `name`, shared by the workers of one test run (pytest-xdist): an attack that
+    writes to a fixed path (/tmp/redteam-deep) must not see the same attack's traces at the other
+    level, graded at the same time by another worker."""
+    with open(tmp_path_factory.getbasetemp().parent / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 @pytest.mark.parametrize(("attack", "level"), attack_cases())
-def test_attack_is_contained(attack, level, tmp_path, watch):
+def test_attack_is_contained(attack, level, tmp_path, watch, tmp_path_factory):
     watch.traces = list(attack.traces)
+    with one_at_a_time(f"redteam-{attack.name}", tmp_path_factory):
+        check_attack(attack, level, tmp_path, watch)
+
+
+def check_attack(attack: Attack, level: str, tmp_path: Path, watch: Watch) -> None:
+    """Grade `attack` officially at `level` and assert that it is contained."""
     root = private_course(tmp_path / "private", level)
     digest = fingerprint(root)
     submission = submit(tmp_path / "student", ATTACKS / attack.name)
@@ -369,8 +378,7 @@ def grade_apart(root: Path, assignment: str, submission: Path) -> tuple[dict, fl
 
 def cnn_course(folder: Path, level: str) -> Path:
     """The real course's cnn assignment (course.yml, solutions, tests/cnn) at `level`, private."""
-    if level_available(level):
-        pytest.skip(level_available(level))
+    require_level(level)
     folder.mkdir(parents=True)
     os.chmod(folder, 0o700)
     root = folder / "course"
@@ -538,6 +546,13 @@ def describe(pid: int) -> str:
     return str(pid)
 
 
+def threads(pid: int) -> int:
+    """How many threads process `pid` runs (0 when it is gone)."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        return int(Path(f"/proc/{pid}/status").read_text().split("Threads:")[1].split()[0])
+    return 0
+
+
 def alive(pid: int) -> bool:
     with contextlib.suppress(OSError):
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
@@ -558,12 +573,13 @@ def test_a_killed_grader_takes_its_child_along(level, tmp_path, watch):
     grader = start_grading(root, "vec", submit(tmp_path / "attacker", ATTACKS / "outlive_the_grader.py"))
     children: list[int] = []
     try:
-        assert wait_for(lambda: len(descendants(grader.pid)) > 0, 30), "no child started"
-        time.sleep(1.2)  # add and scale done, norm sleeping with its thread started
+        # norm is running once its hunter thread has started (a child has no thread of its own)
+        started = wait_for(lambda: any(threads(pid) > 1 for pid in descendants(grader.pid)), 60)
+        assert started, "norm's thread did not start"
         children = descendants(grader.pid)
         os.kill(grader.pid, signal.SIGKILL)
         grader.communicate(timeout=30)
-        time.sleep(0.5)
+        wait_for(lambda: not any(alive(pid) for pid in children), 5)  # dying takes a moment
         honest = submit(tmp_path / "honest", FIXTURE / "solutions" / "vec.py")
         report = grade(root, load_course(root / "course.yml").assignment("vec"), honest, official=True)
         survivors = [describe(pid) for pid in children if alive(pid)]
@@ -576,8 +592,7 @@ def test_a_killed_grader_takes_its_child_along(level, tmp_path, watch):
 
 
 def test_sandbox_uids_are_not_shared_between_temporary_folders(tmp_path, monkeypatch):
-    if level_available("uid"):
-        pytest.skip(level_available("uid"))
+    require_level("uid")
     monkeypatch.setattr(policy, "clean_scratch", lambda uid: None)  # never touch another run's files
     taken = []
     try:
@@ -602,8 +617,9 @@ def test_sandbox_uids_are_not_shared_between_temporary_folders(tmp_path, monkeyp
 def test_the_course_history_is_not_readable(level, tmp_path, watch):
     """A course in a git checkout whose root others may traverse, its three protected paths
     private: course_git_history.py through the CLI, as the README runs it."""
-    if level_available(level) or shutil.which("git") is None:
-        pytest.skip(level_available(level) or "git is not installed")
+    require_level(level)
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
     public = Path(tempfile.mkdtemp(dir=tempfile.gettempdir()))
     try:
         os.chmod(public, 0o755)

@@ -47,7 +47,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from datetime import datetime, timezone
 from fractions import Fraction
@@ -59,24 +58,15 @@ from grader import reports
 from grader.config import load_course
 from grader.disclosure import student_copy
 from grader.grading import grade
-from grader.sandbox import policy
 from grader.sandbox.client import Channel
+
+from .conftest import level_available, require_level
 
 FILES = Path(__file__).parent / "files"
 ATTACKS = FILES / "redteam3"
 FIXTURE = FILES / "course"
 REPO = Path(__file__).resolve().parents[2]
 LEVELS = ("bubblewrap", "uid")
-
-
-def level_available(level: str) -> str | None:
-    """Why `level` cannot run here, or None."""
-    if level == "bubblewrap":
-        return None if policy.bubblewrap_works() else "bubblewrap does not work here"
-    if sys.platform != "linux" or os.geteuid() != 0:
-        return "the unprivileged-uid level needs root"
-    blocked = [p for p in policy.interpreter_paths() if not policy.reachable_by_others(p)]
-    return f"{blocked[0]} is not readable by other users" if blocked else None
 
 
 def strongest_level() -> str:
@@ -94,8 +84,7 @@ def no_audit_hook(monkeypatch):
 
 def private_course(folder: Path, level: str, source: Path = FIXTURE) -> Path:
     """A copy of the fixture course, in a folder other users cannot reach, at `level`."""
-    if level_available(level):
-        pytest.skip(level_available(level))
+    require_level(level)
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
     root = folder / "course"
@@ -247,8 +236,7 @@ def collect_class(root: Path, repos: Path, out: Path) -> dict:
 def test_a_classmates_mirror_is_not_readable_at_the_uid_level(tmp_path):
     """The course checkout others may traverse (as on a CI runner), its protected paths private,
     the collected class private: mallory must not read alice's repository from the mirrors."""
-    if level_available("uid"):
-        pytest.skip(level_available("uid"))
+    require_level("uid")
     public = Path(tempfile.mkdtemp(dir=tempfile.gettempdir()))
     try:
         os.chmod(public, 0o755)

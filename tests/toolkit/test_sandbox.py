@@ -1,8 +1,10 @@
 """Each threat a submission can pose, made inside its own test: the grading process survives,
 the report is complete, and the score is exactly what the honest part of the submission earns.
 
-The hostile code replaces conv_single_step in an otherwise correct conv.py, so every test of
-the other conv functions must still pass: 52 points minus the 4 of conv_single_step.
+The hostile code replaces conv_single_step in an otherwise correct conv.py. A threat grades the
+tests of conv_single_step and of one neighbour, conv_forward (`grade(only_functions=...)`), whose
+tests run in the same child after the attack and must all still pass: the points of conv_forward's
+tests are the honest score.
 """
 
 import json
@@ -21,11 +23,14 @@ from grader.sandbox.policy import bubblewrap_works
 
 from .conftest import ROOT, reference_with
 
-HONEST_SCORE = 52 - 4  # conv's total minus the points of conv_single_step's tests
+CONV_POINTS = 52  # conv's total, from course.yml
+ATTACKED = frozenset({"conv_single_step", "conv_forward"})  # the function attacked and one neighbour
 
 
-def grade_conv(course: Path, submission: Path):
-    return grade(course, load_course(course / "course.yml").assignment("conv"), submission)
+def grade_conv(course: Path, submission: Path, only: frozenset[str] | None = ATTACKED):
+    """Grade `submission` on the tests of the functions in `only` (every test of conv if None)."""
+    assignment = load_course(course / "course.yml").assignment("conv")
+    return grade(course, assignment, submission, only_functions=None if only is None else set(only))
 
 
 def hostile(tmp_path: Path, body: str, prelude: str = "") -> Path:
@@ -41,7 +46,11 @@ def single_step_results(report):
 
 
 def assert_only_single_step_lost(report, reason_part: str | tuple[str, ...], status: str | None = "failed"):
-    assert report.score == pytest.approx(HONEST_SCORE), [
+    """conv_single_step's tests score 0 (one of them with `reason_part` and `status`), and every
+    test of the neighbour scores full marks."""
+    neighbour = [t for t in report.tests if t.function != "conv_single_step"]
+    assert {t.function for t in neighbour} == ATTACKED - {"conv_single_step"}, "the neighbour was not graded"
+    assert report.score == pytest.approx(sum(t.max_score for t in neighbour)), [
         (t.name, t.output) for t in report.tests if t.score < t.max_score
     ]
     lost = single_step_results(report)
@@ -196,7 +205,7 @@ def test_import_error_fails_every_test_with_one_reason(course_copy, tmp_path):
     path = tmp_path / "conv.py"
     path.write_text("def conv_forward(x, w, b\n    return x\n", encoding="utf-8")
     report = grade_conv(course_copy, path)
-    assert report.score == 0 and report.max_score == pytest.approx(52)
+    assert report.score == 0 and {t.function for t in report.tests} == ATTACKED
     assert all("could not be imported: SyntaxError" in t.output for t in report.tests)
 
 
@@ -236,8 +245,8 @@ def test_notebook_cells_run_in_order(course_copy, tmp_path):
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     path = tmp_path / "conv.ipynb"
     nbformat.write(notebook, path)
-    report = grade_conv(course_copy, path)
-    assert report.score == pytest.approx(52)
+    report = grade_conv(course_copy, path, only=None)
+    assert report.score == pytest.approx(CONV_POINTS)
     assert any("IPython line '%matplotlib inline'" in note for note in report.notes)
     assert any("cell 2 raised EOFError" in note for note in report.notes)
     assert any("cell 3 raised ZeroDivisionError" in note for note in report.notes)
@@ -262,13 +271,14 @@ def test_folder_submission_with_a_helper_module(course_copy, tmp_path):
     (folder / "helpers.py").write_text("def add(a, b):\n    return a + b\n", encoding="utf-8")
     body = "import helpers\nreturn float(helpers.add(np.sum(a_slice * w), b))"
     (folder / "conv.py").write_text(reference_with("conv_single_step", body), encoding="utf-8")
-    assert grade_conv(course_copy, folder).score == pytest.approx(52)
+    report = grade_conv(course_copy, folder)
+    assert single_step_results(report) and report.score == pytest.approx(report.max_score)
 
 
 def test_reference_through_the_child_scores_full_marks(course_copy):
     """The reference through the isolated child: every test passes; the report names the isolation."""
-    report = grade_conv(course_copy, ROOT / "solutions" / "conv.py")
-    assert report.score == report.max_score == pytest.approx(52)
+    report = grade_conv(course_copy, ROOT / "solutions" / "conv.py", only=None)
+    assert report.score == report.max_score == pytest.approx(CONV_POINTS)
     expected = "bubblewrap" if bubblewrap_works() else "child process"
     assert expected in report.isolation
     json.dumps(report.to_dict())

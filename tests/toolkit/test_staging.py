@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +25,8 @@ import pytest
 from grader.config import load_course
 from grader.diagnosis import Replayer
 from grader.sandbox import client, policy
+
+from .conftest import require_level
 
 pytestmark = pytest.mark.slow  # dozens of replay children
 
@@ -99,13 +100,6 @@ for line in sys.stdin:
 '''
 
 
-def _uid_level_available() -> str | None:
-    if sys.platform != "linux" or os.geteuid() != 0:
-        return "the unprivileged-uid level needs root"
-    blocked = [path for path in policy.interpreter_paths() if not policy.reachable_by_others(path)]
-    return f"{blocked[0]} is not readable by other users" if blocked else None
-
-
 class Watcher:
     """The watcher process, running as a sandbox uid of its own (taken like a child's)."""
 
@@ -153,11 +147,7 @@ def test_a_watcher_never_reads_the_reference_of_a_replay_child(staging_root, tmp
     """Before: the watcher read variants.py on 30 of 30 starts at the uid level (work/ was 0755
     until the reference was in), and at the bubblewrap level for the child's whole life (the
     base folder let every user pass, and work/ stayed 0755)."""
-    reason = _uid_level_available()
-    if level == policy.BUBBLEWRAP and not policy.bubblewrap_works():
-        reason = "bubblewrap does not work here"
-    if reason:
-        pytest.skip(reason)
+    require_level("bubblewrap" if level == policy.BUBBLEWRAP else "uid")
     reference = tmp_path / "private" / "vec.py"
     reference.parent.mkdir(mode=0o700)
     source = (FIXTURE / "solutions" / "vec.py").read_text(encoding="utf-8")

