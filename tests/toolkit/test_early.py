@@ -56,3 +56,24 @@ def test_without_a_submission_the_run_says_why(tmp_path):
     report = grade(root, course.assignment("vec"), empty)
     assert report.score == 0
     assert report.tests and all(t.status != "passed" for t in report.tests)
+
+
+def test_a_child_started_early_and_first_asked_late_is_not_called_slow(tmp_path):
+    """The child's start-up frames wait in the reader thread, one at a time; a child started early
+    (while pytest collects, or after a timeout) and first asked after its start-up limit has passed
+    imported in time all the same: the frames' arrival decides, not when the grader reads them.
+    (Before: the second frame, not yet handed over, read as 'importing your code took longer'.)"""
+    import time
+
+    from grader.submission import open_submission
+
+    root = fixture_course(tmp_path / "course")
+    settings = load_course(root / "course.yml").grading.model_copy(update={"startup_limit_s": 3.0})
+    handle = open_submission(root / "solutions" / "vec.py", "vec", settings=settings, protected=[])
+    try:
+        handle.start_early()
+        time.sleep(6)  # twice the start-up limit: the child has long sent both frames
+        assert handle.add(2, 3) == 5
+        assert handle.broken is None
+    finally:
+        handle.close()

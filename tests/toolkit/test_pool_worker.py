@@ -30,7 +30,7 @@ def traced_job(root: str, assignment_id: str, submission: str, penalty: LatePena
     def start(channel: Channel, greet: bool = True) -> None:
         original(channel, greet)
         if channel.child is not None:
-            started.append((channel.child.process.pid, str(channel.base)))
+            started.append((channel.child.process.pid, str(channel.workspace.base)))
 
     Channel._start = start  # type: ignore[method-assign]
     try:

@@ -211,8 +211,9 @@ def test_import_error_fails_every_test_with_one_reason(course_copy, tmp_path):
 
 @pytest.mark.slow  # waits for time limits
 def test_import_that_hangs_is_given_up_once(course_copy, tmp_path, monkeypatch):
-    """A module that loops at import time costs the start-up limit once, not once per test: one
-    child is started for the whole run (counted, not timed)."""
+    """A module that loops at import time costs the start-up limit twice at most, not once per
+    test: it is tried once more in a fresh child (a stalled machine must not cost an honest
+    student every test), then given up for the whole run (children counted, not timed)."""
     started = []
     real = subprocess.Popen
 
@@ -227,7 +228,7 @@ def test_import_that_hangs_is_given_up_once(course_copy, tmp_path, monkeypatch):
     report = grade_conv(course_copy, path)
     assert report.score == 0
     assert all("importing your code took longer than 8 s" in t.output for t in report.tests)
-    assert len(started) == 1, f"{len(started)} children started for one hanging import"
+    assert len(started) == 2, f"{len(started)} children started for one hanging import"
 
 
 def test_notebook_cells_run_in_order(course_copy, tmp_path):

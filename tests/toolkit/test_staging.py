@@ -24,7 +24,7 @@ import pytest
 
 from grader.config import load_course
 from grader.diagnosis import Replayer
-from grader.sandbox import client, policy
+from grader.sandbox import policy, workspace
 
 from .conftest import require_level
 
@@ -161,13 +161,13 @@ def test_a_watcher_never_reads_the_reference_of_a_replay_child(staging_root, tmp
     ]
     settings = load_course(FIXTURE / "course.yml").grading
     watcher = Watcher(staging_root)
-    copy = client._copy_submission
+    copy = workspace._copy_submission
 
     def copy_then_wait(*args: object) -> None:  # the reference is in place: let the watcher try
         copy(*args)
         assert watcher.ask("probe") == "done"
 
-    monkeypatch.setattr(client, "_copy_submission", copy_then_wait)
+    monkeypatch.setattr(workspace, "_copy_submission", copy_then_wait)
     try:
         for _ in range(STARTS):
             replayer = Replayer(reference, catalogue, settings, policy.Isolation(level))
