@@ -22,7 +22,8 @@ from grader import i18n
 from grader.analysis import Finding
 from grader.analysis.answers import records, swapped
 from grader.analysis.formulas import Observation, explain_counts
-from grader.analysis.messages import place, term_gloss
+from grader.analysis.messages import place
+from grader.analysis.terms import term_gloss
 from grader.ignored import Replay, ignored_argument
 from grader.sandbox import SubmissionFailure
 from grader.sandbox.recording import Call

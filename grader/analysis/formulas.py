@@ -18,7 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from grader.analysis.core import Finding
-from grader.analysis.messages import say, term_gloss
+from grader.analysis.messages import say
+from grader.analysis.terms import term_gloss
 
 MAX_FACTORS = 6  # arguments multiplied in one term (with repeats: f*f*c_in*n_filters is 4)
 MAX_MONOMIALS = 1000  # products tried; more variables than this allows are not fitted
