@@ -753,7 +753,23 @@ def epoch_record(history, key, epochs):
         epochs=epochs,
         got=f"{entries!r:.80}",
     )
-    return [float(np.asarray(entry)) for entry in entries]
+    return [_one_number(entry, key) for entry in entries]
+
+
+def _one_number(entry, key):
+    """An epoch's entry as a float: a number, or any array or list holding exactly one."""
+    try:
+        value = np.asarray(entry, dtype=np.float64)
+    except (TypeError, ValueError):
+        value = np.empty(0)
+    expect(
+        value.size == 1,
+        "history[{key}] should hold one number per epoch, got {got}",
+        "history[{key}] 每个 epoch 应当是一个数，你的结果是 `{got}`",
+        key=repr(key),
+        got=f"{entry!r:.80}",
+    )
+    return float(value.reshape(-1)[0])
 
 
 class Scorer:

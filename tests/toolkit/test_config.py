@@ -59,7 +59,7 @@ def test_the_course_files_load():
             "course.yml: course.timezone: '+25:00' is not an offset; write one such as +08:00.",
         ),
         (
-            TEXT.replace("    module: conv.py\n    points: 52\n", "    module: conv.py\n    points: -1\n", 1),
+            TEXT.replace("    module: conv.py\n    points: 53\n", "    module: conv.py\n    points: -1\n", 1),
             "course.yml: assignment 'conv'.points: Input should be greater than 0.",
         ),
         (

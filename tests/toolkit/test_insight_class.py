@@ -62,7 +62,7 @@ def graded(tmp_path_factory):
         str(roster),
     ]
     result = CliRunner().invoke(
-        course_command, [*arguments, "--workers", "2", "--insight", "--course", str(course)]
+        course_command, [*arguments, "--workers", "1", "--insight", "--course", str(course)]
     )
     assert result.exit_code == 0, result.output
     return out, who, result.output

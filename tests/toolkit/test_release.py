@@ -154,7 +154,7 @@ def test_notebook_with_solutions_filled_in_scores_full_marks(released_course, tm
         make_notebook(assignment, solution, solution, public, "# conv", {}), encoding="utf-8"
     )
     report = grade(released_course, assignment, completed)
-    assert report.score == pytest.approx(52)
+    assert report.score == pytest.approx(53)
     stub_report = grade(released_course, assignment, released_course / "assignments" / "conv" / "conv.ipynb")
     assert stub_report.score == 0 and not any("could not be imported" in t.output for t in stub_report.tests)
 

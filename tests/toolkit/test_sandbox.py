@@ -23,7 +23,7 @@ from grader.sandbox.policy import bubblewrap_works
 
 from .conftest import ROOT, reference_with
 
-CONV_POINTS = 52  # conv's total, from course.yml
+CONV_POINTS = load_course(ROOT / "course.yml").assignment("conv").points  # conv's total
 ATTACKED = frozenset({"conv_single_step", "conv_forward"})  # the function attacked and one neighbour
 
 
@@ -227,7 +227,9 @@ def test_import_that_hangs_is_given_up_once(course_copy, tmp_path, monkeypatch):
     path.write_text("while True:\n    pass\n", encoding="utf-8")
     report = grade_conv(course_copy, path)
     assert report.score == 0
-    assert all("importing your code took longer than 8 s" in t.output for t in report.tests)
+    assert all("importing your code took longer than" in t.output for t in report.tests), [
+        t.output for t in report.tests
+    ]
     assert len(started) == 2, f"{len(started)} children started for one hanging import"
 
 
