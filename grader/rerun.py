@@ -70,16 +70,7 @@ def rerun(
             asked.append((name, args, kwargs, result))
         return result
 
-    seed = dict(item.user_properties).get("seed")
-    funcargs = getattr(item, "funcargs", {})
-    if "rng" in funcargs and seed is not None:
-        funcargs["rng"] = np.random.default_rng(int(str(seed)))  # the same inputs as the first run
-    try:
-        with handle.substituted(culprits, answer, guard.before_call):
-            item.runtest()
-        passes = True
-    except Exception:
-        passes = False
+    passes = run_again(item, handle, culprits, answer, guard.before_call)
     return passes, first_wrong_call(handle, asked, language)
 
 
@@ -185,3 +176,20 @@ def short(value: Any) -> str:
         return text if any(mark in text for mark in ".ein") else f"{text}.0"  # 2.0 is not 2
     text = repr(value)
     return text if len(text) <= SHORT else text[: SHORT - 3] + "..."
+
+
+def run_again(
+    item: pytest.Item, handle: SandboxedSubmission, culprits: list[str], answer: Any, before: Any = None
+) -> bool:
+    """Run `item` again, with its first run's seeded inputs and `culprits` answered by `answer`
+    (officially by the reference child, at home from the released answers): whether it passes."""
+    seed = dict(item.user_properties).get("seed")
+    funcargs = getattr(item, "funcargs", {})
+    if "rng" in funcargs and seed is not None:
+        funcargs["rng"] = np.random.default_rng(int(str(seed)))  # the same inputs as the first run
+    try:
+        with handle.substituted(culprits, answer, before):
+            item.runtest()
+    except Exception:
+        return False
+    return True

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pytest
 
 from grader import i18n
 from grader.answers.table import Answers, load, path_for
-from grader.rerun import MAX_RECORDED, _small, first_wrong_call, substituted
+from grader.rerun import MAX_RECORDED, _small, first_wrong_call, run_again, substituted
 from grader.sandbox import SandboxedSubmission
 
 if TYPE_CHECKING:
@@ -67,16 +66,7 @@ def rerun_at_home(
             asked.append((name, args, kwargs, found))
         return found
 
-    seed = dict(item.user_properties).get("seed")
-    funcargs = getattr(item, "funcargs", {})
-    if "rng" in funcargs and seed is not None:
-        funcargs["rng"] = np.random.default_rng(int(str(seed)))  # the same inputs as the first run
-    try:
-        with handle.substituted(culprits, answer):
-            item.runtest()
-        passes = True
-    except Exception:
-        passes = False
+    passes = run_again(item, handle, culprits, answer)
     wrong_call = first_wrong_call(handle, asked, language)
     note = ""
     if not passes and missing:
