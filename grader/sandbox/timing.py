@@ -222,6 +222,10 @@ class Timekeeper:
         self.slowest: dict[str, float] = {}  # label -> its slowest answered call (for timings.json)
         self.timeouts: dict[str, int] = {}
         self.idle: set[str] = set()  # functions whose call timed out idle (`IdleWatch`)
+        # the same two, counted apart within containment reruns (`charged_to`): a caller whose
+        # calls timed out because a failing callee hung is tried again with the callee answered
+        self.rerun_timeouts: dict[str, int] = {}
+        self.rerun_idle: set[str] = set()
         self.startup_s: float | None = None  # the last start's wall time, to the submission's hello
 
     @property
@@ -278,10 +282,13 @@ class Timekeeper:
 
     @contextlib.contextmanager
     def charged_to(self, budget: Budget) -> Iterator[None]:
-        """Within the block, the child's time is charged to `budget` instead (a containment rerun
-        has its own, so that a failing function never spends the rest's time)."""
-        kept, self.budget = self.budget, budget
+        """Within the block (a containment rerun), the child's time is charged to `budget` instead,
+        so that a failing function never spends the rest's time, and timeouts are counted apart
+        (the reruns' own counts): a caller that timed out only because its failing callee hung
+        is not refused when the rerun answers that callee, whatever the order the tests ran in."""
+        kept = self.budget, self.timeouts, self.idle
+        self.budget, self.timeouts, self.idle = budget, self.rerun_timeouts, self.rerun_idle
         try:
             yield
         finally:
-            self.budget = kept
+            self.budget, self.timeouts, self.idle = kept

@@ -119,6 +119,25 @@ def test_a_containment_rerun_is_charged_to_its_own_budget(keeper, clock):
     assert keeper.remaining_s == 12.0
 
 
+def test_timeouts_in_containment_reruns_are_counted_apart(keeper, clock):
+    """A caller refused after timeouts its hanging callee caused is tried again in a rerun (which
+    answers the callee); the reruns keep counts of their own, and give up after as many."""
+    for _ in range(TIMEOUTS_BEFORE_GIVING_UP):
+        keeper.timed_out(keeper.start("summarize"))
+    keeper.timed_out(keeper.start("fc_params"), idle=True)
+    for _ in range(TIMEOUTS_BEFORE_GIVING_UP):
+        with keeper.charged_to(Budget(4.0)):
+            keeper.refuse("summarize")
+            keeper.refuse("fc_params")
+            keeper.timed_out(keeper.start("summarize"))
+    with keeper.charged_to(Budget(4.0)), pytest.raises(SubmissionTimeout) as caught:
+        keeper.refuse("summarize")
+    assert caught.value.code == "sandbox.gave_up"
+    with pytest.raises(SubmissionTimeout) as caught:
+        keeper.refuse("fc_params")
+    assert caught.value.code == "timeout.idle"
+
+
 def test_a_start_is_the_submissions_time_and_a_good_one_is_recorded(keeper, clock):
     launched = clock()
     clock.wait(0.75)
