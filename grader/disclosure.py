@@ -20,6 +20,7 @@ import re
 import string
 from collections.abc import Callable
 from dataclasses import fields, replace
+from fractions import Fraction
 from typing import Any
 
 from grader import i18n
@@ -69,8 +70,19 @@ def _position(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 10_000
 
 
+MAX_FACTOR_TERM = 16  # a factor shown of a hidden test: p/q with |p| and q up to this,
+MAX_FACTOR_WHOLE = 64  # or n and 1/n up to this (a window's area, a batch, the stride squared)
+
+
 def _factor(value: Any) -> bool:
-    return isinstance(value, str) and re.fullmatch(r"-?\d{1,6}(\.\d{1,6})?(/\d{1,4})?", value) is not None
+    """A factor a mistake makes (2, 1/9, 3/4), never any least-squares fit: a right answer times
+    1 + code/1000 would carry a hidden input in the digits of "1449/1000"."""
+    if not isinstance(value, str) or re.fullmatch(r"-?\d{1,3}(/[1-9]\d{0,2})?", value) is None:
+        return False
+    ratio = Fraction(value)
+    top, bottom = abs(ratio.numerator), ratio.denominator
+    small = top <= MAX_FACTOR_TERM and bottom <= MAX_FACTOR_TERM
+    return small or (top == 1 and bottom <= MAX_FACTOR_WHOLE) or (bottom == 1 and top <= MAX_FACTOR_WHOLE)
 
 
 # Findings whose factor may be shown: a least-squares scale over a whole array. A single number's

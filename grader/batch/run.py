@@ -150,12 +150,16 @@ class Options:
 
 
 def _prepare_out(out: Path) -> None:
+    """The output folder, made private to the instructor (0700) before anything is written in it:
+    at the unprivileged-uid level a student's child runs as another user, and OUT holds the
+    class's grades, feedback and similarity pages (everyone's code)."""
     if out.exists() and not out.is_dir():
         raise GraderError(f"{out}: a file is in the way of the output folder; choose another --out.")
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        out.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(out, 0o700)
     except OSError as error:
-        raise GraderError(f"{out}: the output folder cannot be made ({error.strerror}).") from None
+        raise GraderError(f"{out}: the output folder cannot be made private ({error.strerror}).") from None
 
 
 def _write_html(out: Path, job: Job, html: str) -> None:

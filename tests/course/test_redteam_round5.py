@@ -220,11 +220,6 @@ def gradebook(out: Path) -> dict[str, float]:
     [(SIMILARITY_THIEF, 0.0), (GRADEBOOK_THIEF, 0.0)],
     ids=["similarity-page", "gradebook"],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="attack succeeds: OUT (similarity pages, gradebook.csv) is readable by other users, "
-    "and a later child at the uid level reads it",
-)
 def test_grade_all_output_is_not_readable_by_a_later_child(open_folder, thief, honest):
     """Run 1 grades alice, bob (alice's code, reworded) and mallory with --similarity; mallory
     resubmits the same attack; run 2 grades her again. Her child (another uid) must read nothing
@@ -285,11 +280,6 @@ def private_fixture(folder: Path, level: str) -> Path:
 
 
 @pytest.mark.parametrize("level", ["bubblewrap", "uid"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="attack succeeds: the least-squares factor is shown with a denominator up to 1000, "
-    "carrying x[0, 0] to 2 decimals",
-)
 def test_a_scale_factor_does_not_carry_a_hidden_input(level, tmp_path, no_audit_hook):
     """add is right but scaled by 1 + (100 x[0, 0] + 500) / 1000. The student copy of the hidden
     test must not let the student read x[0, 0] (recomputed here from the test's seed)."""
@@ -347,10 +337,6 @@ def packed(wrapper: str, original: str) -> str:
     "wrapper",
     [WRITE_AND_IMPORT, EXEC_BY_NAME, COMMENTS],
     ids=["write-and-import", "exec-by-name", "comments"],
-)
-@pytest.mark.xfail(
-    strict=True,
-    reason="attack succeeds: no decoder, long string or exec by its name: not listed, not flagged",
 )
 def test_a_copy_packed_as_numbers_or_comments_is_flagged(wrapper, course, tmp_path):
     from grader.similarity.run import similarity_report
