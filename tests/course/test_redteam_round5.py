@@ -21,9 +21,14 @@ None of these repeats an attack of tests/course/test_redteam_*.py or tests/toolk
 |   |   getattr(sys.modules["bu" + "iltins"], "ex" + "ec"): grades like the original, not listed |
 | 6 | packed_as_numbers [comments] | similarity evasion | the copy in comments, read back from |
 |   |   __file__ and run through print.__self__: comments are dropped before comparing: not listed |
+| 7 | earlier_hidden_results (uid) | a window the uid child can reach | Gradescope's |
+|   |   submission_metadata.json (0644) holds earlier submissions' results.json; the import reads it |
+|   |   and raises with it: "PREVIOUS test_add=3.0 ... test_norm_random=2.0" in the visible output, |
+|   |   before grades are published (hidden tests are after_published) |
 
-Attacks 1-2 run at the unprivileged-uid level only (bubblewrap binds nothing of the output
-folder); 3 at both levels; 4-6 are about the report (the copy is graded at the strongest level).
+Attacks 1-2 and 7 run at the unprivileged-uid level only (bubblewrap binds nothing of the
+output folder or of /autograder); 3 at both levels; 4-6 are about the report (the copy is graded
+at the strongest level).
 """
 
 from __future__ import annotations
@@ -372,3 +377,95 @@ def test_a_copy_packed_as_numbers_or_comments_is_flagged(wrapper, course, tmp_pa
     with (out / "problems.csv").open(encoding="utf-8") as handle:
         problems = [row for row in csv.DictReader(handle) if "copier" in row.values()]
     assert flagged or problems, rows[:3]
+
+
+# ---------------------------------------------------------------------------------------------
+# 7. Gradescope's submission_metadata.json at the uid level: earlier submissions' hidden results.
+
+METADATA_THIEF = '''"""vec: what my earlier submissions got on the hidden tests, before publication."""
+
+import glob
+import json
+import os
+
+
+def _autograder_root():
+    for cmdline in glob.glob("/proc/[0-9]*/cmdline"):
+        try:
+            with open(cmdline, "rb") as handle:
+                words = handle.read().decode(errors="replace").split("\\0")
+        except OSError:
+            continue
+        if "--course" in words and "--gradescope" in words:
+            return os.path.dirname(words[words.index("--course") + 1])
+    return "/autograder"
+
+
+try:
+    with open(os.path.join(_autograder_root(), "submission_metadata.json"), encoding="utf-8") as _handle:
+        _earlier = json.load(_handle)["previous_submissions"]
+except OSError:
+    _earlier = None
+if _earlier is not None:
+    _seen = [f"{t['name']}={t['score']}" for s in _earlier for t in s["results"]["tests"]]
+    raise ValueError("PREVIOUS " + " ".join(_seen))
+'''
+
+
+def gradescope_image(folder: Path) -> Path:
+    """/autograder as Gradescope's Docker image holds it (a folder every user may pass), with the
+    fixture course's autograder unzipped in source/ and graded at the uid level (Gradescope's
+    bwrap may not create namespaces). The grader is this one (setup.sh's install is skipped)."""
+    course = folder / "course"
+    shutil.copytree(FIXTURE, course, ignore=shutil.ignore_patterns("__pycache__"))
+    run_course(course, "release", "--gradescope", "vec", "--out", str(folder / "vec.zip"))
+    root = folder / "autograder"
+    shutil.unpack_archive(folder / "vec.zip", root / "source")
+    text = (root / "source" / "course.yml").read_text(encoding="utf-8")
+    (root / "source" / "course.yml").write_text(text.replace("isolation: auto", "isolation: uid"))
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    os.chmod(root, 0o755)
+    return root
+
+
+def run_autograder(root: Path, source: str) -> dict:
+    """One Gradescope run: a fresh submission/ and results/, then run_autograder as root."""
+    import json
+
+    for name in ("submission", "results"):
+        shutil.rmtree(root / name, ignore_errors=True)
+    (root / "submission").mkdir()
+    (root / "submission" / "vec.py").write_text(source, encoding="utf-8")
+    path = f"{Path(sys.executable).parent}:{os.environ['PATH']}"
+    environment = {**os.environ, "GRADESCOPE_ROOT": str(root), "PATH": path, "CI": ""}
+    done = subprocess.run(
+        ["bash", str(root / "run_autograder")], env=environment, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="attack succeeds: /autograder/submission_metadata.json is left readable by other users; "
+    "its previous results reach the visible output through an import-time exception",
+)
+def test_earlier_hidden_results_are_not_read_before_publication(open_folder):
+    """A first submission is graded; Gradescope writes submission_metadata.json (0644) with its
+    results.json among previous_submissions. The next submission's import reads it and raises
+    with what it found: the student's text at import is shown at once (a reason common to every
+    test), so the hidden tests' results (visibility after_published) would be read early."""
+    import json
+
+    require("uid")
+    root = gradescope_image(open_folder)
+    first = run_autograder(root, (FIXTURE / "solutions" / "vec.py").read_text(encoding="utf-8"))
+    assert first["score"] == pytest.approx(10.0) and "unprivileged uid" in first["output"], first["output"]
+    assert {test["visibility"] for test in first["tests"]} == {"after_published"}
+    metadata = {"previous_submissions": [{"submission_time": "2026-01-10T12:00:00Z", "results": first}]}
+    (root / "submission_metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
+    os.chmod(root / "submission_metadata.json", 0o644)
+    second = run_autograder(root, METADATA_THIEF)
+    visible = [second["output"], *(t["output"] for t in second["tests"] if t["visibility"] == "visible")]
+    assert not [text for text in visible if "PREVIOUS" in text], second["output"]
