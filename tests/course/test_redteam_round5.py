@@ -446,11 +446,6 @@ def run_autograder(root: Path, source: str) -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="attack succeeds: /autograder/submission_metadata.json is left readable by other users; "
-    "its previous results reach the visible output through an import-time exception",
-)
 def test_earlier_hidden_results_are_not_read_before_publication(open_folder):
     """A first submission is graded; Gradescope writes submission_metadata.json (0644) with its
     results.json among previous_submissions. The next submission's import reads it and raises
