@@ -13,8 +13,8 @@ None of these repeats an attack of tests/course/test_redteam_*.py or tests/toolk
 | 2 | grade_all_output [gradebook] | same | mallory's code reads OUT/gradebook.csv: every |
 |   |   classmate's grade (add scores 3 only when it could) |
 | 3 | factor_channel (bubblewrap, uid) | hidden input in a student copy | a right `add` times |
-|   |   1 + code/1000: "times 1449/1000" in the student copy reads back x[0, 0] of the hidden test |
-|   |   to 2 decimals (the least-squares factor is shown with any denominator up to 1000) |
+|   |   1 + code/1000: "times 1519/1000" in the student copy reads back x[0, 0] = 0.19 of the hidden |
+|   |   test (the least-squares factor was shown with any denominator up to 1000) |
 | 4 | packed_as_numbers [write-and-import] | similarity evasion | a full copy as a list of byte |
 |   |   values, written to the work folder and imported: grades like the original, not listed |
 | 5 | packed_as_numbers [exec-by-name] | similarity evasion | the same run through |
@@ -25,10 +25,18 @@ None of these repeats an attack of tests/course/test_redteam_*.py or tests/toolk
 |   |   submission_metadata.json (0644) holds earlier submissions' results.json; the import reads it |
 |   |   and raises with it: "PREVIOUS test_add=3.0 ... test_norm_random=2.0" in the visible output, |
 |   |   before grades are published (hidden tests are after_published) |
+| 8 | output_log_size (uid) | hidden input in a student copy | a public test runs in a fresh |
+|   |   child, which stats ../output.log: its size (5000 + 1000 x[0, 0] bytes a hidden test wrote) |
+|   |   is in the public test's reason: x[0, 0] = -1.462 read back |
+| 9 | cpu_limit (bubblewrap, uid) | same | the fresh child's RLIMIT_CPU is the budget left: |
+|   |   18 s at first, 16 (15) after a hidden test slept 1.5 s: the hidden tests' time, read back |
+| 10 | line_an_earlier_child_printed (bubblewrap, uid) | same | a hidden test writes |
+|   |   "bwrap: LEAK -1.4622" to stderr; the next import (told by its CPU limit) ends the process: |
+|   |   "importing your code ended the process: ... (bwrap: LEAK -1.4622)" in the student copy |
 
-Attacks 1-2 and 7 run at the unprivileged-uid level only (bubblewrap binds nothing of the
-output folder or of /autograder); 3 at both levels; 4-6 are about the report (the copy is graded
-at the strongest level).
+Attacks 1-2, 7 and 8 run at the unprivileged-uid level only (bubblewrap binds nothing of the
+output folder or of /autograder); 3, 9 and 10 at both levels; 4-6 are about the report (the copy
+is graded at the strongest level). Every one succeeded when written; each is stopped now.
 """
 
 from __future__ import annotations
@@ -464,3 +472,143 @@ def test_earlier_hidden_results_are_not_read_before_publication(open_folder):
     second = run_autograder(root, METADATA_THIEF)
     visible = [second["output"], *(t["output"] for t in second["tests"] if t["visibility"] == "visible")]
     assert not [text for text in visible if "PREVIOUS" in text], second["output"]
+
+
+# ---------------------------------------------------------------------------------------------
+# 8-10. What a fresh child can learn of the hidden tests before it: a public test never runs in
+# a process a hidden test used, but the next child reads the output log the earlier ones wrote
+# (its size, at the uid level; its last "bwrap:" line, quoted when an import ends the process)
+# and its CPU limit (the budget left). The public test's reason is shown whole.
+
+PROBE = """import resource
+raise ValueError(f"CPU {resource.getrlimit(resource.RLIMIT_CPU)[0]}")
+"""
+LOG_SIZE = '''"""stats: the hidden grid's x[0, 0] as the output log's size, read back in a public test."""
+import os
+import sys
+
+import numpy as np
+
+
+def mean(x):
+    x = np.asarray(x, dtype=float)
+    if x.size == 12:  # the hidden grid
+        sys.stderr.write("#" * (int(round(x.flat[0] * 1000)) + 5000))
+        sys.stderr.flush()
+    return float(np.mean(x))
+
+
+def variance(x):
+    size = os.stat(os.path.join(os.getcwd(), "..", "output.log")).st_size
+    raise ValueError(f"SIZE {size}")
+'''
+CPU_LEFT = '''"""stats: the time the hidden grid's test took, read back as the next child's CPU limit."""
+import resource
+import time
+
+import numpy as np
+
+
+def mean(x):
+    x = np.asarray(x, dtype=float)
+    if x.size == 12:  # the hidden grid: a time that could encode its values
+        time.sleep(1.5)
+    return float(np.mean(x))
+
+
+def variance(x):
+    raise ValueError(f"CPU {resource.getrlimit(resource.RLIMIT_CPU)[0]}")
+'''
+COMPLAINT = '''"""stats: the hidden grid's x[0, 0] in a line quoted when an import ends the process."""
+import os
+import resource
+import sys
+import time
+
+import numpy as np
+
+if resource.getrlimit(resource.RLIMIT_CPU)[0] < {first}:  # a fresh child after the hidden test
+    os._exit(7)
+
+
+def mean(x):
+    x = np.asarray(x, dtype=float)
+    if x.size == 12:  # the hidden grid
+        sys.stderr.write(f"bwrap: LEAK {{x.flat[0]:.4f}}\\n")
+        sys.stderr.flush()
+        time.sleep(1.5)
+    return float(np.mean(x))
+
+
+def variance(x):
+    return float(np.var(x))
+'''
+NUMBER = re.compile(r"(SIZE|CPU|LEAK) (-?\d+(?:\.\d+)?)")
+
+
+def graded_stats(root: Path, folder: Path, source: str):
+    submission = folder / "stats.py"
+    submission.parent.mkdir(parents=True, exist_ok=True)
+    submission.write_text(source, encoding="utf-8")
+    return grade(root, load_course(root / "course.yml").assignment("stats"), submission, official=True)
+
+
+def shown_numbers(report) -> dict[str, list[float]]:
+    """Every SIZE, CPU or LEAK number in the student copy: its tests' reasons and its notes."""
+    copy = student_copy(report)
+    found: dict[str, list[float]] = {}
+    for text in [*(t.output for t in copy.tests), *copy.notes]:
+        for kind, number in NUMBER.findall(text):
+            found.setdefault(kind, []).append(float(number))
+    return found
+
+
+def hidden_grid_corner() -> float:
+    from grader.plugin import seed_for
+
+    rng = np.random.default_rng(seed_for("tests/stats/test_hidden.py::test_mean_of_a_grid"))
+    return float(rng.standard_normal((3, 4))[0, 0])
+
+
+def first_cpu_limit(root: Path, folder: Path) -> int:
+    """The CPU limit a first child gets, as a student learns it from a probe submission."""
+    return int(shown_numbers(graded_stats(root, folder, PROBE))["CPU"][0])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="attack succeeds: the output log can be stat-ed from the work folder (uid level)",
+)
+def test_the_output_log_size_does_not_reach_a_public_test(tmp_path, no_audit_hook):
+    require("uid")
+    root = private_fixture(tmp_path / "private", "uid")
+    report = graded_stats(root, tmp_path / "work", LOG_SIZE)
+    read = [(size - 5000) / 1000 for size in shown_numbers(report).get("SIZE", [])]
+    assert not [value for value in read if abs(value - hidden_grid_corner()) < 0.0006], read
+
+
+@pytest.mark.parametrize("level", ["bubblewrap", "uid"])
+@pytest.mark.xfail(
+    strict=True,
+    reason="attack succeeds: a fresh child's RLIMIT_CPU is the budget left, which hidden tests' time lowers",
+)
+def test_the_cpu_limit_does_not_tell_a_public_test_the_time_hidden_tests_took(level, tmp_path, no_audit_hook):
+    require(level)
+    root = private_fixture(tmp_path / "private", level)
+    first = first_cpu_limit(root, tmp_path / "probe")
+    report = graded_stats(root, tmp_path / "work", CPU_LEFT)
+    assert set(shown_numbers(report).get("CPU", [])) <= {first}, (first, shown_numbers(report))
+
+
+@pytest.mark.parametrize("level", ["bubblewrap", "uid"])
+@pytest.mark.xfail(
+    strict=True,
+    reason="attack succeeds: import_crashed quotes a bwrap: line a hidden test's code wrote",
+)
+def test_a_line_an_earlier_child_printed_is_not_quoted(level, tmp_path, no_audit_hook):
+    require(level)
+    root = private_fixture(tmp_path / "private", level)
+    first = first_cpu_limit(root, tmp_path / "probe")
+    report = graded_stats(root, tmp_path / "work", COMPLAINT.format(first=first))
+    read = shown_numbers(report).get("LEAK", [])
+    assert not [value for value in read if abs(value - hidden_grid_corner()) < 0.00006], read
