@@ -33,15 +33,19 @@ None of these repeats an attack of tests/course/test_redteam_*.py or tests/toolk
 | 10 | line_an_earlier_child_printed (bubblewrap, uid) | same | a hidden test writes |
 |   |   "bwrap: LEAK -1.4622" to stderr; the next import (told by its CPU limit) ends the process: |
 |   |   "importing your code ended the process: ... (bwrap: LEAK -1.4622)" in the student copy |
+| 11 | where_results_differ (bubblewrap, uid) | same | a right add, one more on a block of |
+|   |   rows and columns chosen from x[0, 0] (84 blocks): "row (axis 0) index 0–1; column (axis 1) |
+|   |   index 2" reads back x[0, 0] = 0.19 to 0.05 (any index ranges were listed) |
 
 Attacks 1-2, 7 and 8 run at the unprivileged-uid level only (bubblewrap binds nothing of the
-output folder or of /autograder); 3, 9 and 10 at both levels; 4-6 are about the report (the copy
+output folder or of /autograder); 3, 9, 10 and 11 at both levels; 4-6 are about the report (the copy
 is graded at the strongest level). Every one succeeded when written; each is stopped now.
 """
 
 from __future__ import annotations
 
 import csv
+import itertools
 import os
 import re
 import shutil
@@ -600,3 +604,67 @@ def test_a_line_an_earlier_child_printed_is_not_quoted(level, tmp_path, no_audit
     report = graded_stats(root, tmp_path / "work", COMPLAINT.format(first=first))
     read = shown_numbers(report).get("LEAK", [])
     assert not [value for value in read if abs(value - hidden_grid_corner()) < 0.00006], read
+
+
+# ---------------------------------------------------------------------------------------------
+# 11. Where results differ as a channel: a right answer changed on chosen rows and columns.
+
+REGION_CHANNEL = '''"""vec: right, but wrong on the rows and columns that spell a hidden input."""
+import itertools
+
+import numpy as np
+
+_ROWS = [s for k in (1, 2) for s in itertools.combinations(range(3), k)]  # 6 proper subsets
+_COLS = [s for k in (1, 2, 3) for s in itertools.combinations(range(4), k)]  # 14
+
+
+def add(x, y):
+    out = np.asarray(x) + np.asarray(y)
+    if out.shape != (3, 4):
+        return out
+    code = min(max(int(round((float(np.asarray(x)[0, 0]) + 2) * 20)), 0), 83)
+    out[np.ix_(_ROWS[code // 14], _COLS[code % 14])] += 1.0
+    return out
+
+
+def scale(x, k=2.0):
+    return x * k
+
+
+def norm(x):
+    return float(np.sqrt(np.sum(x * x)))
+'''
+ROWS = [s for k in (1, 2) for s in itertools.combinations(range(3), k)]
+COLUMNS = [s for k in (1, 2, 3) for s in itertools.combinations(range(4), k)]
+
+
+def indices(text: str, axis: str) -> tuple[int, ...] | None:
+    """The indices a region names along `axis` ("row (axis 0) index 0–1, 3"), or None."""
+    found = re.search(rf"{re.escape(axis)} index ([\d–, ]+)", text)
+    if found is None:
+        return None
+    named: list[int] = []
+    for run in found[1].split(", "):
+        start, _, end = run.partition("–")
+        named += range(int(start), int(end or start) + 1)
+    return tuple(named)
+
+
+@pytest.mark.parametrize("level", ["bubblewrap", "uid"])
+@pytest.mark.xfail(strict=True, reason="attack succeeds: a hidden region lists any index ranges")
+def test_where_results_differ_does_not_spell_a_hidden_input(level, tmp_path, no_audit_hook):
+    """add is right but one more on a block of rows and columns chosen from x[0, 0] (84 blocks):
+    the student copy names where results differ; it must not tell x[0, 0] to 0.05."""
+    require(level)
+    root = private_fixture(tmp_path / "private", level)
+    submission = tmp_path / "work" / "vec.py"
+    submission.parent.mkdir()
+    submission.write_text(REGION_CHANNEL, encoding="utf-8")
+    report = grade(root, load_course(root / "course.yml").assignment("vec"), submission, official=True)
+    staff = next(t for t in report.tests if t.name == "test_add")
+    x, _ = np.random.default_rng(int(SEED.search(staff.output)[1])).standard_normal((2, 3, 4))
+    shown = next(t for t in student_copy(report).tests if t.name == "test_add").output
+    rows, columns = indices(shown, "row (axis 0)"), indices(shown, "column (axis 1)")
+    if rows in ROWS and columns in COLUMNS:
+        code = ROWS.index(rows) * 14 + COLUMNS.index(columns)
+        assert abs(code / 20 - 2 - x[0, 0]) > 0.03, shown
