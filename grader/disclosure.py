@@ -174,6 +174,35 @@ def finding_notices(finding: Finding) -> list[Notice]:
     return [Notice.of("hidden_category", category=finding.kind)] if finding.kind in SENTENCES else []
 
 
+_INDEXED = re.compile(r"^(?P<axis>.+?)(?: index |下标 )(?P<indices>\S.*)$")  # where.place("indices")
+
+
+def bounded_region(region: str) -> str:
+    """Where a hidden test's results differ, with one index at most: the axes, border or interior,
+    and the first axis differing at a single index ("channel (axis 1) index 2"). Index ranges
+    along several axes would spell anything a right answer changed on chosen rows and columns:
+    "row (axis 0) index 0–1; column (axis 1) index 2" read back a hidden input (issue 19)."""
+    joiner = "；" if "；" in region else "; "
+    kept: list[str] = []
+    indexed = False
+    for part in region.split(joiner):
+        found = _INDEXED.match(part)
+        if found is None:
+            kept.append(part)
+        elif found["indices"].isdigit() and not indexed:
+            kept.append(part)
+            indexed = True
+        else:
+            kept.append(found["axis"])
+    return joiner.join(kept)
+
+
+def _bounded(notice: Notice) -> Notice:
+    if notice.key != "hidden_region":
+        return notice
+    return Notice.of("hidden_region", region=bounded_region(str(dict(notice.params)["region"])))
+
+
 def student_test(test: TestResult, language: str) -> TestResult:
     """What a student may see of one test: all of a public one; of a hidden one the named
     fields of HIDDEN_FIELDS, and a reason rendered from its allowed notices only."""
@@ -181,7 +210,7 @@ def student_test(test: TestResult, language: str) -> TestResult:
         return TestResult(**{key: getattr(test, key) for key in PUBLIC_FIELDS})
     blank = TestResult(name="", function=None, score=0.0, max_score=0.0, status="failed", hidden=True)
     kept = replace(blank, **{key: getattr(test, key) for key in HIDDEN_FIELDS})
-    notices = tuple(notice for notice in test.notices if allowed(notice))
+    notices = tuple(_bounded(notice) for notice in test.notices if allowed(notice))
     lines = [line for line in (render(notice, language) for notice in notices) if line]
     if test.status == "pending":
         lines = [i18n.text(language, "pending_reason")]

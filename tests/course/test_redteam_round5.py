@@ -651,7 +651,6 @@ def indices(text: str, axis: str) -> tuple[int, ...] | None:
 
 
 @pytest.mark.parametrize("level", ["bubblewrap", "uid"])
-@pytest.mark.xfail(strict=True, reason="attack succeeds: a hidden region lists any index ranges")
 def test_where_results_differ_does_not_spell_a_hidden_input(level, tmp_path, no_audit_hook):
     """add is right but one more on a block of rows and columns chosen from x[0, 0] (84 blocks):
     the student copy names where results differ; it must not tell x[0, 0] to 0.05."""
