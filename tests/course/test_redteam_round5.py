@@ -667,3 +667,26 @@ def test_where_results_differ_does_not_spell_a_hidden_input(level, tmp_path, no_
     if rows in ROWS and columns in COLUMNS:
         code = ROWS.index(rows) * 14 + COLUMNS.index(columns)
         assert abs(code / 20 - 2 - x[0, 0]) > 0.03, shown
+
+
+def test_grade_all_refuses_an_output_folder_that_holds_the_interpreter(tmp_path, monkeypatch):
+    """OUT is made private (0700) before grading; one that holds the Python the children run
+    (`--out .` in a course with its .venv) would hide it from them: refused in one sentence, and
+    left as it was."""
+    from click.testing import CliRunner
+
+    from grader.cli import course_command
+
+    root = private_fixture(tmp_path / "private", "auto")
+    (tmp_path / "class" / "alice").mkdir(parents=True)
+    shutil.copy(FIXTURE / "solutions" / "vec.py", tmp_path / "class" / "alice" / "vec.py")
+    out = tmp_path / "grades"
+    interpreter = out / ".venv" / "bin" / "python3"
+    interpreter.parent.mkdir(parents=True)
+    os.chmod(out, 0o755)
+    monkeypatch.setattr(policy, "interpreter_paths", lambda: [interpreter])
+    arguments = ["grade-all", str(tmp_path / "class"), "--assignment", "vec", "--out", str(out)]
+    result = CliRunner().invoke(course_command, [*arguments, "--course", str(root), "--workers", "1"])
+    assert result.exit_code == 2, result.output
+    assert "holds" in result.output and "choose another --out" in result.output
+    assert os.stat(out).st_mode & 0o777 == 0o755
