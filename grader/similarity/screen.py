@@ -164,7 +164,7 @@ class _Imports:
         if self.clause == "import" and previous == ",":
             self.expecting = True
         if not self.expecting or token.type != tokenize.NAME:
-            self.expecting = self.expecting and token.string == "."  # a relative import: no check
+            self.expecting = False  # a relative import ("from .mine import x"): not checked
             return None
         self.expecting = False
         return None if _importable(token.string) else f"import of {token.string}"
