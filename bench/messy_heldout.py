@@ -1,0 +1,646 @@
+"""A held-out messy class, graded with the README's commands: is every student scored as their
+work graded alone?
+
+The class is built the way real tools and people make it, in a temporary folder, as seven
+inputs of `course grade-all` (one run each, `--workers 1`):
+
+- a class folder zipped by macOS Finder (UTF-8 names without the UTF-8 flag, decomposed
+  accents, `__MACOSX/` resource forks, `.DS_Store`), roster saved by Excel in a German locale
+  (`;`, cp1252);
+- a class folder zipped by Windows (cp437 names, one old tool's backslashes, a wrapping folder,
+  a student's own zip inside), roster saved as Excel's "Unicode Text" (UTF-16, tabs);
+- Canvas "Download Submissions" (`lastfirst_[late_]<user>_<attachment>_<name>`, `-1`
+  resubmissions, a student's upload named like another student's file), roster CSV UTF-8 with BOM;
+- Moodle "Download all submissions", flat and "in folders" (`Full Name_<id>_assignsubmission_file_`,
+  an online text beside), roster saved by Excel in a French locale (`;`, cp1252, `1,5` hours);
+- Gradescope "Export Submissions" (`submission_metadata.yml` written by Ruby, `submission_<id>/`,
+  a group submission);
+- Blackboard "Assignment File Download" (files and `.txt` receipts, two attempts, usernames with
+  `_`), unzipped.
+
+Names differ from the roster by case, NFC/NFD accents, full-width letters and a trailing space;
+folders are named by an email or a SIS id. The works are the reference solutions, one wrong
+function, a partly done module, notebooks saved by Jupyter and by Colab beside untouched stubs.
+
+For each student, the expected score is their work graded alone
+(`grade <id> --official --submission FILE`); the gradebook's cell is compared with it. Besides
+the scores, two checks of course.yml's dates: a due date before its release must stop
+`course validate` and `course grade-all` (exit 2).
+
+Usage: python bench/messy_heldout.py [--keep] [--only RUN]   (from the course's root)
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import codecs
+import csv
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+WRONG = {  # one wrong function per assignment: a student's plausible slip
+    "params": ("return n_filters * (f * f * c_in + int(bias))", "return n_filters * f * f * c_in"),
+    "conv": ("return (n + 2 * pad - f) // stride + 1", "return (n + pad - f) // stride + 1"),
+}
+PARTIAL = {"params": ["fc_params"], "conv": ["conv_output_size", "zero_pad"]}
+
+
+# --- the works ------------------------------------------------------------------------------
+
+
+def _segments(source: str) -> dict[str, tuple[int, int, str]]:
+    """Top-level functions: name -> (first line, last line, source)."""
+    lines = source.splitlines()
+    found = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef):
+            assert node.end_lineno is not None
+            found[node.name] = (
+                node.lineno,
+                node.end_lineno,
+                "\n".join(lines[node.lineno - 1 : node.end_lineno]),
+            )
+    return found
+
+
+def work_text(assignment: str, kind: str) -> str:
+    """A module's text: 'full' (the reference), 'wrong', 'partial' or 'stub' (as released)."""
+    full = (ROOT / "solutions" / f"{assignment}.py").read_text(encoding="utf-8")
+    stub = (ROOT / "assignments" / assignment / f"{assignment}.py").read_text(encoding="utf-8")
+    if kind == "full":
+        return full
+    if kind == "wrong":
+        old, new = WRONG[assignment]
+        assert old in full
+        return full.replace(old, new)
+    if kind == "stub":
+        return stub
+    lines, done = stub.splitlines(), _segments(full)
+    for name, (first, last, _) in sorted(_segments(stub).items(), key=lambda item: -item[1][0]):
+        if name in PARTIAL[assignment]:
+            lines[first - 1 : last] = done[name][2].splitlines()
+    return "\n".join(lines) + "\n"
+
+
+def notebook_bytes(assignment: str, kind: str, editor: str) -> bytes:
+    """The released notebook with the solution cells written from the `kind` module, saved as
+    `editor` ('jupyter' or 'colab') saves it; kind 'stub' leaves it as released."""
+    notebook = json.loads(
+        (ROOT / "assignments" / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8")
+    )
+    written = _segments(work_text(assignment, kind)) if kind != "stub" else {}
+    for number, cell in enumerate(notebook["cells"]):
+        meta = cell.get("metadata", {})
+        grade_id = meta.get("nbgrader", {}).get("grade_id")
+        if meta.get("nbgrader", {}).get("solution") and grade_id in written:
+            cell["source"] = written[grade_id][2].splitlines(keepends=True)
+        if cell["cell_type"] == "code":  # run once: counts and outputs, as a saved notebook has
+            cell["execution_count"] = number
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["ok\n"]}]
+        if editor == "colab":
+            cell["metadata"] = {**meta, "id": hashlib.sha1(str(number).encode()).hexdigest()[:12]}
+            if cell["cell_type"] == "code":
+                cell["metadata"]["colab"] = {"base_uri": "https://localhost:8080/"}
+                cell["metadata"]["outputId"] = "f" + hashlib.sha1(str(-number).encode()).hexdigest()[:11]
+    if editor == "colab":
+        notebook["nbformat_minor"] = 0
+        notebook["metadata"] = {
+            "colab": {"provenance": [], "name": f"Copy of {assignment}.ipynb"},
+            "kernelspec": {"name": "python3", "display_name": "Python 3"},
+            "language_info": {"name": "python"},
+        }
+        return json.dumps(notebook, indent=0, ensure_ascii=False).encode()
+    notebook["metadata"]["language_info"] = {
+        "name": "python",
+        "version": "3.11.4",
+        "mimetype": "text/x-python",
+    }
+    return (json.dumps(notebook, indent=1, ensure_ascii=False) + "\n").encode()
+
+
+@dataclass(frozen=True)
+class Work:
+    """What a student made: the file graded alone for the expected score, by its name."""
+
+    assignment: str
+    kind: str  # full, wrong, partial, stub
+    editor: str = ""  # '' for a module, else the notebook's editor
+
+    def data(self) -> bytes:
+        """The file's bytes."""
+        if self.editor:
+            return notebook_bytes(self.assignment, self.kind, self.editor)
+        return work_text(self.assignment, self.kind).encode()
+
+    def suffix(self) -> str:
+        """.py or .ipynb."""
+        return ".ipynb" if self.editor else ".py"
+
+
+def full(a: str) -> Work:
+    return Work(a, "full")
+
+
+def wrong(a: str) -> Work:
+    return Work(a, "wrong")
+
+
+def stub(a: str) -> Work:
+    return Work(a, "stub")
+
+
+# --- zips as tools write them ---------------------------------------------------------------
+
+
+class RawInfo(zipfile.ZipInfo):
+    """A zip entry whose name bytes are written as given, without the UTF-8 flag (as Finder's
+    Archive Utility and Windows' compressed folders write them)."""
+
+    raw: bytes = b""
+
+    def _encodeFilenameFlags(self) -> tuple[bytes, int]:  # noqa: N802 (zipfile's own name)
+        return self.raw, self.flag_bits & ~0x800
+
+
+def write_zip(path: Path, files: list[tuple[str, bytes]], style: str) -> None:
+    """A zip of (name, bytes); style 'mac' (NFD, UTF-8 without flag, junk added), 'windows'
+    (cp437, no flag), 'plain' (Python's own: UTF-8 flag when needed)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        entries = list(files)
+        if style == "mac":
+            folders = sorted({n.rsplit("/", 1)[0] + "/" for n, _ in files if "/" in n})
+            entries = [(f, b"") for f in folders] + entries
+            entries += [(f"{f}.DS_Store", b"\0\0\0\1Bud1") for f in folders]
+            entries += [(f"__MACOSX/{_dot(n)}", b"\0\5\26\7Mac OS X") for n, _ in files]
+        for name, data in entries:
+            if style == "plain":
+                archive.writestr(name, data)
+                continue
+            raw = unicodedata.normalize("NFD", name).encode() if style == "mac" else name.encode("cp437")
+            info = RawInfo(raw.decode("cp437"), date_time=(2026, 10, 30, 12, 0, 0))
+            info.raw = raw
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = (0o40755 << 16 | 0x10) if name.endswith("/") else 0o100644 << 16
+            archive.writestr(info, data)
+
+
+def _dot(name: str) -> str:
+    head, _, tail = name.rpartition("/")
+    return f"{head}/._{tail}" if head else f"._{tail}"
+
+
+def zip_bytes(files: list[tuple[str, bytes]]) -> bytes:
+    """A student's own zip (Python's, UTF-8 flag)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+# --- rosters as Excel saves them -------------------------------------------------------------
+
+COLUMNS = ["student", "name", "lms_id", "sis_id", "email", "extension_hours"]
+
+
+def write_roster(path: Path, rows: list[dict[str, str]], style: str) -> None:
+    """style: 'german' (; cp1252), 'french' (; cp1252, decimal comma), 'unicode' (UTF-16 tabs,
+    Excel's "Unicode Text"), 'bom' (UTF-8 with BOM, ',')."""
+    separator = {"german": ";", "french": ";", "unicode": "\t", "bom": ","}[style]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in COLUMNS])
+    text = buffer.getvalue()
+    if style in ("german", "french"):
+        path.write_bytes(text.encode("cp1252"))
+    elif style == "unicode":
+        path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    else:
+        path.write_bytes(codecs.BOM_UTF8 + text.encode())
+
+
+# --- the class -------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """One grade-all input: its students' expected works, and how to grade it."""
+
+    name: str
+    assignments: list[str]
+    roster_style: str
+    roster: list[dict[str, str]] = field(default_factory=list)
+    expected: dict[tuple[str, str], Work] = field(default_factory=dict)  # (student, assignment) -> work
+    files: list[tuple[str, bytes]] = field(default_factory=list)  # for a zip or a folder
+    shape: str = "plain"  # zip style, or 'folder' (written unzipped)
+
+    def student(self, row: dict[str, str], **works: Work) -> None:
+        """A roster row and the work expected for each of its assignments."""
+        self.roster.append(row)
+        for assignment, work in works.items():
+            self.expected[(row["student"], assignment)] = work
+
+    def put(self, name: str, work: Work | bytes) -> None:
+        """A file of the input."""
+        self.files.append((name, work.data() if isinstance(work, Work) else work))
+
+
+def mac_run() -> Run:
+    """A class folder zipped by macOS Finder; two assignments; roster from a German Excel."""
+    run = Run("mac-finder-zip", ["params", "conv"], "german", shape="mac")
+    run.student({"student": "alice", "name": "Alice Martin"}, params=full("params"), conv=wrong("conv"))
+    run.put("class/Alice/params.py", full("params"))
+    run.put("class/Alice/conv.py", wrong("conv"))
+    zoe_nb = Work("params", "full", "jupyter")
+    run.student({"student": "Zoë", "name": "Zoë Keller"}, params=zoe_nb, conv=full("conv"))
+    run.put("class/Zoë/params.ipynb", zoe_nb)
+    run.put("class/Zoë/params.py", stub("params"))
+    run.put("class/Zoë/conv/conv.py", full("conv"))
+    run.student({"student": "bob", "name": "Bob Stone"}, params=wrong("params"), conv=full("conv"))
+    run.put("class/bob /hw1/params.py", wrong("params"))
+    run.put("class/bob /Conv.py", full("conv"))
+    run.student({"student": "carl", "name": "Carl Weiß"}, params=full("params"), conv=full("conv"))
+    run.put("class/ｃａｒｌ/params (1).py", full("params"))
+    run.put("class/ｃａｒｌ/params.py", stub("params"))
+    run.put("class/ｃａｒｌ/conv.zip", zip_bytes([("conv/conv.py", full("conv").data())]))
+    emile_nb = Work("params", "full", "colab")
+    run.student({"student": "émile", "name": "Émile Roux"}, params=emile_nb, conv=Work("conv", "partial"))
+    run.put("class/Émile/Copy of params.ipynb", emile_nb)
+    run.put("class/Émile/params.py", stub("params"))
+    run.put("class/Émile/conv.py", Work("conv", "partial"))
+    return run
+
+
+def windows_run() -> Run:
+    """A class folder zipped on Windows: cp437 names, some with backslashes; UTF-16 roster."""
+    run = Run("windows-zip", ["params"], "unicode", shape="windows")
+    run.student({"student": "José", "name": "José Pérez"}, params=full("params"))
+    run.put("Abgaben\\José\\params.py", full("params"))
+    run.student({"student": "Müller", "name": "Jan Müller"}, params=wrong("params"))
+    run.put("Abgaben/MÜLLER/params.py", wrong("params"))
+    run.student(
+        {"student": "dave", "name": "Dave Hill", "email": "Dave.Hill@uni.example"}, params=full("params")
+    )
+    run.put("Abgaben/dave.hill@uni.example/params - Copy.py", full("params"))
+    run.put("Abgaben/dave.hill@uni.example/params.py", stub("params"))
+    erin_nb = Work("params", "full", "jupyter")
+    run.student({"student": "erin", "name": "Erin Fox", "sis_id": "20261234"}, params=erin_nb)
+    run.put("Abgaben/20261234/params.zip", zip_bytes([("hw4/params.ipynb", erin_nb.data())]))
+    run.put("Abgaben/20261234/Thumbs.db", b"\0" * 64)
+    return run
+
+
+def canvas_run() -> Run:
+    """Canvas's "Download Submissions" zip; roster UTF-8 with BOM, with lms_id."""
+    run = Run("canvas", ["params"], "bom")
+    run.student({"student": "jdoe", "name": "Jane Doe", "lms_id": "1001"}, params=full("params"))
+    run.put("doejane_1001_50001_params.py", full("params"))
+    run.student({"student": "jsmith", "name": "John Smith", "lms_id": "1002"}, params=wrong("params"))
+    run.put("smithjohn_late_1002_50002_params-1.py", wrong("params"))
+    run.student({"student": "klee", "name": "Kim Lee", "lms_id": "1003"}, params=wrong("params"))
+    run.put("leekim_1003_50003_doejane_1001_50001_params.py", wrong("params"))
+    an_nb = Work("params", "full", "jupyter")
+    run.student({"student": "anguyen", "name": "An Nguyen", "lms_id": "1004"}, params=an_nb)
+    run.put("nguyenan_1004_50004_params.ipynb", an_nb)
+    run.put("nguyenan_1004_50005_params.py", stub("params"))
+    run.student({"student": "mgarcia", "name": "María García", "lms_id": ""}, params=full("params"))
+    run.put("garciamaria_1006_50006_Params.py", full("params"))
+    return run
+
+
+def moodle_runs() -> list[Run]:
+    """Moodle's "Download all submissions", flat and in folders; roster from a French Excel."""
+    flat = Run("moodle-flat", ["conv"], "french")
+    flat.student({"student": "amdupont", "name": "Anne-Marie Dupont", "lms_id": "200001"}, conv=full("conv"))
+    flat.put("Anne-Marie Dupont_200001_assignsubmission_file_conv.py", full("conv"))
+    flat.student(
+        {"student": "fleger", "name": "François Léger", "lms_id": "200002", "extension_hours": "1,5"},
+        conv=wrong("conv"),
+    )
+    flat.put("François Léger_200002_assignsubmission_file_conv.py", wrong("conv"))
+    zw_nb = Work("conv", "full", "jupyter")
+    flat.student({"student": "wzhang", "name": "Zhang Wei", "lms_id": "200003"}, conv=zw_nb)
+    flat.put("Zhang Wei_200003_assignsubmission_file_conv.ipynb", zw_nb)
+    flat.put("Zhang Wei_200003_assignsubmission_onlinetext_onlinetext.html", b"<p>see file</p>")
+    folders = Run("moodle-folders", ["conv"], "french")
+    folders.student({"student": "hgross", "name": "Hans Groß", "lms_id": "200004"}, conv=full("conv"))
+    folders.put("Hans Groß_200004_assignsubmission_file_/conv.py", full("conv"))
+    folders.student({"student": "ias", "name": "Ingrid Ås", "lms_id": "200005"}, conv=wrong("conv"))
+    folders.put("Ingrid Ås_200005_assignsubmission_file_/conv (1).py", wrong("conv"))
+    folders.put("Ingrid Ås_200005_assignsubmission_file_/conv.py", stub("conv"))
+    folders.student({"student": "oade", "name": "Olu Ade", "lms_id": "200006"}, conv=full("conv"))
+    folders.put("Olu Ade_200006_assignsubmission_file_/hw/conv.py", full("conv"))
+    folders.put("Olu Ade_200006_assignsubmission_onlinetext_/onlinetext.html", b"<p>done</p>")
+    return [flat, folders]
+
+
+GRADESCOPE_METADATA = """\
+---
+submission_777001:
+  :submitters:
+  - :name: Pat Kim
+    :sid: '30001'
+    :email: pat.kim@uni.example
+  :created_at: 2026-10-31 18:04:11.123456000 +08:00
+  :score: !ruby/object:BigDecimal 18:0.48e2
+  :status: processed
+  :results: {}
+submission_777002:
+  :submitters:
+  - :name: Quinn Ray
+    :sid: ''
+    :email: QUINN.RAY@uni.example
+  :created_at: 2026-11-01 09:30:00.000000000 +08:00
+  :score: !ruby/object:BigDecimal 18:0.0
+  :status: processed
+submission_777003:
+  :submitters:
+  - :name: Rosa Diaz
+    :sid: '30003'
+    :email: rosa@uni.example
+  - :name: Sam Wu
+    :sid: '30004'
+    :email: sam@uni.example
+  :created_at: 2026-11-02 20:00:00.000000000 +08:00
+  :score: !ruby/object:BigDecimal 18:0.0
+  :status: processed
+"""
+
+
+def gradescope_run() -> Run:
+    """Gradescope's "Export Submissions" zip (one folder per submission, Ruby's YAML)."""
+    run = Run("gradescope", ["params"], "bom")
+    top = "assignment_4242_export/"
+    run.student({"student": "pkim", "name": "Pat Kim", "sis_id": "30001"}, params=full("params"))
+    run.put(f"{top}submission_777001/params.py", full("params"))
+    quinn_nb = Work("params", "wrong", "colab")
+    run.student({"student": "qray", "name": "Quinn Ray", "email": "quinn.ray@uni.example"}, params=quinn_nb)
+    run.put(f"{top}submission_777002/Params.ipynb", quinn_nb)
+    run.student({"student": "rdiaz", "name": "Rosa Diaz", "sis_id": "30003"}, params=full("params"))
+    run.student({"student": "swu", "name": "Sam Wu", "sis_id": "30004"}, params=full("params"))
+    run.put(f"{top}submission_777003/params.py", full("params"))
+    run.put(f"{top}submission_metadata.yml", GRADESCOPE_METADATA.encode())
+    return run
+
+
+def _receipt(name: str, user: str, when: str, files: list[str]) -> bytes:
+    lines = [
+        f"Name: {name} ({user})",
+        "Assignment: Params HW",
+        f"Date Submitted: {when}",
+        "Current Grade: Needs Grading",
+        "",
+        "Submission Field:",
+        "There is no student submission text data for this assignment.",
+        "",
+        "Comments:",
+        "There are no student comments for this assignment.",
+        "",
+        "Files:",
+    ]
+    for original, stored in files:
+        lines += [f"\tOriginal filename: {original}", f"\tFilename: {stored}", ""]
+    return "\r\n".join(lines).encode()
+
+
+def blackboard_run() -> Run:
+    """Blackboard's "Assignment File Download", unzipped: files and receipts, two attempts."""
+    run = Run("blackboard", ["params"], "bom", shape="folder")
+    attempts = [
+        (
+            "li_wei",
+            "Li Wei",
+            "2026-10-30-10-00-00",
+            "Friday, 30 October 2026 10:00:00",
+            full("params"),
+            "params.py",
+        ),
+        (
+            "li_na",
+            "Li Na",
+            "2026-10-29-08-00-00",
+            "Thursday, 29 October 2026 08:00:00",
+            wrong("params"),
+            "params.py",
+        ),
+        (
+            "li_na",
+            "Li Na",
+            "2026-10-31-21-15-00",
+            "Saturday, 31 October 2026 21:15:00",
+            full("params"),
+            "params.py",
+        ),
+        (
+            "rkumar",
+            "Ravi Kumar",
+            "2026-11-01-12-00-00",
+            "Sunday, 1 November 2026 12:00:00",
+            Work("params", "full", "jupyter"),
+            "params.ipynb",
+        ),
+    ]
+    for user, name, stamp, when, work, original in attempts:
+        stored = f"Params HW_{user}_attempt_{stamp}_{original}"
+        run.put(stored, work)
+        run.put(f"Params HW_{user}_attempt_{stamp}.txt", _receipt(name, user, when, [(original, stored)]))
+    run.student({"student": "li_wei", "name": "Li Wei"}, params=full("params"))
+    run.student({"student": "li_na", "name": "Li Na"}, params=full("params"))
+    run.student({"student": "rkumar", "name": "Ravi Kumar"}, params=Work("params", "full", "jupyter"))
+    return run
+
+
+def all_runs() -> list[Run]:
+    """Every input of the class."""
+    return [mac_run(), windows_run(), canvas_run(), *moodle_runs(), gradescope_run(), blackboard_run()]
+
+
+# --- grading ---------------------------------------------------------------------------------
+
+
+def expected_score(work: Work, scratch: Path, cache: dict[Work, float | None]) -> float | None:
+    """The work graded alone: `grade <id> --official --submission FILE --json`."""
+    if work not in cache:
+        folder = scratch / "alone" / hashlib.sha1(repr(work).encode()).hexdigest()[:10]
+        folder.mkdir(parents=True)
+        path = folder / f"{work.assignment}{work.suffix()}"
+        path.write_bytes(work.data())
+        record = folder / "report.json"
+        subprocess.run(
+            [BIN / "grade", work.assignment, "--official", "--submission", path, "--json", record],
+            cwd=ROOT,
+            capture_output=True,
+            check=False,
+        )
+        cache[work] = json.loads(record.read_text())["score"] if record.is_file() else None
+    return cache[work]
+
+
+def build_input(run: Run, where: Path) -> Path:
+    """Write the run's input (a zip, or a folder) and its roster; return the input's path."""
+    where.mkdir(parents=True)
+    write_roster(where / "roster.csv", run.roster, run.roster_style)
+    if run.shape == "folder":
+        source = where / "download"
+        for name, data in run.files:
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            (source / name).write_bytes(data)
+        return source
+    source = where / f"{run.name}.zip"
+    write_zip(source, run.files, run.shape)
+    return source
+
+
+def grade_run(run: Run, where: Path) -> tuple[int, dict[str, dict[str, str]], str]:
+    """`course grade-all INPUT --assignment ... --roster roster.csv --out grades --workers 1`."""
+    source = build_input(run, where)
+    command = [
+        BIN / "course",
+        "grade-all",
+        source,
+        "--roster",
+        where / "roster.csv",
+        "--out",
+        where / "grades",
+    ]
+    for assignment in run.assignments:
+        command += ["--assignment", assignment]
+    done = subprocess.run(
+        [*command, "--workers", "1", "--course", ROOT], cwd=where, capture_output=True, text=True, check=False
+    )
+    book = where / "grades" / "gradebook.csv"
+    rows = {}
+    if book.is_file():
+        with book.open(encoding="utf-8", newline="") as handle:
+            rows = {row["student"]: row for row in csv.DictReader(handle)}
+    return done.returncode, rows, (done.stderr or done.stdout)[-600:]
+
+
+def date_checks(scratch: Path) -> list[tuple[str, bool, str]]:
+    """A due date before its release: `course validate` and `course grade-all` must exit 2."""
+    course = scratch / "dates-course"
+    shutil.copytree(
+        ROOT,
+        course,
+        ignore=shutil.ignore_patterns(".git", "toolkit", "bench", "docs", "*.egg-info", "__pycache__"),
+    )
+    config = course / "course.yml"
+    text = config.read_text(encoding="utf-8")
+    old = "release: 2026-10-19T09:00:00+08:00\n    due: 2026-11-02T23:59:00+08:00"
+    assert old in text
+    config.write_text(
+        text.replace(old, "release: 2026-10-19T09:00:00+08:00\n    due: 2026-10-13T23:59:00+08:00")
+    )
+    (scratch / "dates-class" / "alice").mkdir(parents=True)
+    (scratch / "dates-class" / "alice" / "params.py").write_bytes(full("params").data())
+    checks = []
+    for what, command in (
+        ("course validate", [BIN / "course", "validate", "--course", course]),
+        (
+            "course grade-all",
+            [
+                BIN / "course",
+                "grade-all",
+                scratch / "dates-class",
+                "--assignment",
+                "params",
+                "--out",
+                scratch / "dates-grades",
+                "--workers",
+                "1",
+                "--course",
+                course,
+            ],
+        ),
+    ):
+        done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=scratch)
+        said = (done.stderr.strip().splitlines() or [""])[-1]
+        checks.append(
+            (f"due before release: {what} exit {done.returncode}", done.returncode == 2, said[:150])
+        )
+    return checks
+
+
+def compare(
+    run: Run, code: int, rows: dict[str, dict[str, str]], expected: dict[tuple[str, str], float | None]
+) -> list[tuple[str, bool, str]]:
+    """One line per (student, assignment): expected vs the gradebook."""
+    lines = []
+    for (student, assignment), score in expected.items():
+        cell = rows.get(student, {}).get(assignment, "")
+        got = float(cell) if cell not in ("", None) else None
+        right = got is not None and score is not None and abs(got - score) < 0.005
+        note = rows.get(student, {}).get("notes", "") if student in rows else "(no row)"
+        lines.append(
+            (
+                f"{run.name:15} {student:8} {assignment:6} expected {score} gradebook {cell or '-'}",
+                right,
+                note,
+            )
+        )
+    extra = sorted(set(rows) - {row["student"] for row in run.roster})
+    if extra or code != 0:
+        lines.append(
+            (f"{run.name:15} exit {code}; rows not on the roster: {extra}", not extra and code == 0, "")
+        )
+    return lines
+
+
+def main() -> int:
+    """Build, grade and compare; print one line per student and the count right."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--only", action="append", help="grade only this run (repeatable)")
+    options = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="messy-heldout-"))
+    cache: dict[Work, float | None] = {}
+    students_right = students_total = 0
+    checks_right = checks_total = 0
+    try:
+        for run in all_runs():
+            if options.only and run.name not in options.only:
+                continue
+            expected = {key: expected_score(work, scratch, cache) for key, work in run.expected.items()}
+            code, rows, said = grade_run(run, scratch / run.name)
+            for line, right, note in compare(run, code, rows, expected):
+                print(
+                    f"{'ok ' if right else 'BAD'} {line}" + ("" if right else f"  [{note[:160]}]"), flush=True
+                )
+                if "expected" in line:
+                    students_total, students_right = students_total + 1, students_right + right
+                else:
+                    checks_total, checks_right = checks_total + 1, checks_right + right
+            if code != 0:
+                print(f"    grade-all said: {said.strip()[-300:]}")
+        if not options.only:
+            for line, right, said in date_checks(scratch):
+                print(f"{'ok ' if right else 'BAD'} {line}  [{said}]")
+                checks_total, checks_right = checks_total + 1, checks_right + right
+        print(
+            f"\nscores right: {students_right}/{students_total} (student, assignment) cells; "
+            f"checks right: {checks_right}/{checks_total}"
+        )
+    finally:
+        if options.keep:
+            print(f"kept: {scratch}")
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
