@@ -176,7 +176,8 @@ class RawInfo(zipfile.ZipInfo):
 
 def write_zip(path: Path, files: list[tuple[str, bytes]], style: str) -> None:
     """A zip of (name, bytes); style 'mac' (NFD, UTF-8 without flag, junk added), 'windows'
-    (cp437, no flag), 'plain' (Python's own: UTF-8 flag when needed)."""
+    (the OEM code page of a US machine, cp437, no flag; 'windows-cp850' of a Western European
+    one, 'windows-gbk' of a Chinese one), 'plain' (Python's own: UTF-8 flag when needed)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         entries = list(files)
         if style == "mac":
@@ -188,7 +189,8 @@ def write_zip(path: Path, files: list[tuple[str, bytes]], style: str) -> None:
             if style == "plain":
                 archive.writestr(name, data)
                 continue
-            raw = unicodedata.normalize("NFD", name).encode() if style == "mac" else name.encode("cp437")
+            oem = style.partition("-")[2] or "cp437"
+            raw = unicodedata.normalize("NFD", name).encode() if style == "mac" else name.encode(oem)
             info = RawInfo(raw.decode("cp437"), date_time=(2026, 10, 30, 12, 0, 0))
             info.raw = raw
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -339,7 +341,7 @@ def moodle_runs() -> list[Run]:
     folders = Run("moodle-folders", ["conv"], "french")
     folders.student({"student": "hgross", "name": "Hans Groß", "lms_id": "200004"}, conv=full("conv"))
     folders.put("Hans Groß_200004_assignsubmission_file_/conv.py", full("conv"))
-    folders.student({"student": "ias", "name": "Ingrid Ås", "lms_id": "200005"}, conv=wrong("conv"))
+    folders.student({"student": "ias", "name": "Ingrid Ås"}, conv=wrong("conv"))
     folders.put("Ingrid Ås_200005_assignsubmission_file_/conv (1).py", wrong("conv"))
     folders.put("Ingrid Ås_200005_assignsubmission_file_/conv.py", stub("conv"))
     folders.student({"student": "oade", "name": "Olu Ade", "lms_id": "200006"}, conv=full("conv"))
@@ -464,9 +466,66 @@ def blackboard_run() -> Run:
     return run
 
 
+def windows_locale_runs() -> list[Run]:
+    """Class folders zipped by Windows in a Portuguese (OEM cp850) and a Chinese (GBK) locale,
+    for an English-language course; a class folder of one zip per student; rosters UTF-8."""
+    western = Run("windows-cp850", ["params"], "bom", shape="windows-cp850")
+    western.student({"student": "João", "name": "João Gonçalves"}, params=full("params"))
+    western.put("turma/João/params.py", full("params"))
+    western.student({"student": "Søren", "name": "Søren Ødegård"}, params=wrong("params"))
+    western.put("turma/Søren/params.py", wrong("params"))
+    chinese = Run("windows-gbk", ["params"], "bom", shape="windows-gbk")
+    chinese.student({"student": "张伟", "name": "张伟"}, params=full("params"))
+    chinese.put("作业/张伟/params.py", full("params"))
+    chinese.student({"student": "李娜", "name": "李娜"}, params=Work("params", "full", "jupyter"))
+    chinese.put("作业/李娜/params.ipynb", Work("params", "full", "jupyter"))
+    chinese.put("作业/李娜/params.py", stub("params"))
+    zips = Run("zip-per-student", ["params"], "bom", shape="mac")
+    zips.student({"student": "tom", "name": "Tom Berg"}, params=full("params"))
+    zips.put("emailed/tom.zip", zip_bytes([("tom/params.py", full("params").data())]))
+    zips.student({"student": "una", "name": "Una Moss"}, params=wrong("params"))
+    zips.put("emailed/Una.zip", zip_bytes([("params.py", wrong("params").data())]))
+    return [western, chinese, zips]
+
+
+def canvas_refinder_run() -> Run:
+    """A Canvas download unzipped by Finder and zipped again (a wrapping folder, `__MACOSX/`,
+    decomposed accents: Canvas keeps a name's letters)."""
+    run = Run("canvas-refinder", ["params"], "german", shape="mac")
+    run.student({"student": "jmuller", "name": "Jürgen Müller", "lms_id": "2001"}, params=full("params"))
+    run.put("submissions/müllerjürgen_2001_60001_params.py", full("params"))
+    run.student({"student": "ocho", "name": "Olga Cho", "lms_id": "2002"}, params=wrong("params"))
+    run.put("submissions/choolga_LATE_2002_60002_params (1).py", wrong("params"))
+    return run
+
+
+def blackboard_pair_run() -> Run:
+    """Blackboard's download of two students whose usernames share `li_`; roster of usernames only."""
+    run = Run("blackboard-pair", ["params"], "bom", shape="folder")
+    for user, name, stamp, work in (
+        ("li_wei", "Li Wei", "2026-10-30-10-00-00", full("params")),
+        ("li_na", "Li Na", "2026-10-31-21-15-00", wrong("params")),
+    ):
+        stored = f"Params HW_{user}_attempt_{stamp}_params.py"
+        run.put(stored, work)
+        run.put(f"Params HW_{user}_attempt_{stamp}.txt", _receipt(name, user, stamp, [("params.py", stored)]))
+        run.student({"student": user}, params=work)
+    return run
+
+
 def all_runs() -> list[Run]:
     """Every input of the class."""
-    return [mac_run(), windows_run(), canvas_run(), *moodle_runs(), gradescope_run(), blackboard_run()]
+    return [
+        mac_run(),
+        windows_run(),
+        *windows_locale_runs(),
+        canvas_run(),
+        canvas_refinder_run(),
+        *moodle_runs(),
+        gradescope_run(),
+        blackboard_run(),
+        blackboard_pair_run(),
+    ]
 
 
 # --- grading ---------------------------------------------------------------------------------
@@ -530,48 +589,39 @@ def grade_run(run: Run, where: Path) -> tuple[int, dict[str, dict[str, str]], st
     return done.returncode, rows, (done.stderr or done.stdout)[-600:]
 
 
+DATE_TYPOS = {  # params' due date as typed wrong
+    "due before release": "due: 2026-10-13T23:59:00+08:00",
+    "due in 2062": "due: 2062-11-02T23:59:00+08:00",
+}
+
+
 def date_checks(scratch: Path) -> list[tuple[str, bool, str]]:
-    """A due date before its release: `course validate` and `course grade-all` must exit 2."""
-    course = scratch / "dates-course"
-    shutil.copytree(
-        ROOT,
-        course,
-        ignore=shutil.ignore_patterns(".git", "toolkit", "bench", "docs", "*.egg-info", "__pycache__"),
-    )
-    config = course / "course.yml"
-    text = config.read_text(encoding="utf-8")
-    old = "release: 2026-10-19T09:00:00+08:00\n    due: 2026-11-02T23:59:00+08:00"
-    assert old in text
-    config.write_text(
-        text.replace(old, "release: 2026-10-19T09:00:00+08:00\n    due: 2026-10-13T23:59:00+08:00")
-    )
+    """A typo in a date: `course validate` and `course grade-all` must exit 2, naming the field."""
     (scratch / "dates-class" / "alice").mkdir(parents=True)
     (scratch / "dates-class" / "alice" / "params.py").write_bytes(full("params").data())
     checks = []
-    for what, command in (
-        ("course validate", [BIN / "course", "validate", "--course", course]),
-        (
-            "course grade-all",
-            [
-                BIN / "course",
-                "grade-all",
-                scratch / "dates-class",
-                "--assignment",
-                "params",
-                "--out",
-                scratch / "dates-grades",
-                "--workers",
-                "1",
-                "--course",
-                course,
-            ],
-        ),
-    ):
-        done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=scratch)
-        said = (done.stderr.strip().splitlines() or [""])[-1]
-        checks.append(
-            (f"due before release: {what} exit {done.returncode}", done.returncode == 2, said[:150])
+    for number, (typo, due) in enumerate(DATE_TYPOS.items()):
+        course = scratch / f"dates-course-{number}"
+        shutil.copytree(
+            ROOT,
+            course,
+            ignore=shutil.ignore_patterns(".git", "toolkit", "bench", "docs", "*.egg-info", "__pycache__"),
         )
+        config = course / "course.yml"
+        text = config.read_text(encoding="utf-8")
+        old = "due: 2026-11-02T23:59:00+08:00"
+        assert old in text
+        config.write_text(text.replace(old, due))
+        grade_all = [BIN / "course", "grade-all", scratch / "dates-class", "--assignment", "params"]
+        grade_all += ["--out", scratch / f"dates-grades-{number}", "--workers", "1", "--course", course]
+        for what, command in (
+            ("course validate", [BIN / "course", "validate", "--course", course]),
+            ("course grade-all", grade_all),
+        ):
+            done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=scratch)
+            said = (done.stderr.strip().splitlines() or [""])[-1]
+            right = done.returncode == 2 and "params" in said
+            checks.append((f"{typo}: {what} exit {done.returncode}", right, said[:150]))
     return checks
 
 
