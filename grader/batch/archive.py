@@ -58,6 +58,36 @@ def member_name(info: zipfile.ZipInfo, language: str = "en") -> str:
     return unicodedata.normalize("NFC", name.replace("\\", "/"))
 
 
+OTHER_CODE_PAGES = ("gbk", "big5", "cp932", "cp949", "cp850", "cp852", "cp866")  # Windows' OEM pages
+
+
+def other_readings(info: zipfile.ZipInfo, language: str = "en") -> list[str]:
+    """The name of an entry written without the UTF-8 flag as other Windows locales would have
+    written it (Chinese, Japanese, Korean, Western and Central European, Cyrillic), NFC, each
+    different from `member_name`'s reading: a folder's name in the wrong code page is matched to
+    the roster through them ([] when the name's encoding is known)."""
+    raw = info.orig_filename.encode("cp437") if not info.flag_bits & 0x800 else b""
+    if not raw or raw.isascii() or _unicode_path_field(info, raw) is not None or _utf8(raw):
+        return []
+    first, readings = member_name(info, language), []
+    for encoding in OTHER_CODE_PAGES:
+        try:
+            name = unicodedata.normalize("NFC", raw.decode(encoding).replace("\\", "/"))
+        except UnicodeDecodeError:
+            continue
+        if name != first and name not in readings:
+            readings.append(name)
+    return readings
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _legacy(raw: bytes, language: str) -> str:
     for encoding in ("utf-8", *(("gbk",) if language == "zh-CN" else ()), "cp437"):
         try:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from grader.batch.archive import Size, is_junk, measure_folder, member_name, safe_parts
+from grader.batch.archive import Size, is_junk, measure_folder, member_name, other_readings, safe_parts
 from grader.batch.identity import Claim, folder_label
 from grader.batch.lms import Group, recognise
 from grader.batch.roster import valid_student_id
@@ -80,9 +80,33 @@ def _from_folder(source: Path, work: Path) -> ClassInput:
         for entry in sorted(source.iterdir())
         if (entry.is_dir() or entry.is_symlink()) and valid_student_id(entry.name) and not is_junk(entry.name)
     ]
+    entries += _zipped_students(source, work)
     for entry in entries:
         entry.refused = None if entry.folder.is_symlink() else measure_folder(entry.folder)
     return ClassInput(entries)
+
+
+def _zip_student(name: str) -> str | None:
+    """The student a class's top-level `<student>.zip` is (a class of emailed zips), else None."""
+    stem = name[:-4] if name.casefold().endswith(".zip") else ""
+    return stem if valid_student_id(stem) and not is_junk(name) else None
+
+
+def _zipped_students(source: Path, work: Path) -> list[Entry]:
+    """One entry per `<student>.zip` at the top of the class folder, its zip alone in a folder."""
+    entries = []
+    for number, path in enumerate(sorted(source.iterdir()), start=1):
+        student = _zip_student(path.name)
+        if student is None or not (path.is_file() or path.is_symlink()):
+            continue
+        folder = work / "zipped" / f"{number:04d}"
+        folder.mkdir(parents=True)
+        if path.is_symlink():  # kept as a link: the student's row is refused, naming it
+            (folder / path.name).symlink_to(path.readlink())
+        else:
+            shutil.copyfile(path, folder / path.name)
+        entries.append(Entry(folder, folder_label(student), [Claim("id", student)]))
+    return entries
 
 
 def _folder_files(source: Path) -> list[str]:
@@ -108,13 +132,13 @@ def _copy(source: Path, target: Path) -> None:
 def _from_zip(source: Path, work: Path, language: str) -> ClassInput:
     try:
         with zipfile.ZipFile(source) as archive:
-            members = _members(archive, source, language)
+            members, readings = _members(archive, source, language)
             names = sorted(members)
             recognised = recognise(names, lambda name: archive.read(members[name]))
             if recognised is not None:
                 platform, groups = recognised
             else:
-                platform, groups = None, _student_folders(names)
+                platform, groups = None, _student_folders(names, readings)
             sizes = {id(g): _declared(g, members) for g in groups}
             entries = _materialise(
                 groups, work, lambda name, target: _extract(archive, members[name], target), sizes
@@ -124,9 +148,16 @@ def _from_zip(source: Path, work: Path, language: str) -> ClassInput:
     return ClassInput(entries, platform)
 
 
-def _members(archive: zipfile.ZipFile, source: Path, language: str) -> dict[str, zipfile.ZipInfo]:
-    """name as its writer meant it -> entry, junk and folders left out; an unsafe name stops all."""
+Readings = dict[str, list[str]]  # a folder's path as read -> its name in other code pages
+
+
+def _members(
+    archive: zipfile.ZipFile, source: Path, language: str
+) -> tuple[dict[str, zipfile.ZipInfo], Readings]:
+    """name as its writer meant it -> entry, junk and folders left out, and the other readings
+    of each folder's name (a zip without the UTF-8 flag); an unsafe name stops all."""
     members: dict[str, zipfile.ZipInfo] = {}
+    readings: Readings = {}
     for info in archive.infolist():
         name = member_name(info, language)
         parts = safe_parts(name)
@@ -135,22 +166,51 @@ def _members(archive: zipfile.ZipFile, source: Path, language: str) -> dict[str,
         if info.is_dir() or name.endswith("/") or not parts or is_junk(name):
             continue
         members["/".join(parts)] = info
-    return members
+        _note_readings(parts, other_readings(info, language), readings)
+    return members, readings
 
 
-def _student_folders(names: list[str]) -> list[Group]:
-    """One group per top-level folder (through a single wrapping folder of folders)."""
+def _note_readings(parts: tuple[str, ...], others: list[str], readings: Readings) -> None:
+    """For each folder on the way to a member, its name in the other readings of the path."""
+    for other in others:
+        other_parts = safe_parts(other)
+        if other_parts is None or len(other_parts) != len(parts):
+            continue
+        for depth in range(len(parts) - 1):
+            known = readings.setdefault("/".join(parts[: depth + 1]), [])
+            if other_parts[depth] != parts[depth] and other_parts[depth] not in known:
+                known.append(other_parts[depth])
+
+
+def _class_prefix(names: list[str]) -> str:
+    """`folder/` when the zip holds the class folder itself (student folders or `<student>.zip`
+    files inside one folder), else ''."""
     tops = {n.split("/", 1)[0] for n in names if "/" in n}
-    prefix = ""
-    if len(tops) == 1 and all(n.count("/") >= 2 for n in names):
-        prefix = f"{tops.pop()}/"  # a zip of the class folder itself
+    inner = [n.split("/", 1)[1] for n in names if "/" in n]
+    if len(tops) != 1 or len(inner) != len(names):
+        return ""
+    if all("/" in n or _zip_student(n) for n in inner):
+        return f"{tops.pop()}/"
+    return ""
+
+
+def _student_folders(names: list[str], readings: Readings | None = None) -> list[Group]:
+    """One group per top-level folder or `<student>.zip` (through a single wrapping folder); a
+    folder's name read in other code pages is also a claim of who the student is."""
+    prefix = _class_prefix(names)
     groups: dict[str, Group] = {}
     for name in names:
-        if not name.startswith(prefix) or "/" not in name[len(prefix) :]:
+        rest = name[len(prefix) :] if name.startswith(prefix) else ""
+        if "/" in rest:
+            student, inside = rest.split("/", 1)
+        elif _zip_student(rest):
+            student, inside = _zip_student(rest) or "", rest
+        else:
             continue  # a loose file beside the student folders is nobody's work
-        student, inside = name[len(prefix) :].split("/", 1)
         if valid_student_id(student):
-            group = groups.setdefault(student, Group(folder_label(student), [Claim("id", student)]))
+            others = (readings or {}).get(prefix + student, []) if "/" in rest else []
+            claims = [Claim("id", student), *(Claim("id", other) for other in others)]
+            group = groups.setdefault(student, Group(folder_label(student), claims))
             group.files[inside] = name
     return [groups[key] for key in sorted(groups)]
 

@@ -1,0 +1,129 @@
+"""What the held-out messy class (bench/messy_heldout.py) found graded wrong, each class of problem
+with its input built as the tool or person makes it.
+
+The jobs are scripted (tests/toolkit/test_batch_problems.py): a submission says its score, so a
+row's score tells whose file was graded.
+"""
+
+import unicodedata
+import zipfile
+
+from grader.batch import grade_class
+from grader.batch.archive import member_name, other_readings
+from grader.batch.identity import Claim, build_index
+from grader.config import load_course
+
+from .conftest import ROOT
+from .lms_helpers import blackboard_zip, canvas_zip, excel_csv, finder_zip, write_zip
+from .test_batch_problems import rows, scripted_job
+
+HEADER = ["student", "name", "lms_id", "sis_id", "email", "extension_hours"]
+
+
+def grade(tmp_path, source, roster):
+    """Grade `source` (params) against the roster rows; the gradebook and the summary."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    roster_path = excel_csv(tmp_path / "roster.csv", [HEADER, *roster])
+    course = load_course(ROOT / "course.yml")
+    summary = grade_class(
+        ROOT,
+        course,
+        source,
+        tmp_path / "out",
+        ["params"],
+        workers=1,
+        job=scripted_job,
+        roster_path=roster_path,
+    )
+    return {s: r["params"] for s, r in rows(tmp_path / "out").items()}, summary
+
+
+def test_a_download_that_drops_a_names_accents_is_still_that_student(tmp_path):
+    roster = [["mgarcia", "María García", "", "", "", ""], ["jdoe", "Jane Doe", "1001", "", "", ""]]
+    source = canvas_zip(
+        tmp_path / "submissions.zip",
+        {
+            ("garciamaria", "1006", False): {"params.py": "SCORE 40"},
+            ("doejane", "1001", False): {"params.py": "SCORE 30"},
+        },
+    )
+    table, summary = grade(tmp_path / "canvas", source, roster)
+    assert table == {"mgarcia": "40.0", "jdoe": "30.0"} and summary["students"] == 2
+
+
+def test_a_name_spelled_as_the_roster_spells_it_wins_over_one_without_accents():
+    index = build_index(
+        {"zk1": {"name": "Zoë Keller"}, "zk2": {"name": "Zoe Keller"}, "mg": {"name": "María García"}}
+    )
+    assert index.lookup([Claim("name", "Zoë Keller")]) == ("zk1", set())
+    assert index.lookup([Claim("name", "Zoe Keller")]) == ("zk2", set())
+    assert index.lookup([Claim("name", unicodedata.normalize("NFD", "kellerzoë"))]) == ("zk1", set())
+    assert index.lookup([Claim("name", "GarciaMaria")]) == ("mg", set())
+    ambiguous = build_index({"a": {"name": "Zoë Keller"}, "b": {"name": "Zoé Keller"}})
+    assert ambiguous.lookup([Claim("name", "kellerzoe")]) == (None, set())  # two rows: nobody
+
+
+def test_blackboard_usernames_that_share_a_prefix_are_read_from_the_receipts(tmp_path):
+    roster = [["li_wei", "", "", "", "", ""], ["li_na", "", "", "", "", ""]]
+    attempts = {
+        ("li_wei", "2026-10-30-10-00-00", "Li Wei"): {"params.py": "SCORE 40"},
+        ("li_na", "2026-10-29-08-00-00", "Li Na"): {"params.py": "SCORE 10"},
+        ("li_na", "2026-10-31-21-15-00", "Li Na"): {"params.py": "SCORE 30"},
+    }
+    table, summary = grade(
+        tmp_path / "pair", blackboard_zip(tmp_path / "bb.zip", "Params HW", attempts), roster
+    )
+    assert table == {"li_wei": "40.0", "li_na": "30.0"} and summary["students"] == 2
+    alone = {("li_wei", "2026-10-30-10-00-00", "Li Wei"): {"params.py": "SCORE 40"}}
+    table, _ = grade(tmp_path / "alone", blackboard_zip(tmp_path / "one.zip", "HW_1", alone), roster)
+    assert table == {"li_wei": "40.0", "li_na": "0.0"}
+
+
+def test_a_windows_zip_in_another_locales_code_page_is_matched_to_the_roster(tmp_path):
+    roster = [["João", "", "", "", "", ""], ["Søren", "", "", "", "", ""], ["张伟", "", "", "", "", ""]]
+    western = write_zip(
+        tmp_path / "turma.zip",
+        {"turma/João/params.py": "SCORE 40", "turma/Søren/params.py": "SCORE 30"},
+        encoding="cp850",
+        utf8_flag=False,
+    )
+    table, summary = grade(tmp_path / "cp850", western, roster)
+    assert table == {"João": "40.0", "Søren": "30.0", "张伟": "0.0"} and summary["students"] == 3
+    chinese = write_zip(
+        tmp_path / "zuoye.zip", {"作业/张伟/params.py": "SCORE 20"}, encoding="gbk", utf8_flag=False
+    )
+    table, summary = grade(tmp_path / "gbk", chinese, roster)  # an English course: GBK is not read first
+    assert table == {"João": "0.0", "Søren": "0.0", "张伟": "20.0"} and summary["students"] == 3
+
+
+def test_other_readings_only_for_names_whose_encoding_is_unknown(tmp_path):
+    path = write_zip(
+        tmp_path / "names.zip",
+        {"张伟/a.py": "x"},
+        encoding="gbk",
+        utf8_flag=False,
+    )
+    with zipfile.ZipFile(path) as archive:
+        info = archive.infolist()[0]
+        assert "张伟/a.py" in other_readings(info) and member_name(info) not in other_readings(info)
+    flagged = write_zip(tmp_path / "flagged.zip", {"张伟/a.py": "x"})
+    finder = finder_zip(tmp_path / "finder.zip", {"Zoë/a.py": "x"})
+    for known in (flagged, finder):
+        with zipfile.ZipFile(known) as archive:
+            assert all(other_readings(info) == [] for info in archive.infolist())
+
+
+def test_a_class_of_one_zip_per_student_is_graded_from_a_folder_or_a_zip(tmp_path):
+    roster = [["tom", "", "", "", "", ""], ["una", "", "", "", "", ""]]
+    emailed = tmp_path / "emailed"
+    emailed.mkdir()
+    write_zip(emailed / "tom.zip", {"tom/params.py": "SCORE 40"})
+    write_zip(emailed / "Una.zip", {"params.py": "SCORE 30"})
+    (emailed / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    table, summary = grade(tmp_path / "folder", emailed, roster)
+    assert table == {"tom": "40.0", "una": "30.0"} and summary["students"] == 2
+    zipped = finder_zip(
+        tmp_path / "emailed.zip", {name: (emailed / name).read_bytes() for name in ("tom.zip", "Una.zip")}
+    )
+    table, _ = grade(tmp_path / "zip", zipped, roster)
+    assert table == {"tom": "40.0", "una": "30.0"}
