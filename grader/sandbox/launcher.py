@@ -36,6 +36,9 @@ def _widen_pipe(fd: int) -> None:
             fcntl.fcntl(fd, set_size, PIPE_BYTES)
 
 
+THREAD_END_S = 2.0  # a dead child's pipe threads end at once (EOF, EPIPE, or the outbox's None)
+
+
 class Child:
     """One running child and the two threads that carry its frames."""
 
@@ -50,8 +53,10 @@ class Child:
         assert process.stdout is not None
         for fd in (process.stdin.fileno(), process.stdout.fileno()):
             _widen_pipe(fd)
-        threading.Thread(target=self._read, args=(process.stdout.fileno(),), daemon=True).start()
-        threading.Thread(target=self._write, args=(process.stdin.fileno(),), daemon=True).start()
+        self.reader = threading.Thread(target=self._read, args=(process.stdout.fileno(),), daemon=True)
+        self.writer = threading.Thread(target=self._write, args=(process.stdin.fileno(),), daemon=True)
+        self.reader.start()
+        self.writer.start()
 
     def _read(self, fd: int) -> None:
         while not self.closed:
@@ -105,9 +110,17 @@ class Child:
             self.process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=5)
-        for pipe in (self.process.stdin, self.process.stdout):
-            with contextlib.suppress(OSError):
-                pipe.close() if pipe else None
+        # The threads use the pipes' descriptor numbers: a number closed while its thread may
+        # still read or write it is soon the next child's pipe (that thread then ate the next
+        # child's requests, which exited on a torn frame: "ended the process" on correct code).
+        # So a pipe is closed only once its thread has ended; else it is left open (one
+        # descriptor, kept by the thread's reference to this child).
+        for pipe, thread in ((self.process.stdin, self.writer), (self.process.stdout, self.reader)):
+            if thread is not threading.current_thread():
+                thread.join(timeout=THREAD_END_S)
+            if pipe is not None and not thread.is_alive():
+                with contextlib.suppress(OSError):
+                    pipe.close()
 
     def exit_reason(self) -> Sentence:
         """How the process ended, as a sentence of the catalogue."""
