@@ -139,14 +139,16 @@ class Work:
     editor: str = ""  # '' for a module, else the notebook's editor
 
     def data(self) -> bytes:
-        """The file's bytes."""
+        """The file's bytes (editor 'notepad': a module saved by Windows Notepad, BOM and CRLF)."""
+        if self.editor == "notepad":
+            return codecs.BOM_UTF8 + work_text(self.assignment, self.kind).replace("\n", "\r\n").encode()
         if self.editor:
             return notebook_bytes(self.assignment, self.kind, self.editor)
         return work_text(self.assignment, self.kind).encode()
 
     def suffix(self) -> str:
         """.py or .ipynb."""
-        return ".ipynb" if self.editor else ".py"
+        return ".ipynb" if self.editor not in ("", "notepad") else ".py"
 
 
 def full(a: str) -> Work:
@@ -219,8 +221,9 @@ COLUMNS = ["student", "name", "lms_id", "sis_id", "email", "extension_hours"]
 
 def write_roster(path: Path, rows: list[dict[str, str]], style: str) -> None:
     """style: 'german' (; cp1252), 'french' (; cp1252, decimal comma), 'unicode' (UTF-16 tabs,
-    Excel's "Unicode Text"), 'bom' (UTF-8 with BOM, ',')."""
-    separator = {"german": ";", "french": ";", "unicode": "\t", "bom": ","}[style]
+    Excel's "Unicode Text"), 'bom' (UTF-8 with BOM, ','), 'german-utf8' (Excel's "CSV UTF-8" in a
+    German locale: BOM and ';')."""
+    separator = {"german": ";", "german-utf8": ";", "french": ";", "unicode": "\t", "bom": ","}[style]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
     writer.writerow(COLUMNS)
@@ -369,6 +372,14 @@ submission_777002:
   :created_at: 2026-11-01 09:30:00.000000000 +08:00
   :score: !ruby/object:BigDecimal 18:0.0
   :status: processed
+submission_777004:
+  :submitters:
+  - :name: Tariq Noor
+    :sid: '0030005'
+    :email: ''
+  :created_at: 2026-11-01 10:00:00.000000000 +08:00
+  :score: !ruby/object:BigDecimal 18:0.0
+  :status: processed
 submission_777003:
   :submitters:
   - :name: Rosa Diaz
@@ -395,6 +406,11 @@ def gradescope_run() -> Run:
     run.student({"student": "rdiaz", "name": "Rosa Diaz", "sis_id": "30003"}, params=full("params"))
     run.student({"student": "swu", "name": "Sam Wu", "sis_id": "30004"}, params=full("params"))
     run.put(f"{top}submission_777003/params.py", full("params"))
+    tariq_nb = Work("params", "full", "jupyter")
+    run.student(
+        {"student": "tnoor", "name": "T. Noor", "sis_id": "30005"}, params=tariq_nb
+    )  # Excel ate the zeros
+    run.put(f"{top}submission_777004/params.ipynb", tariq_nb)
     run.put(f"{top}submission_metadata.yml", GRADESCOPE_METADATA.encode())
     return run
 
@@ -513,6 +529,31 @@ def blackboard_pair_run() -> Run:
     return run
 
 
+def hand_made_run() -> Run:
+    """A class folder made by hand from e-mails: a folder named by the student's name, Notepad's
+    BOM and CRLF, Finder's "Keep Both" copy, a student's own Mac zip; roster "CSV UTF-8" (German)."""
+    run = Run("hand-made", ["params"], "german-utf8", shape="folder")
+    run.student({"student": "jdoe2", "name": "Jane Doe"}, params=full("params"))
+    run.put("Jane Doe/params.py", full("params"))
+    notepad = Work("params", "full", "notepad")
+    run.student({"student": "kim", "name": "Kim Park"}, params=notepad)
+    run.put("kim/params.py", notepad)
+    run.put("kim/params.ipynb", Work("params", "partial", "jupyter"))
+    run.student({"student": "lars", "name": "Lars Berg"}, params=full("params"))
+    run.put("lars/params.py", stub("params"))
+    run.put("lars/params 2.py", full("params"))
+    mac_own = zip_bytes(
+        [
+            ("hw4/params.py", wrong("params").data()),
+            ("__MACOSX/hw4/._params.py", b"\0\5\26\7Mac OS X        ATTR"),
+        ]
+    )
+    run.student({"student": "mia", "name": "Mia Lund"}, params=wrong("params"))
+    run.put("mia/mia_hw4.zip", mac_own)
+    run.put("mia/params.ipynb", Work("params", "stub", "jupyter"))
+    return run
+
+
 def all_runs() -> list[Run]:
     """Every input of the class."""
     return [
@@ -525,6 +566,7 @@ def all_runs() -> list[Run]:
         gradescope_run(),
         blackboard_run(),
         blackboard_pair_run(),
+        hand_made_run(),
     ]
 
 
