@@ -22,8 +22,10 @@ ID_COLUMNS = ("student", "email", "lms_id", "sis_id")  # roster columns that nam
 
 
 def normalise_id(text: str) -> str:
-    """The comparison key of an id: NFKC, case folded, trimmed (never used as a path)."""
-    return unicodedata.normalize("NFKC", text).casefold().strip()
+    """The comparison key of an id: NFKC, case folded, trimmed, and a number without its leading
+    zeros (Excel reads `0030005` as 30005 and saves it so); never used as a path."""
+    key = unicodedata.normalize("NFKC", text).casefold().strip()
+    return (key.lstrip("0") or "0") if key.isascii() and key.isdigit() else key
 
 
 def name_keys(name: str) -> set[str]:

@@ -76,7 +76,7 @@ def _from_folder(source: Path, work: Path) -> ClassInput:
         entries = _materialise(groups, work, lambda name, target: _copy(source / name, target))
         return ClassInput(entries, platform)
     entries = [
-        Entry(entry, folder_label(entry.name), [Claim("id", entry.name)])
+        Entry(entry, folder_label(entry.name), folder_claims(entry.name))
         for entry in sorted(source.iterdir())
         if (entry.is_dir() or entry.is_symlink()) and valid_student_id(entry.name) and not is_junk(entry.name)
     ]
@@ -84,6 +84,12 @@ def _from_folder(source: Path, work: Path) -> ClassInput:
     for entry in entries:
         entry.refused = None if entry.folder.is_symlink() else measure_folder(entry.folder)
     return ClassInput(entries)
+
+
+def folder_claims(name: str) -> list[Claim]:
+    """Who a student's folder (or zip) says it is: any id of the roster's, else a name that is
+    one roster row's alone (a class folder made by hand, `Jane Doe/`)."""
+    return [Claim("id", name), Claim("name", name)]
 
 
 def _zip_student(name: str) -> str | None:
@@ -105,7 +111,7 @@ def _zipped_students(source: Path, work: Path) -> list[Entry]:
             (folder / path.name).symlink_to(path.readlink())
         else:
             shutil.copyfile(path, folder / path.name)
-        entries.append(Entry(folder, folder_label(student), [Claim("id", student)]))
+        entries.append(Entry(folder, folder_label(student), folder_claims(student)))
     return entries
 
 
@@ -209,7 +215,7 @@ def _student_folders(names: list[str], readings: Readings | None = None) -> list
             continue  # a loose file beside the student folders is nobody's work
         if valid_student_id(student):
             others = (readings or {}).get(prefix + student, []) if "/" in rest else []
-            claims = [Claim("id", student), *(Claim("id", other) for other in others)]
+            claims = [*folder_claims(student), *(Claim("id", other) for other in others)]
             group = groups.setdefault(student, Group(folder_label(student), claims))
             group.files[inside] = name
     return [groups[key] for key in sorted(groups)]

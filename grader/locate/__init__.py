@@ -6,7 +6,7 @@ The rule (README, "Where the work is found"):
 - Candidates are files named like the module (`conv.py`) or the notebook (`conv.ipynb`), the
   case ignored, with the marks copies get (`conv (1).py` from a browser, `conv-2.py` from Canvas,
   `Copy of conv.ipynb` from Colab, `conv-Copy1.ipynb` from Jupyter, `conv - Copy.py`, `conv copy
-  2.py`) or a prefix of the student's (`hw1_conv.py`, ranked below the exact name); in the
+  2.py`, `conv 2.py`) or a prefix of the student's (`hw1_conv.py`, ranked below the exact name); in the
   student's folder, one folder deeper (`hw1/conv.py`), in the repository
   layout (`assignments/conv/conv.py`), and in a zip in the student's folder (the same places
   inside it; nothing else is extracted).
@@ -109,7 +109,8 @@ def matches(name: str, assignment: Assignment) -> tuple[bool, int] | None:
 
     The name is compared without case, without the marks copies get (`conv (1).py` from a
     browser, `conv-2.py` from Canvas, `Copy of conv.ipynb` from Colab, `conv-Copy1.ipynb` from
-    Jupyter, `conv - Copy.py` from Windows, `conv copy 2.py` from macOS) and, last, without a
+    Jupyter, `conv - Copy.py` from Windows, `conv copy 2.py` and Finder's "Keep Both" `conv 2.py`
+    from macOS) and, last, without a
     prefix the student wrote before the name (`hw1_conv.py`, `jdoe-conv.py`): such a loose match
     counts as the lowest copy (-1), so that the exact name wins among equals.
     """
@@ -126,7 +127,7 @@ def matches(name: str, assignment: Assignment) -> tuple[bool, int] | None:
 
 
 COPY_MARK = re.compile(
-    r"(?: ?\((?P<dup>\d{1,4})\)|-(?P<resub>\d{1,4})|(?: - |[ _-])copy ?(?P<copy>\d{0,4}))$"
+    r"(?: ?\((?P<dup>\d{1,4})\)|-(?P<resub>\d{1,4})| (?P<keep>\d{1,4})|(?: - |[ _-])copy ?(?P<copy>\d{0,4}))$"
 )
 
 
@@ -143,7 +144,7 @@ def _split(name: str) -> tuple[str, bool, int] | None:
         mark = COPY_MARK.search(stem)
         if mark is None or mark.start() == 0:
             break
-        number = mark["dup"] or mark["resub"] or mark["copy"] or "1"
+        number = mark["dup"] or mark["resub"] or mark["keep"] or mark["copy"] or "1"
         stem, copy = stem[: mark.start()], max(copy, int(number))
     return stem.strip(), notebook, copy
 

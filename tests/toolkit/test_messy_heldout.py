@@ -5,6 +5,7 @@ The jobs are scripted (tests/toolkit/test_batch_problems.py): a submission says 
 row's score tells whose file was graded.
 """
 
+import codecs
 import os
 import subprocess
 import sys
@@ -12,15 +13,20 @@ import time
 import unicodedata
 import zipfile
 
+import nbformat
+import pytest
+
 from grader.batch import grade_class
 from grader.batch.archive import member_name, other_readings
 from grader.batch.identity import Claim, build_index
 from grader.config import load_course
+from grader.locate import locate, matches, released_definitions
+from grader.release import release_files
 from grader.sandbox import protocol
 from grader.sandbox.launcher import Child
 
-from .conftest import ROOT
-from .lms_helpers import blackboard_zip, canvas_zip, excel_csv, finder_zip, write_zip
+from .conftest import ROOT, fixture_course
+from .lms_helpers import blackboard_zip, canvas_zip, excel_csv, finder_zip, gradescope_zip, write_zip
 from .test_batch_problems import rows, scripted_job
 
 HEADER = ["student", "name", "lms_id", "sis_id", "email", "extension_hours"]
@@ -174,3 +180,84 @@ def test_a_killed_childs_pipes_are_closed_only_once_their_threads_have_ended(tmp
     plain, quiet = _child(tmp_path, "import time; time.sleep(60)")
     quiet.kill()  # nothing else holds the pipes: both threads end and both pipes are closed
     assert not quiet.reader.is_alive() and plain.stdin.closed and plain.stdout.closed
+
+
+@pytest.fixture(scope="module")
+def vec(tmp_path_factory):
+    """The fixture course with `vec` released: (root, assignment, the released stub's definitions)."""
+    root = fixture_course(tmp_path_factory.mktemp("messy") / "course")
+    loaded = load_course(root / "course.yml")
+    assignment = loaded.assignment("vec")
+    for relative, text in release_files(root, loaded, assignment, fingerprints=False).items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+    return root, assignment, released_definitions(root, assignment)
+
+
+def _one_function_notebook(root, name, source):
+    """The released notebook with one solution cell written, as Jupyter saves it."""
+    notebook = nbformat.read(root / "assignments" / "vec" / "vec.ipynb", as_version=4)
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == name:
+            cell.source = source
+    return nbformat.writes(notebook).encode()
+
+
+def test_a_module_saved_by_notepad_counts_all_the_functions_it_has_written(vec, tmp_path):
+    root, assignment, stub = vec
+    solution = (root / "solutions" / "vec.py").read_text(encoding="utf-8")
+    folder = tmp_path / "kim"
+    folder.mkdir()
+    (folder / "vec.py").write_bytes(codecs.BOM_UTF8 + solution.replace("\n", "\r\n").encode())
+    (folder / "vec.ipynb").write_bytes(
+        _one_function_notebook(root, "add", "def add(x, y):\n    return x + y\n")
+    )
+    found = locate(folder, assignment, stub, tmp_path / "scratch")
+    assert found.shown == "vec.py"  # three functions written, against the notebook's one
+    assert [c.progress.changed for c in found.candidates] == [3, 1]
+
+
+def test_finders_keep_both_copy_is_a_copy_of_the_module(vec, tmp_path):
+    root, assignment, stub = vec
+    assert matches("vec 2.py", assignment) == (False, 2) and matches("vec 12.ipynb", assignment) == (True, 12)
+    folder = tmp_path / "lars"
+    folder.mkdir()
+    (folder / "vec.py").write_bytes((root / "assignments" / "vec" / "vec.py").read_bytes())
+    (folder / "vec 2.py").write_bytes((root / "solutions" / "vec.py").read_bytes())
+    assert locate(folder, assignment, stub, tmp_path / "scratch").shown == "vec 2.py"
+
+
+def test_a_folder_named_by_the_students_name_is_that_student(tmp_path):
+    roster = [
+        ["jdoe", "Jane Doe", "", "", "", ""],
+        ["jd2", "John Doe", "", "", "", ""],
+        ["ann", "Ann Li", "", "", "", ""],
+    ]
+    folder = tmp_path / "class"
+    for name, score in (("Jane Doe", 40), ("doe, john", 30), ("Li", 20)):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "params.py").write_text(f"SCORE {score}")
+    table, summary = grade(tmp_path / "names", folder, roster)
+    assert table == {"jdoe": "40.0", "jd2": "30.0", "ann": "0.0", "Li": "20.0"}  # a surname is no name
+    assert summary["students"] == 4
+
+
+def test_an_id_whose_leading_zeros_excel_dropped_is_the_same_id(tmp_path):
+    roster = [["tnoor", "T. Noor", "", "30005", "", ""], ["bond", "J. Bond", "", "7", "", ""]]
+    source = gradescope_zip(
+        tmp_path / "export.zip",
+        {
+            "777004": (
+                [{"name": "Tariq Noor", "sid": "0030005"}],
+                "2026-11-01 10:00:00 +0800",
+                {"params.py": "SCORE 40"},
+            ),
+            "777005": (
+                [{"name": "James", "sid": "007"}],
+                "2026-11-01 10:00:00 +0800",
+                {"params.py": "SCORE 30"},
+            ),
+        },
+    )
+    table, summary = grade(tmp_path / "zeros", source, roster)
+    assert table == {"tnoor": "40.0", "bond": "30.0"} and summary["students"] == 2
