@@ -570,6 +570,92 @@ def all_runs() -> list[Run]:
     ]
 
 
+# --- GitHub Classroom, through `course collect --from` ----------------------------------------
+
+COLLECT_STUDENTS = {  # repository params-<name> -> (roster row, {file in assignments/params: work}, graded)
+    "JaneDoe": (
+        {"student": "janedoe", "name": "Jane Doe"},
+        {"params.ipynb": Work("params", "full", "jupyter")},
+        Work("params", "full", "jupyter"),
+    ),
+    "bob-smith": ({"student": "bob-smith"}, {"params.py": wrong("params")}, wrong("params")),
+    "carol": (
+        {"student": "carol"},
+        {"params.py": None, "Params.py": full("params"), "params.ipynb": Work("params", "partial", "colab")},
+        full("params"),
+    ),
+    "dan": ({"student": "dan"}, {"hw/params.py": full("params")}, full("params")),
+}
+
+
+def _shifted_course(scratch: Path) -> Path:
+    """A copy of the course whose dates are moved so that today falls inside params' window (the
+    student repositories are collected now, as the README's hourly collection would)."""
+    import datetime as dt
+    import re
+
+    course = scratch / "collect-course"
+    shutil.copytree(
+        ROOT,
+        course,
+        ignore=shutil.ignore_patterns(".git", "toolkit", "bench", "docs", "*.egg-info", "__pycache__"),
+    )
+    config = course / "course.yml"
+    text = config.read_text(encoding="utf-8")
+    due = dt.datetime.fromisoformat("2026-11-02T23:59:00+08:00")
+    delta = dt.timedelta(days=(dt.datetime.now(dt.timezone.utc) - due).days + 7)
+
+    def moved(match: re.Match[str]) -> str:
+        return f"{match[1]}: {(dt.datetime.fromisoformat(match[2]) + delta).isoformat()}"
+
+    config.write_text(re.sub(r"(release|due): (\S+)", moved, text), encoding="utf-8")
+    return course
+
+
+def _repository(folder: Path, files: dict[str, Work | None]) -> None:
+    """A student's copy of the template repository, with their commit."""
+    shutil.copytree(ROOT / "assignments" / "params", folder / "assignments" / "params")
+    (folder / "README.md").write_text("# params\n")
+    for name, work in files.items():
+        target = folder / "assignments" / "params" / name
+        if work is None:
+            target.unlink()
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(work.data())
+    git = ["git", "-c", "user.name=Student", "-c", "user.email=s@uni.example", "-C", str(folder)]
+    for step in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "my work"]):
+        subprocess.run([*git, *step], check=True, capture_output=True)
+
+
+def collect_run(scratch: Path, cache: dict[Work, float | None]) -> list[tuple[str, bool, str]]:
+    """`course collect --from repos --assignment params`, then `course grade-all collected/class`."""
+    where = scratch / "collect"
+    where.mkdir()
+    course = _shifted_course(scratch)
+    run = Run("classroom", ["params"], "bom")
+    for name, (row, files, graded) in COLLECT_STUDENTS.items():
+        _repository(where / "repos" / f"params-{name}", files)
+        run.student(row, params=graded)
+    write_roster(where / "roster.csv", run.roster, "bom")
+    common = ["--roster", where / "roster.csv", "--course", course]
+    collect = [BIN / "course", "collect", "--from", where / "repos", "--assignment", "params"]
+    done = subprocess.run([*collect, *common], cwd=where, capture_output=True, text=True, check=False)
+    grade_all = [BIN / "course", "grade-all", where / "collected" / "class", "--assignment", "params"]
+    grade_all += ["--times", where / "collected" / "times.csv", "--out", where / "grades", "--workers", "1"]
+    graded = subprocess.run([*grade_all, *common], cwd=where, capture_output=True, text=True, check=False)
+    rows = {}
+    book = where / "grades" / "gradebook.csv"
+    if book.is_file():
+        with book.open(encoding="utf-8", newline="") as handle:
+            rows = {row["student"]: row for row in csv.DictReader(handle)}
+    expected = {key: expected_score(work, scratch, cache) for key, work in run.expected.items()}
+    lines = compare(run, graded.returncode or done.returncode, rows, expected)
+    if done.returncode or graded.returncode:
+        lines.append((f"collect said: {(done.stderr + graded.stderr).strip()[-300:]}", False, ""))
+    return lines
+
+
 # --- grading ---------------------------------------------------------------------------------
 
 
@@ -718,6 +804,15 @@ def main() -> int:
                     checks_total, checks_right = checks_total + 1, checks_right + right
             if code != 0:
                 print(f"    grade-all said: {said.strip()[-300:]}")
+        if not options.only or "classroom" in options.only:
+            for line, right, note in collect_run(scratch, cache):
+                print(
+                    f"{'ok ' if right else 'BAD'} {line}" + ("" if right else f"  [{note[:160]}]"), flush=True
+                )
+                if "expected" in line:
+                    students_total, students_right = students_total + 1, students_right + right
+                else:
+                    checks_total, checks_right = checks_total + 1, checks_right + right
         if not options.only:
             for line, right, said in date_checks(scratch):
                 print(f"{'ok ' if right else 'BAD'} {line}  [{said}]")
