@@ -7,6 +7,7 @@ row's score tells whose file was graded.
 
 import codecs
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -19,6 +20,7 @@ import pytest
 from grader.batch import grade_class
 from grader.batch.archive import member_name, other_readings
 from grader.batch.identity import Claim, build_index
+from grader.collect.export import export_work
 from grader.config import load_course
 from grader.locate import locate, matches, released_definitions
 from grader.release import release_files
@@ -261,3 +263,28 @@ def test_an_id_whose_leading_zeros_excel_dropped_is_the_same_id(tmp_path):
     )
     table, summary = grade(tmp_path / "zeros", source, roster)
     assert table == {"tnoor": "40.0", "bond": "30.0"} and summary["students"] == 2
+
+
+def test_work_one_folder_deeper_in_the_repository_layout_is_found_and_collected(vec, tmp_path):
+    """`grade` run in assignments/<id>/ finds `hw/vec.py` there; collect and grade-all must too."""
+    root, assignment, stub = vec
+    repository = tmp_path / "vec-dan"
+    shutil.copytree(root / "assignments" / "vec", repository / "assignments" / "vec")
+    (repository / "assignments" / "vec" / "hw").mkdir()
+    solution = (root / "solutions" / "vec.py").read_bytes()
+    (repository / "assignments" / "vec" / "hw" / "vec.py").write_bytes(solution)
+    found = locate(repository, assignment, stub, tmp_path / "scratch")
+    assert found.shown == "assignments/vec/hw/vec.py"
+    assert (
+        locate(repository / "assignments" / "vec", assignment, stub, tmp_path / "scratch").shown
+        == "hw/vec.py"
+    )
+    git = ["git", "-c", "user.name=s", "-c", "user.email=s@uni.example", "-C", str(repository)]
+    for step in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "work"]):
+        subprocess.run([*git, *step], check=True, capture_output=True)
+    commit = subprocess.run(
+        [*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    exported = export_work(repository / ".git", commit, assignment, stub, tmp_path / "class" / "dan" / "vec")
+    assert exported.path == "assignments/vec/hw/vec.py"
+    assert (tmp_path / "class" / "dan" / "vec" / "vec.py").read_bytes() == solution
