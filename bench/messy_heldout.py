@@ -231,7 +231,7 @@ def write_roster(path: Path, rows: list[dict[str, str]], style: str) -> None:
         writer.writerow([row.get(c, "") for c in COLUMNS])
     text = buffer.getvalue()
     if style in ("german", "french"):
-        path.write_bytes(text.encode("cp1252"))
+        path.write_bytes(text.encode("cp1252", errors="replace"))  # as Excel: "?" for the rest
     elif style == "unicode":
         path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
     else:
@@ -324,11 +324,14 @@ def canvas_run() -> Run:
     run.put("nguyenan_1004_50005_params.py", stub("params"))
     run.student({"student": "mgarcia", "name": "María García", "lms_id": ""}, params=full("params"))
     run.put("garciamaria_1006_50006_Params.py", full("params"))
+    run.student({"student": "pwhite", "name": "Pia White", "lms_id": "1007"}, params=wrong("params"))
+    run.put("whitepia_1007_50007_hw4.zip", zip_bytes([("hw4/params.py", wrong("params").data())]))
     return run
 
 
 def moodle_runs() -> list[Run]:
-    """Moodle's "Download all submissions", flat and in folders; roster from a French Excel."""
+    """Moodle's "Download all submissions", flat and in folders, and one unzipped and zipped again
+    on a Portuguese Windows (cp850); roster from a French Excel."""
     flat = Run("moodle-flat", ["conv"], "french")
     flat.student({"student": "amdupont", "name": "Anne-Marie Dupont", "lms_id": "200001"}, conv=full("conv"))
     flat.put("Anne-Marie Dupont_200001_assignsubmission_file_conv.py", full("conv"))
@@ -341,6 +344,11 @@ def moodle_runs() -> list[Run]:
     flat.student({"student": "wzhang", "name": "Zhang Wei", "lms_id": "200003"}, conv=zw_nb)
     flat.put("Zhang Wei_200003_assignsubmission_file_conv.ipynb", zw_nb)
     flat.put("Zhang Wei_200003_assignsubmission_onlinetext_onlinetext.html", b"<p>see file</p>")
+    windows = Run("moodle-rezipped", ["conv"], "french", shape="windows-cp850")
+    windows.student({"student": "cmartins", "name": "Conceição Martins"}, conv=full("conv"))
+    windows.put("Tarefa/Conceição Martins_200007_assignsubmission_file_/conv.py", full("conv"))
+    windows.student({"student": "nkovac", "name": "Nada Kovač", "lms_id": "200008"}, conv=wrong("conv"))
+    windows.put("Tarefa/Nada Kovac_200008_assignsubmission_file_/conv.py", wrong("conv"))
     folders = Run("moodle-folders", ["conv"], "french")
     folders.student({"student": "hgross", "name": "Hans Groß", "lms_id": "200004"}, conv=full("conv"))
     folders.put("Hans Groß_200004_assignsubmission_file_/conv.py", full("conv"))
@@ -350,7 +358,7 @@ def moodle_runs() -> list[Run]:
     folders.student({"student": "oade", "name": "Olu Ade", "lms_id": "200006"}, conv=full("conv"))
     folders.put("Olu Ade_200006_assignsubmission_file_/hw/conv.py", full("conv"))
     folders.put("Olu Ade_200006_assignsubmission_onlinetext_/onlinetext.html", b"<p>done</p>")
-    return [flat, folders]
+    return [flat, folders, windows]
 
 
 GRADESCOPE_METADATA = """\
