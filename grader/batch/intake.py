@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from grader.batch.archive import Size, is_junk, measure_folder, member_name, other_readings, safe_parts
+from grader.batch.archive import Size, code_page_readings, is_junk, measure_folder, member_name, safe_parts
 from grader.batch.identity import Claim, folder_label
-from grader.batch.lms import Group, recognise
+from grader.batch.lms import Group, Reader, recognise
 from grader.batch.roster import valid_student_id
 from grader.errors import GraderError
 from grader.i18n import text
@@ -138,11 +138,12 @@ def _copy(source: Path, target: Path) -> None:
 def _from_zip(source: Path, work: Path, language: str) -> ClassInput:
     try:
         with zipfile.ZipFile(source) as archive:
-            members, readings = _members(archive, source, language)
+            members, readings, pages = _members(archive, source, language)
             names = sorted(members)
             recognised = recognise(names, lambda name: archive.read(members[name]))
             if recognised is not None:
                 platform, groups = recognised
+                _claims_in_other_pages(platform, groups, pages, lambda name: archive.read(members[name]))
             else:
                 platform, groups = None, _student_folders(names, readings)
             sizes = {id(g): _declared(g, members) for g in groups}
@@ -155,15 +156,18 @@ def _from_zip(source: Path, work: Path, language: str) -> ClassInput:
 
 
 Readings = dict[str, list[str]]  # a folder's path as read -> its name in other code pages
+Pages = dict[str, dict[str, str]]  # code page -> {a member's name as read: as that page reads it}
 
 
 def _members(
     archive: zipfile.ZipFile, source: Path, language: str
-) -> tuple[dict[str, zipfile.ZipInfo], Readings]:
-    """name as its writer meant it -> entry, junk and folders left out, and the other readings
-    of each folder's name (a zip without the UTF-8 flag); an unsafe name stops all."""
+) -> tuple[dict[str, zipfile.ZipInfo], Readings, Pages]:
+    """name as its writer meant it -> entry, junk and folders left out; the other readings of
+    each folder's name, and of each name by code page (a zip without the UTF-8 flag); an unsafe
+    name stops all."""
     members: dict[str, zipfile.ZipInfo] = {}
     readings: Readings = {}
+    pages: Pages = {}
     for info in archive.infolist():
         name = member_name(info, language)
         parts = safe_parts(name)
@@ -172,8 +176,32 @@ def _members(
         if info.is_dir() or name.endswith("/") or not parts or is_junk(name):
             continue
         members["/".join(parts)] = info
-        _note_readings(parts, other_readings(info, language), readings)
-    return members, readings
+        others = code_page_readings(info, language)
+        _note_readings(parts, list(dict.fromkeys(others.values())), readings)
+        for page, other in others.items():
+            if (other_parts := safe_parts(other)) and not is_junk(other):
+                pages.setdefault(page, {})["/".join(parts)] = "/".join(other_parts)
+    return members, readings, pages
+
+
+def _through(read: Reader, back: dict[str, str]) -> Reader:
+    """A reader of the export's files by their names in another code page."""
+    return lambda name: read(back[name])
+
+
+def _claims_in_other_pages(platform: str, groups: list[Group], pages: Pages, read: Reader) -> None:
+    """Add to each LMS submitter the claims its names make when read in another code page (an
+    export unzipped and zipped again on Windows): a name in the wrong page matches nobody."""
+    owner = {name: group for group in groups for name in group.files.values()}
+    for renamed in pages.values():
+        back = {renamed.get(name, name): name for name in owner}
+        found = recognise(sorted(back), _through(read, back))
+        if found is None or found[0] != platform:
+            continue
+        for other in found[1]:
+            mine = {id(owner[back[n]]): owner[back[n]] for n in other.files.values() if back.get(n) in owner}
+            for group in mine.values():
+                group.claims.extend(c for c in other.claims if c not in group.claims)
 
 
 def _note_readings(parts: tuple[str, ...], others: list[str], readings: Readings) -> None:

@@ -288,3 +288,14 @@ def test_work_one_folder_deeper_in_the_repository_layout_is_found_and_collected(
     exported = export_work(repository / ".git", commit, assignment, stub, tmp_path / "class" / "dan" / "vec")
     assert exported.path == "assignments/vec/hw/vec.py"
     assert (tmp_path / "class" / "dan" / "vec" / "vec.py").read_bytes() == solution
+
+
+def test_an_lms_download_zipped_again_in_another_code_page_is_matched_by_name(tmp_path):
+    roster = [["cmartins", "Conceição Martins", "", "", "", ""], ["jp", "João Pires", "", "", "", ""]]
+    files = {
+        "Tarefa/Conceição Martins_200007_assignsubmission_file_/params.py": "SCORE 40",
+        "Tarefa/João Pires_200009_assignsubmission_file_/params.py": "SCORE 30",
+    }
+    source = write_zip(tmp_path / "tarefa.zip", files, encoding="cp850", utf8_flag=False)
+    table, summary = grade(tmp_path / "moodle", source, roster)
+    assert table == {"cmartins": "40.0", "jp": "30.0"} and summary["students"] == 2
