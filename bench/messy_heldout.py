@@ -222,8 +222,15 @@ COLUMNS = ["student", "name", "lms_id", "sis_id", "email", "extension_hours"]
 def write_roster(path: Path, rows: list[dict[str, str]], style: str) -> None:
     """style: 'german' (; cp1252), 'french' (; cp1252, decimal comma), 'unicode' (UTF-16 tabs,
     Excel's "Unicode Text"), 'bom' (UTF-8 with BOM, ','), 'german-utf8' (Excel's "CSV UTF-8" in a
-    German locale: BOM and ';')."""
-    separator = {"german": ";", "german-utf8": ";", "french": ";", "unicode": "\t", "bom": ","}[style]
+    German locale: BOM and ';'), 'chinese' (Excel's "CSV" on a Chinese Windows: GBK, ',')."""
+    separator = {
+        "german": ";",
+        "german-utf8": ";",
+        "french": ";",
+        "unicode": "\t",
+        "bom": ",",
+        "chinese": ",",
+    }[style]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
     writer.writerow(COLUMNS)
@@ -232,6 +239,8 @@ def write_roster(path: Path, rows: list[dict[str, str]], style: str) -> None:
     text = buffer.getvalue()
     if style in ("german", "french"):
         path.write_bytes(text.encode("cp1252", errors="replace"))  # as Excel: "?" for the rest
+    elif style == "chinese":  # Excel's "CSV" on a Chinese Windows: the ANSI code page, GBK
+        path.write_bytes(text.encode("gbk", errors="replace"))
     elif style == "unicode":
         path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
     else:
@@ -492,13 +501,14 @@ def blackboard_run() -> Run:
 
 def windows_locale_runs() -> list[Run]:
     """Class folders zipped by Windows in a Portuguese (OEM cp850) and a Chinese (GBK) locale,
-    for an English-language course; a class folder of one zip per student; rosters UTF-8."""
+    for an English-language course (its roster saved by Excel there, in GBK); a class folder of one
+    zip per student."""
     western = Run("windows-cp850", ["params"], "bom", shape="windows-cp850")
     western.student({"student": "João", "name": "João Gonçalves"}, params=full("params"))
     western.put("turma/João/params.py", full("params"))
     western.student({"student": "Søren", "name": "Søren Ødegård"}, params=wrong("params"))
     western.put("turma/Søren/params.py", wrong("params"))
-    chinese = Run("windows-gbk", ["params"], "bom", shape="windows-gbk")
+    chinese = Run("windows-gbk", ["params"], "chinese", shape="windows-gbk")
     chinese.student({"student": "张伟", "name": "张伟"}, params=full("params"))
     chinese.put("作业/张伟/params.py", full("params"))
     chinese.student({"student": "李娜", "name": "李娜"}, params=Work("params", "full", "jupyter"))
@@ -547,7 +557,9 @@ def hand_made_run() -> Run:
     run.student({"student": "kim", "name": "Kim Park"}, params=notepad)
     run.put("kim/params.py", notepad)
     run.put("kim/params.ipynb", Work("params", "partial", "jupyter"))
-    run.student({"student": "lars", "name": "Lars Berg"}, params=full("params"))
+    run.student(
+        {"student": "lars\u200b", "name": "Lars Berg"}, params=full("params")
+    )  # pasted from a web page
     run.put("lars/params.py", stub("params"))
     run.put("lars/params 2.py", full("params"))
     mac_own = zip_bytes(
