@@ -22,9 +22,11 @@ ID_COLUMNS = ("student", "email", "lms_id", "sis_id")  # roster columns that nam
 
 
 def normalise_id(text: str) -> str:
-    """The comparison key of an id: NFKC, case folded, trimmed, and a number without its leading
+    """The comparison key of an id: NFKC, case folded, trimmed, without invisible format characters
+    (a zero-width space or soft hyphen pasted from a web page), and a number without its leading
     zeros (Excel reads `0030005` as 30005 and saves it so); never used as a path."""
-    key = unicodedata.normalize("NFKC", text).casefold().strip()
+    visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    key = unicodedata.normalize("NFKC", visible).casefold().strip()
     return (key.lstrip("0") or "0") if key.isascii() and key.isdigit() else key
 
 

@@ -20,6 +20,7 @@ import pytest
 from grader.batch import grade_class
 from grader.batch.archive import member_name, other_readings
 from grader.batch.identity import Claim, build_index
+from grader.batch.roster import decode_text
 from grader.collect.export import export_work
 from grader.config import load_course
 from grader.locate import locate, matches, released_definitions
@@ -299,3 +300,33 @@ def test_an_lms_download_zipped_again_in_another_code_page_is_matched_by_name(tm
     source = write_zip(tmp_path / "tarefa.zip", files, encoding="cp850", utf8_flag=False)
     table, summary = grade(tmp_path / "moodle", source, roster)
     assert table == {"cmartins": "40.0", "jp": "30.0"} and summary["students"] == 2
+
+
+def test_a_roster_saved_by_excel_on_a_chinese_windows_is_read_for_an_english_course(tmp_path):
+    chinese_rows = [HEADER, ["张伟", "张伟", "", "", "", ""], ["欧阳娜娜", "欧阳娜娜", "", "", "", "1"]]
+    chinese = excel_csv(tmp_path / "chinese.csv", chinese_rows, encoding="gbk")
+    assert decode_text(chinese.read_bytes()).splitlines()[1] == "张伟,张伟,,,,"
+    names = ("Müller", "François", "Señora")
+    western = excel_csv(
+        tmp_path / "west.csv", [HEADER, *([n, n, "", "", "", ""] for n in names)], ";", "cp1252"
+    )
+    western.read_bytes().decode("gbk")  # these cp1252 bytes are valid GBK too ("M黮ler")
+    assert [line.split(";")[0] for line in decode_text(western.read_bytes()).splitlines()[1:]] == list(names)
+    source = write_zip(
+        tmp_path / "zuoye.zip", {"作业/张伟/params.py": "SCORE 40"}, encoding="gbk", utf8_flag=False
+    )
+    course = load_course(ROOT / "course.yml")
+    grade_class(
+        ROOT, course, source, tmp_path / "out", ["params"], workers=1, job=scripted_job, roster_path=chinese
+    )
+    assert {s: r["params"] for s, r in rows(tmp_path / "out").items()} == {"张伟": "40.0", "欧阳娜娜": "0.0"}
+
+
+def test_a_roster_id_pasted_with_an_invisible_character_is_the_same_id(tmp_path):
+    roster = [["lars\u200b", "Lars Berg", "", "", "", ""], ["\u00admia", "", "", "", "", ""]]
+    folder = tmp_path / "class"
+    for name, score in (("lars", 40), ("Mia", 30)):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "params.py").write_text(f"SCORE {score}")
+    table, summary = grade(tmp_path / "pasted", folder, roster)
+    assert table == {"lars\u200b": "40.0", "\u00admia": "30.0"} and summary["students"] == 2
