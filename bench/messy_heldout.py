@@ -743,6 +743,30 @@ DATE_TYPOS = {  # params' due date as typed wrong
 }
 
 
+def export_check(run: Run, where: Path) -> tuple[str, bool, str]:
+    """`course export grades/gradebook.csv --format canvas --roster roster.csv`: one row per
+    roster student with a Canvas id, none twice."""
+    command = [BIN / "course", "export", where / "grades" / "gradebook.csv", "--format", "canvas"]
+    command += ["--roster", where / "roster.csv", "--course", ROOT]
+    done = subprocess.run(command, cwd=where, capture_output=True, text=True, check=False)
+    written = where / "grades" / "canvas.csv"
+    ids: list[str] = []
+    if written.is_file():
+        with written.open(encoding="utf-8-sig", newline="") as handle:
+            ids = [row.get("ID", "") for row in csv.DictReader(handle)]
+    ids = [i for i in ids if i.strip().isdigit()]  # Canvas's "Points Possible" row has none
+    wanted = sorted(row["lms_id"] for row in run.roster if row.get("lms_id"))
+    said = (done.stderr.strip().splitlines() or [""])[-1]
+    missing = [row["student"] for row in run.roster if not row.get("lms_id")]
+    refused = done.returncode == 2 and bool(missing) and all(repr(m) in said for m in missing)
+    right = (done.returncode == 0 and sorted(ids) == wanted) or refused  # a student without an id: said
+    return (
+        f"{run.name:15} course export --format canvas: exit {done.returncode}, ids {sorted(ids)}",
+        right,
+        said,
+    )
+
+
 def date_checks(scratch: Path) -> list[tuple[str, bool, str]]:
     """A typo in a date: `course validate` and `course grade-all` must exit 2, naming the field."""
     (scratch / "dates-class" / "alice").mkdir(parents=True)
@@ -798,6 +822,20 @@ def compare(
     return lines
 
 
+@dataclass
+class Tally:
+    """Lines printed and counted: (student, assignment) cells, and other checks."""
+
+    cells: list[bool] = field(default_factory=list)
+    checks: list[bool] = field(default_factory=list)
+
+    def add(self, line: str, right: bool, note: str, always: bool = False) -> None:
+        """Print one line (the note when wrong, or `always`) and count it."""
+        shown = f"  [{note[:160]}]" if note and (always or not right) else ""
+        print(f"{'ok ' if right else 'BAD'} {line}{shown}", flush=True)
+        (self.cells if " expected " in line else self.checks).append(right)
+
+
 def main() -> int:
     """Build, grade and compare; print one line per student and the count right."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -806,40 +844,25 @@ def main() -> int:
     options = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="messy-heldout-"))
     cache: dict[Work, float | None] = {}
-    students_right = students_total = 0
-    checks_right = checks_total = 0
+    tally = Tally()
     try:
-        for run in all_runs():
-            if options.only and run.name not in options.only:
-                continue
+        for run in [r for r in all_runs() if not options.only or r.name in options.only]:
             expected = {key: expected_score(work, scratch, cache) for key, work in run.expected.items()}
             code, rows, said = grade_run(run, scratch / run.name)
-            for line, right, note in compare(run, code, rows, expected):
-                print(
-                    f"{'ok ' if right else 'BAD'} {line}" + ("" if right else f"  [{note[:160]}]"), flush=True
-                )
-                if "expected" in line:
-                    students_total, students_right = students_total + 1, students_right + right
-                else:
-                    checks_total, checks_right = checks_total + 1, checks_right + right
+            for line in compare(run, code, rows, expected):
+                tally.add(*line)
             if code != 0:
                 print(f"    grade-all said: {said.strip()[-300:]}")
+            if run.name.startswith("canvas"):
+                tally.add(*export_check(run, scratch / run.name), always=True)
         if not options.only or "classroom" in options.only:
-            for line, right, note in collect_run(scratch, cache):
-                print(
-                    f"{'ok ' if right else 'BAD'} {line}" + ("" if right else f"  [{note[:160]}]"), flush=True
-                )
-                if "expected" in line:
-                    students_total, students_right = students_total + 1, students_right + right
-                else:
-                    checks_total, checks_right = checks_total + 1, checks_right + right
-        if not options.only:
-            for line, right, said in date_checks(scratch):
-                print(f"{'ok ' if right else 'BAD'} {line}  [{said}]")
-                checks_total, checks_right = checks_total + 1, checks_right + right
+            for line in collect_run(scratch, cache):
+                tally.add(*line)
+        for line in date_checks(scratch) if not options.only else []:
+            tally.add(*line, always=True)
         print(
-            f"\nscores right: {students_right}/{students_total} (student, assignment) cells; "
-            f"checks right: {checks_right}/{checks_total}"
+            f"\nscores right: {sum(tally.cells)}/{len(tally.cells)} (student, assignment) cells; "
+            f"checks right: {sum(tally.checks)}/{len(tally.checks)}"
         )
     finally:
         if options.keep:
