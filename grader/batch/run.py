@@ -73,9 +73,10 @@ def grade_job(
     from grader.disclosure import student_copy
 
     try:
-        assignment = load_course(CourseLayout(Path(root)).course_file).assignment(assignment_id)
+        course = load_course(CourseLayout(Path(root)).course_file)  # once per submission
+        assignment = course.assignment(assignment_id)
         # the feedback a student receives is the student copy (no hidden inputs or expected values)
-        graded = _grade_with_retries(root, assignment, Path(submission))
+        graded = _grade_with_retries(root, course, assignment, Path(submission))
         graded.submission = shown_as or graded.submission
         report = student_copy(graded)
         data = report.to_dict()
@@ -93,7 +94,7 @@ def grade_job(
 START_ATTEMPTS = 3  # a sandbox that did not start (a loaded machine) is tried again, in a fresh one
 
 
-def _grade_with_retries(root: str, assignment: Assignment, submission: Path) -> Any:
+def _grade_with_retries(root: str, course: Course, assignment: Assignment, submission: Path) -> Any:
     """Grade officially; a sandbox that did not start is tried again up to START_ATTEMPTS times.
 
     The child confirms its confinement before any code of the student's runs, so a failure to start
@@ -106,7 +107,7 @@ def _grade_with_retries(root: str, assignment: Assignment, submission: Path) -> 
 
     for attempt in range(1, START_ATTEMPTS + 1):
         try:
-            return grade(root=Path(root), assignment=assignment, submission=submission, official=True)
+            return grade(Path(root), assignment, submission, official=True, course=course)
         except SandboxBroken:
             if attempt == START_ATTEMPTS:
                 raise

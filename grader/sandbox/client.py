@@ -316,6 +316,8 @@ class Channel:
                 if time.monotonic() < timer.deadline:
                     watch.mark(time.monotonic(), timer.excused)  # once a call has run a while
                     continue
+                if timer.excuse_load(watch.kept_off_s(time.monotonic())):  # the load's, not the student's
+                    continue
                 raise
             if reply.get("id") == request_id and "callout" in reply:
                 asked = time.monotonic()

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from grader.i18n import Sentence
@@ -36,7 +37,13 @@ def _widen_pipe(fd: int) -> None:
             fcntl.fcntl(fd, set_size, PIPE_BYTES)
 
 
-THREAD_END_S = 2.0  # a dead child's pipe threads end at once (EOF, EPIPE, or the outbox's None)
+def _closing(work: Callable[[int], None], fd: int) -> None:
+    """Run a pipe thread's `work` on its own descriptor `fd`, and close that when it ends."""
+    try:
+        work(fd)
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(fd)
 
 
 class Child:
@@ -53,10 +60,13 @@ class Child:
         assert process.stdout is not None
         for fd in (process.stdin.fileno(), process.stdout.fileno()):
             _widen_pipe(fd)
-        self.reader = threading.Thread(target=self._read, args=(process.stdout.fileno(),), daemon=True)
-        self.writer = threading.Thread(target=self._write, args=(process.stdin.fileno(),), daemon=True)
-        self.reader.start()
-        self.writer.start()
+        # Each thread works on a descriptor of its own, which it closes when it ends: `kill` closes
+        # the pipes' own descriptors at once, and a number it frees may be the next child's pipe at
+        # once too. A thread still reading or writing the freed number would then take the next
+        # child's replies or tear its requests: correct code "ended the process" on a loaded machine.
+        reading, writing = os.dup(process.stdout.fileno()), os.dup(process.stdin.fileno())
+        threading.Thread(target=_closing, args=(self._read, reading), daemon=True).start()
+        threading.Thread(target=_closing, args=(self._write, writing), daemon=True).start()
 
     def _read(self, fd: int) -> None:
         while not self.closed:
@@ -110,17 +120,9 @@ class Child:
             self.process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=5)
-        # The threads use the pipes' descriptor numbers: a number closed while its thread may
-        # still read or write it is soon the next child's pipe (that thread then ate the next
-        # child's requests, which exited on a torn frame: "ended the process" on correct code).
-        # So a pipe is closed only once its thread has ended; else it is left open (one
-        # descriptor, kept by the thread's reference to this child).
-        for pipe, thread in ((self.process.stdin, self.writer), (self.process.stdout, self.reader)):
-            if thread is not threading.current_thread():
-                thread.join(timeout=THREAD_END_S)
-            if pipe is not None and not thread.is_alive():
-                with contextlib.suppress(OSError):
-                    pipe.close()
+        for pipe in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                pipe.close() if pipe else None
 
     def exit_reason(self) -> Sentence:
         """How the process ended, as a sentence of the catalogue."""

@@ -6,11 +6,8 @@ row's score tells whose file was graded.
 """
 
 import codecs
-import os
 import shutil
 import subprocess
-import sys
-import time
 import unicodedata
 import zipfile
 
@@ -25,8 +22,6 @@ from grader.collect.export import export_work
 from grader.config import load_course
 from grader.locate import locate, matches, released_definitions
 from grader.release import release_files
-from grader.sandbox import protocol
-from grader.sandbox.launcher import Child
 
 from .conftest import ROOT, fixture_course
 from .lms_helpers import blackboard_zip, canvas_zip, excel_csv, finder_zip, gradescope_zip, write_zip
@@ -142,47 +137,6 @@ def test_a_class_of_one_zip_per_student_is_graded_from_a_folder_or_a_zip(tmp_pat
     )
     table, _ = grade(tmp_path / "zip", zipped, roster)
     assert table == {"tom": "40.0", "una": "30.0"}
-
-
-GRANDCHILD = """
-import pathlib, subprocess, sys, time
-release = pathlib.Path(sys.argv[1])
-wait = f"import pathlib, time\\nwhile not pathlib.Path({str(release)!r}).exists(): time.sleep(0.05)"
-subprocess.Popen([sys.executable, "-c", wait], start_new_session=True)  # keeps our stdout open
-release.with_suffix(".started").write_text("yes")
-time.sleep(60)
-"""
-
-
-def _child(tmp_path, script, *arguments):
-    process = subprocess.Popen(
-        [sys.executable, "-c", script, *arguments],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        start_new_session=True,
-    )
-    return process, Child(process, protocol.Limits(2**20))
-
-
-def test_a_killed_childs_pipes_are_closed_only_once_their_threads_have_ended(tmp_path):
-    """A pipe's number closed while its thread could still read it went to the next child's pipe:
-    the old reader ate the next child's requests, which exited on a torn frame (graded "ended
-    the process" on correct code, one cell in about thirty in grade-all)."""
-    release = tmp_path / "release"
-    process, child = _child(tmp_path, GRANDCHILD, str(release))
-    while not release.with_suffix(".started").exists():
-        assert process.poll() is None
-        time.sleep(0.01)
-    child.kill()  # the child is dead; a process of its own session still holds its stdout
-    assert child.reader.is_alive() and not child.writer.is_alive()
-    assert process.stdin.closed and not process.stdout.closed  # its number is not free for reuse
-    os.fstat(process.stdout.fileno())
-    release.write_text("go")
-    child.reader.join()
-    process.stdout.close()
-    plain, quiet = _child(tmp_path, "import time; time.sleep(60)")
-    quiet.kill()  # nothing else holds the pipes: both threads end and both pipes are closed
-    assert not quiet.reader.is_alive() and plain.stdin.closed and plain.stdout.closed
 
 
 @pytest.fixture(scope="module")
