@@ -107,7 +107,9 @@ def _grade_with_retries(root: str, course: Course, assignment: Assignment, submi
 
     for attempt in range(1, START_ATTEMPTS + 1):
         try:
-            return grade(Path(root), assignment, submission, official=True, course=course)
+            return grade(
+                root=Path(root), assignment=assignment, submission=submission, official=True, course=course
+            )
         except SandboxBroken:
             if attempt == START_ATTEMPTS:
                 raise
