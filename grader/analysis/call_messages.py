@@ -73,6 +73,13 @@ CALL_SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "去掉 {name} 之后，你的结果是期望值的 {factor} 倍：这一项加得对，但其余部分多乘或"
         "漏乘了一个因子（是不是该求和的地方求了平均？）",
     },
+    "number_partial_sum": {
+        "en": "Your number is the sum of {product} over index {value} of its {axis} only, where the "
+        "right one sums over every index of that axis: a loop or a slice that covers one slice "
+        "(one channel, one row) where it should cover them all?",
+        "zh-CN": "你的结果只是 {product} 在{axis}下标 {value} 上的和，而正确结果要对这个轴的全部下标求和："
+        "是不是循环或切片只覆盖了其中一片（一个通道、一行），而应当覆盖全部？",
+    },
     "input_contributions": {
         "en": "Where your values differ, each is one value of {name} and the expected one adds one or "
         "two more of them: contributions that reach the same place (overlapping windows, a maximum "
