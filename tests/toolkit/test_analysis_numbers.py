@@ -125,3 +125,31 @@ def test_an_index_one_past_the_end_is_read_in_numpys_error():
     assert found.kind == "index_one_past" and "one past the end" in found.sentence
     assert "行长" in explain_exception(text, "zh-CN").sentence
     assert explain_exception("index 9 is out of bounds for axis 0 with size 5", "en") is None
+
+
+@pytest.mark.parametrize(
+    ("part", "axis", "index", "named"),
+    [
+        (lambda a, w: np.sum(a[0] * w[0]), 0, 0, "channel (axis 0)"),
+        (lambda a, w: np.sum(a[:, -1] * w[:, -1]), 1, 1, "row (axis 1)"),
+        (lambda a, w: np.sum(a[:, :, 0] * w[:, :, 0]), 2, 0, "column (axis 2)"),
+    ],
+    ids=["first channel", "last row", "first column"],
+)
+def test_a_sum_over_one_index_of_one_axis_names_the_axis(window, part, axis, index, named):
+    """A window times its filter summed over one channel (or row, or column) only, plus the bias."""
+    a, w, b = window
+    inputs = {"a_slice": a, "w": w, "`b`": np.asarray(b)}
+    found = explain(np.asarray(part(a, w) + b), np.asarray(np.sum(a * w) + b), inputs=inputs)
+    assert found.kind == "number_partial_sum"
+    assert f"the sum of `a_slice*w` over index {index} of its {named} only" in found.sentence
+    zh = explain(np.asarray(part(a, w) + b), np.asarray(np.sum(a * w) + b), "zh-CN", inputs=inputs)
+    assert zh.kind == "number_partial_sum" and f"下标 {index} 上的和" in zh.sentence
+
+
+def test_a_partial_sum_needs_the_expected_number_to_be_the_whole_sum(window):
+    """When the expected number is not the sum of the call's arrays, a part of it says nothing."""
+    a, w, b = window
+    inputs = {"a_slice": a, "w": w, "`b`": np.asarray(b)}
+    found = explain(np.asarray(np.sum(a[0] * w[0]) + b), np.asarray(np.sum(a * w) + 2 * b + 1), inputs=inputs)
+    assert found is None or found.kind != "number_partial_sum"
