@@ -99,7 +99,8 @@ def ignored_argument(
         if found:
             break
     if not found:
-        return ignored_entry(function, checked, declared, replay, language)
+        within = ignored_within(function, checked[0], declared, replay, language)
+        return within or ignored_entry(function, checked, declared, replay, language)
     if len(found) != 1:
         return None
     name, change = next(iter(found.items()))
@@ -218,3 +219,54 @@ def _entry_agrees(
     except SubmissionFailure:
         return False
     return kind == "ok" and same(("ok", answer[0] if state is not None else answer), ("ok", decoded[2]))
+
+
+MAX_PAIRS = 10**6  # slices of the student's answer times the reference's, compared
+
+
+def ignored_within(
+    function: str, call: Call, declared: Signature, replay: Replay, language: str
+) -> Finding | None:
+    """An argument that sets the answer's size but not its values: with it at its neutral value the
+    reference answers a larger array, of which the student's is a part (its leading block, or some
+    of its columns or rows): windows counted by the stride but not moved by it. Named only when
+    one argument alone does it."""
+    arguments = bound(call, declared)
+    got = call.decoded()[2]
+    if arguments is None or not isinstance(got, np.ndarray) or got.dtype.kind not in "biuf" or got.size < 2:
+        return None
+    if np.ptp(got) == 0:
+        return None  # a constant array is a part of many
+    found = []
+    for name, change in _changes(arguments, declared, False)[:MAX_TRIES]:
+        try:
+            kind, answer = replay(function, [], {**arguments, name: ast.literal_eval(change)}, None)
+        except SubmissionFailure:
+            continue
+        if kind == "ok" and isinstance(answer, np.ndarray) and _part_of(got, answer):
+            found.append((name, change))
+    if len(found) != 1:
+        return None
+    name, change = found[0]
+    return made("argument_ignored_within", language, "", name=f"`{name}`", value=change)
+
+
+def _part_of(got: np.ndarray, larger: np.ndarray) -> bool:
+    """Whether `got` is a part of a larger array of as many axes: its leading block, or (two axes)
+    some of its columns or rows, each whole."""
+    if larger.ndim != got.ndim or larger.size <= got.size or larger.dtype.kind not in "biuf":
+        return False
+    if all(g <= n for g, n in zip(got.shape, larger.shape, strict=True)):
+        block = larger[tuple(slice(0, g) for g in got.shape)]
+        if np.allclose(block, got, equal_nan=True):
+            return True
+    if got.ndim != 2:
+        return False
+    return _slices_of(got, larger) or _slices_of(got.T, larger.T)
+
+
+def _slices_of(got: np.ndarray, larger: np.ndarray) -> bool:
+    """Whether each column of `got` is a column of `larger` (one height)."""
+    if got.shape[0] != larger.shape[0] or got.shape[1] * larger.shape[1] > MAX_PAIRS:
+        return False
+    return all(np.isclose(larger, column[:, None], equal_nan=True).all(axis=0).any() for column in got.T)

@@ -73,6 +73,13 @@ CALL_SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "去掉 {name} 之后，你的结果是期望值的 {factor} 倍：这一项加得对，但其余部分多乘或"
         "漏乘了一个因子（是不是该求和的地方求了平均？）",
     },
+    "argument_ignored_within": {
+        "en": "Your answer is a part of the one the right code gives with {name} = {value}: its size "
+        "uses {name} but its values do not (a loop or a slice that does not step by {name}, as "
+        "i * {name}; windows not moved by it)?",
+        "zh-CN": "你的结果是正确代码在 {name} = {value} 时结果的一部分：尺寸用到了 {name}，数值却没有用到"
+        "（循环或切片没有按 {name} 移动，应为 i * {name}；窗口没有按它移动）？",
+    },
     "number_partial_sum": {
         "en": "Your number is the sum of {product} over index {value} of its {axis} only, where the "
         "right one sums over every index of that axis: a loop or a slice that covers one slice "
