@@ -78,7 +78,14 @@ CALL_SENTENCES: dict[str, dict[str, str]] = {
         "uses {name} but its values do not (a loop or a slice that does not step by {name}, as "
         "i * {name}; windows not moved by it)?",
         "zh-CN": "你的结果是正确代码在 {name} = {value} 时结果的一部分：尺寸用到了 {name}，数值却没有用到"
-        "（循环或切片没有按 {name} 移动，应为 i * {name}；窗口没有按它移动）？",
+        "（循环或切片没有按 {name} 移动，应为 `i *` {name}；窗口没有按它移动）？",
+    },
+    "row_length": {
+        "en": "Your flat indices are row * {got_length} + column where row * {length} + column is "
+        "expected ({length}: the {name}): the row length of the flattening is wrong (the output's "
+        "width where the input's width belongs?)",
+        "zh-CN": "你的展平索引是 行 × {got_length} + 列，而期望的是 行 × {length} + 列"
+        "（{length} 是 {name}）：展平用的行长不对（是不是该用输入宽度的地方用了输出宽度？）",
     },
     "number_partial_sum": {
         "en": "Your number is the sum of {product} over index {value} of its {axis} only, where the "

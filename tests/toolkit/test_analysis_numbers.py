@@ -153,3 +153,25 @@ def test_a_partial_sum_needs_the_expected_number_to_be_the_whole_sum(window):
     inputs = {"a_slice": a, "w": w, "`b`": np.asarray(b)}
     found = explain(np.asarray(np.sum(a[0] * w[0]) + b), np.asarray(np.sum(a * w) + 2 * b + 1), inputs=inputs)
     assert found is None or found.kind != "number_partial_sum"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_flat_indices_with_the_output_width_as_row_length_are_named(language):
+    """Switches of 2x2 pooling on a 4x6 plane: the chosen inputs (row, column) flattened as
+    row * 3 (the output's width) + column instead of row * 6 (the input's)."""
+    rows = np.array([[0, 1, 2], [2, 3, 3]])
+    columns = np.array([[1, 2, 5], [0, 3, 4]])
+    expected, got = rows * 6 + columns, rows * 3 + columns
+    sizes = {"rows of x": 4, "columns of x": 6, "size": 2}
+    found = explain(got[None, None], expected[None, None], language, factors=sizes)
+    assert found.kind == "row_length"
+    assert (
+        "row * 3 + column where row * 6 + column" if language == "en" else "行 × 3 + 列"
+    ) in found.sentence
+
+
+def test_indices_that_fit_no_single_row_length_are_not_named():
+    expected = np.array([[1, 7, 13, 20]])
+    got = np.array([[1, 4, 9, 11]])  # 7 -> 4 (length 3), 13 -> 9 (length 4): no one length
+    found = explain(got, expected, factors={"columns of x": 6})
+    assert found is None or found.kind != "row_length"

@@ -197,3 +197,23 @@ def test_an_entry_two_keys_explain_names_neither():
     call = recorded([], {"n": 5, "layers": layers}, [5])
     declared = Signature(("n", "layers"), {}, {})
     assert ignored_argument("summarize", [call], 0, declared, _shapes, "en") is None
+
+
+def _windows(function, args, kwargs, state):
+    """A reference of 1-D windows of width 2 moved by the stride."""
+    x, stride = np.asarray(kwargs["x"]), kwargs["stride"]
+    return "ok", np.array([x[i : i + 2] for i in range(0, len(x) - 1, stride)]).T
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_an_argument_that_sets_the_size_but_not_the_values_is_named(language):
+    """Windows counted with the stride but not moved by it: the student's are the first columns
+    of the stride-1 answer."""
+    x = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0])
+    right = _windows("w", [], {"x": x, "stride": 2}, None)[1]
+    got = _windows("w", [], {"x": x, "stride": 1}, None)[1][:, : right.shape[1]]
+    call = recorded([x], {"stride": 2}, got)
+    declared = Signature(("x", "stride"), {"stride": 1}, {})
+    found = ignored_argument("windows", [call], 0, declared, _windows, language)
+    assert found is not None and found.kind == "argument_ignored_within"
+    assert "`stride` = 1" in found.sentence
