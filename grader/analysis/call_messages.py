@@ -87,6 +87,15 @@ CALL_SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "你的展平索引是 行 × {got_length} + 列，而期望的是 行 × {length} + 列"
         "（{length} 是 {name}）：展平用的行长不对（是不是该用输入宽度的地方用了输出宽度？）",
     },
+    "size_from_other_axis": {
+        "en": "The shape is {got_shape} instead of {expected_shape}: along the {axis} your output has "
+        "as many entries as along the {other}, where the plane is not square. Is that size computed "
+        "from the other axis (the height where the width belongs, as if the input or the filter "
+        "were square)?",
+        "zh-CN": "形状是 {got_shape}，应为 {expected_shape}：你的输出沿{axis}的长度和沿{other}的一样，"
+        "而这个平面不是正方形的。是不是用另一个轴算了这个尺寸（该用宽度的地方用了高度，"
+        "好像输入或卷积核是正方形的）？",
+    },
     "number_partial_sum": {
         "en": "Your number is the sum of {product} over index {value} of its {axis} only, where the "
         "right one sums over every index of that axis: a loop or a slice that covers one slice "

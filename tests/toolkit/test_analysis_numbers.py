@@ -175,3 +175,19 @@ def test_indices_that_fit_no_single_row_length_are_not_named():
     got = np.array([[1, 4, 9, 11]])  # 7 -> 4 (length 3), 13 -> 9 (length 4): no one length
     found = explain(got, expected, factors={"columns of x": 6})
     assert found is None or found.kind != "row_length"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_a_width_computed_from_the_height_is_named(language):
+    """A 4x5 output plane answered 4x4 (the values present right): the columns number as the rows."""
+    expected = np.random.default_rng(3).standard_normal((2, 2, 4, 5))
+    found = explain(expected[..., :4], expected, language)
+    assert found.kind == "size_from_other_axis"
+    assert (
+        "the height where the width belongs" if language == "en" else "该用宽度的地方用了高度"
+    ) in found.sentence
+
+
+def test_a_square_plane_one_column_short_is_not_a_width_from_the_height():
+    expected = np.random.default_rng(3).standard_normal((2, 2, 5, 5))
+    assert explain(expected[..., :4], expected).kind != "size_from_other_axis"
