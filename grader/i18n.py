@@ -52,6 +52,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "points are kept; it failed only because {callees} fail their own tests",
         "callee_also_fails_many": "{callees}, which {function} calls, also fail their own tests: fix them "
         "first",
+        "callee_cause_unseen": "{function} is right: with the reference's answers for {callees} it "
+        "passes, so these points are kept; {callees} answered this test's calls wrongly, which the public "
+        "tests of {callees} do not show (the official run's hidden tests may)",
+        "callee_wrong_unseen": "{callees}, which {function} calls, answered this test's calls wrongly, "
+        "though the public tests of {callees} pass: fix it first",
         "home_answers_missing": "the released answers do not hold every call made here to {callees}, so "
         "this test stays charged at home; the official run, which asks the reference, may differ",
         "course_total": "course total {score} / {max_score} ({percent} %)",
@@ -176,6 +181,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "callee_cause_many": "{function} 本身是对的：换成参考答案的 {callees} 后测试通过，所以保留这些分数；"
         "它失败只是因为 {callees} 没有通过它们自己的测试",
         "callee_also_fails_many": "{function} 调用的 {callees} 也没有通过它们自己的测试：请先改正它们",
+        "callee_cause_unseen": "{function} 本身是对的：换成参考答案给出的 {callees} 结果后测试通过，"
+        "所以保留这些分数；{callees} 对这个测试中的调用给出了错误结果，"
+        "{callees} 的公开测试没有发现这一点（正式评分的隐藏测试可能会）",
+        "callee_wrong_unseen": "{function} 调用的 {callees} 对这个测试中的调用给出了错误结果，"
+        "虽然 {callees} 的公开测试都通过了：请先改正它",
         "home_answers_missing": "随作业发布的参考答案没有包含这里对 {callees} 的全部调用，所以在本地这个测试"
         "仍然扣分；正式评分会询问参考答案，结果可能不同",
         "course_total": "课程总分 {score} / {max_score}（{percent} %）",

@@ -98,6 +98,9 @@ def ignored_argument(
                 found[name] = change
         if found:
             break
+    if not found:
+        within = ignored_within(function, checked[0], declared, replay, language)
+        return within or ignored_entry(function, checked, declared, replay, language)
     if len(found) != 1:
         return None
     name, change = next(iter(found.items()))
@@ -152,3 +155,118 @@ def _same(first: Any, second: Any) -> bool:
 
 def _integer(value: Any) -> bool:
     return isinstance(value, (bool, int, np.integer, np.bool_)) and abs(int(value)) < 2**31
+
+
+MAX_ENTRY_KEYS = 16  # keys of a list of records tried, per argument
+
+
+def ignored_entry(
+    function: str, checked: Sequence[Call], declared: Signature, replay: Replay, language: str
+) -> Finding | None:
+    """An entry of the records an argument holds (a list of dicts, such as layers' "pad"), which
+    the student's answer ignores: with that entry at 0 (else 1) in every record, the reference
+    answers what the student answered, on the failed call (`checked[0]`) and the test's others.
+    Named only when one entry alone does it."""
+    arguments = bound(checked[0], declared)
+    if arguments is None:
+        return None
+    tries = [(name, key, value) for value in (0, 1) for name, key in _entry_keys(arguments)]
+    found = []
+    for name, key, value in tries[:MAX_TRIES]:
+        agreed = [_entry_agrees(function, call, declared, name, key, value, replay) for call in checked]
+        if agreed[0] is True and False not in agreed:
+            found.append((name, key, value))
+    if len({(name, key) for name, key, _ in found}) != 1:
+        return None
+    name, key, value = found[0]
+    return made("argument_ignored", language, "", name=f"`{name}[i][{key!r}]`", value=repr(value))
+
+
+def _entry_keys(arguments: dict[str, Any]) -> list[tuple[str, str]]:
+    """(argument, key) for each argument that is a list of dicts, and each string key whose values
+    there are whole numbers (not flags), at most MAX_ENTRY_KEYS per argument."""
+    pairs = []
+    for name, value in arguments.items():
+        if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
+            continue
+        keys = dict.fromkeys(
+            k for record in value for k, v in record.items() if isinstance(k, str) and _whole_entry(v)
+        )
+        pairs += [(name, key) for key in list(keys)[:MAX_ENTRY_KEYS]]
+    return pairs
+
+
+def _whole_entry(value: Any) -> bool:
+    return _integer(value) and not isinstance(value, (bool, np.bool_))
+
+
+def _entry_agrees(
+    function: str, call: Call, declared: Signature, name: str, key: str, value: int, replay: Replay
+) -> bool | None:
+    """Whether the reference, with `key` at `value` in every record of argument `name` holding it,
+    answers what the student answered on `call`; None when that changes nothing there."""
+    arguments = bound(call, declared)
+    records = arguments.get(name) if arguments is not None else None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        return None
+    changed = [{**r, key: value} if key in r and _whole_entry(r[key]) else r for r in records]
+    if all(_same(new.get(key), old.get(key)) for new, old in zip(changed, records, strict=True)):
+        return None
+    decoded = call.decoded()
+    state = decoded[3] if len(decoded) == 4 else None
+    try:
+        kind, answer = replay(function, [], {**arguments, name: changed}, state)  # type: ignore[dict-item]
+    except SubmissionFailure:
+        return False
+    return kind == "ok" and same(("ok", answer[0] if state is not None else answer), ("ok", decoded[2]))
+
+
+MAX_PAIRS = 10**6  # slices of the student's answer times the reference's, compared
+
+
+def ignored_within(
+    function: str, call: Call, declared: Signature, replay: Replay, language: str
+) -> Finding | None:
+    """An argument that sets the answer's size but not its values: with it at its neutral value the
+    reference answers a larger array, of which the student's is a part (its leading block, or some
+    of its columns or rows): windows counted by the stride but not moved by it. Named only when
+    one argument alone does it."""
+    arguments = bound(call, declared)
+    got = call.decoded()[2]
+    if arguments is None or not isinstance(got, np.ndarray) or got.dtype.kind not in "biuf" or got.size < 2:
+        return None
+    if np.ptp(got) == 0:
+        return None  # a constant array is a part of many
+    found = []
+    for name, change in _changes(arguments, declared, False)[:MAX_TRIES]:
+        try:
+            kind, answer = replay(function, [], {**arguments, name: ast.literal_eval(change)}, None)
+        except SubmissionFailure:
+            continue
+        if kind == "ok" and isinstance(answer, np.ndarray) and _part_of(got, answer):
+            found.append((name, change))
+    if len(found) != 1:
+        return None
+    name, change = found[0]
+    return made("argument_ignored_within", language, "", name=f"`{name}`", value=change)
+
+
+def _part_of(got: np.ndarray, larger: np.ndarray) -> bool:
+    """Whether `got` is a part of a larger array of as many axes: its leading block, or (two axes)
+    some of its columns or rows, each whole."""
+    if larger.ndim != got.ndim or larger.size <= got.size or larger.dtype.kind not in "biuf":
+        return False
+    if all(g <= n for g, n in zip(got.shape, larger.shape, strict=True)):
+        block = larger[tuple(slice(0, g) for g in got.shape)]
+        if np.allclose(block, got, equal_nan=True):
+            return True
+    if got.ndim != 2:
+        return False
+    return _slices_of(got, larger) or _slices_of(got.T, larger.T)
+
+
+def _slices_of(got: np.ndarray, larger: np.ndarray) -> bool:
+    """Whether each column of `got` is a column of `larger` (one height)."""
+    if got.shape[0] != larger.shape[0] or got.shape[1] * larger.shape[1] > MAX_PAIRS:
+        return False
+    return all(np.isclose(larger, column[:, None], equal_nan=True).all(axis=0).any() for column in got.T)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 
 from grader import tolerance
-from grader.analysis import inputs, numbers, order, shapes, values, where
+from grader.analysis import flat, inputs, numbers, order, shapes, values, where
 from grader.analysis.core import MIN_EVIDENCE, Case, Finding, Tolerance
 from grader.analysis.exceptions import explain_exception
 from grader.analysis.messages import LANGUAGES, PLACES, SENTENCES
@@ -55,6 +55,7 @@ _SHAPE_CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
     shapes.size_only,
 )
 _VALUE_CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
+    flat.row_length,
     *values.CHECKS,
     inputs.input_term,
     inputs.input_contributions,

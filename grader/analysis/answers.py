@@ -61,6 +61,8 @@ def difference(got: Any, expected: Any, language: str, depth: int = 0) -> str | 
         )
     if got_kind == "array":
         return _arrays(got, expected, language)
+    if got_kind == "float":  # a loss: a simple ratio, a sign, if any (whole counts say their values)
+        return _arrays(np.asarray(got), np.asarray(expected), language)
     if got_kind in ("tuple", "list") and len(got) == len(expected) and depth < MAX_DEPTH:
         return _items(got, expected, language, depth)
     return None

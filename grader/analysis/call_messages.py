@@ -73,6 +73,36 @@ CALL_SENTENCES: dict[str, dict[str, str]] = {
         "zh-CN": "去掉 {name} 之后，你的结果是期望值的 {factor} 倍：这一项加得对，但其余部分多乘或"
         "漏乘了一个因子（是不是该求和的地方求了平均？）",
     },
+    "argument_ignored_within": {
+        "en": "Your answer is a part of the one the right code gives with {name} = {value}: its size "
+        "uses {name} but its values do not (a loop or a slice that does not step by {name}, as "
+        "i * {name}; windows not moved by it)?",
+        "zh-CN": "你的结果是正确代码在 {name} = {value} 时结果的一部分：尺寸用到了 {name}，数值却没有用到"
+        "（循环或切片没有按 {name} 移动，应为 `i *` {name}；窗口没有按它移动）？",
+    },
+    "row_length": {
+        "en": "Your flat indices are row * {got_length} + column where row * {length} + column is "
+        "expected ({length}: the {name}): the row length of the flattening is wrong (the output's "
+        "width where the input's width belongs?)",
+        "zh-CN": "你的展平索引是 行 × {got_length} + 列，而期望的是 行 × {length} + 列"
+        "（{length} 是 {name}）：展平用的行长不对（是不是该用输入宽度的地方用了输出宽度？）",
+    },
+    "size_from_other_axis": {
+        "en": "The shape is {got_shape} instead of {expected_shape}: along the {axis} your output has "
+        "as many entries as along the {other}, where the plane is not square. Is that size computed "
+        "from the other axis (the height where the width belongs, as if the input or the filter "
+        "were square)?",
+        "zh-CN": "形状是 {got_shape}，应为 {expected_shape}：你的输出沿{axis}的长度和沿{other}的一样，"
+        "而这个平面不是正方形的。是不是用另一个轴算了这个尺寸（该用宽度的地方用了高度，"
+        "好像输入或卷积核是正方形的）？",
+    },
+    "number_partial_sum": {
+        "en": "Your number is the sum of {product} over index {value} of its {axis} only, where the "
+        "right one sums over every index of that axis: a loop or a slice that covers one slice "
+        "(one channel, one row) where it should cover them all?",
+        "zh-CN": "你的结果只是 {product} 在{axis}下标 {value} 上的和，而正确结果要对这个轴的全部下标求和："
+        "是不是循环或切片只覆盖了其中一片（一个通道、一行），而应当覆盖全部？",
+    },
     "input_contributions": {
         "en": "Where your values differ, each is one value of {name} and the expected one adds one or "
         "two more of them: contributions that reach the same place (overlapping windows, a maximum "

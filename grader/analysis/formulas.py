@@ -234,7 +234,18 @@ def _finding(
         found = copied or replace(found, sentence=found.sentence + _smaller_term(texts, expected, language))
         fit = say("formula_fit", language, got_formula=_show(got), expected_formula=_show(expected))
         return replace(found, sentence=found.sentence + fit)
-    return found
+    return replace(found, sentence=found.sentence + _smaller_everywhere(edits, size, key, language))
+
+
+def _smaller_everywhere(edits: list[_Pair], size: int, key: _Key, language: str) -> str:
+    """The smaller-term remark when every pair of formulas giving the edit puts it in the smaller of
+    the expected count's two terms (one call fits many formulas, and they agree there), else ""."""
+    said = {
+        _smaller_term(dict(edit.values), expected, language) if expected is not None else ""
+        for edit, _, expected in edits
+        if edit.size == size and _key(edit) == key
+    }
+    return said.pop() if len(said) == 1 else ""
 
 
 def _smaller_term(texts: dict[str, str], expected: Formula, language: str) -> str:

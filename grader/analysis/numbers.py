@@ -13,6 +13,8 @@ from fractions import Fraction
 import numpy as np
 
 from grader.analysis.core import Case, Finding
+from grader.analysis.messages import place
+from grader.analysis.where import axis_name
 
 _MAX_TERM = 64  # a ratio is named when it is k or 1/k with k up to this,
 _MAX_FRACTION_TERM = 9  # or a fraction with terms up to this (4/9: a 2x2 window for a 3x3)
@@ -37,7 +39,8 @@ def explain_number(case: Case) -> Finding | None:
         and any(_close(case, got, cut(expected)) for cut in (np.floor, np.trunc))
     ):
         return case.finding("number_truncated", "")
-    beside = _squares_term(case, got, expected) or _beside_input(case, got, expected)
+    beside = _squares_term(case, got, expected) or _partial_sum(case, got, expected)
+    beside = beside or _beside_input(case, got, expected)
     if beside is not None:
         return beside
     ratio = _simple_ratio(case, got, expected)
@@ -89,6 +92,57 @@ def _squares_term(case: Case, got: float, expected: float) -> Finding | None:
                             kind, "", name=name, arrays=arrays, half="1/2" if half == 0.5 else "1"
                         )
     return None
+
+
+def _products(case: Case) -> list[tuple[str, np.ndarray]]:
+    """The call's arrays of at least two axes (at most _MAX_ARRAYS), each alone and each pair of one
+    shape multiplied element-wise (a window times its filter), by name (`a*b`)."""
+    arrays = [
+        (name, np.asarray(v, dtype=np.float64))
+        for name, v in (case.inputs or {}).items()
+        if np.ndim(v) >= 2 and np.asarray(v).dtype.kind in "biuf" and 4 <= np.size(v) <= _MAX_SQUARED
+    ][:_MAX_ARRAYS]
+    pairs = [
+        (f"`{first}*{second}`", a * b)
+        for (first, a), (second, b) in itertools.combinations(arrays, 2)
+        if a.shape == b.shape
+    ]
+    return pairs + [(f"`{name}`", array) for name, array in arrays]
+
+
+def _partial_sum(case: Case, got: float, expected: float) -> Finding | None:
+    """The expected number is the sum of an array of the call (or of two multiplied), plus maybe a
+    number the call was given; the student's is that sum over one index of one axis only (the first
+    or the last): a loop or a slice that covers one channel, one row, where it should cover them all."""
+    offsets = [0.0] + [
+        float(v) for v in (case.inputs or {}).values() if np.ndim(v) == 0 and np.asarray(v).dtype.kind == "f"
+    ]
+    for name, product in _products(case):
+        total = float(product.sum())
+        for offset in offsets:
+            if not _close(case, expected, total + offset):
+                continue
+            for axis in range(product.ndim):
+                size = product.shape[axis]
+                for index in dict.fromkeys((0, size - 1)) if size >= 2 else ():
+                    part = float(product.take(index, axis=axis).sum()) + offset
+                    if _close(case, got, part):
+                        return case.finding(
+                            "number_partial_sum",
+                            "",
+                            product=name,
+                            axis=_axis(axis, product.ndim, case.language),
+                            value=str(index),
+                        )
+    return None
+
+
+def _axis(axis: int, ndim: int, language: str) -> str:
+    """An axis named as `where.axis_name` names it; a 3-axis array's first is its channels (a
+    window or an image (C, H, W), by the course's NCHW convention)."""
+    if ndim == 3 and axis == 0:
+        return place("named_axis", language, name=place("name.channel", language), axis=0)
+    return axis_name(axis, ndim, language)
 
 
 def _beside_input(case: Case, got: float, expected: float) -> Finding | None:

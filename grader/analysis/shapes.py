@@ -248,12 +248,36 @@ def shape_differs(case: Case) -> Finding:
     return case.finding("shape_differs", where, **_shapes(case))
 
 
+def size_from_other_axis(case: Case) -> Finding | None:
+    """Of the last two axes (rows and columns), one has the size of the other where the expected
+    plane is not square: that size computed from the other axis (the height where the width
+    belongs, as if the input or the filter were square)."""
+    got, expected = case.got.shape, case.expected.shape
+    if len(got) != len(expected) or len(got) < 2 or expected[-1] == expected[-2]:
+        return None
+    differ = [axis for axis in range(len(got)) if got[axis] != expected[axis]]
+    if len(differ) != 1 or differ[0] < len(got) - 2:
+        return None
+    axis = differ[0]
+    other = len(got) - 1 if axis == len(got) - 2 else len(got) - 2
+    if got[axis] != got[other]:
+        return None
+    return case.finding(
+        "size_from_other_axis",
+        "",
+        axis=axis_name(axis, len(got), case.language),
+        other=axis_name(other, len(got), case.language),
+        **_shapes(case),
+    )
+
+
 CHECKS: tuple[Callable[[Case], Finding | None], ...] = (
     outer_broadcast,
     axis_count,
     kept_dims,
     transposed,
     reshaped,
+    size_from_other_axis,
     block,
     stride_missing,
 )

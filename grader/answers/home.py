@@ -10,13 +10,23 @@ that the official run may differ there.
 
 from __future__ import annotations
 
+import inspect
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from grader import i18n
-from grader.answers.table import Answers, load, path_for
-from grader.rerun import MAX_RECORDED, _small, first_wrong_call, run_again, substituted
+from grader.answers.table import Answers, Entry, load, path_for
+from grader.diagnosis import same
+from grader.rerun import (
+    MAX_RECORDED,
+    MAX_TRIED,
+    _small,
+    _student_outcome,
+    first_wrong_call,
+    run_again,
+    substituted,
+)
 from grader.sandbox import SandboxedSubmission
 
 if TYPE_CHECKING:
@@ -34,6 +44,50 @@ def callees_at_home(session: GradingSession, assignment_id: str) -> dict[str, se
     """The reference's call graph among graded functions, as released (empty without answers)."""
     table = answers_for(session, assignment_id)
     return dict(table.callees) if table is not None else {}
+
+
+def wrong_at_home(
+    item: pytest.Item,
+    handle: SandboxedSubmission,
+    session: GradingSession,
+    assignment_id: str,
+    names: set[str],
+) -> list[str]:
+    """The functions of `names` whose own answers, on the calls this test leads to, differ from the
+    reference's answers released for it: wrong on public inputs, though no public test of theirs
+    failed (only a hidden test, which a home run does not have, would catch it). Officially, such a
+    function fails its hidden tests and the test is rerun with it answered; so is it at home.
+
+    Only plain functions are asked (a method's answer depends on an object the home run would have
+    to rebuild), at most `MAX_TRIED` calls each, in the test's order.
+
+    Returns:
+        the names found wrong, sorted.
+    """
+    table = answers_for(session, assignment_id)
+    if table is None:
+        return []
+    tried: dict[str, int] = {}
+    wrong: set[str] = set()
+    for entry in table.tests.get(item.name, ()):
+        name = entry.call
+        if name not in names or entry.state is not None or name in wrong or tried.get(name, 0) >= MAX_TRIED:
+            continue
+        tried[name] = tried.get(name, 0) + 1
+        args, kwargs = _call_of(table, entry)
+        got = _student_outcome(handle, name, args, kwargs)
+        if got is not None and not same(got, entry.answer):
+            wrong.add(name)
+    return sorted(wrong)
+
+
+def _call_of(table: Answers, entry: Entry) -> tuple[list[Any], dict[str, Any]]:
+    """An entry's bound arguments as a call passes them (by position where the signature needs)."""
+    signature = table.signatures.get(entry.call)
+    if signature is None or not set(entry.arguments) <= set(signature.parameters):
+        return [], dict(entry.arguments)
+    bound = inspect.BoundArguments(signature, dict(entry.arguments))  # type: ignore[arg-type]
+    return list(bound.args), dict(bound.kwargs)
 
 
 def rerun_at_home(

@@ -32,11 +32,14 @@ class Containment:
         culprits: the failing graded functions the test relies on, sorted.
         passes: the test passes with them answered.
         wrong_call: a sentence naming the first call one of them got wrong, or "".
+        unseen: the culprits no public test of theirs failed: a home run found them wrong on this
+            test's released calls (`grader.answers.home.wrong_at_home`).
     """
 
     culprits: tuple[str, ...] = ()
     passes: bool = False
     wrong_call: str = ""
+    unseen: tuple[str, ...] = ()
 
 
 def dependencies_of(item: pytest.Item, session: GradingSession) -> set[str]:
@@ -80,19 +83,26 @@ def contain(
 def contain_at_home(
     item: pytest.Item,
     handle: SandboxedSubmission,
+    relied_on: set[str],
     culprits: tuple[str, ...],
     language: str,
     session: GradingSession,
 ) -> Containment:
-    """A home run's containment (no reference): `culprits` answered from the answers released
-    with the assignment (`grader.answers.home`); a call they do not hold stays charged."""
-    from grader.answers.home import rerun_at_home
+    """A home run's containment (no reference): `culprits`, and the functions of `relied_on` whose
+    answers on this test's calls differ from the released ones (a failure only hidden tests would
+    show, `grader.answers.home.wrong_at_home`), answered from the answers released with the
+    assignment (`grader.answers.home`); a call they do not hold stays charged."""
+    from grader.answers.home import rerun_at_home, wrong_at_home
 
     assignment = assignment_of(Path(str(item.path)))
     grading = session.course.grading
     with limits.rerun_budget(item.config, assignment, item.nodeid, handle, grading):
-        passes, wrong_call = rerun_at_home(item, handle, session, assignment, list(culprits), language)
-    return Containment(culprits, passes, wrong_call)
+        unseen = wrong_at_home(item, handle, session, assignment, relied_on - set(culprits))
+        if not culprits and not unseen:
+            return Containment()
+        every = list(sorted({*culprits, *unseen}))
+        passes, wrong_call = rerun_at_home(item, handle, session, assignment, every, language)
+    return Containment(tuple(every), passes, wrong_call, tuple(unseen))
 
 
 def _number(key: str, names: tuple[str, ...]) -> str:
@@ -115,13 +125,14 @@ def containment(draft: Draft) -> Draft:
     if draft.when != "call" or draft.status not in ("failed", "timeout") or function is None:
         return draft
     session, assignment = draft.session, draft.assignment
-    culprits = tuple(sorted(dependencies_of(draft.item, session) & session.failed))
+    relied_on = dependencies_of(draft.item, session)
+    culprits = tuple(sorted(relied_on & session.failed))
     answerer, handle = session.answerer(assignment), session.handle(assignment)
     found = Containment(culprits)
     if culprits and handle is not None and answerer is not None:
         found = contain(draft.item, handle, answerer, culprits, draft.language, session)
-    elif culprits and handle is not None and not session.options.official:
-        found = contain_at_home(draft.item, handle, culprits, draft.language, session)
+    elif handle is not None and answerer is None and not session.options.official:
+        found = contain_at_home(draft.item, handle, relied_on, culprits, draft.language, session)
     return _said(draft, function, found)
 
 
@@ -131,7 +142,7 @@ def _said(draft: Draft, function: str, found: Containment) -> Draft:
         return draft
     named = ", ".join(found.culprits)
     if found.passes:  # the caller's own code is right: its points are kept, the callee is named
-        key = _number("callee_cause", found.culprits)
+        key = "callee_cause_unseen" if found.unseen else _number("callee_cause", found.culprits)
         cause = i18n.text(draft.language, key, function=function, callees=named)
         kept = (Notice.of(key, function=function, callees=named),)
         reason = "\n".join(filter(None, [cause, found.wrong_call]))
@@ -139,6 +150,8 @@ def _said(draft: Draft, function: str, found: Containment) -> Draft:
             draft, status="passed", reason=reason, notices=kept, culprits=found.culprits, contained=True
         )
     key = _number("callee_also_fails", found.culprits)
+    if found.unseen:
+        key, named = "callee_wrong_unseen", ", ".join(found.unseen)
     note = i18n.text(draft.language, key, function=function, callees=named)
     reason = "\n".join(filter(None, [draft.reason, note, found.wrong_call]))
     notices = (*draft.notices, Notice.of(key, function=function, callees=named))

@@ -125,3 +125,69 @@ def test_an_index_one_past_the_end_is_read_in_numpys_error():
     assert found.kind == "index_one_past" and "one past the end" in found.sentence
     assert "行长" in explain_exception(text, "zh-CN").sentence
     assert explain_exception("index 9 is out of bounds for axis 0 with size 5", "en") is None
+
+
+@pytest.mark.parametrize(
+    ("part", "axis", "index", "named"),
+    [
+        (lambda a, w: np.sum(a[0] * w[0]), 0, 0, "channel (axis 0)"),
+        (lambda a, w: np.sum(a[:, -1] * w[:, -1]), 1, 1, "row (axis 1)"),
+        (lambda a, w: np.sum(a[:, :, 0] * w[:, :, 0]), 2, 0, "column (axis 2)"),
+    ],
+    ids=["first channel", "last row", "first column"],
+)
+def test_a_sum_over_one_index_of_one_axis_names_the_axis(window, part, axis, index, named):
+    """A window times its filter summed over one channel (or row, or column) only, plus the bias."""
+    a, w, b = window
+    inputs = {"a_slice": a, "w": w, "`b`": np.asarray(b)}
+    found = explain(np.asarray(part(a, w) + b), np.asarray(np.sum(a * w) + b), inputs=inputs)
+    assert found.kind == "number_partial_sum"
+    assert f"the sum of `a_slice*w` over index {index} of its {named} only" in found.sentence
+    zh = explain(np.asarray(part(a, w) + b), np.asarray(np.sum(a * w) + b), "zh-CN", inputs=inputs)
+    assert zh.kind == "number_partial_sum" and f"下标 {index} 上的和" in zh.sentence
+
+
+def test_a_partial_sum_needs_the_expected_number_to_be_the_whole_sum(window):
+    """When the expected number is not the sum of the call's arrays, a part of it says nothing."""
+    a, w, b = window
+    inputs = {"a_slice": a, "w": w, "`b`": np.asarray(b)}
+    found = explain(np.asarray(np.sum(a[0] * w[0]) + b), np.asarray(np.sum(a * w) + 2 * b + 1), inputs=inputs)
+    assert found is None or found.kind != "number_partial_sum"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_flat_indices_with_the_output_width_as_row_length_are_named(language):
+    """Switches of 2x2 pooling on a 4x6 plane: the chosen inputs (row, column) flattened as
+    row * 3 (the output's width) + column instead of row * 6 (the input's)."""
+    rows = np.array([[0, 1, 2], [2, 3, 3]])
+    columns = np.array([[1, 2, 5], [0, 3, 4]])
+    expected, got = rows * 6 + columns, rows * 3 + columns
+    sizes = {"rows of x": 4, "columns of x": 6, "size": 2}
+    found = explain(got[None, None], expected[None, None], language, factors=sizes)
+    assert found.kind == "row_length"
+    assert (
+        "row * 3 + column where row * 6 + column" if language == "en" else "行 × 3 + 列"
+    ) in found.sentence
+
+
+def test_indices_that_fit_no_single_row_length_are_not_named():
+    expected = np.array([[1, 7, 13, 20]])
+    got = np.array([[1, 4, 9, 11]])  # 7 -> 4 (length 3), 13 -> 9 (length 4): no one length
+    found = explain(got, expected, factors={"columns of x": 6})
+    assert found is None or found.kind != "row_length"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_a_width_computed_from_the_height_is_named(language):
+    """A 4x5 output plane answered 4x4 (the values present right): the columns number as the rows."""
+    expected = np.random.default_rng(3).standard_normal((2, 2, 4, 5))
+    found = explain(expected[..., :4], expected, language)
+    assert found.kind == "size_from_other_axis"
+    assert (
+        "the height where the width belongs" if language == "en" else "该用宽度的地方用了高度"
+    ) in found.sentence
+
+
+def test_a_square_plane_one_column_short_is_not_a_width_from_the_height():
+    expected = np.random.default_rng(3).standard_normal((2, 2, 5, 5))
+    assert explain(expected[..., :4], expected).kind != "size_from_other_axis"

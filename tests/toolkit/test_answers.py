@@ -41,6 +41,7 @@ def test_a_small_array_keeps_its_values_and_gets_its_scale():
             "item 1: Every value is the expected one times 1/2",
         ),
         ([1, 2], (1, 2), "a list where a tuple is needed"),
+        ((9.2, np.ones(2)), (2.3, np.ones(2)), "item 0: Your number is the expected one times 4"),
         (np.array([1.0]), 1.0, "an array where a float is needed"),
     ],
 )

@@ -159,6 +159,41 @@ def test_home_keeps_the_callers_points_as_the_official_run(checkout, tmp_path):
     assert "the official run, which asks the reference, may differ" in charged.output
 
 
+# a mean right on the public test's [1, 2, 6], wrong on [0, 4, 8] (zeros not counted) and on the
+# hidden test's grid (rows counted): only a hidden test of mean fails
+HIDDEN_ONLY_MEAN = (
+    "def mean(x):\n    return float(np.sum(x) / np.count_nonzero(x[..., 0] if x.ndim > 1 else x))\n"
+)
+
+
+def test_a_callee_failing_hidden_tests_only_is_found_from_the_answers(checkout, tmp_path):
+    """No public test of mean fails, so a home run cannot know mean fails its hidden tests; but mean
+    answers the call variance's public test leads to, mean([0, 4, 8]), otherwise than the released
+    answer: home reruns with mean answered and keeps variance's points, as the official run does."""
+    root, repo = checkout
+    body = HIDDEN_ONLY_MEAN + RIGHT_VARIANCE
+    at_home = graded(repo, body, tmp_path / "home")
+    official = graded(root, body, tmp_path / "official")
+    assert at_home["test_mean_small"].score == official["test_mean_small"].score == 1
+    assert official["test_mean_of_a_grid"].score == 0
+    assert public_scores(at_home) == public_scores(official)
+    kept = at_home["test_variance_around_four"]
+    assert kept.score == kept.max_score
+    assert i18n.text("en", "callee_cause_unseen", function="variance", callees="mean") in kept.output
+    assert "mean returned 6.0 for mean([0., 4., 8.]), where 4.0 is right" in kept.output
+
+
+def test_a_caller_wrong_itself_stays_charged_beside_a_callee_wrong_unseen(checkout, tmp_path):
+    """mean wrong on [0, 4, 8] and variance wrong too: the rerun with mean answered still fails, so
+    variance is charged, and the note names mean as wrong on this test's calls."""
+    _, repo = checkout
+    wrong_variance = RIGHT_VARIANCE.replace("/ x.size", "/ (x.size - 1)")
+    at_home = graded(repo, HIDDEN_ONLY_MEAN + wrong_variance, tmp_path / "home")
+    charged = at_home["test_variance_around_four"]
+    assert charged.score == 0
+    assert i18n.text("en", "callee_wrong_unseen", function="variance", callees="mean") in charged.output
+
+
 def test_a_call_the_answers_do_not_hold_stays_charged(checkout, tmp_path):
     root, repo = checkout
     at_home = graded(repo, WRONG_MEAN + ODD_VARIANCE, tmp_path / "home")

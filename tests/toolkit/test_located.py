@@ -165,3 +165,55 @@ def test_an_argument_ignored_must_agree_with_every_call_of_the_test():
     assert found is None or found.kind != "argument_ignored"
     halved = ignored_argument("output_size", one_sided, 0, DECLARED, replay_output_size, "zh-CN")
     assert halved is not None and halved.kind == "argument_halved" and "`pad`" in halved.sentence
+
+
+def _shapes(function, args, kwargs, state):
+    """A reference of summaries: each layer's output size (n + 2 * pad - size) // stride + 1."""
+    n, sizes = kwargs["n"], []
+    for layer in kwargs["layers"]:
+        margin = 2 * layer.get("pad", 0) + 2 * layer.get("margin", 0)
+        if layer.get("stride", 1) < 1:
+            return "raised", "ValueError"
+        n = (n + margin - layer["size"]) // layer.get("stride", 1) + 1
+        sizes.append(n)
+    return "ok", sizes
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_an_entry_of_a_list_of_records_the_answer_ignores_is_named(language):
+    """Layers' pad never read: the student's sizes are the reference's with every pad at 0. No
+    top-level argument explains them (n at 1 or 0 raises or differs)."""
+    layers = [{"type": "conv", "size": 3, "pad": 1}, {"type": "conv", "size": 5, "pad": 2, "stride": 2}]
+    call = recorded([], {"n": 32, "layers": layers}, [30, 13])
+    declared = Signature(("n", "layers"), {}, {})
+    found = ignored_argument("summarize", [call], 0, declared, _shapes, language)
+    assert found is not None and found.kind == "argument_ignored"
+    assert "`layers[i]['pad']` = 0" in found.sentence
+
+
+def test_an_entry_two_keys_explain_names_neither():
+    """A pad and a margin of 1 alike: either at 0 gives the student's 5, so neither is named."""
+    layers = [{"type": "conv", "size": 3, "pad": 1, "margin": 1}]
+    call = recorded([], {"n": 5, "layers": layers}, [5])
+    declared = Signature(("n", "layers"), {}, {})
+    assert ignored_argument("summarize", [call], 0, declared, _shapes, "en") is None
+
+
+def _windows(function, args, kwargs, state):
+    """A reference of 1-D windows of width 2 moved by the stride."""
+    x, stride = np.asarray(kwargs["x"]), kwargs["stride"]
+    return "ok", np.array([x[i : i + 2] for i in range(0, len(x) - 1, stride)]).T
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_an_argument_that_sets_the_size_but_not_the_values_is_named(language):
+    """Windows counted with the stride but not moved by it: the student's are the first columns
+    of the stride-1 answer."""
+    x = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0])
+    right = _windows("w", [], {"x": x, "stride": 2}, None)[1]
+    got = _windows("w", [], {"x": x, "stride": 1}, None)[1][:, : right.shape[1]]
+    call = recorded([x], {"stride": 2}, got)
+    declared = Signature(("x", "stride"), {"stride": 1}, {})
+    found = ignored_argument("windows", [call], 0, declared, _windows, language)
+    assert found is not None and found.kind == "argument_ignored_within"
+    assert "`stride` = 1" in found.sentence
