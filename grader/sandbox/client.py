@@ -324,12 +324,12 @@ class Channel:
                     continue
                 raise
             if reply.get("id") == request_id and "callout" in reply:
-                asked = time.monotonic()
+                asked = child.received_at
                 child.send(*self._answer(reply, reply_blobs))
                 self.keeper.excuse(timer, str(reply["callout"]), asked)
             elif reply.get("id") == request_id:
                 self._police_disk(timer.label, force=True)
-                self.keeper.answered(timer)
+                self.keeper.answered(timer, child.received_at)
                 return reply, reply_blobs
 
     def _answer(self, callout: dict[str, Any], blobs: list[Any]) -> tuple[dict[str, Any], list[bytes]]:

@@ -238,6 +238,7 @@ class CallTimer:
         self.deadline = started + limit
         self.excused = 0.0  # the reference's time answering call-outs, and the load's: not the student's
         self.load_excused = 0.0  # of which the time the child waited for a CPU
+        self.ended: float | None = None  # when its reply came out of the pipe
 
     def excuse(self, seconds: float, cap: float) -> None:
         """A call-out's answer took `seconds`: up to `cap` of it moves the deadline and is not charged."""
@@ -312,17 +313,21 @@ class Timekeeper:
         return CallTimer(label, call, min(call.seconds, self.remaining_s), self.clock())
 
     def excuse(self, timer: CallTimer, callout: str, asked: float) -> None:
-        """The reference answered a call-out of `callout` asked at `asked`: excused up to its limit."""
+        """The reference answered a call-out of `callout` that came out of the pipe at `asked`
+        (the grader's delay in taking it up is not the student's either): excused up to its limit."""
         timer.excuse(self.clock() - asked, self.limits.callout(callout))
 
-    def answered(self, timer: CallTimer) -> None:
-        """The call returned: its time is its label's slowest if it is."""
-        took = timer.took(self.clock())
+    def answered(self, timer: CallTimer, arrived: float | None = None) -> None:
+        """The call returned, its reply out of the pipe at `arrived` (else now): the call ends
+        there (the grader's own delay after it is not the student's), and its time is its label's
+        slowest if it is."""
+        timer.ended = self.clock() if arrived is None else min(arrived, self.clock())
+        took = timer.took(timer.ended)
         self.slowest[timer.label] = max(self.slowest.get(timer.label, 0.0), took)
 
     def charge(self, timer: CallTimer) -> None:
         """The call ended (however): its time, call-outs excused, is charged to the budget."""
-        self.budget.spent_s += timer.took(self.clock())
+        self.budget.spent_s += timer.took(self.clock() if timer.ended is None else timer.ended)
 
     def timed_out(self, timer: CallTimer, idle: bool = False) -> SubmissionTimeout:
         """The call ran past its deadline: counted against its label (an `idle` one is not called

@@ -160,6 +160,18 @@ def test_time_a_loaded_machine_kept_a_call_off_the_cpus_moves_its_deadline_and_i
     assert keeper.budget.spent_s == pytest.approx(2.5)
 
 
+def test_a_call_ends_when_its_reply_came_out_of_the_pipe(keeper, clock):
+    """The grader's own delay in taking up a reply (a loaded grading process) is not the student's."""
+    timer = keeper.start("conv_forward")
+    clock.wait(0.5)
+    arrived = clock()
+    clock.wait(0.75)  # the grader was slow to take it up
+    keeper.answered(timer, arrived)
+    keeper.charge(timer)
+    assert keeper.slowest["conv_forward"] == pytest.approx(0.5)
+    assert keeper.budget.spent_s == pytest.approx(0.5)
+
+
 def test_a_child_waiting_for_its_own_threads_is_excused_nothing():
     """kept_off: one thread's wait, at most the CPU time the child left unused."""
     assert kept_off(waited_s=0.6, on_cpu_s=0.35, wall_s=1.0, cpus=2) == pytest.approx(0.6)  # others' load
