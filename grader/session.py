@@ -89,7 +89,7 @@ class GradingSession:
         replayers: the replay children (reference and catalogue), by assignment; None: none there.
         call_graphs: the reference's call graphs, by assignment (empty without a reference).
         uses: per suite file, the names each test reads from `submission`.
-        failed: the graded functions with a failed test so far.
+        failed: the graded functions with a failed test so far (one kept by containment included).
         hidden_used: the open submissions a hidden test has used since a public test last did.
         replay_budgets: the analysis' reference answers, by assignment.
         home_answers: the released answers a home run's containment stands in with, by assignment
