@@ -3,14 +3,18 @@
 - a stand-in GitHub Classroom organisation (collection);
 - class inputs as the tools write them (LMS zips, Excel CSVs);
 - bubblewrap as other machines have it (a fake `bwrap` first on PATH);
-- scripted grading jobs for grade-all's worker pools.
+- scripted grading jobs for grade-all's worker pools;
+- reports graded once per test run and shared by the tests that assert on the same run.
 """
 
 from __future__ import annotations
 
 import csv
+import fcntl
+import hashlib
 import io
 import os
+import pickle
 import signal
 import struct
 import subprocess
@@ -19,6 +23,10 @@ import zipfile
 import zlib
 from datetime import datetime
 from pathlib import Path
+
+from grader.config import Assignment
+from grader.grading import grade
+from grader.scoring import Report
 
 # ---------------------------------------------------------------------------------------------
 # A stand-in GitHub Classroom organisation: a folder of bare git repositories `<prefix>-<student>.git`.
@@ -338,3 +346,35 @@ def make_class(folder, submissions):
 def rows(out):
     with (out / "gradebook.csv").open(encoding="utf-8") as handle:
         return {row["student"]: row for row in csv.DictReader(handle)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports graded once per test run: `course check` on the repository and the home/official
+# comparison grade each catalogue mistake the same way (officially, with the reference).
+
+
+class SharedGrades:
+    """`grade(root, assignment, submission)`, made once per test run: the first test to ask grades
+    and keeps the report in `folder`; the others, on any pytest-xdist worker, wait for it and read
+    it back. Only for tests that assert on the same run (a submission graded the same way).
+
+    Args:
+        folder: where the reports are kept, one folder for every worker of this run.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def grade(self, root: Path, assignment: Assignment, submission: Path) -> Report:
+        """The report of grading `submission` (a file) for `assignment` of the course at `root`."""
+        key = hashlib.sha256(
+            f"{Path(root).resolve()}\0{assignment.id}\0".encode() + Path(submission).read_bytes()
+        ).hexdigest()
+        kept = self.folder / f"{key}.pickle"
+        with (self.folder / f"{key}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if kept.is_file():
+                return pickle.loads(kept.read_bytes())
+            report = grade(root, assignment, submission)
+            kept.write_bytes(pickle.dumps(report))
+            return report

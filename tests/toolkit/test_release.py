@@ -243,7 +243,10 @@ def test_check_catches_an_ungraded_helper(released_course, tmp_path):
 
 
 @pytest.mark.slow  # grades every assignment and mistake
-def test_course_check_passes_on_the_repository():
+def test_course_check_passes_on_the_repository(shared_grades, monkeypatch):
+    """Every check holds on the repository. Its gradings are shared with the tests that grade the
+    same submissions (each catalogue mistake: test_answers_catalogue's official runs)."""
+    monkeypatch.setattr("grader.check.grade", shared_grades.grade)
     result = CliRunner().invoke(course_command, ["check", "--course", str(ROOT)])
     assert result.exit_code == 0, result.output
     assert "✗" not in result.output and result.output.count("✓") == len(CHECKS) * len(COURSE.assignments)
