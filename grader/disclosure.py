@@ -20,6 +20,7 @@ import re
 import string
 from collections.abc import Callable
 from dataclasses import fields, replace
+from fractions import Fraction
 from typing import Any
 
 from grader import i18n
@@ -69,8 +70,19 @@ def _position(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 10_000
 
 
+MAX_FACTOR_TERM = 16  # a factor shown of a hidden test: p/q with |p| and q up to this,
+MAX_FACTOR_WHOLE = 64  # or n and 1/n up to this (a window's area, a batch, the stride squared)
+
+
 def _factor(value: Any) -> bool:
-    return isinstance(value, str) and re.fullmatch(r"-?\d{1,6}(\.\d{1,6})?(/\d{1,4})?", value) is not None
+    """A factor a mistake makes (2, 1/9, 3/4), never any least-squares fit: a right answer times
+    1 + code/1000 would carry a hidden input in the digits of "1449/1000"."""
+    if not isinstance(value, str) or re.fullmatch(r"-?\d{1,3}(/[1-9]\d{0,2})?", value) is None:
+        return False
+    ratio = Fraction(value)
+    top, bottom = abs(ratio.numerator), ratio.denominator
+    small = top <= MAX_FACTOR_TERM and bottom <= MAX_FACTOR_TERM
+    return small or (top == 1 and bottom <= MAX_FACTOR_WHOLE) or (bottom == 1 and top <= MAX_FACTOR_WHOLE)
 
 
 # Findings whose factor may be shown: a least-squares scale over a whole array. A single number's
@@ -162,6 +174,35 @@ def finding_notices(finding: Finding) -> list[Notice]:
     return [Notice.of("hidden_category", category=finding.kind)] if finding.kind in SENTENCES else []
 
 
+_INDEXED = re.compile(r"^(?P<axis>.+?)(?: index |下标 )(?P<indices>\S.*)$")  # where.place("indices")
+
+
+def bounded_region(region: str) -> str:
+    """Where a hidden test's results differ, with one index at most: the axes, border or interior,
+    and the first axis differing at a single index ("channel (axis 1) index 2"). Index ranges
+    along several axes would spell anything a right answer changed on chosen rows and columns:
+    "row (axis 0) index 0–1; column (axis 1) index 2" read back a hidden input (issue 19)."""
+    joiner = "；" if "；" in region else "; "
+    kept: list[str] = []
+    indexed = False
+    for part in region.split(joiner):
+        found = _INDEXED.match(part)
+        if found is None:
+            kept.append(part)
+        elif found["indices"].isdigit() and not indexed:
+            kept.append(part)
+            indexed = True
+        else:
+            kept.append(found["axis"])
+    return joiner.join(kept)
+
+
+def _bounded(notice: Notice) -> Notice:
+    if notice.key != "hidden_region":
+        return notice
+    return Notice.of("hidden_region", region=bounded_region(str(dict(notice.params)["region"])))
+
+
 def student_test(test: TestResult, language: str) -> TestResult:
     """What a student may see of one test: all of a public one; of a hidden one the named
     fields of HIDDEN_FIELDS, and a reason rendered from its allowed notices only."""
@@ -169,7 +210,7 @@ def student_test(test: TestResult, language: str) -> TestResult:
         return TestResult(**{key: getattr(test, key) for key in PUBLIC_FIELDS})
     blank = TestResult(name="", function=None, score=0.0, max_score=0.0, status="failed", hidden=True)
     kept = replace(blank, **{key: getattr(test, key) for key in HIDDEN_FIELDS})
-    notices = tuple(notice for notice in test.notices if allowed(notice))
+    notices = tuple(_bounded(notice) for notice in test.notices if allowed(notice))
     lines = [line for line in (render(notice, language) for notice in notices) if line]
     if test.status == "pending":
         lines = [i18n.text(language, "pending_reason")]

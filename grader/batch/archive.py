@@ -58,6 +58,42 @@ def member_name(info: zipfile.ZipInfo, language: str = "en") -> str:
     return unicodedata.normalize("NFC", name.replace("\\", "/"))
 
 
+OTHER_CODE_PAGES = ("gbk", "big5", "cp932", "cp949", "cp850", "cp852", "cp866")  # Windows' OEM pages
+
+
+def code_page_readings(info: zipfile.ZipInfo, language: str = "en") -> dict[str, str]:
+    """The name of an entry written without the UTF-8 flag as other Windows locales would have
+    written it (Chinese, Japanese, Korean, Western and Central European, Cyrillic): code page ->
+    the name so read, NFC, for each page that reads it otherwise than `member_name` ({} when the
+    name's encoding is known: the flag, Info-ZIP's field, UTF-8, or plain ASCII)."""
+    raw = info.orig_filename.encode("cp437") if not info.flag_bits & 0x800 else b""
+    if not raw or raw.isascii() or _unicode_path_field(info, raw) is not None or _utf8(raw):
+        return {}
+    first, readings = member_name(info, language), {}
+    for encoding in OTHER_CODE_PAGES:
+        try:
+            name = unicodedata.normalize("NFC", raw.decode(encoding).replace("\\", "/"))
+        except UnicodeDecodeError:
+            continue
+        if name != first:
+            readings[encoding] = name
+    return readings
+
+
+def other_readings(info: zipfile.ZipInfo, language: str = "en") -> list[str]:
+    """The different names `code_page_readings` finds, each once: a folder's name in the wrong
+    code page is matched to the roster through them."""
+    return list(dict.fromkeys(code_page_readings(info, language).values()))
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _legacy(raw: bytes, language: str) -> str:
     for encoding in ("utf-8", *(("gbk",) if language == "zh-CN" else ()), "cp437"):
         try:

@@ -22,8 +22,12 @@ ID_COLUMNS = ("student", "email", "lms_id", "sis_id")  # roster columns that nam
 
 
 def normalise_id(text: str) -> str:
-    """The comparison key of an id: NFKC, case folded, trimmed (never used as a path)."""
-    return unicodedata.normalize("NFKC", text).casefold().strip()
+    """The comparison key of an id: NFKC, case folded, trimmed, without invisible format characters
+    (a zero-width space or soft hyphen pasted from a web page), and a number without its leading
+    zeros (Excel reads `0030005` as 30005 and saves it so); never used as a path."""
+    visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    key = unicodedata.normalize("NFKC", visible).casefold().strip()
+    return (key.lstrip("0") or "0") if key.isascii() and key.isdigit() else key
 
 
 def name_keys(name: str) -> set[str]:
@@ -45,6 +49,18 @@ def name_keys(name: str) -> set[str]:
     return keys
 
 
+def folded_keys(name: str) -> set[str]:
+    """The name's keys without accents: "María García" gives "garciamaria", as a download that
+    keeps only a name's ASCII letters writes it. Used only when the keys as written find nobody."""
+    return {folded for key in name_keys(name) if (folded := unaccented(key))}
+
+
+def unaccented(text: str) -> str:
+    """`text` without its combining marks (NFKD), recomposed: "maría" -> "maria"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
 @dataclass(frozen=True)
 class Claim:
     """Something an input says of whose work it is: a kind ('id', 'lms_id', 'sis_id', 'email',
@@ -61,6 +77,7 @@ class RosterIndex:
     students: list[str]
     by_key: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (kind, key) -> students
     by_name: dict[str, set[str]] = field(default_factory=dict)
+    by_folded_name: dict[str, set[str]] = field(default_factory=dict)  # names without accents
     problems: dict[str, str] = field(default_factory=dict)  # student -> why the row is stopped
 
     def lookup(self, claims: Iterable[Claim]) -> tuple[str | None, set[str]]:
@@ -82,8 +99,9 @@ class RosterIndex:
 
     def _find(self, claim: Claim) -> set[str]:
         if claim.kind == "name":
-            keys = name_keys(claim.value)
-            found = set().union(*(self.by_name.get(k, set()) for k in keys)) if keys else set()
+            found = _union(self.by_name, name_keys(claim.value))
+            if not found:  # accents dropped by the download, or by the roster
+                found = _union(self.by_folded_name, folded_keys(claim.value))
             return found if len(found) == 1 else set()  # a name shared by two rows names nobody
         key = normalise_id(claim.value)
         if not key:
@@ -109,6 +127,8 @@ def build_index(profiles: dict[str, dict[str, str]]) -> RosterIndex:
                 owners.setdefault(key, {}).setdefault(student, column)
         for key in name_keys(profile.get("name", "")):
             index.by_name.setdefault(key, set()).add(student)
+        for key in folded_keys(profile.get("name", "")):
+            index.by_folded_name.setdefault(key, set()).add(student)
     for key, holders in owners.items():
         if len(holders) > 1:
             said = " and ".join(f"{student!r} ({column})" for student, column in sorted(holders.items()))
@@ -117,6 +137,11 @@ def build_index(profiles: dict[str, dict[str, str]]) -> RosterIndex:
                     student, f"roster rows {said} share the id {key!r}; give each student their own ids"
                 )
     return index
+
+
+def _union(index: dict[str, set[str]], keys: set[str]) -> set[str]:
+    """Every student any of `keys` names in `index`."""
+    return set().union(*(index.get(key, set()) for key in keys)) if keys else set()
 
 
 def folder_label(name: str) -> str:

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from grader.batch.archive import Size, is_junk, measure_folder, member_name, safe_parts
+from grader.batch.archive import Size, code_page_readings, is_junk, measure_folder, member_name, safe_parts
 from grader.batch.identity import Claim, folder_label
-from grader.batch.lms import Group, recognise
+from grader.batch.lms import Group, Reader, recognise
 from grader.batch.roster import valid_student_id
 from grader.errors import GraderError
 from grader.i18n import text
@@ -76,13 +76,43 @@ def _from_folder(source: Path, work: Path) -> ClassInput:
         entries = _materialise(groups, work, lambda name, target: _copy(source / name, target))
         return ClassInput(entries, platform)
     entries = [
-        Entry(entry, folder_label(entry.name), [Claim("id", entry.name)])
+        Entry(entry, folder_label(entry.name), folder_claims(entry.name))
         for entry in sorted(source.iterdir())
         if (entry.is_dir() or entry.is_symlink()) and valid_student_id(entry.name) and not is_junk(entry.name)
     ]
+    entries += _zipped_students(source, work)
     for entry in entries:
         entry.refused = None if entry.folder.is_symlink() else measure_folder(entry.folder)
     return ClassInput(entries)
+
+
+def folder_claims(name: str) -> list[Claim]:
+    """Who a student's folder (or zip) says it is: any id of the roster's, else a name that is
+    one roster row's alone (a class folder made by hand, `Jane Doe/`)."""
+    return [Claim("id", name), Claim("name", name)]
+
+
+def _zip_student(name: str) -> str | None:
+    """The student a class's top-level `<student>.zip` is (a class of emailed zips), else None."""
+    stem = name[:-4] if name.casefold().endswith(".zip") else ""
+    return stem if valid_student_id(stem) and not is_junk(name) else None
+
+
+def _zipped_students(source: Path, work: Path) -> list[Entry]:
+    """One entry per `<student>.zip` at the top of the class folder, its zip alone in a folder."""
+    entries = []
+    for number, path in enumerate(sorted(source.iterdir()), start=1):
+        student = _zip_student(path.name)
+        if student is None or not (path.is_file() or path.is_symlink()):
+            continue
+        folder = work / "zipped" / f"{number:04d}"
+        folder.mkdir(parents=True)
+        if path.is_symlink():  # kept as a link: the student's row is refused, naming it
+            (folder / path.name).symlink_to(path.readlink())
+        else:
+            shutil.copyfile(path, folder / path.name)
+        entries.append(Entry(folder, folder_label(student), folder_claims(student)))
+    return entries
 
 
 def _folder_files(source: Path) -> list[str]:
@@ -108,13 +138,14 @@ def _copy(source: Path, target: Path) -> None:
 def _from_zip(source: Path, work: Path, language: str) -> ClassInput:
     try:
         with zipfile.ZipFile(source) as archive:
-            members = _members(archive, source, language)
+            members, readings, pages = _members(archive, source, language)
             names = sorted(members)
             recognised = recognise(names, lambda name: archive.read(members[name]))
             if recognised is not None:
                 platform, groups = recognised
+                _claims_in_other_pages(platform, groups, pages, lambda name: archive.read(members[name]))
             else:
-                platform, groups = None, _student_folders(names)
+                platform, groups = None, _student_folders(names, readings)
             sizes = {id(g): _declared(g, members) for g in groups}
             entries = _materialise(
                 groups, work, lambda name, target: _extract(archive, members[name], target), sizes
@@ -124,9 +155,19 @@ def _from_zip(source: Path, work: Path, language: str) -> ClassInput:
     return ClassInput(entries, platform)
 
 
-def _members(archive: zipfile.ZipFile, source: Path, language: str) -> dict[str, zipfile.ZipInfo]:
-    """name as its writer meant it -> entry, junk and folders left out; an unsafe name stops all."""
+Readings = dict[str, list[str]]  # a folder's path as read -> its name in other code pages
+Pages = dict[str, dict[str, str]]  # code page -> {a member's name as read: as that page reads it}
+
+
+def _members(
+    archive: zipfile.ZipFile, source: Path, language: str
+) -> tuple[dict[str, zipfile.ZipInfo], Readings, Pages]:
+    """name as its writer meant it -> entry, junk and folders left out; the other readings of
+    each folder's name, and of each name by code page (a zip without the UTF-8 flag); an unsafe
+    name stops all."""
     members: dict[str, zipfile.ZipInfo] = {}
+    readings: Readings = {}
+    pages: Pages = {}
     for info in archive.infolist():
         name = member_name(info, language)
         parts = safe_parts(name)
@@ -135,22 +176,75 @@ def _members(archive: zipfile.ZipFile, source: Path, language: str) -> dict[str,
         if info.is_dir() or name.endswith("/") or not parts or is_junk(name):
             continue
         members["/".join(parts)] = info
-    return members
+        others = code_page_readings(info, language)
+        _note_readings(parts, list(dict.fromkeys(others.values())), readings)
+        for page, other in others.items():
+            if (other_parts := safe_parts(other)) and not is_junk(other):
+                pages.setdefault(page, {})["/".join(parts)] = "/".join(other_parts)
+    return members, readings, pages
 
 
-def _student_folders(names: list[str]) -> list[Group]:
-    """One group per top-level folder (through a single wrapping folder of folders)."""
+def _through(read: Reader, back: dict[str, str]) -> Reader:
+    """A reader of the export's files by their names in another code page."""
+    return lambda name: read(back[name])
+
+
+def _claims_in_other_pages(platform: str, groups: list[Group], pages: Pages, read: Reader) -> None:
+    """Add to each LMS submitter the claims its names make when read in another code page (an
+    export unzipped and zipped again on Windows): a name in the wrong page matches nobody."""
+    owner = {name: group for group in groups for name in group.files.values()}
+    for renamed in pages.values():
+        back = {renamed.get(name, name): name for name in owner}
+        found = recognise(sorted(back), _through(read, back))
+        if found is None or found[0] != platform:
+            continue
+        for other in found[1]:
+            mine = {id(owner[back[n]]): owner[back[n]] for n in other.files.values() if back.get(n) in owner}
+            for group in mine.values():
+                group.claims.extend(c for c in other.claims if c not in group.claims)
+
+
+def _note_readings(parts: tuple[str, ...], others: list[str], readings: Readings) -> None:
+    """For each folder on the way to a member, its name in the other readings of the path."""
+    for other in others:
+        other_parts = safe_parts(other)
+        if other_parts is None or len(other_parts) != len(parts):
+            continue
+        for depth in range(len(parts) - 1):
+            known = readings.setdefault("/".join(parts[: depth + 1]), [])
+            if other_parts[depth] != parts[depth] and other_parts[depth] not in known:
+                known.append(other_parts[depth])
+
+
+def _class_prefix(names: list[str]) -> str:
+    """`folder/` when the zip holds the class folder itself (student folders or `<student>.zip`
+    files inside one folder), else ''."""
     tops = {n.split("/", 1)[0] for n in names if "/" in n}
-    prefix = ""
-    if len(tops) == 1 and all(n.count("/") >= 2 for n in names):
-        prefix = f"{tops.pop()}/"  # a zip of the class folder itself
+    inner = [n.split("/", 1)[1] for n in names if "/" in n]
+    if len(tops) != 1 or len(inner) != len(names):
+        return ""
+    if all("/" in n or _zip_student(n) for n in inner):
+        return f"{tops.pop()}/"
+    return ""
+
+
+def _student_folders(names: list[str], readings: Readings | None = None) -> list[Group]:
+    """One group per top-level folder or `<student>.zip` (through a single wrapping folder); a
+    folder's name read in other code pages is also a claim of who the student is."""
+    prefix = _class_prefix(names)
     groups: dict[str, Group] = {}
     for name in names:
-        if not name.startswith(prefix) or "/" not in name[len(prefix) :]:
+        rest = name[len(prefix) :] if name.startswith(prefix) else ""
+        if "/" in rest:
+            student, inside = rest.split("/", 1)
+        elif _zip_student(rest):
+            student, inside = _zip_student(rest) or "", rest
+        else:
             continue  # a loose file beside the student folders is nobody's work
-        student, inside = name[len(prefix) :].split("/", 1)
         if valid_student_id(student):
-            group = groups.setdefault(student, Group(folder_label(student), [Claim("id", student)]))
+            others = (readings or {}).get(prefix + student, []) if "/" in rest else []
+            claims = [*folder_claims(student), *(Claim("id", other) for other in others)]
+            group = groups.setdefault(student, Group(folder_label(student), claims))
             group.files[inside] = name
     return [groups[key] for key in sorted(groups)]
 

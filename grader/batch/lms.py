@@ -109,29 +109,51 @@ def moodle(names: list[str], read: Reader) -> list[Group] | None:
 
 
 def blackboard(names: list[str], read: Reader) -> list[Group] | None:
-    """Blackboard's "Assignment File Download": the latest attempt's files of each user."""
+    """Blackboard's "Assignment File Download": the latest attempt's files of each user.
+
+    The username is the end of `<Assignment>_<username>`: the one the attempt's receipt names
+    ("Name: Jane Doe (jdoe)") when it does, else what follows the assignment's name shared by
+    the receipts (or by every file), so that `li_wei` stays `li_wei`.
+    """
     matches = [BLACKBOARD.match(n) for n in names]
     if not names or not all(matches):
         return None
-    prefixes = sorted({m["prefix"] for m in matches if m})
-    common = _assignment_prefix(prefixes)
+    found = [(name, match) for name, match in zip(names, matches, strict=True) if match is not None]
+    receipts = {(m["prefix"], m["date"]): _receipt(read(name)) for name, m in found if m["file"] is None}
+    common = _receipts_prefix(receipts) or _assignment_prefix(sorted({m["prefix"] for _, m in found}))
+
+    def user_of(match: re.Match[str]) -> str:
+        username = receipts.get((match["prefix"], match["date"]), ([], None))[1]
+        if username and match["prefix"].casefold().endswith(f"_{username.casefold()}"):
+            return match["prefix"][-len(username) :]
+        if common and match["prefix"].startswith(common):
+            return match["prefix"][len(common) :]
+        return match["prefix"].rsplit("_", 1)[-1]
+
     latest: dict[str, str] = {}
-    for match in matches:
-        assert match is not None
-        user = match["prefix"][len(common) :] if common else match["prefix"].rsplit("_", 1)[-1]
-        latest[user] = max(latest.get(user, ""), match["date"])
+    for _, match in found:
+        latest[user_of(match)] = max(latest.get(user_of(match), ""), match["date"])
     groups: dict[str, Group] = {}
-    for name, match in zip(names, matches, strict=True):
-        assert match is not None
-        user = match["prefix"][len(common) :] if common else match["prefix"].rsplit("_", 1)[-1]
+    for name, match in found:
+        user = user_of(match)
         if match["date"] != latest[user]:
             continue
         group = groups.setdefault(user, Group(user, [Claim("id", user)]))
         if match["file"] is None:  # the receipt: the name Blackboard knows the student by
-            group.claims.extend(Claim("name", n) for n in _receipt_names(read(name)))
+            group.claims.extend(Claim("name", n) for n in receipts[(match["prefix"], match["date"])][0])
         else:
             group.files[match["file"]] = name
     return [g for g in groups.values() if g.files] or None
+
+
+def _receipts_prefix(receipts: dict[tuple[str, str], tuple[list[str], str | None]]) -> str:
+    """`<Assignment>_`, from the receipts whose username ends their file's prefix ('' if none)."""
+    cuts = [
+        prefix[: len(prefix) - len(username)]
+        for (prefix, _), (_, username) in receipts.items()
+        if username and prefix.casefold().endswith(f"_{username.casefold()}")
+    ]
+    return max(set(cuts), key=cuts.count) if cuts else ""
 
 
 def _assignment_prefix(prefixes: list[str]) -> str:
@@ -146,14 +168,17 @@ def _assignment_prefix(prefixes: list[str]) -> str:
     return first[: cut + 1] if cut >= 0 else ""
 
 
-def _receipt_names(data: bytes) -> list[str]:
-    """The student's name from a receipt's first line, `Name: Jane Doe (jdoe)`."""
+def _receipt(data: bytes) -> tuple[list[str], str | None]:
+    """(the student's name, their username) from a receipt's first lines, `Name: Jane Doe (jdoe)`."""
     text = data[:4096].decode("utf-8", errors="replace")
     for line in text.splitlines()[:5]:
         key, _, value = line.partition(":")
         if key.strip().casefold() == "name" and value.strip():
-            return [re.sub(r"\s*\([^)]*\)\s*$", "", value.strip())]
-    return []
+            said = re.fullmatch(r"(?P<name>.*?)\s*\((?P<user>[^()\s]+)\)\s*", value.strip())
+            if said is None:
+                return [value.strip()], None
+            return ([said["name"]] if said["name"] else []), said["user"]
+    return [], None
 
 
 class _RubyLoader(yaml.SafeLoader):

@@ -52,24 +52,52 @@ def valid_student_id(name: str) -> bool:
 
 LEGACY = {"zh-CN": ("gbk", "cp1252")}  # a locale's code pages, tried after UTF-8
 SEPARATORS = (",", ";", "\t")
+CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+NAME_MARKS = re.compile(r"[\u00b7\u3000-\u303f\uff00-\uffef]")  # a name's middle dot, full-width marks
+GLUED = re.compile(r"[A-Za-z0-9][\u3400-\u9fff]|[\u3400-\u9fff][A-Za-z0-9]")
 
 
 def decode_text(data: bytes, language: str = "en") -> str:
     """The text of a file as Excel saves it: UTF-8 (with or without BOM), UTF-16 with its BOM,
-    else the locale's legacy code page.
+    else the legacy code page of the machine that saved it: cp1252 (Western Europe) or GBK (a
+    Chinese Windows, which saves GBK whatever the course's language). A zh-CN course tries GBK
+    first; any other tries cp1252 first, and takes GBK when the text reads as Chinese there.
 
     Raises:
         UnicodeDecodeError: if no encoding fits.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
-    encodings = ("utf-8-sig", *LEGACY.get(language, ("cp1252",)))
-    for encoding in encodings[:-1]:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode(encodings[-1])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if language in LEGACY:
+        encodings = LEGACY[language]
+        for encoding in encodings[:-1]:
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        return data.decode(encodings[-1])
+    chinese = _strict(data, "gbk")
+    if chinese is not None and _reads_as_chinese(chinese):
+        return chinese
+    return data.decode("cp1252")
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _reads_as_chinese(text: str) -> bool:
+    """Whether a GBK reading is Chinese text, not Western bytes misread: Chinese characters, no
+    other non-ASCII letter, none glued to a Latin letter or digit (`M黮ler` is `Müller` in cp1252)."""
+    other = [ch for ch in text if not ch.isascii() and not CHINESE.match(ch) and not NAME_MARKS.match(ch)]
+    return bool(CHINESE.search(text)) and not other and GLUED.search(text) is None
 
 
 def _separator(text: str, required: tuple[str, ...]) -> str:

@@ -73,9 +73,10 @@ def grade_job(
     from grader.disclosure import student_copy
 
     try:
-        assignment = load_course(CourseLayout(Path(root)).course_file).assignment(assignment_id)
+        course = load_course(CourseLayout(Path(root)).course_file)  # once per submission
+        assignment = course.assignment(assignment_id)
         # the feedback a student receives is the student copy (no hidden inputs or expected values)
-        graded = _grade_with_retries(root, assignment, Path(submission))
+        graded = _grade_with_retries(root, course, assignment, Path(submission))
         graded.submission = shown_as or graded.submission
         report = student_copy(graded)
         data = report.to_dict()
@@ -93,7 +94,7 @@ def grade_job(
 START_ATTEMPTS = 3  # a sandbox that did not start (a loaded machine) is tried again, in a fresh one
 
 
-def _grade_with_retries(root: str, assignment: Assignment, submission: Path) -> Any:
+def _grade_with_retries(root: str, course: Course, assignment: Assignment, submission: Path) -> Any:
     """Grade officially; a sandbox that did not start is tried again up to START_ATTEMPTS times.
 
     The child confirms its confinement before any code of the student's runs, so a failure to start
@@ -106,7 +107,9 @@ def _grade_with_retries(root: str, assignment: Assignment, submission: Path) -> 
 
     for attempt in range(1, START_ATTEMPTS + 1):
         try:
-            return grade(root=Path(root), assignment=assignment, submission=submission, official=True)
+            return grade(
+                root=Path(root), assignment=assignment, submission=submission, official=True, course=course
+            )
         except SandboxBroken:
             if attempt == START_ATTEMPTS:
                 raise
@@ -150,12 +153,23 @@ class Options:
 
 
 def _prepare_out(out: Path) -> None:
+    """The output folder, made private to the instructor (0700) before anything is written in it:
+    at the unprivileged-uid level a student's child runs as another user, and OUT holds the
+    class's grades, feedback and similarity pages (everyone's code)."""
+    from grader.sandbox.policy import interpreter_paths
+
     if out.exists() and not out.is_dir():
         raise GraderError(f"{out}: a file is in the way of the output folder; choose another --out.")
+    inside = [path for path in interpreter_paths() if path.is_relative_to(out.resolve())]
+    if inside:  # made private, it would hide the Python the children run with
+        raise GraderError(
+            f"{out}: the output folder holds {inside[0]}, which grading runs; choose another --out."
+        )
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        out.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(out, 0o700)
     except OSError as error:
-        raise GraderError(f"{out}: the output folder cannot be made ({error.strerror}).") from None
+        raise GraderError(f"{out}: the output folder cannot be made private ({error.strerror}).") from None
 
 
 def _write_html(out: Path, job: Job, html: str) -> None:

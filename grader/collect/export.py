@@ -1,10 +1,10 @@
 """The work of one commit, found by the rule of `grader.locate`, as grade-all will grade it.
 
 Only the files the rule may choose leave git: those named like the module or the notebook in
-the places the rule looks (the repository's top, one folder deeper, `assignments/<id>/`) and
-zips at the top. They are written into a private folder, the rule picks one, and that one goes
-into the class folder under the assignment's own name (`conv.py` or `conv.ipynb`), so that
-grade-all finds exactly it. A link stays a link: grade-all refuses it and says why.
+the places the rule looks (the repository's top, one folder deeper, `assignments/<id>/` and one
+folder deeper there) and zips at the top. They are written into a private folder, the rule picks
+one, and that one goes into the class folder under the assignment's own name (`conv.py` or
+`conv.ipynb`), so that grade-all finds exactly it. A link stays a link: grade-all refuses it and says why.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def _may_be_work(entry: TreeEntry, assignment: Assignment) -> bool:
         return False
     if len(parts) == 1 and parts[0].casefold().endswith(".zip"):
         return True
-    layout = len(parts) == 3 and [p.casefold() for p in parts[:2]] == ["assignments", assignment.id]
+    layout = len(parts) in (3, 4) and [p.casefold() for p in parts[:2]] == ["assignments", assignment.id]
     return matches(parts[-1], assignment) is not None and (len(parts) <= 2 or layout)
 
 

@@ -6,10 +6,10 @@ The rule (README, "Where the work is found"):
 - Candidates are files named like the module (`conv.py`) or the notebook (`conv.ipynb`), the
   case ignored, with the marks copies get (`conv (1).py` from a browser, `conv-2.py` from Canvas,
   `Copy of conv.ipynb` from Colab, `conv-Copy1.ipynb` from Jupyter, `conv - Copy.py`, `conv copy
-  2.py`) or a prefix of the student's (`hw1_conv.py`, ranked below the exact name); in the
-  student's folder, one folder deeper (`hw1/conv.py`), in the repository
-  layout (`assignments/conv/conv.py`), and in a zip in the student's folder (the same places
-  inside it; nothing else is extracted).
+  2.py`, `conv 2.py`) or a prefix of the student's (`hw1_conv.py`, ranked below the exact name);
+  in the student's folder, one folder deeper (`hw1/conv.py`), in the repository layout
+  (`assignments/conv/conv.py`, and one folder deeper there), and in a zip in the student's folder
+  (the same places inside it; nothing else is extracted).
 - The module and the notebook are equal. Among the candidates the graded one is, in order: one
   that differs from the released stub (as code: its graded definitions' syntax trees, never its
   bytes); then the one with more graded definitions changed; then the module; then the highest
@@ -109,7 +109,8 @@ def matches(name: str, assignment: Assignment) -> tuple[bool, int] | None:
 
     The name is compared without case, without the marks copies get (`conv (1).py` from a
     browser, `conv-2.py` from Canvas, `Copy of conv.ipynb` from Colab, `conv-Copy1.ipynb` from
-    Jupyter, `conv - Copy.py` from Windows, `conv copy 2.py` from macOS) and, last, without a
+    Jupyter, `conv - Copy.py` from Windows, `conv copy 2.py` and Finder's "Keep Both" `conv 2.py`
+    from macOS) and, last, without a
     prefix the student wrote before the name (`hw1_conv.py`, `jdoe-conv.py`): such a loose match
     counts as the lowest copy (-1), so that the exact name wins among equals.
     """
@@ -126,7 +127,7 @@ def matches(name: str, assignment: Assignment) -> tuple[bool, int] | None:
 
 
 COPY_MARK = re.compile(
-    r"(?: ?\((?P<dup>\d{1,4})\)|-(?P<resub>\d{1,4})|(?: - |[ _-])copy ?(?P<copy>\d{0,4}))$"
+    r"(?: ?\((?P<dup>\d{1,4})\)|-(?P<resub>\d{1,4})| (?P<keep>\d{1,4})|(?: - |[ _-])copy ?(?P<copy>\d{0,4}))$"
 )
 
 
@@ -143,7 +144,7 @@ def _split(name: str) -> tuple[str, bool, int] | None:
         mark = COPY_MARK.search(stem)
         if mark is None or mark.start() == 0:
             break
-        number = mark["dup"] or mark["resub"] or mark["copy"] or "1"
+        number = mark["dup"] or mark["resub"] or mark["keep"] or mark["copy"] or "1"
         stem, copy = stem[: mark.start()], max(copy, int(number))
     return stem.strip(), notebook, copy
 
@@ -189,14 +190,17 @@ class _Search:
 
 
 def _search_folder(search: _Search, folder: Path, prefix: str, zips: bool) -> None:
-    """The folder, its subfolders one level down, and the repository layout assignments/<id>/."""
+    """The folder, its subfolders one level down, and the repository layout assignments/<id>/
+    and its subfolders one level down (as `grade` run there looks: `assignments/<id>/hw/`)."""
     subfolders = search.look(folder, prefix, 0, zips)
     for sub in subfolders[:MAX_FOLDERS]:
         search.look(sub, f"{prefix}{sub.name}/", 1, False)
     checkout = CourseLayout(folder)
     layout = checkout.released(search.assignment.id)
     if layout.is_dir() and not layout.is_symlink() and not checkout.assignments.is_symlink():
-        search.look(layout, f"{prefix}assignments/{search.assignment.id}/", 2, False)
+        inside = f"{prefix}assignments/{search.assignment.id}/"
+        for sub in search.look(layout, inside, 2, False)[:MAX_FOLDERS]:
+            search.look(sub, f"{inside}{sub.name}/", 3, False)
 
 
 def _wanted(assignment: Assignment) -> object:

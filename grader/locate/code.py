@@ -108,7 +108,8 @@ def module_progress(path: Path, stub: dict[str, str]) -> Progress:
     """How far a .py file is from the stub (a file that does not parse is edited work)."""
     if path.stat().st_size > MAX_PARSED_BYTES:
         return Progress(edited=True, changed=0, readable=False)
-    tree = _parse(path.read_text(encoding="utf-8", errors="replace"))
+    # utf-8-sig: Windows Notepad starts a file with a byte-order mark, which Python's import skips
+    tree = _parse(path.read_text(encoding="utf-8-sig", errors="replace"))
     return _compare(_dumps(tree) if tree else {}, stub, tree is not None)
 
 

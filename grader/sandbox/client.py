@@ -121,7 +121,9 @@ class Channel:
         limits = {
             "memory_bytes": self.settings.memory_limit_mb * 2**20,
             "file_bytes": self.settings.output_limit_kb * 1024,
-            "cpu_seconds": max(1, math.ceil(self.keeper.remaining_s)),
+            # the whole budget, never what is left: a fresh child would read in its limit how
+            # long the hidden tests before it took, and say it in a public test's reason
+            "cpu_seconds": max(1, math.ceil(self.keeper.budget.limit_s)),
         }
         return {"max_array_bytes": self.limits.array_bytes, "limits": limits, "audit_hook": self.audit_hook}
 
@@ -187,8 +189,10 @@ class Channel:
                 return
             self.broken = Sentence("sandbox.import_slow", {"limit": f"{limit:g}"})
         except (EOFError, OSError, protocol.WireError):
-            ended = {"exit": self.child.exit_reason(), "complaint": self.workspace.complaint()}
-            self.broken = Sentence("sandbox.import_crashed", ended)
+            # the student's code ran: what it printed is never quoted as bubblewrap's complaint
+            self.broken = Sentence(
+                "sandbox.import_crashed", {"exit": self.child.exit_reason(), "complaint": ""}
+            )
         else:
             if hello.get("ready"):
                 self.notes = loading_notes(hello.get("notes"))
@@ -315,6 +319,8 @@ class Channel:
             except TimeoutError:
                 if time.monotonic() < timer.deadline:
                     watch.mark(time.monotonic(), timer.excused)  # once a call has run a while
+                    continue
+                if timer.excuse_load(watch.kept_off_s(time.monotonic())):  # the load's, not the student's
                     continue
                 raise
             if reply.get("id") == request_id and "callout" in reply:

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from grader.i18n import Sentence
@@ -36,6 +37,15 @@ def _widen_pipe(fd: int) -> None:
             fcntl.fcntl(fd, set_size, PIPE_BYTES)
 
 
+def _closing(work: Callable[[int], None], fd: int) -> None:
+    """Run a pipe thread's `work` on its own descriptor `fd`, and close that when it ends."""
+    try:
+        work(fd)
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
 class Child:
     """One running child and the two threads that carry its frames."""
 
@@ -50,8 +60,13 @@ class Child:
         assert process.stdout is not None
         for fd in (process.stdin.fileno(), process.stdout.fileno()):
             _widen_pipe(fd)
-        threading.Thread(target=self._read, args=(process.stdout.fileno(),), daemon=True).start()
-        threading.Thread(target=self._write, args=(process.stdin.fileno(),), daemon=True).start()
+        # Each thread works on a descriptor of its own, which it closes when it ends: `kill` closes
+        # the pipes' own descriptors at once, and a number it frees may be the next child's pipe at
+        # once too. A thread still reading or writing the freed number would then take the next
+        # child's replies or tear its requests: correct code "ended the process" on a loaded machine.
+        reading, writing = os.dup(process.stdout.fileno()), os.dup(process.stdin.fileno())
+        threading.Thread(target=_closing, args=(self._read, reading), daemon=True).start()
+        threading.Thread(target=_closing, args=(self._write, writing), daemon=True).start()
 
     def _read(self, fd: int) -> None:
         while not self.closed:

@@ -288,7 +288,7 @@ class SandboxedSubmission:
             return {"id": callout["id"], "answer": encoded}, answer_blobs
 
         for name in names:
-            connection.ask(name, {"op": "substitute", "name": name, "handle": None, "value": True})
+            _substitute(connection, name, True)
         channel.answer_callout = reply
         connection.before_call = before_call
         try:
@@ -298,7 +298,14 @@ class SandboxedSubmission:
             connection.before_call = None
             for name in names:
                 with contextlib.suppress(Exception):  # a crashed child restarts without substitutes
-                    connection.ask(name, {"op": "substitute", "name": name, "handle": None, "value": False})
+                    _substitute(connection, name, False)
 
     def close(self) -> None:
         self._connection.channel.close()
+
+
+def _substitute(connection: Connection, name: str, on: bool) -> None:
+    """Have the child answer `name` by call-outs (`on`) or by its own code again. Labelled apart from
+    `name`'s calls: a function refused after its timeouts can still be substituted (a containment
+    rerun answers it)."""
+    connection.ask(f"{name} (substituted)", {"op": "substitute", "name": name, "handle": None, "value": on})

@@ -109,46 +109,56 @@ def _children() -> dict[int, list[int]]:
     return children
 
 
-def _threads_busy_ns(pid: int) -> int:
-    total = 0
+def _thread_times(pid: int) -> dict[str, tuple[int, int]]:
+    """Each thread of `pid`: (ns on a CPU, ns waiting in a run queue), keyed "pid/tid"."""
+    times: dict[str, tuple[int, int]] = {}
     try:
         threads = os.listdir(f"/proc/{pid}/task")
     except OSError:
-        return 0
+        return times
     for thread in threads:
         try:
             with open(f"/proc/{pid}/task/{thread}/schedstat", "rb") as schedstat:
                 on_cpu, waiting, _ = schedstat.read().split()
         except (OSError, ValueError):
             continue
-        total += int(on_cpu) + int(waiting)
-    return total
+        times[f"{pid}/{thread}"] = (int(on_cpu), int(waiting))
+    return times
 
 
-def busy_s(pid: int) -> float | None:
-    """Seconds that process `pid` and everything under it (bubblewrap's own processes, then the
-    child) have been runnable: on a CPU, or waiting in a run queue for one because the machine is
-    loaded. Sleeping, waiting on a lock or a pipe is not in it. None where the system does not say
-    (no Linux schedstat).
-
-    Args:
-        pid: the process the grader started.
-
-    Returns:
-        The seconds, summed over every thread, or None.
-    """
+def tree_times(pid: int) -> dict[str, tuple[int, int]] | None:
+    """Every thread of process `pid` and everything under it (bubblewrap's own processes, then
+    the child): (ns on a CPU, ns waiting in a run queue for one because the machine is loaded),
+    keyed "pid/tid". Sleeping, waiting on a lock or a pipe is in neither. None where the system
+    does not say (no Linux schedstat, or the process is hidden from the grader by hidepid)."""
     if not os.path.exists("/proc/self/schedstat") or not os.access(f"/proc/{pid}/task", os.R_OK):
-        return None  # no schedstat, or the process is hidden from the grader (hidepid): unknown
+        return None
     try:
         children = _children()
     except OSError:
         return None
-    total, pending = 0, [pid]
+    times: dict[str, tuple[int, int]] = {}
+    pending = [pid]
     while pending:
         current = pending.pop()
-        total += _threads_busy_ns(current)
+        times.update(_thread_times(current))
         pending += children.get(current, [])
-    return total / 1e9
+    return times
+
+
+def busy_s(pid: int) -> float | None:
+    """Seconds that process `pid` and everything under it have been runnable: on a CPU, or waiting
+    in a run queue for one (`tree_times`), summed over every thread; None where unknown."""
+    times = tree_times(pid)
+    return None if times is None else sum(on + waiting for on, waiting in times.values()) / 1e9
+
+
+def _cpus() -> int:
+    """The CPUs this process, and so the child it starts, may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 @dataclass
@@ -160,11 +170,35 @@ class IdleWatch:
     since: float | None = None  # when it was marked (time.monotonic)
     busy_at_mark: float | None = None
     excused_at_mark: float = 0.0  # the call-out time excused by then
+    waits_at_mark: dict[str, int] | None = None  # each thread's ns in a run queue by then
+    on_cpu_at_mark: int = 0  # ns on a CPU by then, all threads
 
     def mark(self, now: float, excused: float) -> None:
         """Note the child's runnable time now, once per call."""
         if self.since is None:
-            self.since, self.busy_at_mark, self.excused_at_mark = now, busy_s(self.pid), excused
+            times = tree_times(self.pid)
+            self.since, self.excused_at_mark = now, excused
+            if times is not None:
+                self.busy_at_mark = sum(on + waiting for on, waiting in times.values()) / 1e9
+                self.waits_at_mark = {thread: waiting for thread, (_, waiting) in times.items()}
+                self.on_cpu_at_mark = sum(on for on, _ in times.values())
+
+    def kept_off_s(self, now: float) -> float:
+        """Seconds the machine's load took from the call since the mark: the longest any one of
+        the child's threads waited in a run queue for a CPU, but no more than the CPUs' time the
+        child left unused. A child that crowds its own threads onto every CPU waits for itself,
+        and is excused nothing. 0 when unknown.
+
+        Args:
+            now: time.monotonic() now.
+        """
+        times = tree_times(self.pid) if self.since is not None else None
+        if times is None or self.since is None or self.waits_at_mark is None:
+            return 0.0
+        waits = self.waits_at_mark
+        waited = max((waiting - waits.get(thread, 0) for thread, (_, waiting) in times.items()), default=0)
+        on_cpu = sum(on for on, _ in times.values()) - self.on_cpu_at_mark
+        return kept_off(waited / 1e9, on_cpu / 1e9, now - self.since, _cpus())
 
     def idle(self, now: float, excused: float) -> bool:
         """Whether, since the mark, the child was runnable for less than IDLE_SHARE of the time
@@ -176,6 +210,15 @@ class IdleWatch:
         return busy is not None and own > 0 and busy - self.busy_at_mark < IDLE_SHARE * own
 
 
+def kept_off(waited_s: float, on_cpu_s: float, wall_s: float, cpus: int) -> float:
+    """The seconds a machine's other work took from a child over `wall_s`: the longest one of its
+    threads waited for a CPU (`waited_s`), at most the CPUs' time it left unused (`on_cpu_s` is its
+    threads' time on the `cpus` CPUs it may use): what it waited for its own threads is not excused."""
+    return max(0.0, min(waited_s, wall_s - on_cpu_s / cpus))
+
+
+LOAD_EXCUSE_MAX = 2.0  # a call kept off the CPUs by other work runs at most this x its limit longer
+LOAD_EXCUSE_MIN_S = 0.05  # less than this waiting moves no deadline
 TIMEOUTS_BEFORE_GIVING_UP = 2  # per function: later calls fail at once instead of waiting again
 # ... but once, where the call that timed out was idle (it slept or waited: it would again)
 
@@ -193,13 +236,30 @@ class CallTimer:
     def __init__(self, label: str, call: CallLimit, limit: float, started: float) -> None:
         self.label, self.call, self.limit, self.started = label, call, limit, started
         self.deadline = started + limit
-        self.excused = 0.0  # the reference's time answering call-outs: not the student's
+        self.excused = 0.0  # the reference's time answering call-outs, and the load's: not the student's
+        self.load_excused = 0.0  # of which the time the child waited for a CPU
 
     def excuse(self, seconds: float, cap: float) -> None:
         """A call-out's answer took `seconds`: up to `cap` of it moves the deadline and is not charged."""
         excused = min(seconds, cap)
         self.excused += excused
         self.deadline += excused
+
+    def excuse_load(self, kept_off: float) -> bool:
+        """At the deadline: the child has waited `kept_off` seconds for a CPU since the call began
+        to be watched. The part not yet excused, up to LOAD_EXCUSE_MAX x the limit in all, moves
+        the deadline and is not charged: a loaded machine never turns a call into a timeout.
+
+        Returns:
+            whether the deadline moved.
+        """
+        extra = min(kept_off, LOAD_EXCUSE_MAX * self.limit) - self.load_excused
+        if extra < LOAD_EXCUSE_MIN_S:
+            return False
+        self.load_excused += extra
+        self.excused += extra
+        self.deadline += extra
+        return True
 
     def took(self, now: float) -> float:
         """The student's time so far."""
@@ -222,6 +282,10 @@ class Timekeeper:
         self.slowest: dict[str, float] = {}  # label -> its slowest answered call (for timings.json)
         self.timeouts: dict[str, int] = {}
         self.idle: set[str] = set()  # functions whose call timed out idle (`IdleWatch`)
+        # the same two, counted apart within containment reruns (`charged_to`): a caller whose
+        # calls timed out because a failing callee hung is tried again with the callee answered
+        self.rerun_timeouts: dict[str, int] = {}
+        self.rerun_idle: set[str] = set()
         self.startup_s: float | None = None  # the last start's wall time, to the submission's hello
 
     @property
@@ -278,10 +342,13 @@ class Timekeeper:
 
     @contextlib.contextmanager
     def charged_to(self, budget: Budget) -> Iterator[None]:
-        """Within the block, the child's time is charged to `budget` instead (a containment rerun
-        has its own, so that a failing function never spends the rest's time)."""
-        kept, self.budget = self.budget, budget
+        """Within the block (a containment rerun), the child's time is charged to `budget` instead,
+        so that a failing function never spends the rest's time, and timeouts are counted apart
+        (the reruns' own counts): a caller that timed out only because its failing callee hung
+        is not refused when the rerun answers that callee, whatever the order the tests ran in."""
+        kept = self.budget, self.timeouts, self.idle
+        self.budget, self.timeouts, self.idle = budget, self.rerun_timeouts, self.rerun_idle
         try:
             yield
         finally:
-            self.budget = kept
+            self.budget, self.timeouts, self.idle = kept

@@ -68,9 +68,11 @@ class Workspace:
         self.source, self.module_name, self.cells, self.folder = source, module_name, cells, folder
         self.level = level
         self.base = Path(tempfile.mkdtemp(prefix="grader-"))  # 0700 from its creation
+        os.mkdir(self.base / "log", 0o700)  # the grader's alone, even where the base may be passed
         if level == policy.USER_ID:
             os.chmod(self.base, 0o711)  # a uid of the child's own may pass, not list
         self.uid: tuple[int, int] | None = None  # (uid, lock descriptor) at the uid level
+        self.log_start = 0  # the log's size when the latest child was launched
 
     @property
     def work(self) -> Path:
@@ -79,8 +81,10 @@ class Workspace:
 
     @property
     def log(self) -> Path:
-        """Where the child's standard error goes (the student's prints), for the grader only."""
-        return self.base / "output.log"
+        """Where the children's standard error goes (the student's prints), for the grader only: in
+        a folder no child may enter, so that a fresh child cannot read what earlier ones wrote (its
+        size, its time) and say it in a public test's reason."""
+        return self.base / "log" / "output.log"
 
     def take_uid(self) -> None:
         """At the uid level, a uid of the child's own (kept until `close`)."""
@@ -96,6 +100,7 @@ class Workspace:
         inside the private base). No other process ever has a moment to open them (issue 19).
         """
         runner, work = self.base / "runner", self.work
+        self.log_start = self.log.stat().st_size if self.log.exists() else 0
         for folder in (runner, work):
             policy.remove_tree(folder)
             os.mkdir(folder, 0o700)
@@ -146,9 +151,12 @@ class Workspace:
 
     def complaint(self) -> str:
         """bubblewrap's own error, when it could not set the sandbox up (a staff problem, named),
-        as " (bwrap: ...)", or ""."""
+        as " (bwrap: ...)", or "". Only what the latest child's start wrote is read: earlier
+        children ran the student's code, which may print a "bwrap:" line of its own (issue 19)."""
         try:
-            lines = self.log.read_bytes()[-2000:].decode("utf-8", "replace").splitlines()
+            with self.log.open("rb") as handle:
+                handle.seek(max(self.log_start, handle.seek(0, os.SEEK_END) - 2000))
+                lines = handle.read().decode("utf-8", "replace").splitlines()
         except OSError:
             return ""
         complaints = [line for line in lines if line.startswith("bwrap:")]

@@ -7,6 +7,7 @@ on, so student code (which may hold anything, `</pre><script>` included) is show
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +51,8 @@ def write_report(analysis: Analysis, out: Path, title: str) -> list[Path]:
     Returns:
         the files written, index first.
     """
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(out, 0o700)  # everyone's code: never readable by a student's child (another user)
     (out / "pairs").mkdir(exist_ok=True)
     environment = Environment(loader=PackageLoader("grader"), autoescape=select_autoescape(["html", "j2"]))
     pages = {}

@@ -12,7 +12,9 @@ only read. A file whose code (comments and dead statements removed) is longer th
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -59,8 +61,17 @@ REACHES_CODE = frozenset(
         "decompress",
     }
 )  # anywhere, attribute or name
+# A program's own text and names reached at run time: a copy kept in comments (dropped before
+# comparing) and read back through __file__, or exec fetched as getattr(print.__self__, "ex" + "ec")
+READS_ITSELF = frozenset(
+    {"__file__", "__spec__", "__loader__", "getsource", "linecache", "__self__", "globals", "vars"}
+)
+ATTRIBUTES = frozenset({"modules", "__dict__"})  # only as attributes: sys.modules, x.__dict__
 LONG_LITERAL = 2_000  # characters: a string this long in a submission is data, or packed code
-NAMED = RUNS_TEXT | REACHES_CODE
+MAX_TEXT = 8_000  # characters of string literals in one file, however many pieces they are cut in
+MAX_NUMBERS = 1_000  # number literals in one file: data, or a copy packed as byte values
+NAMED = RUNS_TEXT | REACHES_CODE | READS_ITSELF | ATTRIBUTES
+STATEMENT_START = "\n"  # the "token before" the first token of a statement
 QUOTED = re.compile(r"^[rRbBuU]{0,2}(?:'''|\"\"\"|'|\")(\w+)(?:'''|\"\"\"|'|\")$")
 
 OBFUSCATION, NOT_COMPARED = "obfuscation", "not compared"
@@ -99,14 +110,30 @@ def too_many_tokens(count: int, limit: int, stage: str) -> Finding:
 def obfuscation(tokens: Iterable[tuple[tokenize.TokenInfo, str]]) -> Finding | None:
     """A finding naming each use of code built at run time, with its first line; None if there is none.
 
+    Besides the names above: a module imported that is neither Python's, nor installed, nor
+    anything but a file the submission writes at run time; many number literals, or much text
+    cut in short strings (a copy packed as data).
+
     Args:
-        tokens: (token, the text of the token before it) for every token of the file.
+        tokens: (token, the text of the token before it; `STATEMENT_START` at a statement's
+            start) for every token of the file.
     """
     lines: dict[str, int] = {}
+    numbers = text = 0
+    imports = _Imports()
     for token, previous in tokens:
-        name = _used_name(token, previous)
+        name = _used_name(token, previous) or imports.unknown(token, previous)
         if name is not None and name not in lines:
             lines[name] = token.start[0]
+        numbers += token.type == tokenize.NUMBER
+        text += len(token.string) if token.type == tokenize.STRING else 0
+        for over, limit, what in (
+            (numbers, MAX_NUMBERS, "number literals"),
+            (text, MAX_TEXT, "characters of text"),
+        ):
+            label = f"over {limit:,} {what}"
+            if over > limit and label not in lines:
+                lines[label] = token.start[0]
     if not lines:
         return None
     uses = ", ".join(
@@ -115,9 +142,51 @@ def obfuscation(tokens: Iterable[tuple[tokenize.TokenInfo, str]]) -> Finding | N
     return Finding(OBFUSCATION, f"runs code built at run time, which no fingerprint sees: {uses}")
 
 
+class _Imports:
+    """Follows import statements token by token: which modules they name."""
+
+    def __init__(self) -> None:
+        self.clause = ""  # "import" or "from" inside an import statement, else ""
+        self.expecting = False  # the next name is a module's
+
+    def unknown(self, token: tokenize.TokenInfo, previous: str) -> str | None:
+        """ "import of NAME" when `token` names a module no one could import but from a file
+        written at run time (neither Python's nor installed), else None."""
+        if previous == STATEMENT_START:
+            self.clause, self.expecting = "", False
+        if token.string in ("import", "from") and token.type == tokenize.NAME:
+            starts = previous in (STATEMENT_START, ";", "")
+            if starts:
+                self.clause, self.expecting = token.string, True
+            elif token.string == "import" and self.clause == "from":
+                self.expecting = False
+            return None
+        if self.clause == "import" and previous == ",":
+            self.expecting = True
+        if not self.expecting or token.type != tokenize.NAME:
+            self.expecting = False  # a relative import ("from .mine import x"): not checked
+            return None
+        self.expecting = False
+        return None if _importable(token.string) else f"import of {token.string}"
+
+
+def _importable(module: str) -> bool:
+    """Whether a top-level module is Python's own or installed here (found, never imported)."""
+    if module in sys.stdlib_module_names or module in sys.builtin_module_names:
+        return True
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def _used_name(token: tokenize.TokenInfo, previous: str) -> str | None:
     if token.type == tokenize.NAME:
-        if token.string in REACHES_CODE or (token.string in RUNS_TEXT and previous != "."):
+        if token.string in REACHES_CODE or token.string in READS_ITSELF:
+            return token.string
+        if (token.string in RUNS_TEXT and previous != ".") or (
+            token.string in ATTRIBUTES and previous == "."
+        ):
             return token.string
         return None
     if token.type == tokenize.STRING:  # getattr(builtins, "exec"), sys.modules["marshal"]

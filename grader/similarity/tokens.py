@@ -28,6 +28,7 @@ from grader.similarity.dead import idle_statements
 from grader.similarity.screen import (
     MAX_RAW_TOKENS,
     MAX_TOKENS,
+    STATEMENT_START,
     Finding,
     obfuscation,
     too_long,
@@ -111,7 +112,10 @@ class _Counted:
     def __iter__(self) -> Iterator[tuple[tokenize.TokenInfo, str]]:
         previous = ""
         for token, _, _ in self.tokens:
-            if token.type in SKIPPED or token.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT):
+            if token.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT):
+                previous = STATEMENT_START  # the next token starts a statement
+                continue
+            if token.type in SKIPPED:
                 continue
             self.count += 1
             if self.count > self.limit:

@@ -31,6 +31,9 @@ VARIANTS = {
 }
 
 
+FC_PARAMS_POINTS = 7  # tests/params: fc_params's tests, public and hidden (1 + 2 + 2 + 1 + 1)
+
+
 def make_class(folder, students=10):
     """Students cycling through the variants (in sorted order: correct, exits, hangs, no_conv_bias, ...)."""
     for number in range(students):
@@ -68,7 +71,7 @@ def test_gradebook_scores_every_variant(graded):
         "the process exited with code 3"
     )
     assert rows["s01"] == {"student": "s01", "params": "0.0", "total": "0.0", "notes": f"{unknown}; {exits}"}
-    assert 0 < float(rows["s02"]["params"]) < 48  # one function hangs: the others still score
+    assert float(rows["s02"]["params"]) == 48 - FC_PARAMS_POINTS  # fc_params hangs: only its points lost
     assert 0 < float(rows["s03"]["params"]) < 48 and 0 < float(rows["s04"]["params"]) < 48
     assert (out / "histogram.png").stat().st_size > 1000
     assert (out / "feedback" / "s03" / "params.html").is_file()
@@ -80,13 +83,10 @@ def test_gradebook_scores_every_variant(graded):
 
 
 @pytest.mark.slow  # grades a class
-@pytest.mark.xfail(
-    reason="open: on a fresh-clone CI run, one variant (s07, params) scored 22 on one engine and 20 "
-    "on the other, run alone; grading that differs between two runs of one submission is not yet "
-    "diagnosed (see the closing note)",
-    strict=False,
-)
 def test_dask_local_cluster_gives_the_same_gradebook(course_copy, graded, tmp_path):
+    """The same scores on both engines (a hanging callee once cost its caller's rerun 2 points on
+    one engine only: whether the rerun could run depended on how the callee's timeouts were
+    counted; see test_containment's hanging callee)."""
     folder, out, _ = graded
     course = load_course(course_copy / "course.yml")
     grade_class(course_copy, course, folder, tmp_path / "dask", ["params"], dask_local=2)

@@ -59,6 +59,26 @@ def test_a_wrong_callee_costs_only_its_own_points(course_copy, tmp_path):
     assert all(t.status == "passed" and "right" in t.output for t in kept)
 
 
+def test_a_hanging_callee_costs_only_its_own_points(course_copy, tmp_path):
+    """fc_params loops forever. summarize, which calls it, times out too until it is refused (two
+    timeouts), and fc_params itself is refused after its own two: summarize's reruns with fc_params
+    answered by the reference still run, and pass (a Dask and a pool run once disagreed here,
+    depending on which tests ran first)."""
+    reference = (ROOT / "solutions" / "params.py").read_text(encoding="utf-8")
+    docstring = '    """Parameters of a fully connected layer.'
+    hangs = reference.replace(docstring, '    while True:\n        pass\n    """x')
+    assert hangs != reference
+    path = tmp_path / "params.py"
+    path.write_text(hangs, encoding="utf-8")
+    report = grade(course_copy, load_course(course_copy / "course.yml").assignment("params"), path)
+    lost = {t.function for t in report.tests if t.score < t.max_score}
+    assert lost == {"fc_params"}, [(t.name, t.output) for t in report.tests if t.score < t.max_score]
+    assert all(t.status == "timeout" for t in report.tests if t.function == "fc_params")
+    summarize = [t for t in report.tests if t.function == "summarize"]
+    assert summarize and all(t.status == "passed" for t in summarize)
+    assert any("fc_params" in t.output for t in summarize), "no summarize test names fc_params as the cause"
+
+
 def test_a_wrong_caller_still_loses_its_points(course_copy, tmp_path):
     """conv_forward that never adds the bias (and does not use conv_single_step) fails with the
     reference's callees too: it loses its own points, and is told its callee fails as well."""

@@ -3,6 +3,7 @@ tests/<id>/timings.json, grading derives each call's limit and the submission's 
 and without them the fixed limits apply, with a note."""
 
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -338,3 +339,32 @@ def test_busy_time_counts_computing_and_waiting_for_a_cpu_not_sleeping():
     assert before[0] is not None and after[0] is not None and after[0] - before[0] < 0.1
     assert before[1] is not None and after[1] is not None and after[1] - before[1] > 0.5
     assert busy_s(sleeper.pid) is None  # ended: unknown
+
+
+@pytest.mark.skipif(not Path("/proc/self/schedstat").exists(), reason="Linux schedstat only")
+def test_the_time_a_child_waited_for_a_cpu_is_measured():
+    """A spinner sharing one CPU with two others waits about two thirds of the time for it: that is
+    the load's time, excused from a call (`IdleWatch.kept_off_s`); a sleeper waits for nothing."""
+    import subprocess
+    import sys
+    import time
+
+    from grader.sandbox.timing import IdleWatch
+
+    spin = [sys.executable, "-c", "while True: pass"]
+    spinner, *others = [subprocess.Popen(spin) for _ in range(3)]
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        for process in (spinner, *others):
+            os.sched_setaffinity(process.pid, {0})
+        time.sleep(0.3)
+        watches = IdleWatch(spinner.pid), IdleWatch(sleeper.pid)
+        for watch in watches:
+            watch.mark(time.monotonic(), 0.0)
+        time.sleep(1.5)
+        waited = [watch.kept_off_s(time.monotonic()) for watch in watches]
+    finally:
+        for process in (spinner, *others, sleeper):
+            process.kill()
+            process.wait()
+    assert waited[0] > 0.5 and waited[1] < 0.05

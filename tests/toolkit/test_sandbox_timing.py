@@ -7,7 +7,15 @@ import pytest
 
 from grader.config import GradingSettings
 from grader.sandbox import SubmissionTimeout, policy
-from grader.sandbox.timing import TIMEOUTS_BEFORE_GIVING_UP, Budget, CallLimit, Timekeeper
+from grader.sandbox.timing import (
+    LOAD_EXCUSE_MAX,
+    TIMEOUTS_BEFORE_GIVING_UP,
+    Budget,
+    CallLimit,
+    CallTimer,
+    Timekeeper,
+    kept_off,
+)
 from grader.sandbox.workspace import DISK_CHECK_S, DiskWatch
 
 
@@ -117,6 +125,47 @@ def test_a_containment_rerun_is_charged_to_its_own_budget(keeper, clock):
         keeper.charge(timer)
     assert rerun.spent_s == pytest.approx(3.0) and keeper.budget.spent_s == 0.0
     assert keeper.remaining_s == 12.0
+
+
+def test_timeouts_in_containment_reruns_are_counted_apart(keeper, clock):
+    """A caller refused after timeouts its hanging callee caused is tried again in a rerun (which
+    answers the callee); the reruns keep counts of their own, and give up after as many."""
+    for _ in range(TIMEOUTS_BEFORE_GIVING_UP):
+        keeper.timed_out(keeper.start("summarize"))
+    keeper.timed_out(keeper.start("fc_params"), idle=True)
+    for _ in range(TIMEOUTS_BEFORE_GIVING_UP):
+        with keeper.charged_to(Budget(4.0)):
+            keeper.refuse("summarize")
+            keeper.refuse("fc_params")
+            keeper.timed_out(keeper.start("summarize"))
+    with keeper.charged_to(Budget(4.0)), pytest.raises(SubmissionTimeout) as caught:
+        keeper.refuse("summarize")
+    assert caught.value.code == "sandbox.gave_up"
+    with pytest.raises(SubmissionTimeout) as caught:
+        keeper.refuse("fc_params")
+    assert caught.value.code == "timeout.idle"
+
+
+def test_time_a_loaded_machine_kept_a_call_off_the_cpus_moves_its_deadline_and_is_not_charged(keeper, clock):
+    timer = CallTimer("conv_forward", CallLimit(2.0), 2.0, clock())
+    clock.wait(2.0)
+    assert timer.excuse_load(0.5) and timer.deadline == pytest.approx(clock.now + 0.5)
+    assert not timer.excuse_load(0.52)  # a few hundredths more move nothing
+    assert timer.excuse_load(100.0)  # at most LOAD_EXCUSE_MAX x the limit in all
+    assert timer.load_excused == pytest.approx(LOAD_EXCUSE_MAX * 2.0)
+    assert not timer.excuse_load(100.0)
+    clock.wait(LOAD_EXCUSE_MAX * 2.0 + 0.5)
+    assert timer.took(clock()) == pytest.approx(2.5)  # what the student's code had: its limit, and 0.5 s
+    keeper.charge(timer)
+    assert keeper.budget.spent_s == pytest.approx(2.5)
+
+
+def test_a_child_waiting_for_its_own_threads_is_excused_nothing():
+    """kept_off: one thread's wait, at most the CPU time the child left unused."""
+    assert kept_off(waited_s=0.6, on_cpu_s=0.35, wall_s=1.0, cpus=2) == pytest.approx(0.6)  # others' load
+    assert kept_off(waited_s=0.75, on_cpu_s=2.0, wall_s=1.0, cpus=2) == 0.0  # 8 spinners on 2 CPUs
+    assert kept_off(waited_s=0.75, on_cpu_s=1.5, wall_s=1.0, cpus=2) == pytest.approx(0.25)
+    assert kept_off(waited_s=0.0, on_cpu_s=0.0, wall_s=1.0, cpus=2) == 0.0  # asleep
 
 
 def test_a_start_is_the_submissions_time_and_a_good_one_is_recorded(keeper, clock):

@@ -136,3 +136,20 @@ def test_session_of_makes_one_session_per_config(pytester):
     fixture_course(pytester.path / "course")
     config = pytester.parseconfigure(f"--rootdir={pytester.path / 'course'}")
     assert session_of(config) is session_of(config)
+
+
+def test_grade_all_reads_course_yml_once_per_submission(tmp_path, monkeypatch):
+    """A grade-all worker reads course.yml once for a submission, and `grade` uses what it read."""
+    import grader.config
+    from grader.batch import run
+    from grader.batch.scores import LatePenalty
+
+    root = fixture_course(tmp_path / "course")
+    reads = [
+        _counting(monkeypatch, grader.config, "load_course"),
+        _counting(monkeypatch, grading, "load_course"),
+        _counting(monkeypatch, session, "load_course"),
+    ]
+    graded = run.grade_job(str(root), "stats", str(root / "solutions" / "stats.py"), LatePenalty("unknown"))
+    assert "error" not in graded and graded["score"] == graded["max_score"]
+    assert [len(calls) for calls in reads] == [1, 0, 0]
