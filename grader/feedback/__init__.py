@@ -118,8 +118,8 @@ def apply(
     item: pytest.Item, report: pytest.TestReport, decision: Decision, session: GradingSession
 ) -> Outcome:
     """What `makereport` does with a phase's decision: the report passes where containment kept
-    the points, the seed is added to the report, the test's function counts as failed (when
-    contained too: a caller's rerun answers it as well as the callee that made it fail).
+    the points (its function is then answered too in its callers' reruns), the seed is added to
+    the report, the test's function counts as failed.
 
     Returns:
         the outcome to record for the phase.
@@ -130,11 +130,13 @@ def apply(
     if report.skipped or not decision.raised:
         return Outcome(curve=decision.outcome.curve)
     function = graded_function(item)
-    if function is not None:  # contained too: its answers stay wrong while its callee's are
-        session.failed.add(function)
     if decision.contained:
+        if function is not None:  # right alone, wrong through its callee: answered in its callers' reruns
+            session.contained.add(function)
         report.outcome, report.longrepr = "passed", None
         return decision.outcome
+    if function is not None:
+        session.failed.add(function)
     if decision.outcome.seed is not None:
         report.sections.append(("seed", f"rerun with --seed {decision.outcome.seed} to reproduce"))
     return decision.outcome

@@ -115,14 +115,16 @@ def containment(draft: Draft) -> Draft:
     if draft.when != "call" or draft.status not in ("failed", "timeout") or function is None:
         return draft
     session, assignment = draft.session, draft.assignment
-    culprits = tuple(sorted(dependencies_of(draft.item, session) & session.failed))
+    relied_on = dependencies_of(draft.item, session)
+    culprits = tuple(sorted(relied_on & session.failed))
+    answered = tuple(sorted(relied_on & (session.failed | session.contained)))  # what stands in
     answerer, handle = session.answerer(assignment), session.handle(assignment)
     found = Containment(culprits)
     if culprits and handle is not None and answerer is not None:
-        found = contain(draft.item, handle, answerer, culprits, draft.language, session)
+        found = contain(draft.item, handle, answerer, answered, draft.language, session)
     elif culprits and handle is not None and not session.options.official:
-        found = contain_at_home(draft.item, handle, culprits, draft.language, session)
-    return _said(draft, function, found)
+        found = contain_at_home(draft.item, handle, answered, draft.language, session)
+    return _said(draft, function, dataclasses.replace(found, culprits=culprits))
 
 
 def _said(draft: Draft, function: str, found: Containment) -> Draft:
