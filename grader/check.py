@@ -94,20 +94,30 @@ def _released_texts(root: Path, assignment: Assignment) -> Iterator[tuple[Path, 
             yield path.relative_to(root), path.read_text(encoding="utf-8", errors="replace")
 
 
+def _lines(path: Path) -> set[str]:
+    """The stripped lines of a file that say something of their own (not an import, a decorator,
+    a definition, a comment, or a line too short to be a secret)."""
+    skipped = ("import ", "from ", "@pytest", '"""', "#", "def ", "assert_close(")
+    stripped = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return {text for text in stripped if len(text) > 20 and not text.startswith(skipped)}
+
+
+def _hidden_lines(layout: CourseLayout, assignment_id: str) -> set[str]:
+    """The hidden suite's own lines: a line a public suite also has (a shared failure message) is
+    released with that suite, and is no secret."""
+    hidden = layout.hidden_suite(assignment_id)
+    if not hidden.is_file():
+        return set()
+    public = [path for path in layout.suite_files(assignment_id) if path != hidden]
+    return _lines(hidden).difference(*(_lines(path) for path in public))
+
+
 def check_no_leaks(root: Path, course: Course, assignment: Assignment) -> list[str]:
     """No line of a solution region, no hidden test and no hidden expected value was released."""
     layout = CourseLayout(root)
     solution_path = layout.solution(assignment)
     secrets = solution_lines(solution_path.read_text(encoding="utf-8"), solution_path)
-    hidden_path = layout.hidden_suite(assignment.id)
-    hidden_lines = set()
-    if hidden_path.is_file():
-        for line in hidden_path.read_text(encoding="utf-8").splitlines():
-            text = line.strip()
-            if len(text) > 20 and not text.startswith(
-                ("import ", "from ", "@pytest", '"""', "#", "def ", "assert_close(")
-            ):
-                hidden_lines.add(text)
+    hidden_lines = _hidden_lines(layout, assignment.id)
     problems = []
     for relative, text in _released_texts(root, assignment):
         if relative.name == "hidden.json":

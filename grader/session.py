@@ -90,6 +90,8 @@ class GradingSession:
         call_graphs: the reference's call graphs, by assignment (empty without a reference).
         uses: per suite file, the names each test reads from `submission`.
         failed: the graded functions with a failed test so far.
+        contained: the graded functions with a test kept by containment so far (right alone, wrong
+            through a failing callee: a caller's rerun answers them too).
         hidden_used: the open submissions a hidden test has used since a public test last did.
         replay_budgets: the analysis' reference answers, by assignment.
         home_answers: the released answers a home run's containment stands in with, by assignment
@@ -105,6 +107,7 @@ class GradingSession:
     call_graphs: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     uses: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     failed: set[str] = field(default_factory=set)
+    contained: set[str] = field(default_factory=set)
     hidden_used: set[tuple[str, str]] = field(default_factory=set)
     replay_budgets: dict[str, ReplayBudget] = field(default_factory=dict)
     home_answers: dict[str, Any] = field(default_factory=dict)

@@ -112,19 +112,49 @@ class StandInGuard:
         self.tokens: set[str] = set()
         self.method_calls = 0
 
-    def before_call(self, label: str, args: list[Any], kwargs: dict[str, Any]) -> None:
-        """The test is about to call `label` with these arguments: record what the reference's
-        caller asks the culprit functions for them, or, for a culprit class's constructor, allow
-        the one object it makes."""
+    def before_call(
+        self, label: str, args: list[Any], kwargs: dict[str, Any], state: dict[str, Any] | None = None
+    ) -> None:
+        """The test is about to call `label` with these arguments (a method: on an object holding
+        the attributes `state`): record what the reference's caller asks the culprit functions for
+        them, or, for a culprit class's constructor, allow the one object it makes."""
         self.constructing = label if label in self.culprits else None  # "X.__init__" only for a class
-        self.expected = self._reference_calls(label, args, kwargs)
+        self.expected = self._reference_calls(label, args, kwargs, state)
+
+    def _target(self, label: str, state: dict[str, Any] | None) -> Any:
+        """What the reference runs for the test's call `label`: its function of that name, or, for
+        a method ("ConvNet.loss") of a class that does not stand in, that method of a reference
+        object holding the test's object's attributes (plain data only); None when there is none."""
+        module = self.reference
+        owner, dot, method = label.partition(".")
+        if module is None or not owner.isidentifier():
+            return None
+        found = getattr(module, owner, None)
+        if not dot:  # looked up when called: a culprit the test calls itself is recorded too
+            return (lambda *a, **k: getattr(module, owner)(*a, **k)) if inspect.isfunction(found) else None
+        if (
+            owner in self.culprits
+            or not inspect.isclass(found)
+            or not method.isidentifier()
+            or method.startswith("_")
+            or not inspect.isfunction(inspect.getattr_static(found, method, None))
+            or not isinstance(state, dict)
+            or not plain(state)
+        ):
+            return None
+        try:
+            instance = object.__new__(found)
+            instance.__dict__.update({str(key): value for key, value in copy.deepcopy(state).items()})
+        except (TypeError, AttributeError):  # a class with slots or a __new__ of its own
+            return None
+        return getattr(instance, method)
 
     def _reference_calls(
-        self, label: str, args: list[Any], kwargs: dict[str, Any]
+        self, label: str, args: list[Any], kwargs: dict[str, Any], state: dict[str, Any] | None = None
     ) -> list[tuple[str, dict[str, Any]]]:
         module = self.reference
-        target = getattr(module, label, None) if module is not None and label.isidentifier() else None
-        if module is None or not inspect.isfunction(target) or not plain([args, kwargs]):
+        target = self._target(label, state)
+        if module is None or target is None or not plain([args, kwargs]):
             return []
         recorded: list[tuple[str, dict[str, Any]]] = []
         originals = {
@@ -149,7 +179,7 @@ class StandInGuard:
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
-                getattr(module, label)(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+                target(*copy.deepcopy(args), **copy.deepcopy(kwargs))
         except Exception:  # the test may expect the caller to raise; the calls made so far count
             pass
         finally:

@@ -118,7 +118,8 @@ def apply(
     item: pytest.Item, report: pytest.TestReport, decision: Decision, session: GradingSession
 ) -> Outcome:
     """What `makereport` does with a phase's decision: the report passes where containment kept
-    the points, the seed is added to the report, the test's function counts as failed.
+    the points (its function is then answered too in its callers' reruns), the seed is added to
+    the report, the test's function counts as failed.
 
     Returns:
         the outcome to record for the phase.
@@ -128,10 +129,12 @@ def apply(
         return Outcome("error" if report.failed else "passed", said)
     if report.skipped or not decision.raised:
         return Outcome(curve=decision.outcome.curve)
+    function = graded_function(item)
     if decision.contained:
+        if function is not None:  # right alone, wrong through its callee: answered in its callers' reruns
+            session.contained.add(function)
         report.outcome, report.longrepr = "passed", None
         return decision.outcome
-    function = graded_function(item)
     if function is not None:
         session.failed.add(function)
     if decision.outcome.seed is not None:

@@ -127,13 +127,16 @@ def containment(draft: Draft) -> Draft:
     session, assignment = draft.session, draft.assignment
     relied_on = dependencies_of(draft.item, session)
     culprits = tuple(sorted(relied_on & session.failed))
+    answered = tuple(sorted(relied_on & (session.failed | session.contained))) if culprits else ()
     answerer, handle = session.answerer(assignment), session.handle(assignment)
     found = Containment(culprits)
     if culprits and handle is not None and answerer is not None:
-        found = contain(draft.item, handle, answerer, culprits, draft.language, session)
+        found = contain(draft.item, handle, answerer, answered, draft.language, session)
     elif handle is not None and answerer is None and not session.options.official:
-        found = contain_at_home(draft.item, handle, relied_on, culprits, draft.language, session)
-    return _said(draft, function, found)
+        found = contain_at_home(draft.item, handle, relied_on, answered, draft.language, session)
+    kept_only = set(answered) - set(culprits)  # answered because contained, not failing: not named
+    named = tuple(name for name in found.culprits if name not in kept_only)
+    return _said(draft, function, dataclasses.replace(found, culprits=named))
 
 
 def _said(draft: Draft, function: str, found: Containment) -> Draft:

@@ -25,7 +25,8 @@ from grader.sandbox.timing import Budget, TimeLimits
 
 # (name, args, kwargs, the instance's attributes for a method of a substituted class, else None)
 Answer = Callable[[str, list[Any], dict[str, Any], dict[str, Any] | None], tuple[str, Any]]
-BeforeCall = Callable[[str, list[Any], dict[str, Any]], None]  # told of each call the test makes
+# told of each call the test makes: label, args, kwargs, and a method's object's attributes (else None)
+BeforeCall = Callable[[str, list[Any], dict[str, Any], dict[str, Any] | None], None]
 
 
 class Connection:
@@ -98,7 +99,7 @@ class RemoteFunction:
         state = self._state() if handle_id is not None else None
         call = Call(None, None, [], None, [], state=state)
         if self._connection.before_call is not None:
-            self._connection.before_call(self._label, list(args), dict(kwargs))
+            self._connection.before_call(self._label, list(args), dict(kwargs), state)
         try:
             return self._connection.ask(self._label, header, call)
         finally:
@@ -264,8 +265,9 @@ class SandboxedSubmission:
         [value, new attributes].
 
         `answer` returns ("ok", value) or ("raised", exception type name). `before_call(label,
-        args, kwargs)`, if given, is told of each call the test makes within the block, before
-        it is sent (so that the answers can be limited to what that call needs).
+        args, kwargs, state)`, if given, is told of each call the test makes within the block,
+        before it is sent, with a method's object's attributes as `state` (else None), so that
+        the answers can be limited to what that call needs.
         """
         connection, channel = self._connection, self._connection.channel
 

@@ -485,17 +485,8 @@ IN_PLACE = {
 RERUN_IN_PLACE = {"through_a_view", "shape_changed", "strided_view"}
 
 
-# open: with the stand-in guard of this round, ConvNet's rerun with the reference's relu_forward
-# fails when the student's relu_forward changed its input's shape or strides (ConvNet loses its
-# tests too); see the closing note
-GUARD_OPEN = {"shape_changed", "strided_view"}
-
-
 def _marks(kind: str) -> list[pytest.MarkDecorator]:
-    marks = [pytest.mark.slow] if kind in RERUN_IN_PLACE else []
-    if kind in GUARD_OPEN:
-        marks.append(pytest.mark.xfail(reason="stand-in guard refuses the rerun (open)", strict=False))
-    return marks
+    return [pytest.mark.slow] if kind in RERUN_IN_PLACE else []
 
 
 @pytest.mark.parametrize("kind", [pytest.param(k, marks=_marks(k)) for k in sorted(IN_PLACE)])

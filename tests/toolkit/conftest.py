@@ -14,6 +14,8 @@ from hypothesis import settings
 
 from grader.sandbox import policy
 
+from .helpers import SharedGrades
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).resolve().parent / "files" / "course"  # two tiny assignments: vec, stats
 # CI=true makes `grade` official (DESIGN.md): the tests choose official or advisory themselves, so
@@ -134,6 +136,16 @@ def released_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = fixture_course(tmp_path_factory.mktemp("released") / "course")
     release(root, load_course(root / "course.yml"))
     return root
+
+
+@pytest.fixture(scope="session")
+def shared_grades(tmp_path_factory: pytest.TempPathFactory) -> SharedGrades:
+    """Reports graded once per test run, shared by every pytest-xdist worker (their temporary
+    folders are in this run's own)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-grades"
+    folder.mkdir(exist_ok=True)
+    return SharedGrades(folder)
 
 
 def reference_with(function: str, body: str, prelude: str = "") -> str:

@@ -5,7 +5,6 @@ what to do from the submission's text, so that they run in a fraction of a secon
 or a real crash of the worker process (os._exit, SIGKILL), or an exception.
 """
 
-import csv
 import json
 import os
 import signal
@@ -19,37 +18,9 @@ from grader.config import load_course
 from grader.scoring import Report, TestResult
 
 from .conftest import ROOT
+from .helpers import make_class, rows, scripted_job
 
 COURSE = ROOT  # read only: the jobs below never grade for real
-POINTS = 48.0  # params in course.yml
-
-
-def scripted_job(root, assignment_id, submission, penalty):
-    """A stand-in for grade_job: 'SCORE 30', 'EXIT 7', 'KILL' or 'RAISE' in the submission."""
-    path = Path(submission)
-    with (path.parents[1] / "runs.log").open("a") as log:  # beside the student folders
-        log.write(path.parent.name + "\n")
-    words = path.read_text().split()
-    if words[0] == "EXIT":
-        os._exit(int(words[1]))
-    if words[0] == "KILL":
-        os.kill(os.getpid(), signal.SIGKILL)
-    if words[0] == "RAISE":
-        raise RuntimeError("a report hook broke")
-    return {"assignment": assignment_id, "score": float(words[1]), "max_score": POINTS, "tests": []}
-
-
-def make_class(folder, submissions):
-    """One folder per student with params.py holding the script."""
-    for student, text in submissions.items():
-        (folder / student).mkdir(parents=True)
-        (folder / student / "params.py").write_text(text)
-    return folder
-
-
-def rows(out):
-    with (out / "gradebook.csv").open(encoding="utf-8") as handle:
-        return {row["student"]: row for row in csv.DictReader(handle)}
 
 
 def run(tmp_path, submissions, workers=2, **options):

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from grader.cli import course_command
 
 from .conftest import fixture_course
-from .fake_bwrap import fake_bwrap
+from .helpers import fake_bwrap
 
 pytestmark = [
     pytest.mark.slow,  # three class runs, each worker grading the reference first

@@ -17,7 +17,7 @@ from grader.config import load_course
 from grader.errors import GraderError
 
 from .conftest import ROOT
-from .test_batch_problems import make_class, rows, scripted_job
+from .helpers import make_class, rows, scripted_job
 
 UNKNOWN = "params: time unknown, no penalty"
 

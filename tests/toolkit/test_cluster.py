@@ -35,7 +35,7 @@ from grader.config import load_course
 from grader.errors import GraderError, IsolationRefused
 from grader.sandbox import bubblewrap_works
 
-from .collect_helpers import FIXTURE, REFERENCE, WRONG_SCALE
+from .helpers import FIXTURE, REFERENCE, WRONG_SCALE
 
 DASK = Path(sys.executable).with_name("dask")
 SUBMISSIONS = {

@@ -21,7 +21,7 @@ from grader.collect import LocalSource, Record, collect, open_assignments
 from grader.config import load_course
 from grader.errors import GraderError
 
-from .collect_helpers import FIXTURE, REFERENCE, WRONG_SCALE, Organisation, at, fast_import, force, git
+from .helpers import FIXTURE, REFERENCE, WRONG_SCALE, Organisation, at, fast_import, force, git
 
 C1, C2, C3, C4 = (
     "2026-01-11T12:00:00+00:00",

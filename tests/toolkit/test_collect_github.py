@@ -21,7 +21,7 @@ from grader.collect.github import GitHub, Response
 from grader.errors import GraderError
 from grader.scoring import Report, TestResult
 
-from .collect_helpers import FIXTURE, REFERENCE, Organisation, at
+from .helpers import FIXTURE, REFERENCE, Organisation, at
 
 FILES = Path(__file__).parent / "files" / "github"
 TOKEN = "ghp_TESTtoken0123456789abcdefABCDEF0123"

@@ -20,7 +20,7 @@ from grader.cli import course_command
 from grader.release import make_stub, templates
 
 from .conftest import IN_CI, fixture_course
-from .fake_bwrap import fake_bwrap
+from .helpers import fake_bwrap
 
 pytestmark = pytest.mark.slow
 

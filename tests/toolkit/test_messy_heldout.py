@@ -1,7 +1,7 @@
 """What the held-out messy class (bench/messy_heldout.py) found graded wrong, each class of problem
 with its input built as the tool or person makes it.
 
-The jobs are scripted (tests/toolkit/test_batch_problems.py): a submission says its score, so a
+The jobs are scripted (tests/toolkit/helpers.py): a submission says its score, so a
 row's score tells whose file was graded.
 """
 
@@ -24,8 +24,16 @@ from grader.locate import locate, matches, released_definitions
 from grader.release import release_files
 
 from .conftest import ROOT, fixture_course
-from .lms_helpers import blackboard_zip, canvas_zip, excel_csv, finder_zip, gradescope_zip, write_zip
-from .test_batch_problems import rows, scripted_job
+from .helpers import (
+    blackboard_zip,
+    canvas_zip,
+    excel_csv,
+    finder_zip,
+    gradescope_zip,
+    rows,
+    scripted_job,
+    write_zip,
+)
 
 HEADER = ["student", "name", "lms_id", "sis_id", "email", "extension_hours"]
 

@@ -19,7 +19,7 @@ from grader.grading import grade
 from grader.sandbox import policy
 
 from .conftest import fixture_course
-from .fake_bwrap import fake_bwrap
+from .helpers import fake_bwrap
 
 needs_root = pytest.mark.skipif(
     sys.platform != "linux" or os.geteuid() != 0 or shutil.which("bwrap") is None,

@@ -32,6 +32,14 @@ class Model:
 
     def loss(self, x):
         return float(np.sum(x)) * self.scale
+
+
+class Net:
+    def __init__(self, size=4):
+        self.size = size
+
+    def predict(self, x):
+        return forward(x, self.size)
 """
 
 
@@ -102,4 +110,19 @@ def test_a_class_stand_in_answers_a_bounded_number_of_calls(guard):
 def test_without_a_reference_no_function_call_is_answered():
     guard = StandInGuard(None, ["output_size"])
     guard.before_call("forward", [np.ones(6)], {"f": 3})
+    assert not guard.allows("output_size", [6, 3], {})
+
+
+def test_a_method_of_an_object_the_test_holds_asks_what_the_reference_method_asks(tmp_path):
+    """ConvNet.loss calling a failing softmax_loss: the reference's method, run on the test's
+    object's attributes and the test's arguments, says which calls the stand-in answers."""
+    path = tmp_path / "reference.py"
+    path.write_text(REFERENCE, encoding="utf-8")
+    guard = StandInGuard(load_reference(path), ["output_size"])
+    guard.before_call("Net.predict", [np.ones(6)], {}, {"size": 3})
+    assert guard.allows("output_size", [6, 3], {})
+    assert not guard.allows("output_size", [6, 4], {})  # the attributes the object holds decide
+    guard.before_call("Net.predict", [np.ones(6)], {}, None)  # attributes that are not plain data
+    assert not guard.allows("output_size", [6, 3], {})
+    guard.before_call("Net._hidden", [np.ones(6)], {}, {"size": 3})  # a private method is not the test's call
     assert not guard.allows("output_size", [6, 3], {})
