@@ -10,8 +10,8 @@ lint:
 
 # every core (pytest-xdist): tests are independent; each worker grades in a temporary folder of its own
 test:
-	pytest -n auto --dist worksteal -m "not serial"
-	pytest -m serial
+	pytest -n auto --dist worksteal -m "not serial" --durations=10
+	pytest -m serial --durations=5
 
 # The inner loop (a few minutes on 2 cores, measured 2 min 36 s before this round): the toolkit's tests, without those marked slow
 # (installs, whole courses, clusters, every sandbox attack). `make test` runs everything.
