@@ -296,21 +296,27 @@ def private_fixture(folder: Path, level: str) -> Path:
     return root
 
 
-@pytest.mark.parametrize("level", ["bubblewrap", "uid"])
-def test_a_scale_factor_does_not_carry_a_hidden_input(level, tmp_path, no_audit_hook):
-    """add is right but scaled by 1 + (100 x[0, 0] + 500) / 1000. The student copy of the hidden
-    test must not let the student read x[0, 0] (recomputed here from the test's seed)."""
+def hidden_add_seen(level: str, tmp_path, text: str) -> tuple:
+    """Grade `text` as vec.py officially at `level`: the hidden test_add's x (recomputed from the
+    seed in the staff record) and the reason the student copy shows for it."""
     require(level)
     root = private_fixture(tmp_path / "private", level)
     submission = tmp_path / "work" / "vec.py"
     submission.parent.mkdir()
-    submission.write_text(FACTOR_CHANNEL, encoding="utf-8")
+    submission.write_text(text, encoding="utf-8")
     report = grade(root, load_course(root / "course.yml").assignment("vec"), submission, official=True)
     staff = next(t for t in report.tests if t.name == "test_add")
     x, _ = np.random.default_rng(int(SEED.search(staff.output)[1])).standard_normal((2, 3, 4))
-    shown = next(t for t in student_copy(report).tests if t.name == "test_add")
-    read = [(float(Fraction(f)) - 1) * 1000 - 500 for f in FACTOR.findall(shown.output)]
-    assert not [value for value in read if abs(value / 100 - x[0, 0]) < 0.006], shown.output
+    return x, next(t for t in student_copy(report).tests if t.name == "test_add").output
+
+
+@pytest.mark.parametrize("level", ["bubblewrap", "uid"])
+def test_a_scale_factor_does_not_carry_a_hidden_input(level, tmp_path, no_audit_hook):
+    """add is right but scaled by 1 + (100 x[0, 0] + 500) / 1000. The student copy of the hidden
+    test must not let the student read x[0, 0] (recomputed here from the test's seed)."""
+    x, shown = hidden_add_seen(level, tmp_path, FACTOR_CHANNEL)
+    read = [(float(Fraction(f)) - 1) * 1000 - 500 for f in FACTOR.findall(shown)]
+    assert not [value for value in read if abs(value / 100 - x[0, 0]) < 0.006], shown
 
 
 # ---------------------------------------------------------------------------------------------
@@ -654,15 +660,7 @@ def indices(text: str, axis: str) -> tuple[int, ...] | None:
 def test_where_results_differ_does_not_spell_a_hidden_input(level, tmp_path, no_audit_hook):
     """add is right but one more on a block of rows and columns chosen from x[0, 0] (84 blocks):
     the student copy names where results differ; it must not tell x[0, 0] to 0.05."""
-    require(level)
-    root = private_fixture(tmp_path / "private", level)
-    submission = tmp_path / "work" / "vec.py"
-    submission.parent.mkdir()
-    submission.write_text(REGION_CHANNEL, encoding="utf-8")
-    report = grade(root, load_course(root / "course.yml").assignment("vec"), submission, official=True)
-    staff = next(t for t in report.tests if t.name == "test_add")
-    x, _ = np.random.default_rng(int(SEED.search(staff.output)[1])).standard_normal((2, 3, 4))
-    shown = next(t for t in student_copy(report).tests if t.name == "test_add").output
+    x, shown = hidden_add_seen(level, tmp_path, REGION_CHANNEL)
     rows, columns = indices(shown, "row (axis 0)"), indices(shown, "column (axis 1)")
     if rows in ROWS and columns in COLUMNS:
         code = ROWS.index(rows) * 14 + COLUMNS.index(columns)
